@@ -103,7 +103,11 @@ impl fmt::Display for CryptoError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let code = self.code();
         match self {
-            CryptoError::InvalidLength { what, expected, actual } => {
+            CryptoError::InvalidLength {
+                what,
+                expected,
+                actual,
+            } => {
                 write!(f, "{code}: {what} must be {expected} bytes, got {actual}")
             }
             CryptoError::NonCanonicalScalar { what } => {
@@ -122,7 +126,10 @@ impl fmt::Display for CryptoError {
                 write!(f, "{code}: secret index {index} outside ring of {size}")
             }
             CryptoError::SignerMismatch => {
-                write!(f, "{code}: secret keys do not match the ring member at the secret index")
+                write!(
+                    f,
+                    "{code}: secret keys do not match the ring member at the secret index"
+                )
             }
             CryptoError::InvalidSignature { what } => write!(f, "{code}: {what} does not verify"),
             CryptoError::AggregationSize { size } => {

@@ -12,7 +12,7 @@
  * makes test vectors reproducible. Never pass a seed in production.
  *
  * The module is synchronous and self-contained: it loads the WebAssembly when imported, so each
- * worker thread that imports it gets its own instance (see `./worker-example.test.ts`).
+ * worker thread that imports it gets its own instance (see `crypto-wasm/test/worker-threads.test.ts`).
  * @module
  */
 import { createRequire } from "node:module";
