@@ -1,0 +1,153 @@
+/**
+ * Cryptography benchmarks (issue: crypto-wasm). Measures, in one run:
+ * - the WebAssembly build through `@baios/crypto` (what the node and wallet really call);
+ * - the same operations natively (`cargo bench -p baios-crypto --bench native`, same names);
+ * - the same Ristretto operations in @noble/curves, as the pure-TypeScript reference.
+ * Prints a table with the issue's targets and writes `bench/results/crypto.json`.
+ *
+ * Run: `./scripts/bench` (or `node bench/src/crypto.ts [--skip-native]`).
+ * @module
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { ristretto255, ristretto255_hasher } from "@noble/curves/ed25519.js";
+import * as c from "@baios/crypto";
+import { fmtUs, measure, type Measurement, printTable } from "./harness.ts";
+
+const root = new URL("../../", import.meta.url);
+const results: Measurement[] = [];
+const wasm = (name: string, fn: () => unknown, samples = 30, inner = 1): void => {
+  results.push(measure(name, "wasm", fn, { samples, inner }));
+};
+const seed = (i: number): Uint8Array => new Uint8Array(32).fill(i);
+
+// ---- curve operations: WASM vs noble
+const s = c.randomScalar(seed(1));
+const P = c.scalarMultBase(c.randomScalar(seed(2)));
+wasm("point_mul", () => c.scalarMult(s, P), 50, 20);
+wasm("base_mul", () => c.scalarMultBase(s), 50, 20);
+const dst = "BAIOS-v1-KeyImage_ristretto255_XMD:SHA-512_R255MAP_RO_";
+const msg = new TextEncoder().encode("benchmark message");
+wasm("hash_to_point", () => c.hashToPoint(dst, msg), 50, 20);
+{
+  const Point = ristretto255.Point;
+  const sN = BigInt(`0x${Buffer.from(s).reverse().toString("hex")}`) % Point.Fn.ORDER;
+  const pN = Point.fromBytes(P);
+  results.push(measure("point_mul", "noble", () => pN.multiply(sN).toBytes(), { samples: 30, inner: 5 }));
+  results.push(measure("base_mul", "noble", () => Point.BASE.multiply(sN).toBytes(), { samples: 30, inner: 5 }));
+  results.push(measure("hash_to_point", "noble", () => ristretto255_hasher.hashToCurve(msg, { DST: dst }).toBytes(), { samples: 30, inner: 5 }));
+}
+
+// ---- MLSAG ring 11
+{
+  const n = 11;
+  const xs = Array.from({ length: n }, (_, i) => c.randomScalar(seed(10 + i)));
+  const masks = Array.from({ length: n }, (_, i) => c.randomScalar(seed(30 + i)));
+  const ring = {
+    message: new Uint8Array(32).fill(9),
+    ringKeys: xs.map((x) => c.scalarMultBase(x)),
+    ringCommitments: masks.map((m) => c.commit(1000n, m)),
+    pseudoOut: c.commit(1000n, c.randomScalar(seed(50))),
+  };
+  const pi = 5;
+  const z = c.scalarSub(masks[pi] as Uint8Array, c.randomScalar(seed(50)));
+  const sig = c.mlsagSign(ring, pi, xs[pi] as Uint8Array, z);
+  const ki = c.keyImage(xs[pi] as Uint8Array, ring.ringKeys[pi] as Uint8Array);
+  wasm("mlsag_sign_11", () => c.mlsagSign(ring, pi, xs[pi] as Uint8Array, z), 30);
+  wasm("mlsag_verify_11", () => c.mlsagVerify(ring, ki, sig), 30);
+}
+
+// ---- Bulletproofs+
+for (const m of [1, 2, 16]) {
+  const amounts = Array.from({ length: m }, (_, i) => BigInt(i) * 1_000_003n);
+  const masks = amounts.map((_, i) => c.randomScalar(seed(60 + i)));
+  const coms = amounts.map((a, i) => c.commit(a, masks[i] as Uint8Array));
+  const proof = c.rangeProve(amounts, masks);
+  const samples = m === 16 ? 9 : 21;
+  wasm(`bp_prove_m${m}`, () => c.rangeProve(amounts, masks), samples);
+  wasm(`bp_verify_m${m}`, () => c.rangeVerify(coms, proof), samples);
+}
+const batch = Array.from({ length: 64 }, (_, i) => {
+  const amounts = [BigInt(i), 1_000_000n + BigInt(i)];
+  const masks = [c.randomScalar(), c.randomScalar()];
+  return { commitments: amounts.map((a, j) => c.commit(a, masks[j] as Uint8Array)), proof: c.rangeProve(amounts, masks) };
+});
+wasm("bp_batch64_m2", () => c.rangeBatchVerify(batch), 7);
+
+// ---- scanning foreign two-output transactions, per output
+{
+  const me = c.walletKeysFromSeed(seed(1));
+  const other = c.walletKeysFromSeed(seed(2));
+  const txs = Array.from({ length: 64 }, (_, i) => {
+    const r = c.randomScalar(seed(100 + i));
+    return { R: c.scalarMultBase(r), outs: [0, 1].map((j) => c.makeOutput(r, other.viewPublic, other.spendPublic, j, 5n)) };
+  });
+  for (const [name, tags] of [["scan_with_view_tags", true], ["scan_without_view_tags", false]] as const) {
+    const m = measure(name, "wasm", () => txs.forEach((t) => c.scanOutputs(me.viewSecret, me.spendPublic, t.R, t.outs, tags)), { samples: 15 });
+    results.push({ ...m, medianUs: m.medianUs / 128, madUs: m.madUs / 128 });
+  }
+}
+
+// ---- Tx-PoW and Ed25519
+{
+  const txid = new Uint8Array(32).fill(0x5a);
+  const impossible = new Uint8Array(32);
+  const k = 20_000;
+  const m = measure("txpow_hash", "wasm", () => c.txPowMine(txid, impossible, 0n, k), { samples: 30 });
+  results.push({ ...m, medianUs: m.medianUs / k, madUs: m.madUs / k, inner: k });
+  const pk = c.ed25519PublicKey(seed(3));
+  const vote = new TextEncoder().encode("vote");
+  const esig = c.ed25519Sign(seed(3), vote);
+  wasm("ed25519_verify", () => c.ed25519Verify(pk, vote, esig), 50, 20);
+}
+
+// ---- native, same operations
+const native: Record<string, number> = {};
+if (!process.argv.includes("--skip-native")) {
+  const out = execFileSync("cargo", ["bench", "-q", "-p", "baios-crypto", "--bench", "native"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  Object.assign(native, JSON.parse(out.slice(out.indexOf("{"))));
+  for (const [name, us] of Object.entries(native)) results.push({ name, impl: "native", medianUs: us, madUs: 0, samples: 0, inner: 0 });
+}
+
+// ---- Tx-PoW calibration: median time to mine at the default target, in WASM
+const expected = c.txPowExpectedHashes(c.DEFAULT_TXPOW_TARGET);
+const powRate = 1e6 / (results.find((r) => r.name === "txpow_hash" && r.impl === "wasm")?.medianUs ?? NaN);
+const powMedianS = (Math.LN2 * expected) / powRate;
+
+// ---- report
+const get = (name: string, impl: Measurement["impl"]) => results.find((r) => r.name === name && r.impl === impl)?.medianUs;
+const ops = [...new Set(results.map((r) => r.name))];
+const rows = ops.map((name) => {
+  const w = get(name, "wasm");
+  const n = get(name, "native");
+  const nb = get(name, "noble");
+  return [name, w === undefined ? "" : fmtUs(w), n === undefined ? "" : fmtUs(n), w && n ? `${(w / n).toFixed(2)}×` : "", nb === undefined ? "" : fmtUs(nb), w && nb ? `${(nb / w).toFixed(1)}×` : ""];
+});
+console.log("\nMedian time per operation (scanning: per output; txpow_hash: per hash)\n");
+printTable(["operation", "wasm", "native", "wasm/native", "@noble", "noble/wasm"], rows);
+
+const bp2 = get("bp_verify_m2", "wasm") ?? NaN;
+const batchPer = (get("bp_batch64_m2", "wasm") ?? NaN) / 64;
+const targets = [
+  ["MLSAG ring-11 verify (wasm)", fmtUs(get("mlsag_verify_11", "wasm") ?? NaN), "≤ 3 ms", (get("mlsag_verify_11", "wasm") ?? Infinity) <= 3000],
+  ["two-output Bulletproof+ verify (wasm)", fmtUs(bp2), "≤ 5 ms", bp2 <= 5000],
+  ["batch of 64 two-output proofs vs one by one", `${(bp2 / batchPer).toFixed(1)}× cheaper (${fmtUs(batchPer)}/proof)`, "≥ 4×", bp2 / batchPer >= 4],
+  ["scanning with view tags (wasm, 1 core)", `${Math.round(1e6 / (get("scan_with_view_tags", "wasm") ?? NaN)).toLocaleString("en")} outputs/s`, "≥ 20,000/s", 1e6 / (get("scan_with_view_tags", "wasm") ?? Infinity) >= 20000],
+  ["point multiplication vs @noble", `${((get("point_mul", "noble") ?? NaN) / (get("point_mul", "wasm") ?? NaN)).toFixed(1)}× faster`, "≥ 5×", (get("point_mul", "noble") ?? 0) / (get("point_mul", "wasm") ?? Infinity) >= 5],
+  ["Tx-PoW at DEFAULT_TARGET (wasm)", `${(powRate / 1e6).toFixed(2)} M hashes/s → median ${powMedianS.toFixed(2)} s`, "≈ 0.5 s", Math.abs(powMedianS - 0.5) <= 0.15],
+] as const;
+const ratios = ops.map((o) => [o, (get(o, "wasm") ?? NaN) / (get(o, "native") ?? NaN)] as const).filter(([, r]) => Number.isFinite(r));
+const worst = ratios.reduce((a, b) => (b[1] > a[1] ? b : a), ["", 0] as readonly [string, number]);
+console.log("\nTargets (issue: crypto-wasm)\n");
+printTable(
+  ["figure", "measured", "target", "met"],
+  [
+    ...targets.map(([f, m, t, ok]) => [f, m, t, ok ? "yes" : "NO"]),
+    ["WASM vs native, same operation (worst)", ratios.length ? `${worst[1].toFixed(2)}× (${worst[0]})` : "not measured", "≤ 1.6×", ratios.length && worst[1] <= 1.6 ? "yes" : "NO"],
+  ],
+);
+
+mkdirSync(new URL("bench/results/", root), { recursive: true });
+const file = new URL("bench/results/crypto.json", root);
+writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, results, txpow: { expectedHashes: expected, wasmHashesPerSecond: powRate, medianSeconds: powMedianS } }, null, 2)}\n`);
+console.log(`\nwrote ${file.pathname}`);
