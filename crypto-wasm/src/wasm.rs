@@ -116,14 +116,20 @@ pub fn scalar_mult(s: &[u8], p: &[u8]) -> JsResult<Vec<u8>> {
 /// `P + Q` (32 bytes). Errors: point decoding errors.
 #[wasm_bindgen]
 pub fn point_add(p: &[u8], q: &[u8]) -> JsResult<Vec<u8>> {
-    let (p, q) = (decode_point(p, "p").map_err(js)?, decode_point(q, "q").map_err(js)?);
+    let (p, q) = (
+        decode_point(p, "p").map_err(js)?,
+        decode_point(q, "q").map_err(js)?,
+    );
     Ok(encode_point(&(p + q)).to_vec())
 }
 
 /// `P − Q` (32 bytes). Errors: point decoding errors.
 #[wasm_bindgen]
 pub fn point_sub(p: &[u8], q: &[u8]) -> JsResult<Vec<u8>> {
-    let (p, q) = (decode_point(p, "p").map_err(js)?, decode_point(q, "q").map_err(js)?);
+    let (p, q) = (
+        decode_point(p, "p").map_err(js)?,
+        decode_point(q, "q").map_err(js)?,
+    );
     Ok(encode_point(&(p - q)).to_vec())
 }
 
@@ -185,7 +191,8 @@ pub fn range_prove(values: &[u64], masks: &[u8], seed: Option<Vec<u8>>) -> JsRes
         .chunks_exact(32)
         .map(|m| scalar(m, "mask"))
         .collect::<JsResult<Vec<_>>>()?;
-    rng_call!(seed, |r| rangeproof::prove(values, &masks, &mut r).map_err(js))
+    rng_call!(seed, |r| rangeproof::prove(values, &masks, &mut r)
+        .map_err(js))
 }
 
 /// Verifies one proof against concatenated 32-byte commitments.
@@ -225,7 +232,9 @@ pub fn range_batch_verify(
         (c_off, p_off) = (c_off + n, p_off + len);
     }
     if c_off != commitments.len() || p_off != proofs.len() {
-        return Err(JsError::new("INVALID_LENGTH: trailing bytes after the last item"));
+        return Err(JsError::new(
+            "INVALID_LENGTH: trailing bytes after the last item",
+        ));
     }
     rangeproof::batch_verify_index(&items)
         .map_err(|(i, e)| JsError::new(&format!("{e} (item {i})")))
@@ -340,7 +349,9 @@ pub fn scan_outputs(
     use_view_tags: bool,
 ) -> JsResult<Vec<u8>> {
     if outputs.len() % 73 != 0 {
-        return Err(JsError::new("INVALID_LENGTH: outputs must be 73-byte records"));
+        return Err(JsError::new(
+            "INVALID_LENGTH: outputs must be 73-byte records",
+        ));
     }
     let a = scalar(view_secret, "view secret key")?;
     let b = key(spend_public, "spend public key")?;
@@ -381,9 +392,11 @@ pub fn one_time_secret(
         &key(tx_public, "tx public key")?,
     );
     let s = stealth::derivation_scalar(&d, index);
-    Ok(stealth::one_time_secret(&s, &scalar(spend_secret, "spend secret key")?)
-        .to_bytes()
-        .to_vec())
+    Ok(
+        stealth::one_time_secret(&s, &scalar(spend_secret, "spend secret key")?)
+            .to_bytes()
+            .to_vec(),
+    )
 }
 
 // ------------------------------------------------------------------ key images and MLSAG
@@ -391,7 +404,9 @@ pub fn one_time_secret(
 /// Key image `I = x·Hp(P)` (32 bytes). Errors: scalar/key decoding.
 #[wasm_bindgen]
 pub fn key_image(x: &[u8], one_time_key: &[u8]) -> JsResult<Vec<u8>> {
-    mlsag::key_image_bytes(x, one_time_key).map(|k| k.to_vec()).map_err(js)
+    mlsag::key_image_bytes(x, one_time_key)
+        .map(|k| k.to_vec())
+        .map_err(js)
 }
 
 /// MLSAG signature (`32 + 64·n` bytes) over the 32-byte `msg` with concatenated ring keys and
@@ -413,7 +428,14 @@ pub fn mlsag_sign(
     let pseudo = key(pseudo_out, "pseudo-output")?;
     let (x, z) = (scalar(x, "x")?, scalar(z, "z")?);
     rng_call!(seed, |r| mlsag::sign(
-        msg, &keys, &coms, &pseudo, index as usize, &x, &z, &mut r
+        msg,
+        &keys,
+        &coms,
+        &pseudo,
+        index as usize,
+        &x,
+        &z,
+        &mut r
     )
     .map_err(js))
 }
