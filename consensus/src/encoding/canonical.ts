@@ -1,0 +1,117 @@
+/**
+ * The canonical byte encoding that consensus hashes are taken over (docs/protocol.md §3–§9).
+ * Fixed-width little-endian integers (`u32le`, `u64le`), 32-byte keys, and `u32le` counts and
+ * lengths before every variable-length item, so each encoding is injective. Pure TypeScript.
+ *
+ * These functions only serialise; they check widths (RangeError on a value that does not fit),
+ * not consensus rules. Validation lives in src/validation/.
+ * @module
+ */
+import type { BlockHeader, Coinbase, Tx, Validator } from "../types.ts";
+import { ByteWriter } from "./bytes.ts";
+
+/** Byte length of {@link headerBytes}: 224. */
+export const HEADER_BYTES = 224;
+
+/**
+ * The transaction prefix (docs/protocol.md §3.1):
+ * `u32 version ‖ u32 chainId ‖ u64 fee ‖ u32 nIn ‖ nIn × (u32 ringSize ‖ ringSize × u64 index ‖
+ * keyImage[32] ‖ pseudoOut[32]) ‖ u32 nOut ‖ nOut × (oneTimeKey[32] ‖ commitment[32] ‖ u8 viewTag ‖
+ * encryptedAmount[8]) ‖ u32 nR ‖ nR × R[32]`.
+ * @throws RangeError when a field does not fit its width
+ */
+export function txPrefixBytes(tx: Tx): Uint8Array {
+  const w = new ByteWriter(512);
+  writePrefix(w, tx);
+  return w.finish();
+}
+
+function writePrefix(w: ByteWriter, tx: Tx): void {
+  w.u32(tx.version).u32(tx.chainId).u64(tx.fee);
+  w.u32(tx.inputs.length);
+  for (const inp of tx.inputs) {
+    w.u32(inp.ring.length);
+    for (const idx of inp.ring) w.u64(idx);
+    w.bytes(inp.keyImage, 32).bytes(inp.pseudoOut, 32);
+  }
+  w.u32(tx.outputs.length);
+  for (const o of tx.outputs) w.bytes(o.oneTimeKey, 32).bytes(o.commitment, 32).u8(o.viewTag).bytes(o.encryptedAmount, 8);
+  w.u32(tx.txPublicKeys.length);
+  for (const r of tx.txPublicKeys) w.bytes(r, 32);
+}
+
+/**
+ * What the MLSAG signing hash covers (docs/protocol.md §3.2): `prefix ‖ u32 len(rangeProof) ‖ rangeProof`.
+ * Covering the range proof binds the output commitments twice; covering the whole prefix makes
+ * removing an input or adding an output after signing invalidate every signature.
+ */
+export function txSigningBytes(tx: Tx): Uint8Array {
+  const w = new ByteWriter(2048);
+  writePrefix(w, tx);
+  w.varBytes(tx.rangeProof);
+  return w.finish();
+}
+
+/**
+ * The transaction body, everything but the PoW nonce (docs/protocol.md §3.3):
+ * `signingBytes ‖ u32 nSig ‖ nSig × (u32 len ‖ signature)`. The txid is its hash.
+ */
+export function txBodyBytes(tx: Tx): Uint8Array {
+  const w = new ByteWriter(4096);
+  writePrefix(w, tx);
+  w.varBytes(tx.rangeProof);
+  w.u32(tx.signatures.length);
+  for (const s of tx.signatures) w.varBytes(s);
+  return w.finish();
+}
+
+/**
+ * The coinbase (docs/protocol.md §4): `u64 height ‖ R[32] ‖ u32 n ‖ n × (oneTimeKey[32] ‖
+ * u8 viewTag ‖ u64 amount ‖ u64 unlockHeight)`.
+ */
+export function coinbaseBytes(cb: Coinbase): Uint8Array {
+  const w = new ByteWriter(64 + cb.outputs.length * 49);
+  w.u64(cb.height).bytes(cb.txPublicKey, 32).u32(cb.outputs.length);
+  for (const o of cb.outputs) w.bytes(o.oneTimeKey, 32).u8(o.viewTag).u64(o.amount).u64(o.unlockHeight);
+  return w.finish();
+}
+
+/**
+ * The block header, 224 bytes (docs/protocol.md §5): `u32 version ‖ u32 chainId ‖ u64 height ‖
+ * parentHash[32] ‖ u64 timeMs ‖ txRoot[32] ‖ outputRoot[32] ‖ u64 outputCount ‖
+ * txPowTarget[32] ‖ validatorsHash[32] ‖ proposer[32]`.
+ */
+export function headerBytes(h: BlockHeader): Uint8Array {
+  const w = new ByteWriter(HEADER_BYTES);
+  w.u32(h.version).u32(h.chainId).u64(h.height).bytes(h.parentHash, 32).u64(h.timeMs);
+  w.bytes(h.txRoot, 32).bytes(h.outputRoot, 32).u64(h.outputCount);
+  w.bytes(h.txPowTarget, 32).bytes(h.validatorsHash, 32).bytes(h.proposer, 32);
+  return w.finish();
+}
+
+/** The vote kinds; each signs under its own tag (docs/protocol.md §9). */
+export type VoteKind = "prevote" | "precommit";
+
+/**
+ * The data a vote hashes (docs/protocol.md §9): `u32 chainId ‖ u64 height ‖ u32 round ‖ blockHash[32]`
+ * (48 bytes). A nil vote uses 32 zero bytes as the block hash.
+ */
+export function voteBytes(chainId: number, height: bigint, round: number, blockHash: Uint8Array): Uint8Array {
+  return new ByteWriter(48).u32(chainId).u64(height).u32(round).bytes(blockHash, 32).finish();
+}
+
+/**
+ * A validator set (docs/protocol.md §9): `u32 n ‖ n × (publicKey[32] ‖ u64 stake)`, in the given
+ * order (canonical sets are sorted by public key, strictly ascending).
+ */
+export function validatorSetBytes(validators: readonly Validator[]): Uint8Array {
+  const w = new ByteWriter(4 + validators.length * 40);
+  w.u32(validators.length);
+  for (const v of validators) w.bytes(v.publicKey, 32).u64(v.stake);
+  return w.finish();
+}
+
+/** MMR leaf data (docs/protocol.md §8): `u64 globalIndex ‖ oneTimeKey[32] ‖ commitment[32]` (72 bytes). */
+export function mmrLeafBytes(globalIndex: bigint, oneTimeKey: Uint8Array, commitment: Uint8Array): Uint8Array {
+  return new ByteWriter(72).u64(globalIndex).bytes(oneTimeKey, 32).bytes(commitment, 32).finish();
+}

@@ -1,0 +1,197 @@
+/**
+ * Typed consensus errors (docs/protocol.md §11).
+ *
+ * Every rejection is a {@link ConsensusError} with a stable `code`, a human-readable `reason`
+ * naming the offending field (e.g. `inputs[2].keyImage`), and an `action`:
+ * - `"REJECT"`: the sender is at fault (the data can never become valid): drop it and penalise
+ *   the peer that relayed it.
+ * - `"IGNORE"`: the data may become valid later or we may be behind (unknown ring member, key
+ *   image conflicting with the mempool, immature coinbase, block from the future): drop it
+ *   without penalising the peer.
+ * Errors cross worker-thread boundaries as plain data: {@link ConsensusError.toJSON} /
+ * {@link ConsensusError.fromJSON}.
+ * @module
+ */
+import type { CryptoError } from "@baios/crypto";
+
+/** Whether the sender is at fault (`REJECT`: ban/penalise) or not (`IGNORE`). */
+export type ErrorAction = "REJECT" | "IGNORE";
+
+/** Every consensus error code with its default action and meaning (docs/protocol.md §11). */
+export const CONSENSUS_ERRORS = {
+  // ---- encoding (pipeline step 1)
+  TX_OVERSIZED: ["REJECT", "encoded transaction larger than maxTxBytes (checked before decoding)"],
+  TX_MALFORMED: ["REJECT", "not a well-formed msgpack transaction: trailing bytes, missing or unknown field, wrong type or length"],
+  TX_NON_CANONICAL_ENCODING: ["REJECT", "msgpack bytes are not the canonical encoding (encode(decode(x)) != x)"],
+  TX_UNSUPPORTED_VERSION: ["REJECT", "unknown transaction version"],
+  TX_WRONG_CHAIN: ["REJECT", "chain id differs from this chain's"],
+  TX_INPUT_COUNT: ["REJECT", "no inputs, or more than maxInputs"],
+  TX_OUTPUT_COUNT: ["REJECT", "no outputs, or more than maxOutputs"],
+  TX_PUBLIC_KEY_COUNT: ["REJECT", "tx public key count is neither 1 nor the number of outputs"],
+  TX_RING_TOO_SMALL: ["REJECT", "a ring smaller than minRingSize (11)"],
+  TX_RING_TOO_LARGE: ["REJECT", "a ring larger than maxRingSize"],
+  TX_RING_NOT_SORTED: ["REJECT", "ring member indices not in strictly ascending order"],
+  TX_RING_DUPLICATE_MEMBER: ["REJECT", "the same global output index twice in a ring"],
+  TX_SIGNATURE_COUNT: ["REJECT", "number of MLSAG signatures differs from the number of inputs"],
+  TX_SIGNATURE_LENGTH: ["REJECT", "an MLSAG signature is not 32 + 64·ringSize bytes"],
+  TX_NON_CANONICAL_SCALAR: ["REJECT", "a scalar (in a signature) is not canonical (>= group order)"],
+  TX_RANGE_PROOF_MISSING: ["REJECT", "empty range proof"],
+  TX_FEE_TOO_LOW: ["REJECT", "plaintext fee below minFee"],
+  TX_DUPLICATE_OUTPUT_KEY: ["REJECT", "two outputs with the same one-time key"],
+  TX_KEY_IMAGE_DUPLICATE: ["REJECT", "the same key image twice in one transaction"],
+  // ---- Tx-PoW (step 2)
+  TX_POW_INSUFFICIENT: ["REJECT", "Tx-PoW hash above the target"],
+  // ---- key images (step 3)
+  TX_KEY_IMAGE_SPENT: ["REJECT", "key image already spent on chain"],
+  TX_KEY_IMAGE_IN_POOL: ["IGNORE", "key image already used by a transaction in the mempool (node helper)"],
+  // ---- ring members (step 4)
+  TX_RING_MEMBER_UNKNOWN: ["IGNORE", "ring member global index does not exist (yet)"],
+  TX_RING_MEMBER_LOCKED: ["IGNORE", "ring member not yet spendable (coinbase maturity / unlock height)"],
+  // ---- points and balance (step 5)
+  TX_INVALID_POINT: ["REJECT", "a point field is not a canonical ristretto255 encoding"],
+  TX_IDENTITY_POINT: ["REJECT", "a point field is the identity (zero commitment / zero key)"],
+  TX_UNBALANCED: ["REJECT", "sum of pseudo-outputs != sum of outputs + fee·H (inflation)"],
+  // ---- MLSAG (step 6)
+  TX_SIGNATURE_INVALID: ["REJECT", "an MLSAG signature does not verify"],
+  // ---- range proofs (step 7)
+  TX_RANGE_PROOF_INVALID: ["REJECT", "the aggregated Bulletproofs+ range proof does not verify"],
+  // ---- blocks
+  BLOCK_OVERSIZED: ["REJECT", "encoded block larger than maxBlockBytes (checked before decoding)"],
+  BLOCK_MALFORMED: ["REJECT", "not a well-formed msgpack block"],
+  BLOCK_NON_CANONICAL_ENCODING: ["REJECT", "msgpack bytes of the block are not canonical"],
+  BLOCK_UNSUPPORTED_VERSION: ["REJECT", "unknown block version"],
+  BLOCK_WRONG_CHAIN: ["REJECT", "chain id differs from this chain's"],
+  BLOCK_BAD_HEIGHT: ["REJECT", "height is not parent height + 1"],
+  BLOCK_BAD_PARENT: ["REJECT", "parent hash is not the hash of the current tip"],
+  BLOCK_BAD_TIME: ["REJECT", "block time not after the parent's"],
+  BLOCK_FUTURE_TIME: ["IGNORE", "block time too far ahead of the local clock"],
+  BLOCK_TOO_MANY_TXS: ["REJECT", "more than maxBlockTxs transactions"],
+  BLOCK_DUPLICATE_TX: ["REJECT", "the same transaction twice in a block"],
+  BLOCK_KEY_IMAGE_DUPLICATE: ["REJECT", "the same key image in two transactions of one block"],
+  BLOCK_TX_ROOT_MISMATCH: ["REJECT", "header txRoot differs from the computed root"],
+  BLOCK_OUTPUT_ROOT_MISMATCH: ["REJECT", "header outputRoot differs from the MMR root after this block"],
+  BLOCK_OUTPUT_COUNT_MISMATCH: ["REJECT", "header outputCount differs from the MMR size after this block"],
+  BLOCK_TXPOW_TARGET: ["REJECT", "header txPowTarget differs from the chain's target"],
+  BLOCK_VALIDATORS_HASH: ["REJECT", "header validatorsHash differs from the current validator set"],
+  BLOCK_WRONG_PROPOSER: ["REJECT", "proposer is not the validator scheduled for this height/round"],
+  BLOCK_COINBASE_INVALID: ["REJECT", "coinbase height, output count, unlock height or key invalid"],
+  BLOCK_COINBASE_AMOUNT: ["REJECT", "coinbase amount != block reward + fees"],
+  BLOCK_RANGE_PROOFS_INVALID: ["REJECT", "batch verification of the block's range proofs failed"],
+  // ---- finality certificates and votes
+  CERT_MALFORMED: ["REJECT", "malformed finality certificate or vote"],
+  CERT_WRONG_BLOCK: ["REJECT", "certificate is for another height or block hash"],
+  CERT_UNKNOWN_VALIDATOR: ["REJECT", "vote by a key outside the validator set"],
+  CERT_DUPLICATE_VOTE: ["REJECT", "two votes by one validator, or votes not sorted by key"],
+  CERT_INVALID_SIGNATURE: ["REJECT", "an Ed25519 vote signature does not verify"],
+  CERT_INSUFFICIENT_STAKE: ["REJECT", "signers hold no more than 2/3 of the stake"],
+  // ---- genesis
+  GENESIS_INVALID: ["REJECT", "invalid genesis file"],
+} as const satisfies Record<string, readonly [ErrorAction, string]>;
+
+/** A stable consensus error code. */
+export type ConsensusErrorCode = keyof typeof CONSENSUS_ERRORS;
+
+/** All codes, for exhaustive tests and documentation. */
+export const CONSENSUS_ERROR_CODES: readonly ConsensusErrorCode[] = Object.keys(CONSENSUS_ERRORS) as ConsensusErrorCode[];
+
+/** The plain-data form of a {@link ConsensusError} (what crosses worker threads / RPC). */
+export interface ConsensusErrorJSON {
+  name: "ConsensusError";
+  code: ConsensusErrorCode;
+  reason: string;
+  action: ErrorAction;
+  /** Index of the failing item (input, tx in block, batch item), when known. */
+  index?: number;
+}
+
+/**
+ * A consensus rule was violated. `code` is stable (switch on it, never on `message`).
+ * Plain data: survives `structuredClone` via {@link ConsensusError.toJSON}.
+ */
+export class ConsensusError extends Error {
+  /** The stable error code. */
+  readonly code: ConsensusErrorCode;
+  /** Human-readable detail naming the field, e.g. `inputs[1].signature`. */
+  readonly reason: string;
+  /** Whether the sender is at fault. Defaults to the code's action in {@link CONSENSUS_ERRORS}. */
+  readonly action: ErrorAction;
+  /** Index of the failing item (input, tx in a block), when known. */
+  readonly index: number | undefined;
+
+  constructor(code: ConsensusErrorCode, reason: string, options: { action?: ErrorAction; index?: number } = {}) {
+    super(`${code}: ${reason}`);
+    this.name = "ConsensusError";
+    this.code = code;
+    this.reason = reason;
+    this.action = options.action ?? CONSENSUS_ERRORS[code][0];
+    this.index = options.index;
+  }
+
+  /** Serialisable form for worker threads and RPC. */
+  toJSON(): ConsensusErrorJSON {
+    const j: ConsensusErrorJSON = { name: "ConsensusError", code: this.code, reason: this.reason, action: this.action };
+    if (this.index !== undefined) j.index = this.index;
+    return j;
+  }
+
+  /**
+   * Rebuilds an error from {@link ConsensusError.toJSON} output.
+   * @throws TypeError when `j` is not a serialised ConsensusError with a known code
+   */
+  static fromJSON(j: unknown): ConsensusError {
+    if (typeof j !== "object" || j === null) throw new TypeError("not a ConsensusError JSON");
+    const o = j as Record<string, unknown>;
+    if (o.name !== "ConsensusError" || typeof o.code !== "string" || !Object.hasOwn(CONSENSUS_ERRORS, o.code) || typeof o.reason !== "string") {
+      throw new TypeError("not a ConsensusError JSON");
+    }
+    const action = o.action === "IGNORE" || o.action === "REJECT" ? o.action : undefined;
+    const opts: { action?: ErrorAction; index?: number } = {};
+    if (action !== undefined) opts.action = action;
+    if (typeof o.index === "number") opts.index = o.index;
+    return new ConsensusError(o.code as ConsensusErrorCode, o.reason, opts);
+  }
+
+  /** Same code and reason, with a prefix on the reason and optionally another action/index (used to attribute a tx error to a block). */
+  withContext(prefix: string, options: { action?: ErrorAction; index?: number } = {}): ConsensusError {
+    const opts: { action?: ErrorAction; index?: number } = { action: options.action ?? this.action };
+    const index = options.index ?? this.index;
+    if (index !== undefined) opts.index = index;
+    return new ConsensusError(this.code, `${prefix}: ${this.reason}`, opts);
+  }
+}
+
+/** True when `e` is a {@link ConsensusError} (optionally with `code`). */
+export function isConsensusError(e: unknown, code?: ConsensusErrorCode): e is ConsensusError {
+  return e instanceof ConsensusError && (code === undefined || e.code === code);
+}
+
+/** True when `e` looks like a CryptoError (works across module instances). */
+export function isCryptoError(e: unknown): e is CryptoError {
+  return e instanceof Error && e.name === "CryptoError" && typeof (e as { code?: unknown }).code === "string";
+}
+
+/**
+ * Maps a CryptoError raised while checking `field` to a tx-level code:
+ * `INVALID_POINT`/`INVALID_LENGTH` → `TX_INVALID_POINT`, `IDENTITY_POINT` → `TX_IDENTITY_POINT`,
+ * `NON_CANONICAL_SCALAR` → `TX_NON_CANONICAL_SCALAR`, `DUPLICATE_RING_MEMBER` →
+ * `TX_RING_DUPLICATE_MEMBER`, `RING_SIZE` → `TX_RING_TOO_LARGE`, `POW_INSUFFICIENT` →
+ * `TX_POW_INSUFFICIENT`, anything else → `fallback`.
+ * Non-crypto errors are re-thrown unchanged (they are bugs, not bad input).
+ */
+export function wrapCryptoError(e: unknown, field: string, fallback: ConsensusErrorCode, index?: number): ConsensusError {
+  if (e instanceof ConsensusError) return e;
+  if (!isCryptoError(e)) throw e;
+  const map: Partial<Record<string, ConsensusErrorCode>> = {
+    INVALID_POINT: "TX_INVALID_POINT",
+    INVALID_LENGTH: "TX_INVALID_POINT",
+    IDENTITY_POINT: "TX_IDENTITY_POINT",
+    NON_CANONICAL_SCALAR: "TX_NON_CANONICAL_SCALAR",
+    DUPLICATE_RING_MEMBER: "TX_RING_DUPLICATE_MEMBER",
+    RING_SIZE: "TX_RING_TOO_LARGE",
+    POW_INSUFFICIENT: "TX_POW_INSUFFICIENT",
+  };
+  const code = map[e.code] ?? fallback;
+  const opts: { index?: number } = {};
+  if (index !== undefined) opts.index = index;
+  return new ConsensusError(code, `${field}: ${e.code}: ${e.reason}`, opts);
+}

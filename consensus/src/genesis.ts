@@ -1,0 +1,286 @@
+/**
+ * Genesis (docs/protocol.md §13): the genesis file format, its strict parser, the premine
+ * allocation (5 % treasury, 2 % founders vesting linearly over 5 years in 60 monthly
+ * tranches), the genesis block, and a devnet genesis builder that funds test wallets.
+ *
+ * Premine outputs are coinbase-style outputs (public amount, commitment `G + v·H`) to one-time
+ * keys derived with the deterministic, public tx secret
+ * `r = Hs("BAIOS/v1/genesis-tx-key", u32le(chainId))`; output `i` is `makeOutput(r, A, B, i, v)`.
+ * Anyone can recompute and audit the premine; only the owners (spend keys) can spend it.
+ * @module
+ */
+import { hashToScalar } from "@baios/crypto";
+import { BLOCK_VERSION, BLOCKS_PER_YEAR, TAGS, U32_MAX, U64_MAX } from "./constants.ts";
+import { ConsensusError } from "./errors.ts";
+import { defaultParams, type ChainParams } from "./params.ts";
+import type { Block, OutputRecord, Validator } from "./types.ts";
+import { fromHex, toHex, u32le, ZERO_HASH } from "./encoding/bytes.ts";
+import { blockHash, txRoot } from "./hashes.ts";
+import { makeCoinbase, type Address } from "./coinbase.ts";
+import { FOUNDERS_PREMINE, PREMINE_TOTAL, TREASURY_PREMINE } from "./emission.ts";
+import { makeValidatorSet } from "./engine.ts";
+import { MemoryMmrBackend, Mmr, type MmrAppendResult } from "./mmr/mmr.ts";
+import { blockOutputs, outputLeaves } from "./validation/block.ts";
+
+/** Genesis file format tag. */
+export const GENESIS_FORMAT = "baios-genesis/1";
+/** Founders' vesting: 60 monthly tranches over 5 years. */
+export const FOUNDERS_VESTING_TRANCHES = 60n;
+/** Blocks between two founders' tranches: 5 · 3 153 600 / 60 = 262 800 (≈ 30.4 days). */
+export const FOUNDERS_VESTING_STEP = (5n * BLOCKS_PER_YEAR) / FOUNDERS_VESTING_TRANCHES;
+
+/** One premine output. */
+export interface PremineEntry {
+  /** Free text, e.g. "treasury", "founders 12/60", "devnet alice". */
+  label: string;
+  /** Recipient address. */
+  to: Address;
+  /** Amount in atomic units (u64, > 0). */
+  amount: bigint;
+  /** First height at which it may be spent (u64; 0 = at once). */
+  unlockHeight: bigint;
+}
+
+/** A parsed genesis file. */
+export interface Genesis {
+  chainName: string;
+  /** Genesis block time, ms since epoch (u64). */
+  timeMs: bigint;
+  /** The chain's parameters (chainId included). */
+  params: ChainParams;
+  /** The initial validator set (canonical order). */
+  validators: Validator[];
+  /** The premine outputs in output order. */
+  premine: PremineEntry[];
+}
+
+/** The JSON form of a genesis file (u64 as decimal strings, bytes as lower-case hex). */
+export interface GenesisFile {
+  format: typeof GENESIS_FORMAT;
+  chainName: string;
+  chainId: number;
+  timeMs: string;
+  params: {
+    minRingSize: number;
+    maxRingSize: number;
+    minFee: string;
+    maxTxBytes: number;
+    maxInputs: number;
+    maxOutputs: number;
+    maxBlockBytes: number;
+    maxBlockTxs: number;
+    coinbaseMaturity: string;
+    blockTimeMs: number;
+    maxFutureBlockTimeMs: number;
+    txPowTarget: string;
+  };
+  validators: { publicKey: string; stake: string }[];
+  premine: { label: string; viewPublic: string; spendPublic: string; amount: string; unlockHeight: string }[];
+}
+
+// ---------------------------------------------------------------- strict JSON readers
+
+const bad = (msg: string): never => {
+  throw new ConsensusError("GENESIS_INVALID", msg);
+};
+function obj(v: unknown, path: string, keys: readonly string[]): Record<string, unknown> {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) bad(`${path}: expected an object`);
+  const o = v as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (!keys.includes(k)) bad(`${path}: unknown field "${k}"`);
+  for (const k of keys) if (!Object.hasOwn(o, k)) bad(`${path}: missing field "${k}"`);
+  return o;
+}
+function u32(v: unknown, path: string, min = 0): number {
+  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > U32_MAX) bad(`${path}: expected an integer in ${min}..=${U32_MAX}`);
+  return v as number;
+}
+function u64s(v: unknown, path: string): bigint {
+  if (typeof v !== "string" || !/^(0|[1-9][0-9]{0,19})$/.test(v)) bad(`${path}: expected a u64 as a canonical decimal string`);
+  const x = BigInt(v as string);
+  if (x > U64_MAX) bad(`${path}: out of u64 range`);
+  return x;
+}
+function hex(v: unknown, path: string, len: number): Uint8Array {
+  if (typeof v !== "string" || v.length !== 2 * len || !/^[0-9a-f]*$/.test(v)) bad(`${path}: expected ${len} bytes as lower-case hex`);
+  return fromHex(v as string);
+}
+function str(v: unknown, path: string): string {
+  if (typeof v !== "string" || v.length === 0 || v.length > 100) bad(`${path}: expected a non-empty string (≤ 100 chars)`);
+  return v as string;
+}
+
+/**
+ * Parses and checks a genesis file (JSON text or an already parsed object): exact fields and
+ * types, a valid validator set, premine amounts > 0 summing to at most {@link PREMINE_TOTAL}.
+ * @throws ConsensusError `GENESIS_INVALID`
+ */
+export function parseGenesis(input: string | unknown): Genesis {
+  let raw: unknown = input;
+  if (typeof input === "string") {
+    try {
+      raw = JSON.parse(input);
+    } catch (e) {
+      bad(`not JSON: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  const o = obj(raw, "genesis", ["format", "chainName", "chainId", "timeMs", "params", "validators", "premine"]);
+  if (o.format !== GENESIS_FORMAT) bad(`format must be "${GENESIS_FORMAT}"`);
+  const chainId = u32(o.chainId, "chainId");
+  const p = obj(o.params, "params", ["minRingSize", "maxRingSize", "minFee", "maxTxBytes", "maxInputs", "maxOutputs", "maxBlockBytes", "maxBlockTxs", "coinbaseMaturity", "blockTimeMs", "maxFutureBlockTimeMs", "txPowTarget"]);
+  const params: ChainParams = {
+    chainId,
+    minRingSize: u32(p.minRingSize, "params.minRingSize", 1),
+    maxRingSize: u32(p.maxRingSize, "params.maxRingSize", 1),
+    minFee: u64s(p.minFee, "params.minFee"),
+    maxTxBytes: u32(p.maxTxBytes, "params.maxTxBytes", 1),
+    maxInputs: u32(p.maxInputs, "params.maxInputs", 1),
+    maxOutputs: u32(p.maxOutputs, "params.maxOutputs", 1),
+    maxBlockBytes: u32(p.maxBlockBytes, "params.maxBlockBytes", 1),
+    maxBlockTxs: u32(p.maxBlockTxs, "params.maxBlockTxs"),
+    coinbaseMaturity: u64s(p.coinbaseMaturity, "params.coinbaseMaturity"),
+    blockTimeMs: u32(p.blockTimeMs, "params.blockTimeMs", 1),
+    maxFutureBlockTimeMs: u32(p.maxFutureBlockTimeMs, "params.maxFutureBlockTimeMs"),
+    txPowTarget: hex(p.txPowTarget, "params.txPowTarget", 32),
+  };
+  if (params.maxRingSize < params.minRingSize || params.maxRingSize > 256) bad("params.maxRingSize must be in minRingSize..=256");
+  if (params.maxOutputs > 16) bad("params.maxOutputs must be ≤ 16 (Bulletproofs+ aggregation limit)");
+  if (!Array.isArray(o.validators)) bad("validators: expected an array");
+  const validators = (o.validators as unknown[]).map((v, i) => {
+    const x = obj(v, `validators[${i}]`, ["publicKey", "stake"]);
+    return { publicKey: hex(x.publicKey, `validators[${i}].publicKey`, 32), stake: u64s(x.stake, `validators[${i}].stake`) };
+  });
+  const set = makeValidatorSet(validators);
+  if (!Array.isArray(o.premine)) bad("premine: expected an array");
+  let total = 0n;
+  const premine = (o.premine as unknown[]).map((v, i): PremineEntry => {
+    const x = obj(v, `premine[${i}]`, ["label", "viewPublic", "spendPublic", "amount", "unlockHeight"]);
+    const amount = u64s(x.amount, `premine[${i}].amount`);
+    if (amount === 0n) bad(`premine[${i}].amount must be > 0`);
+    total += amount;
+    return {
+      label: str(x.label, `premine[${i}].label`),
+      to: { viewPublic: hex(x.viewPublic, `premine[${i}].viewPublic`, 32), spendPublic: hex(x.spendPublic, `premine[${i}].spendPublic`, 32) },
+      amount,
+      unlockHeight: u64s(x.unlockHeight, `premine[${i}].unlockHeight`),
+    };
+  });
+  if (total > PREMINE_TOTAL) bad(`premine total ${total} exceeds ${PREMINE_TOTAL} (7 % of the cap)`);
+  return { chainName: str(o.chainName, "chainName"), timeMs: u64s(o.timeMs, "timeMs"), params, validators: [...set.validators], premine };
+}
+
+/** The JSON form of a genesis (inverse of {@link parseGenesis}). */
+export function genesisToFile(g: Genesis): GenesisFile {
+  const p = g.params;
+  return {
+    format: GENESIS_FORMAT,
+    chainName: g.chainName,
+    chainId: p.chainId,
+    timeMs: g.timeMs.toString(),
+    params: {
+      minRingSize: p.minRingSize,
+      maxRingSize: p.maxRingSize,
+      minFee: p.minFee.toString(),
+      maxTxBytes: p.maxTxBytes,
+      maxInputs: p.maxInputs,
+      maxOutputs: p.maxOutputs,
+      maxBlockBytes: p.maxBlockBytes,
+      maxBlockTxs: p.maxBlockTxs,
+      coinbaseMaturity: p.coinbaseMaturity.toString(),
+      blockTimeMs: p.blockTimeMs,
+      maxFutureBlockTimeMs: p.maxFutureBlockTimeMs,
+      txPowTarget: toHex(p.txPowTarget),
+    },
+    validators: g.validators.map((v) => ({ publicKey: toHex(v.publicKey), stake: v.stake.toString() })),
+    premine: g.premine.map((e) => ({ label: e.label, viewPublic: toHex(e.to.viewPublic), spendPublic: toHex(e.to.spendPublic), amount: e.amount.toString(), unlockHeight: e.unlockHeight.toString() })),
+  };
+}
+
+/** The genesis tx secret `Hs("BAIOS/v1/genesis-tx-key", u32le(chainId))` (32 bytes, public). */
+export function genesisTxSecret(chainId: number): Uint8Array {
+  return hashToScalar(TAGS.genesisTxKey, u32le(chainId));
+}
+
+/**
+ * The mainnet premine: treasury 1 050 000 000 BAI unlocked at once, founders 420 000 000 BAI in
+ * 60 tranches of 7 000 000 BAI, tranche `m` (1..=60) unlocking at height `m · 262 800`.
+ */
+export function standardPremine(treasury: Address, founders: Address): PremineEntry[] {
+  const out: PremineEntry[] = [{ label: "treasury", to: treasury, amount: TREASURY_PREMINE, unlockHeight: 0n }];
+  const tranche = FOUNDERS_PREMINE / FOUNDERS_VESTING_TRANCHES;
+  for (let m = 1n; m <= FOUNDERS_VESTING_TRANCHES; m++) out.push({ label: `founders ${m}/${FOUNDERS_VESTING_TRANCHES}`, to: founders, amount: tranche, unlockHeight: m * FOUNDERS_VESTING_STEP });
+  return out;
+}
+
+/** The genesis block and what the node stores for it. */
+export interface GenesisBlock {
+  block: Block;
+  hash: Uint8Array;
+  newOutputs: OutputRecord[];
+  mmr: MmrAppendResult;
+}
+
+/**
+ * Builds the genesis block: height 0, zero parent hash, coinbase = the premine outputs (output
+ * `i` derived with {@link genesisTxSecret}), no txs, proposer = 32 zero bytes (nobody proposes
+ * genesis; it is trusted by its hash), the validator set's hash.
+ * @throws CryptoError when a premine address is not a valid point
+ */
+export async function buildGenesisBlock(g: Genesis): Promise<GenesisBlock> {
+  const coinbase = makeCoinbase(
+    0n,
+    genesisTxSecret(g.params.chainId),
+    g.premine.map((e) => ({ to: e.to, amount: e.amount, unlockHeight: e.unlockHeight })),
+  );
+  const block: Block = {
+    header: {
+      version: BLOCK_VERSION,
+      chainId: g.params.chainId,
+      height: 0n,
+      parentHash: ZERO_HASH.slice(),
+      timeMs: g.timeMs,
+      txRoot: txRoot(coinbase, []),
+      outputRoot: new Uint8Array(32),
+      outputCount: 0n,
+      txPowTarget: g.params.txPowTarget.slice(),
+      validatorsHash: makeValidatorSet(g.validators).hash,
+      proposer: new Uint8Array(32),
+    },
+    coinbase,
+    txs: [],
+  };
+  const newOutputs = blockOutputs(block, 0n);
+  const mmr = await new Mmr(new MemoryMmrBackend()).preview(outputLeaves(newOutputs));
+  block.header.outputRoot = mmr.root;
+  block.header.outputCount = mmr.leafCount;
+  return { block, hash: blockHash(block.header), newOutputs, mmr };
+}
+
+/** Options of {@link devnetGenesis}. */
+export interface DevnetGenesisOptions {
+  /** Test wallets and their amounts (atomic units), unlocked at once. */
+  wallets: readonly { label?: string; address: Address; amount: bigint }[];
+  /** Validators (Ed25519 keys and stakes). */
+  validators: readonly Validator[];
+  /** Genesis time, ms since epoch (default: 2026-01-01T00:00:00Z). */
+  timeMs?: bigint;
+  /** Parameter overrides (chainId defaults to DEVNET_CHAIN_ID; an easier txPowTarget is typical). */
+  params?: Partial<ChainParams>;
+  /** Chain name (default "baios-devnet"). */
+  chainName?: string;
+}
+
+/**
+ * A devnet genesis funding test wallets (premine entries with unlock height 0).
+ * @throws ConsensusError `GENESIS_INVALID` (e.g. the amounts exceed the premine allowance)
+ */
+export function devnetGenesis(opts: DevnetGenesisOptions): Genesis {
+  const params = defaultParams({ chainId: 0x0bad_0001, ...opts.params });
+  const g: Genesis = {
+    chainName: opts.chainName ?? "baios-devnet",
+    timeMs: opts.timeMs ?? 1_767_225_600_000n,
+    params,
+    validators: [...opts.validators],
+    premine: opts.wallets.map((w, i) => ({ label: w.label ?? `devnet wallet ${i}`, to: w.address, amount: w.amount, unlockHeight: 0n })),
+  };
+  return parseGenesis(genesisToFile(g)); // one code path for every check
+}

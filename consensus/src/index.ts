@@ -1,0 +1,24 @@
+/**
+ * `@baios/consensus`: the consensus rules of BAIOS Chain (docs/protocol.md).
+ * @module
+ */
+export * from "./constants.ts";
+export * from "./params.ts";
+export * from "./errors.ts";
+export type * from "./types.ts";
+export * from "./encoding/bytes.ts";
+export * from "./encoding/canonical.ts";
+export * from "./encoding/msgpack.ts";
+export * from "./hashes.ts";
+export * from "./mmr/position.ts";
+export * from "./mmr/proof.ts";
+export * from "./mmr/mmr.ts";
+export * from "./emission.ts";
+export * from "./coinbase.ts";
+export * from "./validation/structure.ts";
+export * from "./validation/stages.ts";
+export * from "./validation/tx.ts";
+export * from "./validation/block.ts";
+export * from "./builder.ts";
+export * from "./engine.ts";
+export * from "./genesis.ts";

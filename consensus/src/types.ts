@@ -1,0 +1,168 @@
+/**
+ * Consensus data types (docs/protocol.md §3–§7). Conventions: every u64 is a `bigint`
+ * (amounts and fees in atomic units, heights, global output indices, times in ms, nonces);
+ * u32/u8 values are `number`s; keys, points, hashes are 32-byte `Uint8Array`s.
+ * All types are plain data: they cross worker threads with `structuredClone` unchanged.
+ * @module
+ */
+
+/** One input: a ring of existing outputs, the key image of the real one, and its pseudo-output. */
+export interface TxInput {
+  /** Ring members as absolute global output indices (u64), strictly ascending; minRingSize..=maxRingSize. */
+  ring: bigint[];
+  /** Key image `I = x·Hp(P)` (32 bytes); each may appear once in the whole chain. */
+  keyImage: Uint8Array;
+  /** Pseudo-output commitment `C' = z'·G + v·H` of the spent amount (32 bytes). */
+  pseudoOut: Uint8Array;
+}
+
+/** One output of a regular transaction (docs/crypto.md §4). */
+export interface TxOutput {
+  /** One-time key `P = s·G + B` (32 bytes). */
+  oneTimeKey: Uint8Array;
+  /** Pedersen commitment `C = y·G + v·H` (32 bytes). */
+  commitment: Uint8Array;
+  /** View tag, u8 (0..=255). */
+  viewTag: number;
+  /** Amount XOR mask (8 bytes). */
+  encryptedAmount: Uint8Array;
+}
+
+/**
+ * A RingCT transaction. There is no transparent field: amounts only appear as commitments
+ * (the fee is the one plaintext amount). See docs/protocol.md §3.
+ */
+export interface Tx {
+  /** Format version, u32 (= TX_VERSION = 1). */
+  version: number;
+  /** Chain id, u32 (ChainParams.chainId). */
+  chainId: number;
+  /** Plaintext fee in atomic units (u64), ≥ minFee. */
+  fee: bigint;
+  /** 1..=maxInputs inputs. */
+  inputs: TxInput[];
+  /** 1..=maxOutputs outputs. */
+  outputs: TxOutput[];
+  /** Tx public keys `R` (32 bytes each): one shared key, or one per output. */
+  txPublicKeys: Uint8Array[];
+  /** One aggregated Bulletproofs+ range proof over all output commitments (variable length, non-empty). */
+  rangeProof: Uint8Array;
+  /** One MLSAG signature per input, `32 + 64·ringSize` bytes each, over {@link txSigningHash}. */
+  signatures: Uint8Array[];
+  /** Tx-PoW nonce (u64): SHA3 over `txid ‖ u64le(nonce)` must be ≤ target. Not covered by the txid. */
+  powNonce: bigint;
+}
+
+/** A coinbase (or premine) output: public amount, commitment `C = 1·G + amount·H` (mask 1). */
+export interface CoinbaseOutput {
+  /** One-time key `P = s·G + B` to the recipient (32 bytes). */
+  oneTimeKey: Uint8Array;
+  /** View tag, u8. */
+  viewTag: number;
+  /** Public amount in atomic units (u64). The commitment is `commit(amount, ONE)`. */
+  amount: bigint;
+  /** First block height at which this output may be a ring member (u64). For h > 0: h + coinbaseMaturity. */
+  unlockHeight: bigint;
+}
+
+/** The coinbase of a block: block reward + fees to the producer (genesis: the premine). */
+export interface Coinbase {
+  /** The block height (u64); makes every coinbase unique. */
+  height: bigint;
+  /** Tx public key `R` (32 bytes) the outputs are derived from. */
+  txPublicKey: Uint8Array;
+  /** 1..=maxOutputs outputs (genesis: any number ≥ 0). */
+  outputs: CoinbaseOutput[];
+}
+
+/** Block header: everything the block hash covers (docs/protocol.md §5). */
+export interface BlockHeader {
+  /** Format version, u32 (= BLOCK_VERSION = 1). */
+  version: number;
+  /** Chain id, u32. */
+  chainId: number;
+  /** Height, u64 (genesis = 0). */
+  height: bigint;
+  /** Hash of the parent header (32 bytes; zeros for genesis). */
+  parentHash: Uint8Array;
+  /** Block time, milliseconds since the Unix epoch (u64); strictly greater than the parent's. */
+  timeMs: bigint;
+  /** Merkle root over the coinbase hash and the tx leaves (32 bytes, docs/protocol.md §6). */
+  txRoot: Uint8Array;
+  /** Output MMR root after appending this block's outputs (32 bytes, docs/protocol.md §8). */
+  outputRoot: Uint8Array;
+  /** Output MMR size in leaves (= total number of outputs) after this block (u64). */
+  outputCount: bigint;
+  /** Tx-PoW target every tx in this block meets (32 bytes big-endian). */
+  txPowTarget: Uint8Array;
+  /** Hash of the validator set that must finalize this block (32 bytes, docs/protocol.md §9). */
+  validatorsHash: Uint8Array;
+  /** Ed25519 public key of the proposer (32 bytes). */
+  proposer: Uint8Array;
+}
+
+/** A block: header, coinbase and transactions (in block order). */
+export interface Block {
+  header: BlockHeader;
+  coinbase: Coinbase;
+  txs: Tx[];
+}
+
+/** One validator's signed vote (precommit) for a block. */
+export interface Vote {
+  /** Validator Ed25519 public key (32 bytes). */
+  validator: Uint8Array;
+  /** Ed25519 signature (64 bytes) over the precommit message (docs/protocol.md §9). */
+  signature: Uint8Array;
+}
+
+/**
+ * Proof that a block is final: precommits of validators holding > 2/3 of the stake (with one
+ * validator: its single signature). Votes are sorted by validator key, strictly ascending.
+ */
+export interface FinalityCertificate {
+  /** Height of the finalized block (u64). */
+  height: bigint;
+  /** Consensus round in which it was finalized (u32; 0 for the single validator). */
+  round: number;
+  /** Hash of the finalized block (32 bytes). */
+  blockHash: Uint8Array;
+  /** The precommits. */
+  votes: Vote[];
+}
+
+/** A validator: Ed25519 public key and stake weight. */
+export interface Validator {
+  /** Ed25519 public key (32 bytes). */
+  publicKey: Uint8Array;
+  /** Stake weight (u64, atomic units or abstract voting power). */
+  stake: bigint;
+}
+
+/** What the chain knows about one output (the node stores it; ChainView returns it). */
+export interface OutputRecord {
+  /** Global output index (u64) = its MMR leaf index. */
+  globalIndex: bigint;
+  /** One-time key (32 bytes). */
+  oneTimeKey: Uint8Array;
+  /** Commitment (32 bytes); for coinbase outputs `commit(amount, ONE)`. */
+  commitment: Uint8Array;
+  /** First height at which it may be spent / used as a ring member (u64). */
+  unlockHeight: bigint;
+}
+
+/**
+ * Read-only chain state the validation pipeline needs; the node implements it over its DB.
+ * Methods may be synchronous or return promises.
+ */
+export interface ChainView {
+  /**
+   * Height of the last finalized block (u64). A transaction is validated for inclusion at
+   * `height + 1`; during block validation the view is the state before that block.
+   */
+  readonly height: bigint;
+  /** Records for the given global indices, `undefined` for an index that does not exist. Same order. */
+  getOutputs(globalIndices: readonly bigint[]): readonly (OutputRecord | undefined)[] | Promise<readonly (OutputRecord | undefined)[]>;
+  /** Whether the key image (32 bytes) is spent in a finalized block. */
+  isKeyImageSpent(keyImage: Uint8Array): boolean | Promise<boolean>;
+}

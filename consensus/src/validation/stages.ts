@@ -1,0 +1,238 @@
+/**
+ * Pipeline steps 2–7 as separate functions over plain data (docs/protocol.md §3.5).
+ * Steps 6 (MLSAG, per input) and 7 (range proofs, batched per block) take only
+ * `Uint8Array`s/numbers/bigints ({@link MlsagJob}, {@link RangeProofJob}) so the node's
+ * worker-thread pool can run them: post the job, call {@link verifyMlsagJob} /
+ * {@link verifyRangeProofJobs} in the worker, send back `ConsensusError.toJSON()` on failure.
+ * @module
+ */
+import { balanceCheck, checkPoint, mlsagVerify, rangeBatchVerify, rangeVerify, txPowVerify } from "@baios/crypto";
+import { ConsensusError, isCryptoError, wrapCryptoError } from "../errors.ts";
+import type { ChainView, OutputRecord, Tx } from "../types.ts";
+
+// ------------------------------------------------------------------ step 2: Tx-PoW
+
+/**
+ * Step 2: the Tx-PoW. `SHA3-256(tag ‖ txid ‖ u64le(nonce)) ≤ target` (docs/crypto.md §7).
+ * @param txid 32 bytes ({@link txId}); target 32 bytes big-endian
+ * @throws ConsensusError `TX_POW_INSUFFICIENT`
+ */
+export function checkTxPow(txid: Uint8Array, nonce: bigint, target: Uint8Array): void {
+  try {
+    txPowVerify(txid, nonce, target);
+  } catch (e) {
+    throw wrapCryptoError(e, "powNonce", "TX_POW_INSUFFICIENT");
+  }
+}
+
+// ------------------------------------------------------------------ step 3: key images
+
+/**
+ * Step 3: no key image of the tx is spent on chain.
+ * @throws ConsensusError `TX_KEY_IMAGE_SPENT` (index = input)
+ */
+export async function checkKeyImagesUnspent(tx: Tx, view: ChainView): Promise<void> {
+  for (let i = 0; i < tx.inputs.length; i++) {
+    const inp = tx.inputs[i] as Tx["inputs"][number];
+    if (await view.isKeyImageSpent(inp.keyImage)) throw new ConsensusError("TX_KEY_IMAGE_SPENT", `inputs[${i}].keyImage is already spent`, { index: i });
+  }
+}
+
+// ------------------------------------------------------------------ step 4: ring members
+
+/** The resolved ring of one input: keys and commitments of its members, in ring order. */
+export interface ResolvedRing {
+  ringKeys: Uint8Array[];
+  ringCommitments: Uint8Array[];
+}
+
+/**
+ * Step 4: every ring member exists and is spendable at `inclusionHeight`
+ * (`record.unlockHeight ≤ inclusionHeight`).
+ * @param inclusionHeight the height of the block the tx goes into (mempool: `view.height + 1`)
+ * @returns one resolved ring per input
+ * @throws ConsensusError `TX_RING_MEMBER_UNKNOWN` (IGNORE: we may be behind), `TX_RING_MEMBER_LOCKED` (IGNORE)
+ */
+export async function resolveRings(tx: Tx, view: ChainView, inclusionHeight: bigint): Promise<ResolvedRing[]> {
+  const all = tx.inputs.flatMap((i) => i.ring);
+  const records = await view.getOutputs(all);
+  if (records.length !== all.length) throw new Error("ChainView.getOutputs returned a wrong number of records");
+  const out: ResolvedRing[] = [];
+  let k = 0;
+  tx.inputs.forEach((inp, i) => {
+    const ringKeys: Uint8Array[] = [];
+    const ringCommitments: Uint8Array[] = [];
+    inp.ring.forEach((gi, j) => {
+      const r: OutputRecord | undefined = records[k++];
+      if (r === undefined || r.globalIndex !== gi) throw new ConsensusError("TX_RING_MEMBER_UNKNOWN", `inputs[${i}].ring[${j}]: output ${gi} does not exist`, { index: i });
+      if (r.unlockHeight > inclusionHeight) {
+        throw new ConsensusError("TX_RING_MEMBER_LOCKED", `inputs[${i}].ring[${j}]: output ${gi} unlocks at height ${r.unlockHeight} > ${inclusionHeight}`, { index: i });
+      }
+      ringKeys.push(r.oneTimeKey);
+      ringCommitments.push(r.commitment);
+    });
+    out.push({ ringKeys, ringCommitments });
+  });
+  return out;
+}
+
+// ------------------------------------------------------------------ step 5: points and balance
+
+/**
+ * Step 5: every point field of the tx is a canonical, non-identity ristretto255 encoding
+ * (key images, pseudo-outputs, one-time keys, commitments, tx public keys), then the balance
+ * `Σ pseudoOut == Σ commitment + fee·H`.
+ * @throws ConsensusError `TX_INVALID_POINT` / `TX_IDENTITY_POINT` (reason names the field), `TX_UNBALANCED`
+ */
+export function checkPointsAndBalance(tx: Tx): void {
+  const pt = (p: Uint8Array, field: string, index?: number): void => {
+    try {
+      checkPoint(p);
+    } catch (e) {
+      throw wrapCryptoError(e, field, "TX_INVALID_POINT", index);
+    }
+  };
+  tx.inputs.forEach((inp, i) => {
+    pt(inp.keyImage, `inputs[${i}].keyImage`, i);
+    pt(inp.pseudoOut, `inputs[${i}].pseudoOut`, i);
+  });
+  tx.outputs.forEach((o, j) => {
+    pt(o.oneTimeKey, `outputs[${j}].oneTimeKey`, j);
+    pt(o.commitment, `outputs[${j}].commitment`, j);
+  });
+  tx.txPublicKeys.forEach((r, j) => pt(r, `txPublicKeys[${j}]`, j));
+  let ok: boolean;
+  try {
+    ok = balanceCheck(
+      tx.inputs.map((i) => i.pseudoOut),
+      tx.outputs.map((o) => o.commitment),
+      tx.fee,
+    );
+  } catch (e) {
+    throw wrapCryptoError(e, "balance", "TX_UNBALANCED");
+  }
+  if (!ok) throw new ConsensusError("TX_UNBALANCED", "sum of pseudo-outputs != sum of output commitments + fee·H");
+}
+
+// ------------------------------------------------------------------ step 6: MLSAG (transferable)
+
+/** One MLSAG verification, as plain transferable data (step 6). */
+export interface MlsagJob {
+  /** Position of the tx in its block (for error attribution), or 0 for a lone tx. */
+  txIndex: number;
+  /** Input index within the tx. */
+  inputIndex: number;
+  /** The tx signing hash (32 bytes). */
+  message: Uint8Array;
+  /** Ring one-time keys (32 bytes each), ring order. */
+  ringKeys: Uint8Array[];
+  /** Ring commitments (32 bytes each), ring order. */
+  ringCommitments: Uint8Array[];
+  /** Pseudo-output of the input (32 bytes). */
+  pseudoOut: Uint8Array;
+  /** Key image of the input (32 bytes). */
+  keyImage: Uint8Array;
+  /** The signature, `32 + 64·n` bytes. */
+  signature: Uint8Array;
+}
+
+/** Builds the step-6 jobs of a tx from its signing hash and resolved rings. */
+export function mlsagJobs(tx: Tx, message: Uint8Array, rings: readonly ResolvedRing[], txIndex = 0): MlsagJob[] {
+  return tx.inputs.map((inp, i) => {
+    const ring = rings[i] as ResolvedRing;
+    return {
+      txIndex,
+      inputIndex: i,
+      message,
+      ringKeys: ring.ringKeys,
+      ringCommitments: ring.ringCommitments,
+      pseudoOut: inp.pseudoOut,
+      keyImage: inp.keyImage,
+      signature: tx.signatures[i] as Uint8Array,
+    };
+  });
+}
+
+/**
+ * Step 6, pure and transferable: verifies one MLSAG.
+ * @throws ConsensusError `TX_SIGNATURE_INVALID` (index = input), or `TX_INVALID_POINT`/`TX_IDENTITY_POINT`/`TX_NON_CANONICAL_SCALAR`/`TX_RING_DUPLICATE_MEMBER` from the core
+ */
+export function verifyMlsagJob(job: MlsagJob): void {
+  try {
+    mlsagVerify({ message: job.message, ringKeys: job.ringKeys, ringCommitments: job.ringCommitments, pseudoOut: job.pseudoOut }, job.keyImage, job.signature);
+  } catch (e) {
+    throw wrapCryptoError(e, `signatures[${job.inputIndex}]`, "TX_SIGNATURE_INVALID", job.inputIndex);
+  }
+}
+
+// ------------------------------------------------------------------ step 7: range proofs (transferable, batched)
+
+/** One aggregated range proof with its commitments, as plain transferable data (step 7). */
+export interface RangeProofJob {
+  /** Position of the tx in its block (for error attribution), or 0 for a lone tx. */
+  txIndex: number;
+  /** The tx's output commitments (32 bytes each). */
+  commitments: Uint8Array[];
+  /** The Bulletproofs+ proof bytes. */
+  proof: Uint8Array;
+}
+
+/** The step-7 job of a tx. */
+export function rangeProofJob(tx: Tx, txIndex = 0): RangeProofJob {
+  return { txIndex, commitments: tx.outputs.map((o) => o.commitment), proof: tx.rangeProof };
+}
+
+/**
+ * Step 7, pure and transferable: batch-verifies range proofs with one multiscalar
+ * multiplication; when the batch fails, finds the first failing proof so the error names it.
+ * @throws ConsensusError `TX_RANGE_PROOF_INVALID` with `index` = the failing job's `txIndex`
+ */
+export function verifyRangeProofJobs(jobs: readonly RangeProofJob[]): void {
+  if (jobs.length === 0) return;
+  try {
+    if (jobs.length === 1) {
+      const j = jobs[0] as RangeProofJob;
+      rangeVerify(j.commitments, j.proof);
+    } else {
+      rangeBatchVerify(jobs.map((j) => ({ commitments: j.commitments, proof: j.proof })));
+    }
+    return;
+  } catch (e) {
+    if (!isCryptoError(e)) throw e;
+  }
+  for (const j of jobs) {
+    try {
+      rangeVerify(j.commitments, j.proof);
+    } catch (e) {
+      const err = wrapCryptoError(e, "rangeProof", "TX_RANGE_PROOF_INVALID", j.txIndex);
+      // a bad commitment reported by the proof system is still a range-proof failure of this tx
+      throw new ConsensusError("TX_RANGE_PROOF_INVALID", err.reason, { index: j.txIndex });
+    }
+  }
+  throw new ConsensusError("TX_RANGE_PROOF_INVALID", "batch verification failed but no single proof fails");
+}
+
+// ------------------------------------------------------------------ verifier (pool) interface
+
+/**
+ * Runs the expensive steps. The node implements it with a worker-thread pool (one worker per
+ * core, each importing `@baios/crypto` and calling {@link verifyMlsagJob} /
+ * {@link verifyRangeProofJobs}); {@link localVerifier} runs them on the calling thread.
+ * Implementations reject with a {@link ConsensusError} (rebuild it with `ConsensusError.fromJSON`).
+ */
+export interface Verifier {
+  /** Verifies every job; rejects with the first failure. */
+  verifyMlsag(jobs: readonly MlsagJob[]): Promise<void>;
+  /** Verifies every job as one batch (a block's worth); rejects with the failing tx's index. */
+  verifyRangeProofs(jobs: readonly RangeProofJob[]): Promise<void>;
+}
+
+/** A {@link Verifier} on the calling thread. */
+export const localVerifier: Verifier = {
+  async verifyMlsag(jobs) {
+    for (const j of jobs) verifyMlsagJob(j);
+  },
+  async verifyRangeProofs(jobs) {
+    verifyRangeProofJobs(jobs);
+  },
+};
