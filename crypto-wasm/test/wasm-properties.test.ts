@@ -20,8 +20,8 @@ function signedRing(n: number, pi: number, seed: Uint8Array) {
   const message = c.hashToScalar("test/msg", seed);
   const ringKeys: Uint8Array[] = [];
   const ringCommitments: Uint8Array[] = [];
-  let x = new Uint8Array(32);
-  let inputMask = new Uint8Array(32);
+  let x: Uint8Array = new Uint8Array(32);
+  let inputMask: Uint8Array = new Uint8Array(32);
   const amount = 1000n;
   for (let j = 0; j < n; j++) {
     const sk = c.hashToScalar("test/key", Uint8Array.of(...seed, j));

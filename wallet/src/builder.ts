@@ -1,0 +1,171 @@
+/**
+ * Building a RingCT transaction (docs/wallet.md §6): outputs with `makeOutput` (change
+ * included), an aggregated Bulletproofs+ range proof, pseudo-outputs whose masks make
+ * `Σ pseudoOut = Σ outputs + fee·H`, one MLSAG per input over the consensus signing hash, then
+ * the Tx-PoW nonce, mined in bounded `txPowMine` calls so progress can be shown.
+ * @module
+ */
+import { commit, makeOutput, mlsagSign, randomScalar, rangeProve, scalarAdd, scalarMultBase, scalarSub, txPowExpectedHashes, txPowMine } from "@baios/crypto";
+import { encodeTx, TX_VERSION, txId, txSigningHash, type Tx, type TxInput, type TxOutput } from "@baios/consensus";
+import { bytesEqual } from "./hex.ts";
+import { randInt, secureRng, type Rng } from "./decoys.ts";
+
+/** One input to spend: the owned output and its ring (sorted global indices, real one inside). */
+export interface BuildInput {
+  /** Global index of the real output. */
+  globalIndex: number;
+  amount: bigint;
+  /** Commitment mask of the real output. */
+  mask: Uint8Array;
+  /** One-time secret x (P = x·G). */
+  oneTimeSecret: Uint8Array;
+  keyImage: Uint8Array;
+  /** Ring members, strictly ascending by global index, the real one included. */
+  ring: { globalIndex: number; oneTimeKey: Uint8Array; commitment: Uint8Array }[];
+}
+
+export interface BuildDestination {
+  viewPublic: Uint8Array;
+  spendPublic: Uint8Array;
+  amount: bigint;
+}
+
+export interface PowProgress {
+  hashes: number;
+  expected: number;
+}
+
+export interface BuildTxOptions {
+  chainId: number;
+  fee: bigint;
+  inputs: BuildInput[];
+  destinations: BuildDestination[];
+  /** Where the change goes (the wallet's own address). A change output is always added (possibly 0) so every tx has ≥ 2 outputs. */
+  change: { viewPublic: Uint8Array; spendPublic: Uint8Array };
+  txPowTarget: Uint8Array;
+  /** Hashes per `txPowMine` call (default 20 000). */
+  powChunk?: number;
+  onPowProgress?: (p: PowProgress) => void;
+  /** Uniform RNG for the output order (tests may pin it). */
+  rng?: Rng;
+}
+
+export interface BuiltTx {
+  tx: Tx;
+  txid: Uint8Array;
+  bytes: Uint8Array;
+  /** Tx secret r (the payment-proof key). */
+  txSecret: Uint8Array;
+  change: bigint;
+  /** Position of each destination's output, and of the change output. */
+  destinationIndices: number[];
+  changeIndex: number;
+  powHashes: number;
+}
+
+export class BuildError extends Error {
+  override name = "BuildError";
+}
+
+/** Builds, signs and mines a transaction. */
+export async function buildTx(o: BuildTxOptions): Promise<BuiltTx> {
+  if (o.inputs.length === 0) throw new BuildError("no inputs");
+  if (o.destinations.length === 0) throw new BuildError("no destinations");
+  const totalIn = o.inputs.reduce((s, i) => s + i.amount, 0n);
+  const totalOut = o.destinations.reduce((s, d) => s + d.amount, 0n);
+  if (o.destinations.some((d) => d.amount <= 0n)) throw new BuildError("amounts must be positive");
+  const change = totalIn - totalOut - o.fee;
+  if (change < 0n) throw new BuildError(`inputs ${totalIn} do not cover ${totalOut} + fee ${o.fee}`);
+
+  // Output order: destinations and change shuffled, so the change position tells nothing.
+  const rng = o.rng ?? secureRng;
+  const plan: { to: { viewPublic: Uint8Array; spendPublic: Uint8Array }; amount: bigint; dest: number }[] = [
+    ...o.destinations.map((d, i) => ({ to: d, amount: d.amount, dest: i })),
+    { to: o.change, amount: change, dest: -1 },
+  ];
+  for (let i = plan.length - 1; i > 0; i--) {
+    const j = randInt(rng, i + 1);
+    [plan[i], plan[j]] = [plan[j]!, plan[i]!];
+  }
+  const r = randomScalar();
+  const R = scalarMultBase(r);
+  const made = plan.map((p, i) => makeOutput(r, p.to.viewPublic, p.to.spendPublic, i, p.amount));
+  const outputs: TxOutput[] = made.map((m) => ({ oneTimeKey: m.oneTimeKey, commitment: m.commitment, viewTag: m.viewTag, encryptedAmount: m.encryptedAmount }));
+  const rangeProof = rangeProve(
+    plan.map((p) => p.amount),
+    made.map((m) => m.mask),
+  );
+
+  // Pseudo-output masks: random, the last one fixed so Σ pseudo masks = Σ output masks.
+  const outMaskSum = made.reduce<Uint8Array>((s, m) => scalarAdd(s, m.mask), new Uint8Array(32));
+  const pseudoMasks: Uint8Array[] = [];
+  let acc: Uint8Array = new Uint8Array(32);
+  o.inputs.forEach((_inp, k) => {
+    const m = k === o.inputs.length - 1 ? scalarSub(outMaskSum, acc) : randomScalar();
+    acc = scalarAdd(acc, m);
+    pseudoMasks.push(m);
+  });
+  const inputs: TxInput[] = o.inputs.map((inp, k) => {
+    const ring = inp.ring.map((m) => BigInt(m.globalIndex));
+    for (let j = 1; j < ring.length; j++) if (ring[j - 1]! >= ring[j]!) throw new BuildError("ring must be strictly ascending");
+    return { ring, keyImage: inp.keyImage, pseudoOut: commit(inp.amount, pseudoMasks[k]!) };
+  });
+
+  const tx: Tx = { version: TX_VERSION, chainId: o.chainId, fee: o.fee, inputs, outputs, txPublicKeys: [R], rangeProof, signatures: [], powNonce: 0n };
+  const message = txSigningHash(tx);
+  tx.signatures = o.inputs.map((inp, k) => {
+    const pi = inp.ring.findIndex((m) => m.globalIndex === inp.globalIndex);
+    if (pi < 0) throw new BuildError("the real output is not in its ring");
+    const real = inp.ring[pi]!;
+    if (!bytesEqual(real.commitment, commit(inp.amount, inp.mask))) throw new BuildError(`input ${k}: the chain's commitment does not open to the wallet's amount`);
+    return mlsagSign(
+      { message, ringKeys: inp.ring.map((m) => m.oneTimeKey), ringCommitments: inp.ring.map((m) => m.commitment), pseudoOut: inputs[k]!.pseudoOut },
+      pi,
+      inp.oneTimeSecret,
+      scalarSub(inp.mask, pseudoMasks[k]!),
+    );
+  });
+
+  const txid = txId(tx);
+  const { nonce, hashes } = await minePow(txid, o.txPowTarget, o.powChunk ?? 20_000, o.onPowProgress);
+  tx.powNonce = nonce;
+  return {
+    tx,
+    txid,
+    bytes: encodeTx(tx),
+    txSecret: r,
+    change,
+    destinationIndices: o.destinations.map((_d, i) => plan.findIndex((p) => p.dest === i)),
+    changeIndex: plan.findIndex((p) => p.dest === -1),
+    powHashes: hashes,
+  };
+}
+
+/** Mines the Tx-PoW nonce in bounded chunks, yielding to the event loop between them. */
+export async function minePow(txid: Uint8Array, target: Uint8Array, chunk: number, onProgress?: (p: PowProgress) => void): Promise<{ nonce: bigint; hashes: number }> {
+  const expected = txPowExpectedHashes(target);
+  let start = 0n;
+  for (;;) {
+    const nonce = txPowMine(txid, target, start, chunk);
+    if (nonce !== undefined) {
+      const hashes = Number(nonce - 0n) + 1;
+      onProgress?.({ hashes, expected });
+      return { nonce, hashes };
+    }
+    start += BigInt(chunk);
+    onProgress?.({ hashes: Number(start), expected });
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+/**
+ * Estimated encoded size (bytes) of a tx with `nIn` inputs of ring size `ring` and `nOut`
+ * outputs: per input ring indices + key image + pseudo-output + MLSAG (32 + 64·n), per output
+ * 73 bytes, one R, and the range proof (Bulletproofs+: 32·(2·log2(64·m') + 9) bytes roughly).
+ */
+export function estimateTxSize(nIn: number, nOut: number, ring = 11): number {
+  let mPow = 1;
+  while (mPow < nOut) mPow *= 2;
+  const rp = 32 * (2 * Math.log2(64 * mPow) + 9);
+  return 40 + nIn * (ring * 9 + 64 + 32 + 64 * ring + 8) + nOut * 80 + 40 + rp;
+}

@@ -1,0 +1,70 @@
+/** Shared CLI helpers: RPC endpoint, wallet path, password input, amount printing. @module */
+import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { Writable } from "node:stream";
+import { NodeRpcClient } from "@baios/node";
+import { NETWORKS, type Network } from "../address.ts";
+
+export const DEFAULT_RPC = "http://127.0.0.1:28545";
+
+export interface CommonOpts {
+  rpc?: string;
+  wallet?: string;
+  network?: string;
+  passwordFile?: string;
+  quiet?: boolean;
+}
+
+export const rpcClient = (o: CommonOpts): NodeRpcClient => new NodeRpcClient(o.rpc ?? process.env["BAIOS_RPC_URL"] ?? DEFAULT_RPC);
+export const walletPath = (o: CommonOpts): string => o.wallet ?? process.env["BAIOS_WALLET"] ?? join(homedir(), ".baios", "wallet.json");
+
+export function network(o: CommonOpts): Network {
+  const n = o.network ?? process.env["BAIOS_NETWORK"] ?? "devnet";
+  if (!(NETWORKS as readonly string[]).includes(n)) throw new Error(`--network must be one of ${NETWORKS.join(", ")}`);
+  return n as Network;
+}
+
+let pipedLines: AsyncIterator<string> | undefined;
+
+/** Reads one line from the terminal without echoing it (or the next line of piped stdin). */
+export async function promptHidden(question: string): Promise<string> {
+  if (!process.stdin.isTTY) {
+    pipedLines ??= createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+    const next = await pipedLines.next();
+    return next.done === true ? "" : next.value;
+  }
+  let muted = false;
+  const out = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      if (!muted) process.stderr.write(chunk);
+      cb();
+    },
+  });
+  const rl = createInterface({ input: process.stdin, output: out, terminal: true });
+  process.stderr.write(question);
+  muted = true;
+  const answer = await new Promise<string>((resolve) => rl.question("", resolve));
+  muted = false;
+  rl.close();
+  process.stderr.write("\n");
+  return answer;
+}
+
+/** The wallet password: --password-file, else BAIOS_WALLET_PASSWORD, else a hidden prompt. */
+export async function password(o: CommonOpts, confirm = false): Promise<string> {
+  if (o.passwordFile !== undefined) return readFileSync(o.passwordFile, "utf8").replace(/\r?\n$/, "");
+  const env = process.env["BAIOS_WALLET_PASSWORD"];
+  if (env !== undefined) return env;
+  const pw = await promptHidden("wallet password: ");
+  if (confirm) {
+    const again = await promptHidden("repeat password: ");
+    if (again !== pw) throw new Error("passwords do not match");
+  }
+  return pw;
+}
+
+export const out = (line = ""): void => {
+  process.stdout.write(line + "\n");
+};

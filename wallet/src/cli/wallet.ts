@@ -1,0 +1,177 @@
+/**
+ * `baios wallet …`: create, restore, address, balance, transfer, history, rescan, tx-key,
+ * check-tx-key, export-view-key, rpc. Every command that needs the chain talks to a node over
+ * JSON-RPC (`--rpc`, default http://127.0.0.1:28545); secrets stay in this process.
+ * @module
+ */
+import { existsSync } from "node:fs";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { Command, Option } from "commander";
+import { formatBai, parseBai } from "../amount.ts";
+import { checkTxKey } from "../txkey.ts";
+import { Wallet } from "../wallet.ts";
+import { startWalletRpc } from "../rpc.ts";
+import { network, out, password, promptHidden, rpcClient, walletPath, type CommonOpts } from "./common.ts";
+import { powBar, scanBar } from "./progress.ts";
+
+const common = (c: Command): Command =>
+  c
+    .option("--wallet <file>", "wallet file (env BAIOS_WALLET, default ~/.baios/wallet.json)")
+    .option("--rpc <url>", "node JSON-RPC URL (env BAIOS_RPC_URL, default http://127.0.0.1:28545)")
+    .option("--password-file <file>", "read the wallet password from a file (else env BAIOS_WALLET_PASSWORD, else a prompt)")
+    .option("-q, --quiet", "no progress bars");
+
+async function openWallet(o: CommonOpts): Promise<Wallet> {
+  const path = walletPath(o);
+  if (!existsSync(path)) throw new Error(`no wallet file at ${path} (create or restore one first)`);
+  return Wallet.open(path, await password(o));
+}
+
+async function refreshed(o: CommonOpts): Promise<Wallet> {
+  const w = await openWallet(o);
+  const bar = scanBar({ label: "wallet", quiet: o.quiet === true });
+  try {
+    await w.refresh(rpcClient(o), bar.onProgress);
+  } finally {
+    bar.done();
+  }
+  w.save();
+  return w;
+}
+
+function newWalletFile(o: CommonOpts): string {
+  const path = walletPath(o);
+  if (existsSync(path)) throw new Error(`${path} exists; refusing to overwrite a wallet`);
+  mkdirSync(dirname(path), { recursive: true });
+  return path;
+}
+
+export function walletCommand(): Command {
+  const w = new Command("wallet").description("wallet commands (keys never leave this process)");
+
+  common(w.command("create").description("create a wallet with a new 24-word mnemonic"))
+    .addOption(new Option("--network <net>", "mainnet | testnet | devnet (env BAIOS_NETWORK)").default(undefined))
+    .action(async (o: CommonOpts) => {
+      const path = newWalletFile(o);
+      const { wallet, mnemonic } = Wallet.create(network(o));
+      wallet.saveAs(path, await password(o, true));
+      out(`wallet   ${path}`);
+      out(`address  ${wallet.address}`);
+      out(`mnemonic ${mnemonic}`);
+      out("Write the 24 words down: they are the only backup of this wallet.");
+    });
+
+  common(w.command("restore").description("restore a wallet from its 24 words (or a view-only wallet from a view key)"))
+    .option("--network <net>", "mainnet | testnet | devnet (env BAIOS_NETWORK)")
+    .option("--mnemonic-file <file>", "read the 24 words from a file (else env BAIOS_MNEMONIC, else a prompt)")
+    .option("--view-key <key>", "restore a view-only wallet from an exported view key")
+    .action(async (o: CommonOpts & { mnemonicFile?: string; viewKey?: string }) => {
+      const path = newWalletFile(o);
+      let wallet: Wallet;
+      if (o.viewKey !== undefined) wallet = Wallet.fromViewKey(o.viewKey);
+      else {
+        const { readFileSync } = await import("node:fs");
+        const m = o.mnemonicFile !== undefined ? readFileSync(o.mnemonicFile, "utf8") : (process.env["BAIOS_MNEMONIC"] ?? (await promptHidden("24 words: ")));
+        wallet = Wallet.restore(m, network(o));
+      }
+      wallet.saveAs(path, await password(o, true));
+      out(`wallet   ${path}${wallet.viewOnly ? " (view-only)" : ""}`);
+      out(`address  ${wallet.address}`);
+      out("Run `baios wallet balance` to scan the chain.");
+    });
+
+  common(w.command("address").description("print the wallet's address")).action(async (o: CommonOpts) => {
+    out((await openWallet(o)).address);
+  });
+
+  common(w.command("balance").description("scan new blocks and print spendable and pending balance")).action(async (o: CommonOpts) => {
+    const wallet = await refreshed(o);
+    const b = await wallet.balance(rpcClient(o));
+    out(`spendable ${formatBai(b.spendable)} BAI`);
+    out(`pending   ${formatBai(b.pending)} BAI`);
+    out(`height    ${wallet.state.scannedHeight}${wallet.viewOnly ? "  (view-only: spends are not visible)" : ""}`);
+  });
+
+  common(w.command("transfer").description("send BAI: transfer <address> <amount> [<address> <amount> …]"))
+    .argument("<pairs...>", "address amount pairs (amount in BAI, e.g. 12.5)")
+    .option("--fee <bai>", "fee in BAI (default: the node's current fee)")
+    .action(async (pairs: string[], o: CommonOpts & { fee?: string }) => {
+      if (pairs.length % 2 !== 0) throw new Error("expected <address> <amount> pairs");
+      const destinations = [];
+      for (let i = 0; i < pairs.length; i += 2) destinations.push({ address: pairs[i]!, amount: parseBai(pairs[i + 1]!) });
+      const wallet = await refreshed(o);
+      const client = rpcClient(o);
+      const est = await wallet.estimateFee(client, destinations.length);
+      const fee = o.fee !== undefined ? parseBai(o.fee) : est.fee;
+      out(`fee estimate ${formatBai(est.fee)} BAI (~${est.size} bytes)`);
+      const bar = powBar({ label: "transfer", quiet: o.quiet === true });
+      try {
+        const r = await wallet.transfer(client, { destinations, fee, onPowProgress: bar.onPowProgress });
+        bar.done();
+        out(`txid   ${r.txid}`);
+        out(`fee    ${formatBai(r.fee)} BAI   change ${formatBai(r.change)} BAI`);
+        out(`size   ${r.size} bytes, ${r.inputs} in / ${r.outputs} out, ring ${r.ringSize}, Tx-PoW ${r.powHashes} hashes`);
+      } finally {
+        bar.done();
+      }
+    });
+
+  common(w.command("history").description("transfers seen on chain")).action(async (o: CommonOpts) => {
+    const wallet = await refreshed(o);
+    for (const h of wallet.history()) {
+      const dest = h.destinations?.map((d) => `${d.address.slice(0, 20)}…:${formatBai(d.amount)}`).join(" ") ?? "";
+      out(`${String(h.height).padStart(7)}  ${h.direction === "in" ? "IN " : "OUT"}  ${formatBai(h.amount).padStart(16)} BAI  fee ${formatBai(h.fee)}  ${h.coinbase ? "(coinbase/premine) " : ""}${h.txid}  ${dest}`);
+    }
+  });
+
+  common(w.command("rescan").description("forget scanned data and scan again from genesis")).action(async (o: CommonOpts) => {
+    const wallet = await openWallet(o);
+    const bar = scanBar({ label: "wallet", quiet: o.quiet === true });
+    try {
+      await wallet.rescan(rpcClient(o), bar.onProgress);
+    } finally {
+      bar.done();
+    }
+    wallet.save();
+    const b = await wallet.balance(rpcClient(o));
+    out(`rescanned to height ${wallet.state.scannedHeight}: spendable ${formatBai(b.spendable)} BAI, pending ${formatBai(b.pending)} BAI`);
+  });
+
+  common(w.command("tx-key").description("print the tx key (secret r) of a transfer you sent: a payment proof"))
+    .argument("<txid>")
+    .action(async (txid: string, o: CommonOpts) => {
+      out((await openWallet(o)).txKey(txid));
+    });
+
+  common(w.command("check-tx-key").description("check a payment proof: which outputs of <txid> pay <address>, and how much"))
+    .argument("<txid>")
+    .argument("<txkey>")
+    .argument("<address>")
+    .action(async (txid: string, txkey: string, address: string, o: CommonOpts) => {
+      const r = await checkTxKey(rpcClient(o), txid, txkey, address);
+      out(`${r.outputs.length === 0 ? "NO payment" : "payment found"}: ${formatBai(r.received)} BAI to ${address.slice(0, 24)}… in ${r.txid} (${r.status}${r.height !== null ? ` at height ${r.height}` : ""})`);
+      for (const x of r.outputs) out(`  output ${x.index}: ${formatBai(x.amount)} BAI`);
+      if (r.outputs.length === 0) process.exitCode = 1;
+    });
+
+  common(w.command("export-view-key").description("print the view key (a, B) for a view-only wallet (secret: reveals incoming payments)")).action(async (o: CommonOpts) => {
+    out((await openWallet(o)).viewKey());
+  });
+
+  common(w.command("rpc").description("serve the wallet JSON-RPC on localhost"))
+    .option("--port <port>", "listen port", "28546")
+    .option("--host <host>", "listen host", "127.0.0.1")
+    .action(async (o: CommonOpts & { port: string; host: string }) => {
+      const wallet = await refreshed(o);
+      const srv = await startWalletRpc(wallet, rpcClient(o), { host: o.host, port: Number(o.port) });
+      out(`wallet rpc ${srv.url}`);
+      await new Promise<void>((resolve) => {
+        process.once("SIGINT", resolve);
+        process.once("SIGTERM", resolve);
+      });
+      await srv.close();
+    });
+
+  return w;
+}

@@ -1,0 +1,378 @@
+/**
+ * The Wallet: keys, state, scanning, balance, history, transfers, payment proofs. It talks to
+ * a node only through the public JSON-RPC client; no secret is ever sent (docs/wallet.md §2).
+ * @module
+ */
+import { keyImage as computeKeyImage, oneTimeSecret, scalarMultBase, type WalletKeys } from "@baios/crypto";
+import type { NodeRpcClient, TxJson } from "@baios/node";
+import { decodeViewKey, encodeViewKey, type Network } from "./address.ts";
+import { addressOf, keysFromSeed, mnemonicToSeed, newMnemonic, parseAddress, seedToMnemonic } from "./keys.ts";
+import { deserializeState, emptyState, resetScan, serializeState, type OwnedOutput, type SentTx, type WalletState } from "./state.ts";
+import { scanChain, type ScanKeys, type ScanProgress, type ScanStats } from "./scanner.ts";
+import { readWalletFile, writeWalletFile, DEFAULT_SCRYPT, type ScryptParams } from "./walletfile.ts";
+import { decoyParams, GammaPicker, secureRng, selectRing, type Rng } from "./decoys.ts";
+import { buildTx, estimateTxSize, type BuiltTx, type PowProgress } from "./builder.ts";
+import { bytesToHex, hexToBytes } from "./hex.ts";
+import { matchOutput, openAmount, sharedPoint } from "./derive.ts";
+
+export interface Balance {
+  /** Unspent, unlocked, not reserved by a pending transfer: usable now. */
+  spendable: bigint;
+  /** Not usable yet: locked coinbase outputs, incoming transfers in the mempool, change of pending transfers. */
+  pending: bigint;
+  /** Count of unspent outputs. */
+  outputs: number;
+}
+
+export interface HistoryEntry {
+  txid: string;
+  height: number;
+  timeMs: number;
+  direction: "in" | "out";
+  /** in: amount received; out: amount sent to others (excluding change and fee). */
+  amount: bigint;
+  fee: bigint;
+  /** For transfers sent by this wallet (known locally): destinations. */
+  destinations?: { address: string; amount: bigint }[];
+  coinbase: boolean;
+}
+
+export interface TransferRequest {
+  destinations: { address: string; amount: bigint }[];
+  /** Fee override (atomic units); default: the node's `get_params.fee`. */
+  fee?: bigint;
+  onPowProgress?: (p: PowProgress) => void;
+  rng?: Rng;
+}
+
+export interface TransferResult {
+  txid: string;
+  fee: bigint;
+  change: bigint;
+  size: number;
+  inputs: number;
+  outputs: number;
+  ringSize: number;
+  powHashes: number;
+  buildMs: number;
+  /** Ring members drawn uniformly because the chain is too young for the gamma picker. */
+  fallbackDecoys: number;
+}
+
+export class WalletError extends Error {
+  override name = "WalletError";
+}
+
+export class Wallet {
+  state: WalletState;
+  /** Where `save()` writes, and with which password. */
+  file: { path: string; password: string; scrypt: ScryptParams } | undefined;
+  #keys: WalletKeys | undefined;
+
+  private constructor(state: WalletState) {
+    this.state = state;
+    this.#keys = state.seed !== undefined ? keysFromSeed(state.seed) : undefined;
+  }
+
+  /** A new wallet with a fresh 24-word mnemonic (returned once; the caller shows it to the user). */
+  static create(network: Network): { wallet: Wallet; mnemonic: string } {
+    const mnemonic = newMnemonic();
+    return { wallet: Wallet.restore(mnemonic, network), mnemonic };
+  }
+
+  /** Restores from a 24-word mnemonic (then `refresh` scans the chain from genesis). */
+  static restore(mnemonic: string, network: Network): Wallet {
+    const seed = mnemonicToSeed(mnemonic);
+    const k = keysFromSeed(seed);
+    return new Wallet(emptyState(network, { seed, viewSecret: k.viewSecret, viewPublic: k.viewPublic, spendPublic: k.spendPublic }));
+  }
+
+  /** A view-only wallet from an exported view key `(a, B)`: sees incoming funds, cannot spend or see spends. */
+  static fromViewKey(viewKey: string): Wallet {
+    const v = decodeViewKey(viewKey);
+    return new Wallet(emptyState(v.network, { viewSecret: v.viewSecret, viewPublic: scalarMultBase(v.viewSecret), spendPublic: v.spendPublic }));
+  }
+
+  static open(path: string, password: string, scrypt: ScryptParams = DEFAULT_SCRYPT): Wallet {
+    const w = new Wallet(deserializeState(readWalletFile(path, password)));
+    w.file = { path, password, scrypt };
+    return w;
+  }
+
+  saveAs(path: string, password: string, scrypt: ScryptParams = DEFAULT_SCRYPT): void {
+    this.file = { path, password, scrypt };
+    this.save();
+  }
+
+  save(): void {
+    if (this.file === undefined) return;
+    writeWalletFile(this.file.path, serializeState(this.state), this.file.password, this.file.scrypt);
+  }
+
+  get network(): Network {
+    return this.state.network;
+  }
+  get viewOnly(): boolean {
+    return this.state.seed === undefined;
+  }
+  get address(): string {
+    return addressOf(this.state, this.state.network);
+  }
+  /** The 24 words (full wallets only). Secret. */
+  mnemonic(): string {
+    if (this.state.seed === undefined) throw new WalletError("a view-only wallet has no seed");
+    return seedToMnemonic(this.state.seed);
+  }
+  /** The view key export `(a, B)` for a view-only wallet. Secret (reveals incoming payments). */
+  viewKey(): string {
+    return encodeViewKey({ network: this.network, viewSecret: this.state.viewSecret, spendPublic: this.state.spendPublic });
+  }
+
+  private scanKeys(): ScanKeys {
+    const k: ScanKeys = { viewSecret: this.state.viewSecret, spendPublic: this.state.spendPublic };
+    if (this.#keys !== undefined) k.spendSecret = this.#keys.spendSecret;
+    return k;
+  }
+
+  /** Scans new blocks; releases reservations of pending transfers the node has dropped. */
+  async refresh(client: NodeRpcClient, onProgress?: (p: ScanProgress) => void): Promise<ScanStats> {
+    const stats = await scanChain(client, this.state, this.scanKeys(), onProgress ? { onProgress } : {});
+    const stale = this.state.sent.filter((s) => s.height === undefined && s.keyImages.length > 0 && Date.now() - s.createdMs > 120_000);
+    if (stale.length > 0) {
+      const kis = stale.flatMap((s) => s.keyImages);
+      const res = await client.isKeyImageSpent(kis);
+      const unspent = new Set(kis.filter((_k, i) => res.statuses[i] === "unspent"));
+      for (const s of stale) if (s.keyImages.every((k) => unspent.has(k))) s.keyImages = [];
+    }
+    return stats;
+  }
+
+  /** Forgets scanned data and scans again from genesis. */
+  async rescan(client: NodeRpcClient, onProgress?: (p: ScanProgress) => void): Promise<ScanStats> {
+    resetScan(this.state);
+    delete this.state.genesisHash;
+    return this.refresh(client, onProgress);
+  }
+
+  private reservedKeyImages(): Set<string> {
+    return new Set(this.state.sent.filter((s) => s.height === undefined).flatMap((s) => s.keyImages));
+  }
+
+  /** Unspent outputs usable in a block at `scannedHeight + 1`. */
+  spendableOutputs(): OwnedOutput[] {
+    const next = this.state.scannedHeight + 1;
+    const reserved = this.reservedKeyImages();
+    return this.state.outputs.filter((o) => o.spentHeight === undefined && o.unlockHeight <= next && !(o.keyImage !== undefined && reserved.has(bytesToHex(o.keyImage))));
+  }
+
+  /**
+   * Spendable and pending amounts. With a client, incoming outputs of mempool transactions
+   * (including this wallet's own change) are scanned and counted as pending.
+   */
+  async balance(client?: NodeRpcClient): Promise<Balance> {
+    const next = this.state.scannedHeight + 1;
+    const reserved = this.reservedKeyImages();
+    let spendable = 0n;
+    let pending = 0n;
+    let outputs = 0;
+    for (const o of this.state.outputs) {
+      if (o.spentHeight !== undefined) continue;
+      if (o.keyImage !== undefined && reserved.has(bytesToHex(o.keyImage))) continue;
+      outputs++;
+      if (o.unlockHeight <= next) spendable += o.amount;
+      else pending += o.amount;
+    }
+    if (client !== undefined) pending += await this.mempoolIncoming(client);
+    return { spendable, pending, outputs };
+  }
+
+  /** Sum of outputs to this wallet in transactions waiting in the node's mempool. */
+  async mempoolIncoming(client: NodeRpcClient): Promise<bigint> {
+    const pool = await client.getMempool();
+    let total = 0n;
+    for (const t of pool.txs.slice(0, 500)) {
+      let tx: TxJson;
+      try {
+        const r = await client.getTx(t.txid);
+        if (r.status !== "mempool") continue;
+        tx = r.tx;
+      } catch {
+        continue; // left the pool meanwhile
+      }
+      total += this.receivedIn(tx).reduce((s, f) => s + f.amount, 0n);
+    }
+    return total;
+  }
+
+  /** Outputs of `tx` that belong to this wallet (view key only). */
+  receivedIn(tx: TxJson): { index: number; amount: bigint }[] {
+    const found: { index: number; amount: bigint }[] = [];
+    tx.outputs.forEach((o, i) => {
+      const R = hexToBytes(tx.txPublicKeys.length === 1 ? tx.txPublicKeys[0]! : tx.txPublicKeys[i]!);
+      const s = matchOutput(sharedPoint(this.state.viewSecret, R), i, hexToBytes(o.oneTimeKey), o.viewTag, this.state.spendPublic);
+      if (s === undefined) return;
+      const opened = openAmount(s, hexToBytes(o.encryptedAmount), hexToBytes(o.commitment));
+      if (opened !== undefined) found.push({ index: i, amount: opened.amount });
+    });
+    return found;
+  }
+
+  /** Transfers seen on chain, oldest first (derived from the chain: identical after a restore). */
+  history(): HistoryEntry[] {
+    const by = new Map<string, { received: bigint; spent: bigint; coinbase: boolean }>();
+    const get = (txid: string, coinbase: boolean) => {
+      let e = by.get(txid);
+      if (e === undefined) by.set(txid, (e = { received: 0n, spent: 0n, coinbase }));
+      return e;
+    };
+    for (const o of this.state.outputs) {
+      get(o.txid, o.coinbase).received += o.amount;
+      if (o.spentTxid !== undefined) get(o.spentTxid, false).spent += o.amount;
+    }
+    const out: HistoryEntry[] = [];
+    for (const [txid, e] of by) {
+      const meta = this.state.txMeta[txid];
+      const fee = meta?.fee ?? 0n;
+      const outgoing = e.spent > 0n;
+      const entry: HistoryEntry = {
+        txid,
+        height: meta?.height ?? -1,
+        timeMs: meta?.timeMs ?? 0,
+        direction: outgoing ? "out" : "in",
+        amount: outgoing ? e.spent - e.received - fee : e.received,
+        fee: outgoing ? fee : 0n,
+        coinbase: e.coinbase,
+      };
+      const sent = this.state.sent.find((s) => s.txid === txid);
+      if (sent !== undefined) entry.destinations = sent.destinations;
+      out.push(entry);
+    }
+    return out.sort((a, b) => a.height - b.height || a.txid.localeCompare(b.txid));
+  }
+
+  /** Fee (atomic units) and size (bytes) a transfer would have now. */
+  async estimateFee(client: NodeRpcClient, destinations: number): Promise<{ fee: bigint; size: number }> {
+    const p = await client.getParams();
+    return { fee: BigInt(p.fee), size: Math.round(estimateTxSize(1, destinations + 1, p.minRingSize)) };
+  }
+
+  /** Builds, proves, signs, mines and submits a transfer. Refreshes first. */
+  async transfer(client: NodeRpcClient, req: TransferRequest): Promise<TransferResult> {
+    if (this.#keys === undefined) throw new WalletError("a view-only wallet cannot spend");
+    const started = Date.now();
+    await this.refresh(client);
+    const params = await client.getParams();
+    const dests = req.destinations.map((d) => {
+      const a = parseAddress(d.address, this.network);
+      if (d.amount <= 0n) throw new WalletError("amounts must be positive");
+      return { viewPublic: a.viewPublic, spendPublic: a.spendPublic, amount: d.amount };
+    });
+    if (dests.length + 1 > params.maxOutputs) throw new WalletError(`at most ${params.maxOutputs - 1} destinations`);
+    const fee = req.fee !== undefined && req.fee > BigInt(params.fee) ? req.fee : BigInt(params.fee);
+    const need = dests.reduce((s, d) => s + d.amount, 0n) + fee;
+
+    // Input selection: largest first until the amount and fee are covered.
+    const candidates = this.spendableOutputs().sort((a, b) => (a.amount < b.amount ? 1 : a.amount > b.amount ? -1 : 0));
+    const chosen: OwnedOutput[] = [];
+    let sum = 0n;
+    for (const o of candidates) {
+      if (sum >= need) break;
+      chosen.push(o);
+      sum += o.amount;
+    }
+    if (sum < need) {
+      const bal = await this.balance();
+      throw new WalletError(`insufficient funds: need ${need} (incl. fee ${fee}), spendable ${bal.spendable}, pending ${bal.pending}`);
+    }
+    if (chosen.length > params.maxInputs) throw new WalletError(`would need ${chosen.length} inputs (max ${params.maxInputs}); send a smaller amount first`);
+
+    // Decoys: gamma picker over the node's output distribution.
+    const tip = this.state.scannedHeight;
+    const cumulative: number[] = [];
+    for (let from = 0; from <= tip; from += 100_000) {
+      const d = await client.getOutputDistribution(from, Math.min(tip, from + 99_999));
+      cumulative.push(...d.cumulative);
+    }
+    const picker = new GammaPicker(cumulative, decoyParams(params.blockTimeMs / 1000));
+    // Outputs of the last `coinbaseMaturity` blocks may be locked coinbase outputs: look them up
+    // once and exclude the locked ones from every ring.
+    const locked = new Set<number>();
+    const recentFrom = cumulative[Math.max(0, tip - params.coinbaseMaturity - 1)] ?? 0;
+    const recent = Array.from({ length: Math.min(5000, picker.numOutputs - recentFrom) }, (_x, i) => picker.numOutputs - 1 - i);
+    if (recent.length > 0) {
+      const res = await client.getOutputs(recent);
+      res.outputs.forEach((m, i) => {
+        if (m === null || m.unlockHeight > tip + 1) locked.add(recent[i]!);
+      });
+    }
+    const ringSize = params.minRingSize;
+    const rng = req.rng ?? secureRng;
+    let fallbackDecoys = 0;
+    const inputs = [];
+    for (const o of chosen) {
+      const exclude = new Set<number>(locked);
+      let ring: { globalIndex: number; oneTimeKey: Uint8Array; commitment: Uint8Array }[] | undefined;
+      for (let attempt = 0; attempt < 20 && ring === undefined; attempt++) {
+        const sel = selectRing(picker, o.globalIndex, ringSize, rng, { exclude });
+        const res = await client.getOutputs(sel.ring);
+        let ok = true;
+        res.outputs.forEach((m, i) => {
+          const g = sel.ring[i]!;
+          if (m === null || m.unlockHeight > tip + 1) {
+            exclude.add(g);
+            ok = false;
+          }
+        });
+        if (ok) {
+          fallbackDecoys += sel.fallback;
+          ring = res.outputs.map((m) => ({ globalIndex: m!.globalIndex, oneTimeKey: hexToBytes(m!.oneTimeKey), commitment: hexToBytes(m!.commitment) }));
+        }
+      }
+      if (ring === undefined) throw new WalletError("could not find enough unlocked decoys");
+      const x = oneTimeSecret(this.state.viewSecret, this.#keys.spendSecret, o.txPublicKey, o.index);
+      inputs.push({ globalIndex: o.globalIndex, amount: o.amount, mask: o.mask, oneTimeSecret: x, keyImage: o.keyImage ?? computeKeyImage(x, o.oneTimeKey), ring });
+    }
+
+    const built: BuiltTx = await buildTx({
+      chainId: params.chainId,
+      fee,
+      inputs,
+      destinations: dests,
+      change: { viewPublic: this.state.viewPublic, spendPublic: this.state.spendPublic },
+      txPowTarget: hexToBytes(params.txPowTarget),
+      ...(req.onPowProgress ? { onPowProgress: req.onPowProgress } : {}),
+      rng,
+    });
+    const { txid } = await client.submitTx(built.bytes);
+    const sent: SentTx = {
+      txid,
+      txSecret: built.txSecret,
+      destinations: req.destinations.map((d) => ({ address: d.address, amount: d.amount })),
+      change: built.change,
+      fee,
+      keyImages: inputs.map((i) => bytesToHex(i.keyImage)),
+      createdMs: Date.now(),
+    };
+    this.state.sent.push(sent);
+    this.save();
+    return {
+      txid,
+      fee,
+      change: built.change,
+      size: built.bytes.length,
+      inputs: inputs.length,
+      outputs: built.tx.outputs.length,
+      ringSize,
+      powHashes: built.powHashes,
+      buildMs: Date.now() - started,
+      fallbackDecoys,
+    };
+  }
+
+  /** The tx secret r of a transfer this wallet sent (hex): the payment proof. */
+  txKey(txid: string): string {
+    const s = this.state.sent.find((t) => t.txid === txid.toLowerCase());
+    if (s === undefined) throw new WalletError("no transfer with this txid was sent by this wallet");
+    return bytesToHex(s.txSecret);
+  }
+}
