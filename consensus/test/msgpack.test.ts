@@ -70,13 +70,13 @@ describe("msgpack envelope", () => {
         expect(["TX_MALFORMED", "TX_NON_CANONICAL_ENCODING"]).toContain(codeOf(() => decodeTx(withTrail, 1 << 20)));
         const p = plain(tx);
         expect(codeOf(() => decodeTx(raw.pack({ ...p, extra: 1 }), 1 << 20))).toBe("TX_MALFORMED");
-        const { fee: _fee, ...noFee } = p;
+        const { f: _fee, ...noFee } = p;
         expect(codeOf(() => decodeTx(raw.pack(noFee), 1 << 20))).toBe("TX_MALFORMED");
-        expect(codeOf(() => decodeTx(raw.pack({ ...p, fee: 5 }), 1 << 20))).toBe("TX_MALFORMED"); // number instead of u64 bigint
-        expect(codeOf(() => decodeTx(raw.pack({ ...p, version: 1n }), 1 << 20))).toBe("TX_MALFORMED");
-        expect(codeOf(() => decodeTx(raw.pack({ ...p, fee: -1n }), 1 << 20))).toBe("TX_MALFORMED");
-        expect(codeOf(() => decodeTx(raw.pack({ ...p, txPublicKeys: [new Uint8Array(31)] }), 1 << 20))).toBe("TX_MALFORMED");
-        expect(codeOf(() => decodeTx(raw.pack({ ...p, rangeProof: "x" }), 1 << 20))).toBe("TX_MALFORMED");
+        expect(codeOf(() => decodeTx(raw.pack({ ...p, f: 5 }), 1 << 20))).toBe("TX_MALFORMED"); // number instead of u64 bigint
+        expect(codeOf(() => decodeTx(raw.pack({ ...p, v: 1n }), 1 << 20))).toBe("TX_MALFORMED");
+        expect(codeOf(() => decodeTx(raw.pack({ ...p, f: -1n }), 1 << 20))).toBe("TX_MALFORMED");
+        expect(codeOf(() => decodeTx(raw.pack({ ...p, r: [new Uint8Array(31)] }), 1 << 20))).toBe("TX_MALFORMED");
+        expect(codeOf(() => decodeTx(raw.pack({ ...p, p: "x" }), 1 << 20))).toBe("TX_MALFORMED");
         expect(codeOf(() => decodeTx(raw.pack([p]), 1 << 20))).toBe("TX_MALFORMED");
       }),
       { numRuns: 30 },
@@ -93,7 +93,7 @@ describe("msgpack envelope", () => {
         expect(codeOf(() => decodeTx(raw.pack(reordered), 1 << 20))).toBe("TX_NON_CANONICAL_ENCODING");
         // version as a float64
         const b = encodeTx({ ...tx, version: 7 });
-        const idx = b.indexOf(0x07, 1); // the fixint 7 after the "version" key
+        const idx = b.indexOf(0x07, 1); // the fixint 7 after the version key "v"
         const f = new Uint8Array(b.length + 8);
         f.set(b.subarray(0, idx));
         f[idx] = 0xcb;
@@ -116,8 +116,8 @@ describe("msgpack envelope", () => {
     fc.assert(
       fc.property(txArb, (tx) => {
         const b = encodeTx(tx);
-        // append a duplicate "powNonce" entry and bump the fixmap count
-        const dup = raw.pack({ powNonce: tx.powNonce }).subarray(1);
+        // append a duplicate powNonce ("n") entry and bump the fixmap count
+        const dup = raw.pack({ n: tx.powNonce }).subarray(1);
         const x = new Uint8Array([0x8a, ...b.subarray(1), ...dup]);
         expect(["TX_MALFORMED", "TX_NON_CANONICAL_ENCODING"]).toContain(codeOf(() => decodeTx(x, 1 << 20)));
       }),

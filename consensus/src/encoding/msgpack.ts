@@ -63,9 +63,11 @@ function list<T>(v: unknown, path: string, item: (x: unknown, p: string) => T): 
 
 // ------------------------------------------------------------------ plain-object forms (canonical key order)
 
-const TX_KEYS = ["version", "chainId", "fee", "inputs", "outputs", "txPublicKeys", "rangeProof", "signatures", "powNonce"] as const;
-const INPUT_KEYS = ["ring", "keyImage", "pseudoOut"] as const;
-const OUTPUT_KEYS = ["oneTimeKey", "commitment", "viewTag", "encryptedAmount"] as const;
+// Transactions are the bulk of the wire and of storage, so their keys are one letter
+// (docs/protocol.md §10); error paths still name the fields in full.
+const TX_KEYS = ["v", "c", "f", "i", "o", "r", "p", "s", "n"] as const;
+const INPUT_KEYS = ["m", "k", "q"] as const;
+const OUTPUT_KEYS = ["k", "c", "t", "a"] as const;
 const HEADER_KEYS = ["version", "chainId", "height", "parentHash", "timeMs", "txRoot", "outputRoot", "outputCount", "txPowTarget", "validatorsHash", "proposer"] as const;
 const COINBASE_KEYS = ["height", "txPublicKey", "outputs"] as const;
 const CB_OUTPUT_KEYS = ["oneTimeKey", "viewTag", "amount", "unlockHeight"] as const;
@@ -75,15 +77,15 @@ const VOTE_KEYS = ["validator", "signature"] as const;
 
 function txPlain(tx: Tx): Record<string, unknown> {
   return {
-    version: tx.version,
-    chainId: tx.chainId,
-    fee: tx.fee,
-    inputs: tx.inputs.map((i) => ({ ring: i.ring.slice(), keyImage: i.keyImage, pseudoOut: i.pseudoOut })),
-    outputs: tx.outputs.map((o) => ({ oneTimeKey: o.oneTimeKey, commitment: o.commitment, viewTag: o.viewTag, encryptedAmount: o.encryptedAmount })),
-    txPublicKeys: tx.txPublicKeys.slice(),
-    rangeProof: tx.rangeProof,
-    signatures: tx.signatures.slice(),
-    powNonce: tx.powNonce,
+    v: tx.version,
+    c: tx.chainId,
+    f: tx.fee,
+    i: tx.inputs.map((i) => ({ m: i.ring.slice(), k: i.keyImage, q: i.pseudoOut })),
+    o: tx.outputs.map((o) => ({ k: o.oneTimeKey, c: o.commitment, t: o.viewTag, a: o.encryptedAmount })),
+    r: tx.txPublicKeys.slice(),
+    p: tx.rangeProof,
+    s: tx.signatures.slice(),
+    n: tx.powNonce,
   };
 }
 function headerPlain(h: BlockHeader): Record<string, unknown> {
@@ -119,29 +121,29 @@ function certPlain(c: FinalityCertificate): Record<string, unknown> {
 
 function readInput(v: unknown, p: string): TxInput {
   const o = obj(v, p, INPUT_KEYS);
-  return { ring: list(o.ring, `${p}.ring`, u64), keyImage: bytes(o.keyImage, `${p}.keyImage`, 32), pseudoOut: bytes(o.pseudoOut, `${p}.pseudoOut`, 32) };
+  return { ring: list(o.m, `${p}.ring`, u64), keyImage: bytes(o.k, `${p}.keyImage`, 32), pseudoOut: bytes(o.q, `${p}.pseudoOut`, 32) };
 }
 function readOutput(v: unknown, p: string): TxOutput {
   const o = obj(v, p, OUTPUT_KEYS);
   return {
-    oneTimeKey: bytes(o.oneTimeKey, `${p}.oneTimeKey`, 32),
-    commitment: bytes(o.commitment, `${p}.commitment`, 32),
-    viewTag: uint(o.viewTag, `${p}.viewTag`, 0xff),
-    encryptedAmount: bytes(o.encryptedAmount, `${p}.encryptedAmount`, 8),
+    oneTimeKey: bytes(o.k, `${p}.oneTimeKey`, 32),
+    commitment: bytes(o.c, `${p}.commitment`, 32),
+    viewTag: uint(o.t, `${p}.viewTag`, 0xff),
+    encryptedAmount: bytes(o.a, `${p}.encryptedAmount`, 8),
   };
 }
 function readTx(v: unknown, p: string): Tx {
   const o = obj(v, p, TX_KEYS);
   return {
-    version: uint(o.version, `${p}.version`, U32_MAX),
-    chainId: uint(o.chainId, `${p}.chainId`, U32_MAX),
-    fee: u64(o.fee, `${p}.fee`),
-    inputs: list(o.inputs, `${p}.inputs`, readInput),
-    outputs: list(o.outputs, `${p}.outputs`, readOutput),
-    txPublicKeys: list(o.txPublicKeys, `${p}.txPublicKeys`, (x, q) => bytes(x, q, 32)),
-    rangeProof: bytes(o.rangeProof, `${p}.rangeProof`),
-    signatures: list(o.signatures, `${p}.signatures`, (x, q) => bytes(x, q)),
-    powNonce: u64(o.powNonce, `${p}.powNonce`),
+    version: uint(o.v, `${p}.version`, U32_MAX),
+    chainId: uint(o.c, `${p}.chainId`, U32_MAX),
+    fee: u64(o.f, `${p}.fee`),
+    inputs: list(o.i, `${p}.inputs`, readInput),
+    outputs: list(o.o, `${p}.outputs`, readOutput),
+    txPublicKeys: list(o.r, `${p}.txPublicKeys`, (x, q) => bytes(x, q, 32)),
+    rangeProof: bytes(o.p, `${p}.rangeProof`),
+    signatures: list(o.s, `${p}.signatures`, (x, q) => bytes(x, q)),
+    powNonce: u64(o.n, `${p}.powNonce`),
   };
 }
 function readHeader(v: unknown, p: string): BlockHeader {
