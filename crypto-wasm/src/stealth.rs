@@ -254,9 +254,9 @@ pub fn scan_output(
 }
 
 /// The part of a scan after the view tag: with the shared point `D = a·R` already computed
-/// (once per transaction), derives `s_i`, checks `P_i − s_i·G == B`, decrypts the amount and
-/// checks `C_i == y_i·G + v·H` (docs/crypto.md §4). Returns `None` if the output is not ours or
-/// does not open. Costs one base-point multiplication and one commitment.
+/// (once per transaction), checks ownership ([`match_output`]) and opens the amount
+/// ([`open_amount`]). Returns `None` if the output is not ours or does not open.
+/// Costs one base-point multiplication and one commitment.
 pub fn receive_with_derivation(
     d: &RistrettoPoint,
     spend_public: &RistrettoPoint,
@@ -265,20 +265,38 @@ pub fn receive_with_derivation(
     encrypted_amount: &[u8; 8],
     commitment: &RistrettoPoint,
 ) -> Option<Received> {
-    let s = derivation_scalar(d, index);
-    if one_time_key - RistrettoPoint::mul_base(&s) != *spend_public {
-        return None;
-    }
-    let amount = decrypt_amount(encrypted_amount, &s);
-    let mask = commitment_mask(&s);
-    if commit(amount, &mask) != *commitment {
-        return None;
-    }
+    let s = match_output(d, spend_public, index, one_time_key)?;
+    let (amount, mask) = open_amount(&s, encrypted_amount, commitment)?;
     Some(Received {
         amount,
         mask,
         derivation_scalar: s,
     })
+}
+
+/// Ownership check of output `index` given the shared point `D` (`a·R` for the receiver, `r·A`
+/// for a sender proving a payment): returns `s_i` when `P_i − s_i·G == B` (docs/crypto.md §4),
+/// else `None`. Works for outputs with public amounts (coinbase, premine) too.
+pub fn match_output(
+    d: &RistrettoPoint,
+    spend_public: &RistrettoPoint,
+    index: u64,
+    one_time_key: &RistrettoPoint,
+) -> Option<Scalar> {
+    let s = derivation_scalar(d, index);
+    (one_time_key - RistrettoPoint::mul_base(&s) == *spend_public).then_some(s)
+}
+
+/// Decrypts the 8-byte encrypted amount with `s_i` and checks that `(amount, y_i)` opens
+/// `commitment` (docs/crypto.md §4). Returns `(amount in atomic units, mask y_i)` or `None`.
+pub fn open_amount(
+    s: &Scalar,
+    encrypted_amount: &[u8; 8],
+    commitment: &RistrettoPoint,
+) -> Option<(u64, Scalar)> {
+    let amount = decrypt_amount(encrypted_amount, s);
+    let mask = commitment_mask(s);
+    (commit(amount, &mask) == *commitment).then_some((amount, mask))
 }
 
 /// [`scan_output`] on raw bytes: `view_secret` 32-byte canonical scalar, `spend_public`,

@@ -452,3 +452,47 @@ pub fn mlsag_verify(
 ) -> JsResult<()> {
     mlsag::verify(msg, ring_keys, ring_commitments, pseudo_out, key_image, sig).map_err(js)
 }
+
+/// View tag (0..=255) of output `index` for the shared point `D` (docs/crypto.md §4).
+/// Errors: `D` decoding.
+#[wasm_bindgen]
+pub fn view_tag(d: &[u8], index: u64) -> JsResult<u8> {
+    Ok(stealth::view_tag(&decode_point(d, "D").map_err(js)?, index))
+}
+
+/// Ownership check of output `index` given the shared point `D` (`a·R` or `r·A`): returns
+/// `s_i` (32 bytes) when `P − s_i·G == B`, or an empty array when the output is not `B`'s.
+/// Errors: point decoding.
+#[wasm_bindgen]
+pub fn match_output(
+    d: &[u8],
+    spend_public: &[u8],
+    index: u64,
+    one_time_key: &[u8],
+) -> JsResult<Vec<u8>> {
+    let d = decode_point(d, "D").map_err(js)?;
+    let found = stealth::match_output(
+        &d,
+        &key(spend_public, "spend public key")?,
+        index,
+        &key(one_time_key, "one-time key")?,
+    );
+    Ok(found.map(|s| s.to_bytes().to_vec()).unwrap_or_default())
+}
+
+/// Decrypts an 8-byte encrypted amount with `s_i` and checks the commitment opens: returns
+/// `u64le amount ‖ mask` (40 bytes) or an empty array. Errors: scalar/point decoding.
+#[wasm_bindgen]
+pub fn open_amount(s: &[u8], encrypted_amount: &[u8], commitment: &[u8]) -> JsResult<Vec<u8>> {
+    let enc: [u8; 8] = encrypted_amount.try_into().map_err(|_| {
+        js(CryptoError::InvalidLength {
+            what: "encrypted amount",
+            expected: 8,
+            actual: encrypted_amount.len(),
+        })
+    })?;
+    let opened = stealth::open_amount(&scalar(s, "s")?, &enc, &key(commitment, "commitment")?);
+    Ok(opened
+        .map(|(v, m)| [v.to_le_bytes().as_slice(), &m.to_bytes()].concat())
+        .unwrap_or_default())
+}

@@ -236,6 +236,34 @@ export function oneTimeSecret(viewSecret: Uint8Array, spendSecret: Uint8Array, t
   return call(() => wasm.one_time_secret(viewSecret, spendSecret, txPublic, BigInt(index)));
 }
 
+/**
+ * View tag (0..255) of output `index` for the shared point `D` (`a·R` or `r·A`), docs/crypto.md §4.
+ * @throws CryptoError when `D` is not a valid encoding
+ */
+export function viewTag(sharedPoint: Uint8Array, index: number): number {
+  return call(() => wasm.view_tag(sharedPoint, BigInt(index)));
+}
+/**
+ * Ownership check given the shared point `D` (`a·R` for the receiver, `r·A` for a sender's
+ * payment proof): returns `s_i` (32 bytes) when `P − s_i·G == B`, else `undefined`. Works for
+ * public-amount outputs (coinbase, premine) too.
+ * @throws CryptoError on invalid encodings
+ */
+export function matchOutput(sharedPoint: Uint8Array, spendPublic: Uint8Array, index: number, oneTimeKey: Uint8Array): Uint8Array | undefined {
+  const s = call(() => wasm.match_output(sharedPoint, spendPublic, BigInt(index), oneTimeKey));
+  return s.length === 32 ? s : undefined;
+}
+/**
+ * Decrypts an 8-byte encrypted amount with `s_i` and checks that it opens `commitment`.
+ * @returns the amount (atomic units) and mask `y_i`, or `undefined` when it does not open
+ * @throws CryptoError on invalid encodings
+ */
+export function openAmount(derivationScalar: Uint8Array, encryptedAmount: Uint8Array, commitment: Uint8Array): { amount: bigint; mask: Uint8Array } | undefined {
+  const r = call(() => wasm.open_amount(derivationScalar, encryptedAmount, commitment));
+  if (r.length !== 40) return undefined;
+  return { amount: new DataView(r.buffer, r.byteOffset, 8).getBigUint64(0, true), mask: r.slice(8, 40) };
+}
+
 // ---------------------------------------------------------------- key images and MLSAG
 
 /** Key image `I = x·Hp(P)` (32 bytes, docs/crypto.md §5). @throws CryptoError */

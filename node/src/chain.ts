@@ -1,0 +1,263 @@
+/**
+ * Chain state over the store: the finalized tip, the output set, the key-image set and the
+ * output MMR. Implements the consensus `ChainView` (what validation reads) and applies a
+ * finalized block as one atomic batch (store/store.ts).
+ *
+ * Global output indices: a block's coinbase outputs first, then each transaction's outputs in
+ * block order (docs/protocol.md §8); each output is also the MMR leaf of the same index.
+ * @module
+ */
+import {
+  Mmr,
+  blockHash,
+  blockOutputs,
+  outputLeaves,
+  decodeBlock,
+  decodeCertificate,
+  decodeHeader,
+  encodeBlock,
+  encodeCertificate,
+  encodeHeader,
+  equalBytes,
+  txId,
+  type Block,
+  type BlockHeader,
+  type ChainView,
+  type FinalityCertificate,
+  type MmrBackend,
+  type MmrNode,
+  type OutputRecord,
+  type Tx,
+} from "@baios/consensus";
+import type { Logger } from "./log.ts";
+import type { NodeMetrics } from "./metrics.ts";
+import { mmrKey, type StoredOutput, type TipRecord } from "./store/keys.ts";
+import { Store, StoreError } from "./store/store.ts";
+
+const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
+
+/** {@link MmrBackend} over the store: reads committed nodes; writes go through the block batch. */
+export class StoreMmrBackend implements MmrBackend {
+  readonly #store: Store;
+  constructor(store: Store) {
+    this.#store = store;
+  }
+  get(pos0: bigint): Uint8Array | undefined {
+    return this.#store.getMmrNodeSync(Number(pos0));
+  }
+  /** Direct writes are not used by the node (nodes go into the block batch); kept for the interface. */
+  async put(nodes: readonly MmrNode[]): Promise<void> {
+    await this.#store.db.batch(
+      nodes.map((n) => ({ type: "put" as const, key: mmrNodeKeyOf(n.pos0), value: n.hash })),
+      { sync: this.#store.sync },
+    );
+  }
+}
+const mmrNodeKeyOf = (pos0: bigint): Uint8Array => mmrKey(Number(pos0));
+
+/** What the block would do to the output MMR (for the producer's header and for checks). */
+export interface OutputPreview {
+  outputs: OutputRecord[];
+  nodes: MmrNode[];
+  outputCount: bigint;
+  outputRoot: Uint8Array;
+}
+
+/** A commit was refused: the block does not extend the tip, or its header disagrees with the state. */
+export class ChainError extends Error {
+  override name = "ChainError";
+}
+
+/** Event emitted after a block is committed. */
+export interface CommittedBlock {
+  height: bigint;
+  hash: Uint8Array;
+  block: Block;
+  txids: Uint8Array[];
+  keyImages: Uint8Array[];
+}
+
+/**
+ * The finalized chain. Single writer: {@link Chain.commitBlock} calls are serialised.
+ */
+export class Chain implements ChainView {
+  readonly store: Store;
+  readonly mmr: Mmr;
+  readonly log: Logger | undefined;
+  readonly metrics: NodeMetrics | undefined;
+  #lock: Promise<unknown> = Promise.resolve();
+  #tipHeader: BlockHeader | undefined;
+  readonly listeners = new Set<(b: CommittedBlock) => void>();
+
+  private constructor(store: Store, log: Logger | undefined, metrics: NodeMetrics | undefined) {
+    this.store = store;
+    this.log = log;
+    this.metrics = metrics;
+    this.mmr = new Mmr(new StoreMmrBackend(store), BigInt(store.tip?.outputs ?? 0));
+  }
+
+  /**
+   * Opens the chain: verifies the stored tip, and on an empty store commits `genesis` (with
+   * `genesisCert`). On a non-empty store the stored genesis hash must equal `genesis`'s.
+   * @throws StoreError when the database is inconsistent or belongs to another genesis
+   */
+  static async open(store: Store, genesis: Block, genesisCert: FinalityCertificate, opts: { log?: Logger; metrics?: NodeMetrics } = {}): Promise<Chain> {
+    await store.verifyTip((bytes) => blockHash(decodeHeader(bytes)));
+    const chain = new Chain(store, opts.log, opts.metrics);
+    const gHash = blockHash(genesis.header);
+    if (store.tip === undefined) {
+      await chain.commitBlock(genesis, genesisCert, { genesis: true });
+      chain.log?.info({ hash: hex(gHash) }, "initialised the chain from genesis");
+    } else {
+      const stored = await store.genesisHash();
+      if (stored === undefined || !equalBytes(stored, gHash)) {
+        throw new StoreError(`the data directory belongs to another chain (genesis ${stored === undefined ? "?" : hex(stored)}, expected ${hex(gHash)})`);
+      }
+      const root = await chain.mmr.root();
+      const tipHeader = await chain.header(store.tip.height);
+      if (tipHeader === undefined || !equalBytes(root, tipHeader.outputRoot) || tipHeader.outputCount !== BigInt(store.tip.outputs)) {
+        throw new StoreError(`tip ${store.tip.height}: MMR root/size disagree with the tip header`);
+      }
+      chain.#tipHeader = tipHeader;
+    }
+    chain.#updateGauges();
+    return chain;
+  }
+
+  #updateGauges(): void {
+    const t = this.store.tip;
+    if (t === undefined || this.metrics === undefined) return;
+    this.metrics.chainHeight.set(t.height);
+    this.metrics.outputs.set(t.outputs);
+    this.metrics.keyImages.set(t.keyImages);
+  }
+
+  get tip(): TipRecord {
+    const t = this.store.tip;
+    if (t === undefined) throw new ChainError("chain not initialised");
+    return t;
+  }
+  /** ChainView: height of the last finalized block. */
+  get height(): bigint {
+    return BigInt(this.tip.height);
+  }
+  get tipHash(): Uint8Array {
+    return this.tip.hash;
+  }
+  get tipHeader(): BlockHeader {
+    if (this.#tipHeader === undefined) throw new ChainError("chain not initialised");
+    return this.#tipHeader;
+  }
+  get outputCount(): number {
+    return this.tip.outputs;
+  }
+
+  /** ChainView: output records by global index (`undefined` when absent). */
+  async getOutputs(globalIndices: readonly bigint[]): Promise<(OutputRecord | undefined)[]> {
+    const recs = await this.store.getOutputs(globalIndices.map((i) => (i > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(i))));
+    return recs.map((r, k) => (r === undefined ? undefined : toOutputRecord(globalIndices[k] as bigint, r)));
+  }
+  /** ChainView: whether the key image is spent in a finalized block. */
+  async isKeyImageSpent(keyImage: Uint8Array): Promise<boolean> {
+    return (await this.store.getKeyImageHeight(keyImage)) !== undefined;
+  }
+
+  async header(height: number): Promise<BlockHeader | undefined> {
+    const b = await this.store.getHeader(height);
+    return b === undefined ? undefined : decodeHeader(b);
+  }
+  async block(height: number): Promise<Block | undefined> {
+    const b = await this.store.getBlock(height);
+    return b === undefined ? undefined : decodeBlock(b, Number.MAX_SAFE_INTEGER);
+  }
+  async certificate(height: number): Promise<FinalityCertificate | undefined> {
+    const b = await this.store.getCertificate(height);
+    return b === undefined ? undefined : decodeCertificate(b);
+  }
+  async heightOf(hash: Uint8Array): Promise<number | undefined> {
+    return this.store.getHeightByHash(hash);
+  }
+
+  /** The outputs, MMR nodes and new root/size that appending `block`'s outputs would give. */
+  async previewOutputs(block: Pick<Block, "coinbase" | "txs">, height: bigint): Promise<OutputPreview> {
+    const first = BigInt(this.store.tip?.outputs ?? 0);
+    // blockOutputs reads only header.height from the header
+    const outputs = blockOutputs({ ...block, header: { height } as BlockHeader }, first);
+    const r = await this.mmr.preview(outputLeaves(outputs));
+    return { outputs, nodes: r.nodes, outputCount: r.leafCount, outputRoot: r.root };
+  }
+
+  /**
+   * Commits a finalized block and its certificate in one atomic batch. The block must extend
+   * the tip (height + 1, parent hash) and its header's outputRoot/outputCount must match the
+   * MMR after its outputs. Consensus validation is the caller's job (done before finality).
+   * @throws ChainError when the block does not fit the current state
+   */
+  commitBlock(block: Block, cert: FinalityCertificate, opts: { genesis?: boolean; txids?: readonly Uint8Array[] } = {}): Promise<CommittedBlock> {
+    const run = this.#lock.then(() => this.#commit(block, cert, opts));
+    this.#lock = run.catch(() => undefined);
+    return run;
+  }
+
+  async #commit(block: Block, cert: FinalityCertificate, opts: { genesis?: boolean; txids?: readonly Uint8Array[] }): Promise<CommittedBlock> {
+    const end = this.metrics?.blockCommitSeconds.startTimer();
+    const h = block.header;
+    const hash = blockHash(h);
+    const prev = this.store.tip;
+    if (prev === undefined) {
+      if (opts.genesis !== true || h.height !== 0n) throw new ChainError("empty chain: expected the genesis block");
+    } else {
+      if (h.height !== BigInt(prev.height) + 1n) throw new ChainError(`block height ${h.height}, expected ${prev.height + 1}`);
+      if (!equalBytes(h.parentHash, prev.hash)) throw new ChainError("block parent is not the tip");
+    }
+    if (cert.height !== h.height || !equalBytes(cert.blockHash, hash)) throw new ChainError("certificate is for another block");
+    const height = Number(h.height);
+    const preview = await this.previewOutputs(block, h.height);
+    if (preview.outputCount !== h.outputCount) throw new ChainError(`header outputCount ${h.outputCount}, state gives ${preview.outputCount}`);
+    if (!equalBytes(preview.outputRoot, h.outputRoot)) throw new ChainError("header outputRoot differs from the MMR root");
+
+    const batch = this.store.batch();
+    if (prev === undefined) batch.putGenesisMeta(hash);
+    const blockBytes = encodeBlock(block);
+    batch.putHeader(height, hash, encodeHeader(h));
+    batch.putBlock(height, blockBytes);
+    batch.putCertificate(height, encodeCertificate(cert));
+    for (const o of preview.outputs) {
+      const rec: StoredOutput = { oneTimeKey: o.oneTimeKey, commitment: o.commitment, height, unlockHeight: o.unlockHeight };
+      batch.putOutput(Number(o.globalIndex), rec);
+    }
+    for (const n of preview.nodes) batch.putMmrNode(Number(n.pos0), n.hash);
+    const keyImages: Uint8Array[] = [];
+    const txids: Uint8Array[] = [];
+    block.txs.forEach((tx: Tx, i) => {
+      const id = opts.txids?.[i] ?? txId(tx);
+      txids.push(id);
+      batch.putTx(id, height, i);
+      for (const inp of tx.inputs) {
+        keyImages.push(inp.keyImage);
+        batch.putKeyImage(inp.keyImage, height);
+      }
+    });
+    batch.putBlockTxids(height, txids);
+    const outputs = Number(preview.outputCount);
+    batch.putCumulativeOutputs(height, outputs);
+    const mmrNodes = (prev?.mmrNodes ?? 0) + preview.nodes.length;
+    await batch.write({ height, hash, outputs, keyImages: (prev?.keyImages ?? 0) + keyImages.length, mmrNodes });
+    this.mmr.setLeafCount(preview.outputCount);
+    this.#tipHeader = h;
+    end?.();
+    this.metrics?.blocksCommitted.inc();
+    this.metrics?.txsCommitted.inc(block.txs.length);
+    this.metrics?.blockBytes.observe(blockBytes.length);
+    this.#updateGauges();
+    const ev: CommittedBlock = { height: h.height, hash, block, txids, keyImages };
+    this.log?.debug({ height, hash: hex(hash), txs: block.txs.length, outputs: preview.outputs.length }, "block committed");
+    for (const l of this.listeners) l(ev);
+    return ev;
+  }
+}
+
+/** A stored output as the consensus `OutputRecord`. */
+export function toOutputRecord(globalIndex: bigint, r: StoredOutput): OutputRecord {
+  return { globalIndex, oneTimeKey: r.oneTimeKey, commitment: r.commitment, unlockHeight: r.unlockHeight };
+}

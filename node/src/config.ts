@@ -1,0 +1,293 @@
+/**
+ * Node configuration: one table of options drives the command-line flags, the `BAIOS_*`
+ * environment variables and the JSON config file.
+ *
+ * Precedence (highest first): flags > environment > config file > built-in defaults.
+ * The config file is `--config <path>` / `BAIOS_CONFIG`, else `<dataDir>/config.json` if it exists.
+ * See docs/node.md §Configuration.
+ * @module
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { availableParallelism, homedir } from "node:os";
+import { join, resolve } from "node:path";
+
+/** Pino log levels accepted by `logLevel`. */
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The validator's payout address: where the stealth coinbase output goes (hex, 32 bytes each). */
+export interface PayoutAddress {
+  viewPublic: string;
+  spendPublic: string;
+}
+
+/** Everything a node needs to run. Produced by {@link loadConfig}; also buildable by hand. */
+export interface NodeConfig {
+  /** Data directory (the LevelDB lives in `<dataDir>/chain`). */
+  dataDir: string;
+  /** Path to a genesis JSON file; `undefined` = the built-in devnet genesis. */
+  genesisPath: string | undefined;
+  /** JSON-RPC listen address; port 0 = an ephemeral port (see the handle's `rpcUrl`). */
+  rpcHost: string;
+  rpcPort: number;
+  /** Serve `GET /metrics` on the RPC server too (default true). */
+  metrics: boolean;
+  /** Separate metrics listener port; `undefined` = same server as RPC. */
+  metricsPort: number | undefined;
+  logLevel: LogLevel;
+  /** Log file path; `undefined` = stdout. */
+  logFile: string | undefined;
+  /** Produce blocks (requires a validator key and payout address). */
+  validator: boolean;
+  /** Path to a file holding the 32-byte Ed25519 validator seed as hex. Preferred over `validatorKey`. */
+  validatorKeyFile: string | undefined;
+  /** The 32-byte Ed25519 validator seed as hex (avoid: use `validatorKeyFile`). Never logged. */
+  validatorKey: string | undefined;
+  /** Coinbase payout address of the validator. */
+  payout: PayoutAddress | undefined;
+  /** Target block interval in milliseconds (10 000 on mainnet; devnet may go lower). */
+  blockTimeMs: number;
+  /** Produce a block even when the mempool is empty (default true: steady heights). */
+  emptyBlocks: boolean;
+  /** Mempool limits: total encoded bytes and transaction count. */
+  mempoolMaxBytes: number;
+  mempoolMaxTxs: number;
+  /** Worker threads for validation (default: available parallelism, min 1). 0 = validate inline. */
+  workers: number;
+  /** fsync every block batch (default true; tests may turn it off). */
+  syncWrites: boolean;
+}
+
+type Kind = "string" | "int" | "bool" | "level" | "payout";
+
+/** One configurable option: its config key, flag, environment variable and type. */
+export interface OptionSpec {
+  key: keyof NodeConfig;
+  flag: string;
+  env: string;
+  kind: Kind;
+  doc: string;
+  secret?: boolean;
+}
+
+/** The option table (also rendered in docs/node.md). */
+export const OPTIONS: readonly OptionSpec[] = [
+  { key: "dataDir", flag: "data-dir", env: "BAIOS_DATA_DIR", kind: "string", doc: "data directory (default ~/.baios)" },
+  { key: "genesisPath", flag: "genesis", env: "BAIOS_GENESIS", kind: "string", doc: "genesis file (default: built-in devnet genesis)" },
+  { key: "rpcHost", flag: "rpc-host", env: "BAIOS_RPC_HOST", kind: "string", doc: "RPC listen host (default 127.0.0.1)" },
+  { key: "rpcPort", flag: "rpc-port", env: "BAIOS_RPC_PORT", kind: "int", doc: "RPC listen port (default 28545; 0 = ephemeral)" },
+  { key: "metrics", flag: "metrics", env: "BAIOS_METRICS", kind: "bool", doc: "serve GET /metrics (default true)" },
+  { key: "metricsPort", flag: "metrics-port", env: "BAIOS_METRICS_PORT", kind: "int", doc: "separate metrics port (default: the RPC server)" },
+  { key: "logLevel", flag: "log-level", env: "BAIOS_LOG_LEVEL", kind: "level", doc: "fatal|error|warn|info|debug|trace|silent (default info)" },
+  { key: "logFile", flag: "log-file", env: "BAIOS_LOG_FILE", kind: "string", doc: "log to this file instead of stdout" },
+  { key: "validator", flag: "validator", env: "BAIOS_VALIDATOR", kind: "bool", doc: "produce and sign blocks (default false)" },
+  { key: "validatorKeyFile", flag: "validator-key-file", env: "BAIOS_VALIDATOR_KEY_FILE", kind: "string", doc: "file with the hex Ed25519 validator seed" },
+  { key: "validatorKey", flag: "validator-key", env: "BAIOS_VALIDATOR_KEY", kind: "string", doc: "hex Ed25519 validator seed (prefer the key file)", secret: true },
+  { key: "payout", flag: "payout", env: "BAIOS_PAYOUT", kind: "payout", doc: "coinbase address as <viewPublicHex>:<spendPublicHex>" },
+  { key: "blockTimeMs", flag: "block-time-ms", env: "BAIOS_BLOCK_TIME_MS", kind: "int", doc: "block interval in ms (default 10000)" },
+  { key: "emptyBlocks", flag: "empty-blocks", env: "BAIOS_EMPTY_BLOCKS", kind: "bool", doc: "produce blocks with no txs (default true)" },
+  { key: "mempoolMaxBytes", flag: "mempool-max-bytes", env: "BAIOS_MEMPOOL_MAX_BYTES", kind: "int", doc: "mempool size limit in bytes (default 32 MiB)" },
+  { key: "mempoolMaxTxs", flag: "mempool-max-txs", env: "BAIOS_MEMPOOL_MAX_TXS", kind: "int", doc: "mempool size limit in txs (default 10000)" },
+  { key: "workers", flag: "workers", env: "BAIOS_WORKERS", kind: "int", doc: "validation worker threads (default: CPU count; 0 = inline)" },
+  { key: "syncWrites", flag: "sync-writes", env: "BAIOS_SYNC_WRITES", kind: "bool", doc: "fsync each block batch (default true)" },
+];
+
+/** Built-in defaults. */
+export function defaultConfig(): NodeConfig {
+  return {
+    dataDir: join(homedir(), ".baios"),
+    genesisPath: undefined,
+    rpcHost: "127.0.0.1",
+    rpcPort: 28545,
+    metrics: true,
+    metricsPort: undefined,
+    logLevel: "info",
+    logFile: undefined,
+    validator: false,
+    validatorKeyFile: undefined,
+    validatorKey: undefined,
+    payout: undefined,
+    blockTimeMs: 10_000,
+    emptyBlocks: true,
+    mempoolMaxBytes: 32 * 1024 * 1024,
+    mempoolMaxTxs: 10_000,
+    workers: Math.max(1, availableParallelism()),
+    syncWrites: true,
+  };
+}
+
+/** A configuration error (bad flag, bad value, unreadable file). */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const HEX32 = /^[0-9a-f]{64}$/;
+
+function parseValue(spec: OptionSpec, raw: unknown, where: string): unknown {
+  const bad = (why: string): never => {
+    throw new ConfigError(`${where}: ${spec.key}: ${why}`);
+  };
+  switch (spec.kind) {
+    case "string":
+      if (typeof raw !== "string" || raw === "") bad("expected a non-empty string");
+      return raw;
+    case "int": {
+      const n = typeof raw === "number" ? raw : typeof raw === "string" && /^\d+$/.test(raw) ? Number(raw) : NaN;
+      if (!Number.isSafeInteger(n) || n < 0) bad("expected a non-negative integer");
+      return n;
+    }
+    case "bool":
+      if (typeof raw === "boolean") return raw;
+      if (raw === "true" || raw === "1" || raw === "yes") return true;
+      if (raw === "false" || raw === "0" || raw === "no") return false;
+      return bad("expected true or false");
+    case "level":
+      if (typeof raw !== "string" || !(LOG_LEVELS as readonly string[]).includes(raw)) bad(`expected one of ${LOG_LEVELS.join("|")}`);
+      return raw;
+    case "payout": {
+      let p: unknown = raw;
+      if (typeof raw === "string") {
+        const [v, s, ...rest] = raw.split(":");
+        p = rest.length === 0 ? { viewPublic: v, spendPublic: s } : undefined;
+      }
+      if (typeof p !== "object" || p === null) return bad("expected <viewPublicHex>:<spendPublicHex>");
+      const { viewPublic, spendPublic } = p as Record<string, unknown>;
+      if (typeof viewPublic !== "string" || !HEX32.test(viewPublic) || typeof spendPublic !== "string" || !HEX32.test(spendPublic)) {
+        bad("expected two 32-byte lowercase hex public keys");
+      }
+      return { viewPublic, spendPublic } as PayoutAddress;
+    }
+  }
+}
+
+/** Parses `--flag value`, `--flag=value`, `--bool-flag` and `--no-bool-flag` for the option table. */
+export function parseFlags(argv: readonly string[]): { values: Partial<NodeConfig>; configPath: string | undefined } {
+  const values: Record<string, unknown> = {};
+  let configPath: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? "";
+    if (!arg.startsWith("--")) throw new ConfigError(`unexpected argument ${JSON.stringify(arg)}`);
+    const eq = arg.indexOf("=");
+    let name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
+    let raw: string | undefined = eq >= 0 ? arg.slice(eq + 1) : undefined;
+    if (name === "config") {
+      configPath = raw ?? argv[++i];
+      if (configPath === undefined) throw new ConfigError("--config needs a value");
+      continue;
+    }
+    let spec = OPTIONS.find((o) => o.flag === name);
+    if (spec === undefined && name.startsWith("no-")) {
+      spec = OPTIONS.find((o) => o.flag === name.slice(3) && o.kind === "bool");
+      if (spec !== undefined && raw === undefined) {
+        name = spec.flag;
+        raw = "false";
+      }
+    }
+    if (spec === undefined) throw new ConfigError(`unknown flag --${name}`);
+    if (raw === undefined) {
+      const next = argv[i + 1];
+      if (spec.kind === "bool" && (next === undefined || next.startsWith("--"))) raw = "true";
+      else if (next === undefined) throw new ConfigError(`--${name} needs a value`);
+      else raw = argv[++i];
+    }
+    values[spec.key] = parseValue(spec, raw, `flag --${spec.flag}`);
+  }
+  return { values: values as Partial<NodeConfig>, configPath };
+}
+
+/** Reads the `BAIOS_*` variables of the option table. */
+export function parseEnv(env: Readonly<Record<string, string | undefined>>): { values: Partial<NodeConfig>; configPath: string | undefined } {
+  const values: Record<string, unknown> = {};
+  for (const spec of OPTIONS) {
+    const raw = env[spec.env];
+    if (raw !== undefined && raw !== "") values[spec.key] = parseValue(spec, raw, `env ${spec.env}`);
+  }
+  const configPath = env["BAIOS_CONFIG"];
+  return { values: values as Partial<NodeConfig>, configPath: configPath === "" ? undefined : configPath };
+}
+
+/** Validates a parsed JSON config object (keys are the {@link NodeConfig} field names). */
+export function parseConfigObject(obj: unknown, where = "config file"): Partial<NodeConfig> {
+  if (typeof obj !== "object" || obj === null || Array.isArray(obj)) throw new ConfigError(`${where}: expected a JSON object`);
+  const values: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    const spec = OPTIONS.find((o) => o.key === k);
+    if (spec === undefined) throw new ConfigError(`${where}: unknown key ${JSON.stringify(k)}`);
+    if (v !== null) values[k] = parseValue(spec, v, where);
+  }
+  return values as Partial<NodeConfig>;
+}
+
+/** Inputs of {@link loadConfig}; each defaults to nothing (not to `process.*`). */
+export interface ConfigSources {
+  argv?: readonly string[];
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Extra values applied above the defaults and below the file (e.g. a `baios devnet` preset). */
+  base?: Partial<NodeConfig>;
+}
+
+/**
+ * Merges defaults < base < config file < environment < flags into a {@link NodeConfig}.
+ * @throws ConfigError
+ */
+export function loadConfig(sources: ConfigSources = {}): NodeConfig {
+  const flags = parseFlags(sources.argv ?? []);
+  const env = parseEnv(sources.env ?? {});
+  const preFile = { ...defaultConfig(), ...(sources.base ?? {}), ...env.values, ...flags.values };
+  let filePath = flags.configPath ?? env.configPath;
+  if (filePath === undefined && existsSync(join(preFile.dataDir, "config.json"))) filePath = join(preFile.dataDir, "config.json");
+  let file: Partial<NodeConfig> = {};
+  if (filePath !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(filePath, "utf8");
+    } catch (e) {
+      throw new ConfigError(`cannot read config file ${filePath}: ${(e as Error).message}`);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
+      throw new ConfigError(`config file ${filePath}: invalid JSON: ${(e as Error).message}`);
+    }
+    file = parseConfigObject(json, `config file ${filePath}`);
+  }
+  const cfg: NodeConfig = { ...defaultConfig(), ...(sources.base ?? {}), ...file, ...env.values, ...flags.values };
+  cfg.dataDir = resolve(cfg.dataDir);
+  return validateConfig(cfg);
+}
+
+/** Cross-field checks. @throws ConfigError */
+export function validateConfig(cfg: NodeConfig): NodeConfig {
+  if (cfg.blockTimeMs < 10) throw new ConfigError("blockTimeMs must be at least 10");
+  if (cfg.rpcPort > 65535 || (cfg.metricsPort ?? 0) > 65535) throw new ConfigError("port out of range");
+  if (cfg.validator) {
+    if (cfg.validatorKey === undefined && cfg.validatorKeyFile === undefined) throw new ConfigError("validator: needs validatorKeyFile or validatorKey");
+    if (cfg.payout === undefined) throw new ConfigError("validator: needs a payout address");
+  }
+  if (cfg.validatorKey !== undefined && !HEX32.test(cfg.validatorKey)) throw new ConfigError("validatorKey: expected 32 bytes of lowercase hex");
+  return cfg;
+}
+
+/** The config with secrets replaced by "<redacted>", safe to log or print. */
+export function redactConfig(cfg: NodeConfig): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...cfg };
+  for (const spec of OPTIONS) if (spec.secret === true && out[spec.key] !== undefined) out[spec.key] = "<redacted>";
+  // Payout keys are public but identify the validator's address: keep them out of logs too.
+  if (out["payout"] !== undefined) out["payout"] = "<set>";
+  return out;
+}
+
+/** Reads the validator seed from `validatorKeyFile` or `validatorKey`. @throws ConfigError */
+export function readValidatorSeed(cfg: NodeConfig): Uint8Array {
+  let hex = cfg.validatorKey;
+  if (cfg.validatorKeyFile !== undefined) {
+    try {
+      hex = readFileSync(cfg.validatorKeyFile, "utf8").trim().toLowerCase();
+    } catch (e) {
+      throw new ConfigError(`cannot read validator key file: ${(e as Error).message}`);
+    }
+  }
+  if (hex === undefined || !HEX32.test(hex)) throw new ConfigError("validator key: expected 32 bytes of hex");
+  return Uint8Array.from(Buffer.from(hex, "hex"));
+}

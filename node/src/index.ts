@@ -1,0 +1,54 @@
+/**
+ * `@baios/node`: the BAIOS node (storage, chain state, mempool, block production, worker pool,
+ * JSON-RPC, metrics, config, logs). See docs/node.md.
+ * @module
+ */
+export { startNode, NODE_VERSION, type NodeHandle, type StartNodeOptions } from "./node.ts";
+export {
+  loadConfig,
+  defaultConfig,
+  validateConfig,
+  redactConfig,
+  readValidatorSeed,
+  parseFlags,
+  parseEnv,
+  parseConfigObject,
+  ConfigError,
+  OPTIONS as CONFIG_OPTIONS,
+  LOG_LEVELS,
+  type NodeConfig,
+  type ConfigSources,
+  type OptionSpec,
+  type PayoutAddress,
+  type LogLevel,
+} from "./config.ts";
+export { NodeRpcClient, RpcError, type BlockRef, type RpcClientOptions } from "./rpc/client.ts";
+export { RPC_ERRORS, type RpcErrorName } from "./rpc/errors.ts";
+export {
+  RPC_METHODS,
+  RPC_LIMITS,
+  type RpcMethodName,
+  type StatusResult,
+  type ParamsResult,
+  type BlockResult,
+  type BlocksRangeResult,
+  type ScanBlockJson,
+  type OutputJson,
+  type OutputsResult,
+  type DistributionResult,
+  type SubmitTxResult,
+  type TxResult,
+  type MempoolResult,
+  type KeyImageStatus,
+  type KeyImagesResult,
+  type MmrProofResult,
+} from "./rpc/methods.ts";
+export type { HeaderJson, CoinbaseJson, CoinbaseOutputJson, TxJson, TxOutputJson, ScanTxJson, CertificateJson } from "./rpc/json.ts";
+export { Chain, ChainError, StoreMmrBackend, type CommittedBlock } from "./chain.ts";
+export { Mempool, MempoolFullError, AlreadyInPoolError, comparePriority, type MempoolEntry, type MempoolLimits } from "./mempool.ts";
+export { BlockProducer, coinbaseTxSecret, type ProducerOptions } from "./producer.ts";
+export { WorkerPool } from "./workers/pool.ts";
+export { Store, StoreError, BlockBatch } from "./store/store.ts";
+export { createMetrics, METRIC_PREFIX, type NodeMetrics } from "./metrics.ts";
+export { createLogger, silentLogger, type Logger } from "./log.ts";
+export { loadGenesis, builtinDevnetGenesis, fromGenesis, DEVNET_VALIDATOR_SEED, type NodeGenesis } from "./genesis.ts";

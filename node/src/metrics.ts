@@ -1,0 +1,71 @@
+/**
+ * Prometheus metrics (prom-client). One registry per node (several nodes may share a process in
+ * tests), every name prefixed `baios_`, units in the names (`_seconds`, `_bytes`, `_total`).
+ * The full list is in docs/node.md §Metrics.
+ * @module
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+export const METRIC_PREFIX = "baios_";
+
+const FAST_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+/** All metrics of one node. */
+export interface NodeMetrics {
+  registry: Registry;
+  chainHeight: Gauge;
+  outputs: Gauge;
+  keyImages: Gauge;
+  blocksCommitted: Counter;
+  txsCommitted: Counter;
+  blockCommitSeconds: Histogram;
+  blockProduceSeconds: Histogram;
+  blockBytes: Histogram;
+  mempoolTxs: Gauge;
+  mempoolBytes: Gauge;
+  mempoolEvicted: Counter;
+  txAccepted: Counter;
+  txRejected: Counter<"code">;
+  txValidationSeconds: Histogram<"stage">;
+  rpcRequests: Counter<"method" | "outcome">;
+  rpcRequestSeconds: Histogram<"method">;
+  workerTasks: Counter<"kind">;
+  workerQueueLength: Gauge;
+  workerThreads: Gauge;
+}
+
+/** Creates a registry with the node's metrics and the default process metrics (`baios_process_*`, `baios_nodejs_*`). */
+export function createMetrics(opts: { defaultMetrics?: boolean } = {}): NodeMetrics {
+  const registry = new Registry();
+  if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX });
+  const p = METRIC_PREFIX;
+  const registers = [registry];
+  return {
+    registry,
+    chainHeight: new Gauge({ name: `${p}chain_height`, help: "Height of the finalized tip", registers }),
+    outputs: new Gauge({ name: `${p}chain_outputs`, help: "Number of outputs in the output set (= MMR leaf count)", registers }),
+    keyImages: new Gauge({ name: `${p}chain_key_images`, help: "Number of spent key images", registers }),
+    blocksCommitted: new Counter({ name: `${p}blocks_committed_total`, help: "Blocks committed to storage", registers }),
+    txsCommitted: new Counter({ name: `${p}txs_committed_total`, help: "Non-coinbase transactions committed in blocks", registers }),
+    blockCommitSeconds: new Histogram({ name: `${p}block_commit_seconds`, help: "Time to apply and write one block batch", buckets: FAST_BUCKETS, registers }),
+    blockProduceSeconds: new Histogram({ name: `${p}block_produce_seconds`, help: "Time to assemble, validate, sign and commit one block", buckets: FAST_BUCKETS, registers }),
+    blockBytes: new Histogram({ name: `${p}block_size_bytes`, help: "Encoded size of committed blocks", buckets: [256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304], registers }),
+    mempoolTxs: new Gauge({ name: `${p}mempool_txs`, help: "Transactions in the mempool", registers }),
+    mempoolBytes: new Gauge({ name: `${p}mempool_size_bytes`, help: "Encoded bytes of the mempool's transactions", registers }),
+    mempoolEvicted: new Counter({ name: `${p}mempool_evicted_total`, help: "Transactions evicted by the mempool size limit", registers }),
+    txAccepted: new Counter({ name: `${p}tx_accepted_total`, help: "Transactions accepted into the mempool", registers }),
+    txRejected: new Counter({ name: `${p}tx_rejected_total`, help: "Transactions rejected, by ConsensusError code", labelNames: ["code"], registers }),
+    txValidationSeconds: new Histogram({
+      name: `${p}tx_validation_seconds`,
+      help: "Transaction validation time by stage (cheap = decode..balance on the main thread, expensive = MLSAG+range proof in a worker, total)",
+      labelNames: ["stage"],
+      buckets: FAST_BUCKETS,
+      registers,
+    }),
+    rpcRequests: new Counter({ name: `${p}rpc_requests_total`, help: "JSON-RPC requests by method and outcome (ok|error)", labelNames: ["method", "outcome"], registers }),
+    rpcRequestSeconds: new Histogram({ name: `${p}rpc_request_seconds`, help: "JSON-RPC request latency by method", labelNames: ["method"], buckets: FAST_BUCKETS, registers }),
+    workerTasks: new Counter({ name: `${p}worker_tasks_total`, help: "Tasks run by the validation worker pool, by kind", labelNames: ["kind"], registers }),
+    workerQueueLength: new Gauge({ name: `${p}worker_queue_length`, help: "Tasks waiting for a validation worker", registers }),
+    workerThreads: new Gauge({ name: `${p}worker_threads`, help: "Validation worker threads", registers }),
+  };
+}

@@ -1,0 +1,333 @@
+/**
+ * `startNode(config)`: opens the data directory, initialises or verifies the chain, starts the
+ * validation worker pool, the JSON-RPC/metrics server and (for a validator) the block producer.
+ *
+ * Data directory (docs/node.md §Data directory): `<dataDir>/chain/` is the LevelDB;
+ * `<dataDir>/config.json` an optional config file.
+ * @module
+ */
+import { join } from "node:path";
+import type { BlockMessage, Network, NetworkHandlers, Verdict } from "@baios/p2p";
+import {
+  ConsensusError,
+  SingleValidatorEngine,
+  blockHash,
+  decodeBlock,
+  decodeCertificate,
+  isConsensusError,
+  makeValidatorSet,
+  validateBlock,
+  verifyFinalityCertificate,
+  decodeTx,
+  localVerifier,
+  txId,
+  validateTx,
+  type ChainParams,
+  type ConsensusEngine,
+  type Verifier,
+} from "@baios/consensus";
+import { Chain } from "./chain.ts";
+import { readValidatorSeed, redactConfig, type NodeConfig } from "./config.ts";
+import { loadGenesis, type NodeGenesis } from "./genesis.ts";
+import { createLogger, type Logger } from "./log.ts";
+import { AlreadyInPoolError, Mempool } from "./mempool.ts";
+import { createMetrics, type NodeMetrics } from "./metrics.ts";
+import { BlockProducer } from "./producer.ts";
+import { NodeRpcClient } from "./rpc/client.ts";
+import { createMethods } from "./rpc/methods.ts";
+import { startHttpServer, startMetricsServer, type HttpServerHandle } from "./rpc/server.ts";
+import { Store } from "./store/store.ts";
+import { WorkerPool } from "./workers/pool.ts";
+
+export const NODE_VERSION = "0.1.0";
+
+const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
+
+/** Extra options for embedding (tests, the CLI). */
+export interface StartNodeOptions {
+  /** Use this logger instead of one built from the config. */
+  log?: Logger;
+  /** Use this genesis instead of loading `config.genesisPath` / the devnet genesis. */
+  genesis?: NodeGenesis;
+  /** Don't start the block timer even for a validator (tests call `produceBlock()`). */
+  manualBlocks?: boolean;
+  /**
+   * The p2p network (from @baios/p2p; `LoopbackNetwork` in tests). When given, the node relays
+   * accepted transactions and its produced blocks, imports finalized blocks from peers
+   * (validateBlock on the worker pool + certificate check, catching up with `requestBlocks`),
+   * and serves its blocks to peers.
+   */
+  network?: Network;
+}
+
+/** A running node. */
+export interface NodeHandle {
+  /** JSON-RPC endpoint (POST). */
+  rpcUrl: string;
+  /** Prometheus endpoint (GET), or undefined when metrics are off. */
+  metricsUrl: string | undefined;
+  config: NodeConfig;
+  params: ChainParams;
+  chain: Chain;
+  mempool: Mempool;
+  metrics: NodeMetrics;
+  engine: ConsensusEngine | undefined;
+  /** A client for this node's RPC. */
+  client: NodeRpcClient;
+  /** Validates a transaction (bytes) and adds it to the mempool; returns the txid. */
+  submitTx(bytes: Uint8Array): Promise<Uint8Array>;
+  /**
+   * Validates a finalized block from elsewhere (wire bytes + certificate bytes) and commits it.
+   * @throws ConsensusError (block or certificate invalid), ChainError (does not extend the tip)
+   */
+  importBlock(blockBytes: Uint8Array, certBytes: Uint8Array): Promise<void>;
+  /** Validator only: produces one block now (serialised with the timer). */
+  produceBlock(): Promise<{ height: bigint; hash: Uint8Array }>;
+  /** Stops the producer, the servers and the workers, then closes the database. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Starts a node. @throws ConfigError, StoreError (inconsistent or foreign data directory) */
+export async function startNode(config: NodeConfig, opts: StartNodeOptions = {}): Promise<NodeHandle> {
+  const log = opts.log ?? createLogger(config.logLevel, config.logFile);
+  log.info({ config: redactConfig(config) }, "starting node");
+  const metrics = createMetrics();
+  const genesis = opts.genesis ?? (await loadGenesis(config.genesisPath));
+  const params = genesis.params;
+
+  const store = await Store.open(join(config.dataDir, "chain"), { sync: config.syncWrites });
+  const cleanups: (() => Promise<void>)[] = [() => store.close()];
+  const cleanup = async (): Promise<void> => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  };
+  try {
+    const chain = await Chain.open(store, genesis.block, genesis.certificate, { log: log.child({ mod: "chain" }), metrics });
+    log.info({ height: chain.tip.height, hash: hex(chain.tipHash), outputs: chain.tip.outputs }, "chain opened");
+
+    const mempool = new Mempool({ maxBytes: config.mempoolMaxBytes, maxTxs: config.mempoolMaxTxs });
+    mempool.onEvict = () => metrics.mempoolEvicted.inc();
+
+    let verifier: Verifier = localVerifier;
+    if (config.workers > 0) {
+      const pool = new WorkerPool(config.workers, { log: log.child({ mod: "workers" }), metrics });
+      cleanups.push(() => pool.close());
+      await pool.ready();
+      verifier = pool;
+    }
+    // time spent in the expensive steps (workers)
+    const timedVerifier: Verifier = {
+      async verifyMlsag(jobs) {
+        const end = metrics.txValidationSeconds.startTimer({ stage: "mlsag" });
+        try {
+          await verifier.verifyMlsag(jobs);
+        } finally {
+          end();
+        }
+      },
+      async verifyRangeProofs(jobs) {
+        const end = metrics.txValidationSeconds.startTimer({ stage: "range_proof" });
+        try {
+          await verifier.verifyRangeProofs(jobs);
+        } finally {
+          end();
+        }
+      },
+    };
+
+    let engine: ConsensusEngine | undefined;
+    let producer: BlockProducer | undefined;
+    if (config.validator) {
+      const seed = readValidatorSeed(config);
+      if (config.payout === undefined) throw new Error("validator: no payout address");
+      const payout = { viewPublic: Uint8Array.from(Buffer.from(config.payout.viewPublic, "hex")), spendPublic: Uint8Array.from(Buffer.from(config.payout.spendPublic, "hex")) };
+      engine = new SingleValidatorEngine({ params, seed, validators: genesis.validators, rewardTo: payout });
+      producer = new BlockProducer({
+        chain,
+        mempool,
+        params,
+        engine,
+        validatorSeed: seed,
+        payout,
+        blockTimeMs: config.blockTimeMs,
+        emptyBlocks: config.emptyBlocks,
+        log: log.child({ mod: "producer" }),
+        metrics,
+      });
+    }
+
+    const submitTx = async (bytes: Uint8Array): Promise<Uint8Array> => {
+      const end = metrics.txValidationSeconds.startTimer({ stage: "total" });
+      try {
+        // cheap pre-checks: decode, txid, already known?
+        const tx = decodeTx(bytes, params.maxTxBytes);
+        const id = txId(tx);
+        if (mempool.has(id) || (await store.getTxLocation(id)) !== undefined) throw new AlreadyInPoolError(`transaction ${hex(id)} already known`);
+        const v = await validateTx(bytes, chain, params, {
+          verifier: timedVerifier,
+          keyImageFilter: (ki, i) => {
+            if (mempool.spenderOf(ki) !== undefined) throw new ConsensusError("TX_KEY_IMAGE_IN_POOL", `inputs[${i}].keyImage: used by a mempool transaction`, { index: i });
+          },
+        });
+        // a block may have been committed while the expensive steps ran
+        const spent = await store.areKeyImagesSpent(v.tx.inputs.map((i) => i.keyImage));
+        const k = spent.indexOf(true);
+        if (k >= 0) throw new ConsensusError("TX_KEY_IMAGE_SPENT", `inputs[${k}].keyImage: spent on chain`, { index: k });
+        mempool.add(v.tx, v.txid, v.bytes);
+        metrics.txAccepted.inc();
+        metrics.mempoolTxs.set(mempool.size);
+        metrics.mempoolBytes.set(mempool.bytes);
+        log.debug({ txid: hex(v.txid), size: v.bytes.length }, "tx accepted");
+        return v.txid;
+      } catch (e) {
+        if (e instanceof ConsensusError) {
+          metrics.txRejected.inc({ code: e.code });
+          log.debug({ code: e.code, reason: e.reason }, "tx rejected");
+        }
+        throw e;
+      } finally {
+        end();
+      }
+    };
+
+    const validatorSet = makeValidatorSet(genesis.validators);
+    const importBlock = async (blockBytes: Uint8Array, certBytes: Uint8Array): Promise<void> => {
+      const cert = decodeCertificate(certBytes);
+      // the certificate first: one signature per validator, far cheaper than the block
+      const block = decodeBlock(blockBytes, params.maxBlockBytes);
+      verifyFinalityCertificate(cert, { chainId: params.chainId, height: block.header.height, blockHash: blockHash(block.header), validatorSet });
+      const vb = await validateBlock(block, {
+        params,
+        parent: chain.tipHeader,
+        view: chain,
+        mmr: chain.mmr,
+        validatorsHash: validatorSet.hash,
+        nowMs: BigInt(Date.now()),
+        verifier: timedVerifier,
+      });
+      const c = await chain.commitBlock(vb.block, cert, { txids: vb.txids });
+      mempool.removeForBlock(c.txids, c.keyImages);
+      metrics.mempoolTxs.set(mempool.size);
+      metrics.mempoolBytes.set(mempool.bytes);
+    };
+
+    const network = opts.network;
+    const blockMessage = async (height: number): Promise<BlockMessage | undefined> => {
+      const b = await store.getBlock(height);
+      const c = await store.getCertificate(height);
+      return b === undefined || c === undefined ? undefined : { block: b, certificate: c, round: 0 };
+    };
+    const verdictOf = (e: unknown): Verdict => {
+      if (isConsensusError(e)) return e.action;
+      return "IGNORE";
+    };
+    const networkSubmit = async (bytes: Uint8Array): Promise<Uint8Array> => {
+      const id = await submitTx(bytes);
+      if (network !== undefined) void network.publishTx({ phase: "stem", bytes }).catch(() => undefined);
+      return id;
+    };
+    if (network !== undefined) {
+      const handlers: NetworkHandlers = {
+        onTx: async (msg) => {
+          try {
+            await submitTx(msg.bytes);
+            return "ACCEPT";
+          } catch (e) {
+            return verdictOf(e);
+          }
+        },
+        onBlock: async (msg, from) => {
+          if (msg.certificate === undefined) return "IGNORE"; // BFT proposals: next issue
+          try {
+            const height = decodeBlock(msg.block, params.maxBlockBytes).header.height;
+            const tip = BigInt(chain.tip.height);
+            if (height <= tip) return "IGNORE";
+            if (height > tip + 1n) {
+              // catch up from the sender, then import this one
+              const missing = await network.requestBlocks(from, tip + 1n, Number(height - tip - 1n));
+              for (const m of missing) if (m.certificate !== undefined) await importBlock(m.block, m.certificate);
+            }
+            await importBlock(msg.block, msg.certificate);
+            return "ACCEPT";
+          } catch (e) {
+            log.debug({ err: (e as Error).message }, "block from peer not imported");
+            return verdictOf(e);
+          }
+        },
+        onVote: async (vote) => {
+          if (engine === undefined) return "IGNORE";
+          try {
+            await engine.onVote(vote);
+            return "ACCEPT";
+          } catch (e) {
+            return verdictOf(e);
+          }
+        },
+      };
+      await network.start(handlers);
+      cleanups.push(() => network.stop());
+      chain.listeners.add((b) => {
+        if (producer === undefined) return; // only the producer announces its blocks
+        void (async () => {
+          const m = await blockMessage(Number(b.height));
+          if (m !== undefined) await network.publishBlock(m);
+        })().catch((e: unknown) => log.warn({ err: (e as Error).message }, "block publish failed"));
+      });
+    }
+
+    const methods = createMethods({ chain, mempool, params, submitTx: networkSubmit, validatorKey: engine?.localValidator, version: NODE_VERSION });
+    const separateMetrics = config.metrics && config.metricsPort !== undefined;
+    const http: HttpServerHandle = await startHttpServer({
+      host: config.rpcHost,
+      port: config.rpcPort,
+      methods,
+      metrics,
+      serveMetrics: config.metrics && !separateMetrics,
+      log: log.child({ mod: "rpc" }),
+    });
+    cleanups.push(() => http.close());
+    let metricsUrl: string | undefined = config.metrics ? `${http.url}/metrics` : undefined;
+    if (separateMetrics) {
+      const m = await startMetricsServer(config.rpcHost, config.metricsPort as number, metrics);
+      cleanups.push(() => m.close());
+      metricsUrl = `${m.url}/metrics`;
+    }
+    if (producer !== undefined) {
+      const p = producer;
+      cleanups.push(() => p.stop());
+      if (opts.manualBlocks !== true) p.start();
+    }
+    log.info({ rpc: http.url, metrics: metricsUrl, validator: engine !== undefined }, "node started");
+
+    let stopped: Promise<void> | undefined;
+    return {
+      rpcUrl: http.url,
+      metricsUrl,
+      config,
+      params,
+      chain,
+      mempool,
+      metrics,
+      engine,
+      client: new NodeRpcClient(http.url),
+      submitTx: networkSubmit,
+      importBlock,
+      produceBlock: async () => {
+        if (producer === undefined) throw new Error("not a validator");
+        const c = await producer.produceOne();
+        return { height: c.height, hash: c.hash };
+      },
+      stop: () => {
+        stopped ??= (async () => {
+          log.info("stopping node");
+          await cleanup();
+          log.info("node stopped");
+          log.flush?.();
+        })();
+        return stopped;
+      },
+    };
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
+}

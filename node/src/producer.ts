@@ -1,0 +1,138 @@
+/**
+ * Block production (single validator): every `blockTimeMs` the producer assembles a block on
+ * the tip, has the consensus engine finalize it (the single validator signs a precommit; the
+ * signature is the finality certificate), and commits block + certificate in one batch.
+ *
+ * Assembly: mempool transactions in priority order (fee per byte, then arrival; mempool.ts)
+ * within maxBlockBytes/maxBlockTxs; a coinbase paying block reward + fees to the validator's
+ * payout address in one stealth output (tx key derived from the validator seed and height, so
+ * a restarted producer rebuilds the same coinbase); header with txRoot, the MMR root and size
+ * after the block's outputs, the chain's Tx-PoW target, the validator-set hash and the proposer.
+ * @module
+ */
+import { hashToScalar } from "@baios/crypto";
+import { assembleBlock, blockHash, u64le, type Address, type Block, type ChainParams, type ConsensusEngine } from "@baios/consensus";
+import type { Chain, CommittedBlock } from "./chain.ts";
+import type { Logger } from "./log.ts";
+import type { Mempool, MempoolEntry } from "./mempool.ts";
+import type { NodeMetrics } from "./metrics.ts";
+
+/** Room kept in a block for the header, coinbase and envelope overhead (bytes). */
+export const BLOCK_OVERHEAD_BYTES = 4096;
+
+export interface ProducerOptions {
+  chain: Chain;
+  mempool: Mempool;
+  params: ChainParams;
+  /** The consensus engine (single validator now; BFT later): proposer key, validator set, finality. */
+  engine: ConsensusEngine;
+  /** The validator's 32-byte seed (derives the coinbase tx keys); never logged. */
+  validatorSeed: Uint8Array;
+  payout: Address;
+  blockTimeMs: number;
+  emptyBlocks: boolean;
+  log?: Logger;
+  metrics?: NodeMetrics;
+  now?: () => number;
+}
+
+/** Coinbase tx secret `r = Hs("BAIOS/v1/node/coinbase-tx-key", seed ‖ u64le(height))`. */
+export function coinbaseTxSecret(seed: Uint8Array, height: bigint): Uint8Array {
+  const data = new Uint8Array(40);
+  data.set(seed, 0);
+  data.set(u64le(height), 32);
+  return hashToScalar("BAIOS/v1/node/coinbase-tx-key", data);
+}
+
+export class BlockProducer {
+  readonly #o: ProducerOptions;
+  #timer: NodeJS.Timeout | undefined;
+  #running = false;
+  #current: Promise<unknown> = Promise.resolve();
+
+  constructor(opts: ProducerOptions) {
+    this.#o = opts;
+  }
+
+  /** Assembles (does not finalize) the next block from the mempool. */
+  async assemble(): Promise<{ block: Block; entries: MempoolEntry[] }> {
+    const o = this.#o;
+    const parent = o.chain.tipHeader;
+    const height = parent.height + 1n;
+    const entries = o.mempool.select(o.params.maxBlockBytes - BLOCK_OVERHEAD_BYTES, o.params.maxBlockTxs);
+    const now = BigInt(Math.floor((o.now ?? Date.now)()));
+    const proposer = o.engine.localValidator;
+    if (proposer === undefined) throw new Error("this node is not a validator");
+    const a = await assembleBlock({
+      params: o.params,
+      parent,
+      mmr: o.chain.mmr,
+      txs: entries.map((e) => e.tx),
+      timeMs: now > parent.timeMs ? now : parent.timeMs + 1n,
+      proposer,
+      validatorsHash: o.engine.validatorSet.hash,
+      rewardTo: o.payout,
+      coinbaseSecret: coinbaseTxSecret(o.validatorSeed, height),
+    });
+    return { block: a.block, entries };
+  }
+
+  /** Produces, finalizes and commits one block. Serialised with other calls. */
+  produceOne(): Promise<CommittedBlock> {
+    const run = this.#current.then(() => this.#produce());
+    this.#current = run.catch(() => undefined);
+    return run;
+  }
+
+  async #produce(): Promise<CommittedBlock> {
+    const o = this.#o;
+    const end = o.metrics?.blockProduceSeconds.startTimer();
+    const { block, entries } = await this.assemble();
+    const cert = await o.engine.finalize(block, 0);
+    const committed = await o.chain.commitBlock(block, cert, { txids: entries.map((e) => e.txid) });
+    o.mempool.removeForBlock(committed.txids, committed.keyImages);
+    o.metrics?.mempoolTxs.set(o.mempool.size);
+    o.metrics?.mempoolBytes.set(o.mempool.bytes);
+    end?.();
+    o.log?.info({ height: Number(block.header.height), hash: Buffer.from(blockHash(block.header)).toString("hex"), txs: block.txs.length }, "produced block");
+    return committed;
+  }
+
+  /** Starts the block timer: the next block is due `blockTimeMs` after the tip's time. */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#schedule();
+  }
+
+  #schedule(): void {
+    if (!this.#running) return;
+    const o = this.#o;
+    const now = (o.now ?? Date.now)();
+    const due = Number(o.chain.tipHeader.timeMs) + o.blockTimeMs;
+    const delay = Math.max(0, Math.min(o.blockTimeMs, due - now));
+    this.#timer = setTimeout(() => void this.#tick(), delay);
+  }
+
+  async #tick(): Promise<void> {
+    if (!this.#running) return;
+    const o = this.#o;
+    if ((o.now ?? Date.now)() < Number(o.chain.tipHeader.timeMs) + o.blockTimeMs - 1) return this.#schedule();
+    try {
+      if (o.emptyBlocks || o.mempool.size > 0) await this.produceOne();
+    } catch (e) {
+      o.log?.error({ err: (e as Error).message }, "block production failed");
+    }
+    if (!this.#running) return;
+    // with no block produced (empty mempool and emptyBlocks off), poll again after a short while
+    if (!o.emptyBlocks && o.mempool.size === 0) this.#timer = setTimeout(() => void this.#tick(), Math.min(250, o.blockTimeMs));
+    else this.#schedule();
+  }
+
+  /** Stops the timer and waits for an in-flight block to finish committing. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    await this.#current;
+  }
+}

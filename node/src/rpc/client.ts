@@ -1,0 +1,139 @@
+/**
+ * Typed JSON-RPC client for the node API (used by the wallet and the CLI). One method per RPC
+ * method; errors come back as {@link RpcError} with the JSON-RPC `code` and `data` (for a
+ * rejected transaction, `data` is the ConsensusError JSON: `{ name, code, reason, action, index? }`).
+ * @module
+ */
+import { JSONRPCClient, JSONRPCErrorException, type JSONRPCResponse } from "json-rpc-2.0";
+import type { ConsensusErrorJSON } from "@baios/consensus";
+import { RPC_ERRORS } from "./errors.ts";
+import type { HeaderJson } from "./json.ts";
+import type {
+  BlockResult,
+  BlocksRangeResult,
+  DistributionResult,
+  KeyImagesResult,
+  MempoolResult,
+  MmrProofResult,
+  OutputsResult,
+  ParamsResult,
+  StatusResult,
+  SubmitTxResult,
+  TxResult,
+} from "./methods.ts";
+
+/** A JSON-RPC error response (or a transport failure, code 0). */
+export class RpcError extends Error {
+  override name = "RpcError";
+  readonly code: number;
+  readonly data: unknown;
+  constructor(message: string, code: number, data?: unknown) {
+    super(message);
+    this.code = code;
+    this.data = data;
+  }
+  /** The ConsensusError of a rejected transaction (code TX_REJECTED), else undefined. */
+  get consensusError(): ConsensusErrorJSON | undefined {
+    return this.code === RPC_ERRORS.TX_REJECTED ? (this.data as ConsensusErrorJSON) : undefined;
+  }
+}
+
+export type BlockRef = { height: number } | { hash: string };
+
+export interface RpcClientOptions {
+  /** Per-request timeout in ms (default 30 000). */
+  timeoutMs?: number;
+}
+
+const hexOf = (b: Uint8Array | string): string => (typeof b === "string" ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex"));
+
+export class NodeRpcClient {
+  readonly url: string;
+  readonly #client: JSONRPCClient;
+  readonly #timeoutMs: number;
+
+  constructor(url: string, opts: RpcClientOptions = {}) {
+    this.url = url;
+    this.#timeoutMs = opts.timeoutMs ?? 30_000;
+    this.#client = new JSONRPCClient(async (payload: unknown) => {
+      let res: Response;
+      try {
+        res = await fetch(this.url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(payload),
+          signal: AbortSignal.timeout(this.#timeoutMs),
+        });
+      } catch (e) {
+        throw new RpcError(`cannot reach the node at ${this.url}: ${(e as Error).message}`, 0);
+      }
+      if (res.status === 200) this.#client.receive((await res.json()) as JSONRPCResponse);
+      else if (res.status !== 204) throw new RpcError(`HTTP ${res.status} from ${this.url}`, 0);
+    });
+  }
+
+  /** Calls any method (by-name params). */
+  async call<T>(method: string, params?: Record<string, unknown>): Promise<T> {
+    try {
+      return (await this.#client.request(method, params ?? {})) as T;
+    } catch (e) {
+      if (e instanceof JSONRPCErrorException) throw new RpcError(e.message, e.code, e.data);
+      throw e;
+    }
+  }
+
+  status(): Promise<StatusResult> {
+    return this.call("status");
+  }
+  getParams(): Promise<ParamsResult> {
+    return this.call("get_params");
+  }
+  getHeader(ref: BlockRef): Promise<HeaderJson> {
+    return this.call("get_header", ref);
+  }
+  getBlock(ref: BlockRef, format: "json" | "hex" = "json"): Promise<BlockResult> {
+    return this.call("get_block", { ...ref, format });
+  }
+  /** Scan data for heights `from..=to` (at most 1000 blocks; `to` is clipped to the tip). */
+  getBlocksRange(from: number, to?: number): Promise<BlocksRangeResult> {
+    return this.call("get_blocks_range", to === undefined ? { from } : { from, to });
+  }
+  /** Ring member data by global index (null for an index that does not exist). */
+  getOutputs(indices: readonly number[]): Promise<OutputsResult> {
+    return this.call("get_outputs", { indices });
+  }
+  /** Cumulative output counts per height, for decoy selection. */
+  getOutputDistribution(from?: number, to?: number): Promise<DistributionResult> {
+    const p: Record<string, unknown> = {};
+    if (from !== undefined) p["from"] = from;
+    if (to !== undefined) p["to"] = to;
+    return this.call("get_output_distribution", p);
+  }
+  /** Submits a canonical msgpack transaction (bytes or hex). */
+  submitTx(tx: Uint8Array | string): Promise<SubmitTxResult> {
+    return this.call("submit_tx", { tx: hexOf(tx) });
+  }
+  getTx(txid: Uint8Array | string): Promise<TxResult> {
+    return this.call("get_tx", { txid: hexOf(txid) });
+  }
+  getMempool(): Promise<MempoolResult> {
+    return this.call("get_mempool");
+  }
+  isKeyImageSpent(keyImages: readonly (Uint8Array | string)[]): Promise<KeyImagesResult> {
+    return this.call("is_key_image_spent", { keyImages: keyImages.map(hexOf) });
+  }
+  /** Inclusion proof of an output against the header at `height` (default: the tip). */
+  getMmrProof(globalIndex: number, height?: number): Promise<MmrProofResult> {
+    return this.call("get_mmr_proof", height === undefined ? { globalIndex } : { globalIndex, height });
+  }
+  /** Resolves once the tip reaches `height` (polls `status`). */
+  async waitForHeight(height: number, opts: { timeoutMs?: number; pollMs?: number } = {}): Promise<StatusResult> {
+    const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+    for (;;) {
+      const s = await this.status();
+      if (s.height >= height) return s;
+      if (Date.now() > deadline) throw new RpcError(`timed out waiting for height ${height} (at ${s.height})`, 0);
+      await new Promise((r) => setTimeout(r, opts.pollMs ?? 100));
+    }
+  }
+}

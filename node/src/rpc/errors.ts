@@ -1,0 +1,37 @@
+/**
+ * JSON-RPC error codes of the node (docs/node.md §RPC errors). The standard JSON-RPC 2.0 codes
+ * plus application codes in the server range. A rejected transaction carries the
+ * ConsensusError (code, reason, action, index) in `error.data`.
+ * @module
+ */
+import { JSONRPCErrorException } from "json-rpc-2.0";
+
+export const RPC_ERRORS = {
+  PARSE_ERROR: -32700,
+  INVALID_REQUEST: -32600,
+  METHOD_NOT_FOUND: -32601,
+  INVALID_PARAMS: -32602,
+  INTERNAL_ERROR: -32603,
+  /** Block, header, transaction or output not found. */
+  NOT_FOUND: -32001,
+  /** The transaction violates a consensus rule; `data` is the ConsensusError JSON. */
+  TX_REJECTED: -32010,
+  /** The mempool is full and the transaction's priority is below the lowest it holds. */
+  MEMPOOL_FULL: -32011,
+  /** The transaction is already in the mempool or on chain; `data.txid`. */
+  TX_ALREADY_KNOWN: -32012,
+  /** The node is shutting down or not ready. */
+  UNAVAILABLE: -32020,
+} as const;
+
+export type RpcErrorName = keyof typeof RPC_ERRORS;
+
+/** Throws-able JSON-RPC error with one of {@link RPC_ERRORS}. */
+export function rpcError(name: RpcErrorName, message: string, data?: unknown): JSONRPCErrorException {
+  return new JSONRPCErrorException(message, RPC_ERRORS[name], data);
+}
+
+/** Shorthand for an INVALID_PARAMS error. */
+export function invalidParams(message: string): JSONRPCErrorException {
+  return rpcError("INVALID_PARAMS", message);
+}

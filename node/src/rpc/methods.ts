@@ -1,0 +1,411 @@
+/**
+ * The JSON-RPC methods (docs/node.md §RPC reference). Parameters are by name (a JSON object).
+ * @module
+ */
+import { ConsensusError, blockHash, decodeBlock, encodeInclusionProof, encodeTx, mmrLeafHash, type Block, type ChainParams } from "@baios/consensus";
+import type { Chain } from "../chain.ts";
+import { AlreadyInPoolError, MempoolFullError, type Mempool } from "../mempool.ts";
+import type { RpcMethod } from "./server.ts";
+import { hex, num, paramsObject, parseHex, parseUint } from "./convert.ts";
+import { invalidParams, rpcError } from "./errors.ts";
+import { certificateJson, coinbaseJson, headerJson, scanTxJson, txJson, type CoinbaseJson, type HeaderJson, type ScanTxJson, type TxJson, type CertificateJson } from "./json.ts";
+
+/** Limits on one request. */
+export const RPC_LIMITS = { blocksRange: 1000, outputs: 5000, distribution: 100_000, keyImages: 5000 } as const;
+
+/** What the methods need from the node. */
+export interface RpcContext {
+  chain: Chain;
+  mempool: Mempool;
+  params: ChainParams;
+  /** Validates and pools a transaction. @throws ConsensusError, MempoolFullError, AlreadyInPoolError */
+  submitTx(bytes: Uint8Array): Promise<Uint8Array>;
+  /** The validator's Ed25519 public key when this node produces blocks. */
+  validatorKey: Uint8Array | undefined;
+  version: string;
+}
+
+// ---------------------------------------------------------------- result types (shared with the client)
+
+export interface StatusResult {
+  version: string;
+  chainId: number;
+  genesisHash: string;
+  height: number;
+  tipHash: string;
+  tipTimeMs: number;
+  outputCount: number;
+  keyImageCount: number;
+  outputRoot: string;
+  mempool: { txs: number; bytes: number };
+  validator: string | null;
+}
+export interface ParamsResult {
+  chainId: number;
+  minRingSize: number;
+  maxRingSize: number;
+  /** Minimum fee (atomic units, decimal string). */
+  minFee: string;
+  /** Fee to use now (atomic units): the minimum, or above the mempool's lowest priority when it is full. */
+  fee: string;
+  txPowTarget: string;
+  maxTxBytes: number;
+  maxInputs: number;
+  maxOutputs: number;
+  maxBlockBytes: number;
+  maxBlockTxs: number;
+  coinbaseMaturity: number;
+  blockTimeMs: number;
+}
+export interface BlockResult {
+  header: HeaderJson;
+  coinbase: CoinbaseJson;
+  txs: TxJson[];
+  certificate: CertificateJson;
+  /** The canonical msgpack block, when `format: "hex"` was asked. */
+  hex?: string;
+}
+export interface ScanBlockJson {
+  height: number;
+  hash: string;
+  timeMs: number;
+  coinbase: CoinbaseJson;
+  txs: ScanTxJson[];
+}
+export interface BlocksRangeResult {
+  tip: number;
+  blocks: ScanBlockJson[];
+}
+export interface OutputJson {
+  globalIndex: number;
+  oneTimeKey: string;
+  commitment: string;
+  height: number;
+  unlockHeight: number;
+}
+export interface OutputsResult {
+  outputs: (OutputJson | null)[];
+}
+export interface DistributionResult {
+  from: number;
+  to: number;
+  /** cumulative[i] = number of outputs created in blocks 0..=from+i. */
+  cumulative: number[];
+}
+export interface SubmitTxResult {
+  txid: string;
+}
+export interface TxResult {
+  txid: string;
+  status: "mempool" | "confirmed";
+  height: number | null;
+  position: number | null;
+  tx: TxJson;
+  hex: string;
+}
+export interface MempoolResult {
+  count: number;
+  bytes: number;
+  txs: { txid: string; fee: string; size: number; receivedMs: number }[];
+}
+export type KeyImageStatus = "unspent" | "spent" | "mempool";
+export interface KeyImagesResult {
+  statuses: KeyImageStatus[];
+  /** Height of the spending block for "spent", else null. */
+  heights: (number | null)[];
+}
+export interface MmrProofResult {
+  globalIndex: number;
+  /** The proof is against the header of this height. */
+  height: number;
+  leafCount: number;
+  root: string;
+  leafHash: string;
+  siblings: string[];
+  otherPeaks: string[];
+  /** `encodeInclusionProof` bytes. */
+  proof: string;
+}
+
+// ---------------------------------------------------------------- helpers
+
+async function resolveHeight(ctx: RpcContext, p: Record<string, unknown>): Promise<number> {
+  if (p["hash"] !== undefined) {
+    const h = await ctx.chain.heightOf(parseHex(p["hash"], "hash", 32));
+    if (h === undefined) throw rpcError("NOT_FOUND", "no block with this hash");
+    return h;
+  }
+  if (p["height"] === undefined) throw invalidParams("expected height or hash");
+  const h = parseUint(p["height"], "height");
+  if (h > ctx.chain.tip.height) throw rpcError("NOT_FOUND", `no block at height ${h} (tip ${ctx.chain.tip.height})`);
+  return h;
+}
+
+async function loadBlock(ctx: RpcContext, height: number): Promise<{ block: Block; bytes: Uint8Array }> {
+  const bytes = await ctx.chain.store.getBlock(height);
+  if (bytes === undefined) throw rpcError("NOT_FOUND", `no block at height ${height}`);
+  return { block: decodeBlock(bytes, Number.MAX_SAFE_INTEGER), bytes };
+}
+
+/** Global index of the first output created by block `height`. */
+async function firstOutputIndex(ctx: RpcContext, height: number): Promise<number> {
+  if (height === 0) return 0;
+  const c = await ctx.chain.store.getCumulativeOutputs(height - 1);
+  if (c === undefined) throw rpcError("NOT_FOUND", `no block at height ${height - 1}`);
+  return c;
+}
+
+async function coinbaseCommitments(ctx: RpcContext, first: number, n: number): Promise<Uint8Array[]> {
+  const recs = await ctx.chain.store.getOutputs(Array.from({ length: n }, (_, i) => first + i));
+  return recs.map((r) => r?.commitment ?? new Uint8Array(32));
+}
+
+async function blockTxids(ctx: RpcContext, height: number, block: Block): Promise<Uint8Array[]> {
+  const ids = await ctx.chain.store.getBlockTxids(height);
+  if (ids === undefined || ids.length !== block.txs.length) throw rpcError("INTERNAL_ERROR", `txids of block ${height} missing`);
+  return ids;
+}
+
+function statusOfError(e: unknown): never {
+  if (e instanceof ConsensusError) throw rpcError("TX_REJECTED", `transaction rejected: ${e.code}`, e.toJSON());
+  if (e instanceof MempoolFullError) throw rpcError("MEMPOOL_FULL", e.message);
+  if (e instanceof AlreadyInPoolError) throw rpcError("TX_ALREADY_KNOWN", e.message);
+  throw e;
+}
+
+// ---------------------------------------------------------------- the methods
+
+/** Builds the method table over a node context. */
+export function createMethods(ctx: RpcContext): Record<string, RpcMethod> {
+  return {
+    status: async (): Promise<StatusResult> => {
+      const tip = ctx.chain.tip;
+      const header = ctx.chain.tipHeader;
+      const genesis = await ctx.chain.store.genesisHash();
+      return {
+        version: ctx.version,
+        chainId: ctx.params.chainId,
+        genesisHash: genesis === undefined ? "" : hex(genesis),
+        height: tip.height,
+        tipHash: hex(tip.hash),
+        tipTimeMs: num(header.timeMs),
+        outputCount: tip.outputs,
+        keyImageCount: tip.keyImages,
+        outputRoot: hex(header.outputRoot),
+        mempool: { txs: ctx.mempool.size, bytes: ctx.mempool.bytes },
+        validator: ctx.validatorKey === undefined ? null : hex(ctx.validatorKey),
+      };
+    },
+
+    get_params: (): ParamsResult => {
+      const p = ctx.params;
+      const entries = ctx.mempool.entries();
+      let fee = p.minFee;
+      const full = ctx.mempool.bytes > ctx.mempool.limits.maxBytes * 0.9 || ctx.mempool.size >= ctx.mempool.limits.maxTxs;
+      const lowest = entries[entries.length - 1];
+      if (full && lowest !== undefined) {
+        // fee per byte just above the lowest pooled tx, for a typical 1-in/2-out tx (~3 KiB)
+        const perByte = lowest.fee / BigInt(Math.max(1, lowest.bytes.length)) + 1n;
+        const est = perByte * 3072n;
+        if (est > fee) fee = est;
+      }
+      return {
+        chainId: p.chainId,
+        minRingSize: p.minRingSize,
+        maxRingSize: p.maxRingSize,
+        minFee: p.minFee.toString(),
+        fee: fee.toString(),
+        txPowTarget: hex(p.txPowTarget),
+        maxTxBytes: p.maxTxBytes,
+        maxInputs: p.maxInputs,
+        maxOutputs: p.maxOutputs,
+        maxBlockBytes: p.maxBlockBytes,
+        maxBlockTxs: p.maxBlockTxs,
+        coinbaseMaturity: num(p.coinbaseMaturity),
+        blockTimeMs: p.blockTimeMs,
+      };
+    },
+
+    get_header: async (params): Promise<HeaderJson> => {
+      const height = await resolveHeight(ctx, paramsObject(params));
+      const h = await ctx.chain.header(height);
+      if (h === undefined) throw rpcError("NOT_FOUND", `no header at height ${height}`);
+      return headerJson(h, blockHash(h));
+    },
+
+    get_block: async (params): Promise<BlockResult> => {
+      const p = paramsObject(params);
+      const height = await resolveHeight(ctx, p);
+      const format = p["format"] ?? "json";
+      if (format !== "json" && format !== "hex") throw invalidParams('format: expected "json" or "hex"');
+      const { block, bytes } = await loadBlock(ctx, height);
+      const cert = await ctx.chain.certificate(height);
+      if (cert === undefined) throw rpcError("NOT_FOUND", `no certificate at height ${height}`);
+      const first = await firstOutputIndex(ctx, height);
+      const ids = await blockTxids(ctx, height, block);
+      let idx = first + block.coinbase.outputs.length;
+      const txs = block.txs.map((tx, i) => {
+        const j = txJson(tx, ids[i] as Uint8Array, idx);
+        idx += tx.outputs.length;
+        return j;
+      });
+      const res: BlockResult = {
+        header: headerJson(block.header, blockHash(block.header)),
+        coinbase: coinbaseJson(block.coinbase, first, await coinbaseCommitments(ctx, first, block.coinbase.outputs.length)),
+        txs,
+        certificate: certificateJson(cert),
+      };
+      if (format === "hex") res.hex = hex(bytes);
+      return res;
+    },
+
+    get_blocks_range: async (params): Promise<BlocksRangeResult> => {
+      const p = paramsObject(params);
+      const tip = ctx.chain.tip.height;
+      const from = parseUint(p["from"], "from");
+      const to = Math.min(p["to"] === undefined ? tip : parseUint(p["to"], "to"), tip);
+      if (to >= from && to - from + 1 > RPC_LIMITS.blocksRange) throw invalidParams(`at most ${RPC_LIMITS.blocksRange} blocks per call`);
+      const blocks: ScanBlockJson[] = [];
+      for (let h = from; h <= to; h++) {
+        const { block } = await loadBlock(ctx, h);
+        const first = await firstOutputIndex(ctx, h);
+        const ids = await blockTxids(ctx, h, block);
+        let idx = first + block.coinbase.outputs.length;
+        const txs = block.txs.map((tx, i) => {
+          const j = scanTxJson(tx, ids[i] as Uint8Array, idx);
+          idx += tx.outputs.length;
+          return j;
+        });
+        blocks.push({
+          height: h,
+          hash: hex(blockHash(block.header)),
+          timeMs: num(block.header.timeMs),
+          coinbase: coinbaseJson(block.coinbase, first, await coinbaseCommitments(ctx, first, block.coinbase.outputs.length)),
+          txs,
+        });
+      }
+      return { tip, blocks };
+    },
+
+    get_outputs: async (params): Promise<OutputsResult> => {
+      const p = paramsObject(params);
+      const raw = p["indices"];
+      if (!Array.isArray(raw)) throw invalidParams("indices: expected an array of global indices");
+      if (raw.length > RPC_LIMITS.outputs) throw invalidParams(`at most ${RPC_LIMITS.outputs} indices per call`);
+      const indices = raw.map((v, i) => parseUint(v, `indices[${i}]`));
+      const recs = await ctx.chain.store.getOutputs(indices);
+      return {
+        outputs: recs.map((r, i) =>
+          r === undefined
+            ? null
+            : { globalIndex: indices[i] as number, oneTimeKey: hex(r.oneTimeKey), commitment: hex(r.commitment), height: r.height, unlockHeight: num(r.unlockHeight) },
+        ),
+      };
+    },
+
+    get_output_distribution: async (params): Promise<DistributionResult> => {
+      const p = paramsObject(params);
+      const tip = ctx.chain.tip.height;
+      const from = p["from"] === undefined ? 0 : parseUint(p["from"], "from");
+      const to = Math.min(p["to"] === undefined ? tip : parseUint(p["to"], "to"), tip);
+      if (to >= from && to - from + 1 > RPC_LIMITS.distribution) throw invalidParams(`at most ${RPC_LIMITS.distribution} heights per call`);
+      const cumulative = to >= from ? await ctx.chain.store.getCumulativeOutputsRange(from, to) : [];
+      return { from, to, cumulative };
+    },
+
+    submit_tx: async (params): Promise<SubmitTxResult> => {
+      const p = paramsObject(params);
+      const bytes = parseHex(p["tx"], "tx");
+      if (bytes.length === 0) throw invalidParams("tx: empty");
+      try {
+        return { txid: hex(await ctx.submitTx(bytes)) };
+      } catch (e) {
+        return statusOfError(e);
+      }
+    },
+
+    get_tx: async (params): Promise<TxResult> => {
+      const p = paramsObject(params);
+      const txid = parseHex(p["txid"], "txid", 32);
+      const pooled = ctx.mempool.get(txid);
+      if (pooled !== undefined) {
+        return { txid: hex(txid), status: "mempool", height: null, position: null, tx: txJson(pooled.tx, txid), hex: hex(pooled.bytes) };
+      }
+      const loc = await ctx.chain.store.getTxLocation(txid);
+      if (loc === undefined) throw rpcError("NOT_FOUND", "unknown transaction");
+      const { block } = await loadBlock(ctx, loc.height);
+      const tx = block.txs[loc.position];
+      if (tx === undefined) throw rpcError("INTERNAL_ERROR", "tx index points outside its block");
+      let idx = (await firstOutputIndex(ctx, loc.height)) + block.coinbase.outputs.length;
+      for (let i = 0; i < loc.position; i++) idx += block.txs[i]?.outputs.length ?? 0;
+      return { txid: hex(txid), status: "confirmed", height: loc.height, position: loc.position, tx: txJson(tx, txid, idx), hex: hex(encodeTx(tx)) };
+    },
+
+    get_mempool: (): MempoolResult => ({
+      count: ctx.mempool.size,
+      bytes: ctx.mempool.bytes,
+      txs: ctx.mempool.entries().map((e) => ({ txid: e.txidHex, fee: e.fee.toString(), size: e.bytes.length, receivedMs: e.receivedMs })),
+    }),
+
+    is_key_image_spent: async (params): Promise<KeyImagesResult> => {
+      const p = paramsObject(params);
+      const raw = p["keyImages"];
+      if (!Array.isArray(raw)) throw invalidParams("keyImages: expected an array of hex key images");
+      if (raw.length > RPC_LIMITS.keyImages) throw invalidParams(`at most ${RPC_LIMITS.keyImages} key images per call`);
+      const kis = raw.map((v, i) => parseHex(v, `keyImages[${i}]`, 32));
+      const statuses: KeyImageStatus[] = [];
+      const heights: (number | null)[] = [];
+      for (const ki of kis) {
+        const h = await ctx.chain.store.getKeyImageHeight(ki);
+        if (h !== undefined) {
+          statuses.push("spent");
+          heights.push(h);
+        } else {
+          statuses.push(ctx.mempool.spenderOf(ki) !== undefined ? "mempool" : "unspent");
+          heights.push(null);
+        }
+      }
+      return { statuses, heights };
+    },
+
+    get_mmr_proof: async (params): Promise<MmrProofResult> => {
+      const p = paramsObject(params);
+      const globalIndex = parseUint(p["globalIndex"], "globalIndex");
+      const height = p["height"] === undefined ? ctx.chain.tip.height : parseUint(p["height"], "height");
+      if (height > ctx.chain.tip.height) throw rpcError("NOT_FOUND", `no block at height ${height}`);
+      const header = await ctx.chain.header(height);
+      if (header === undefined) throw rpcError("NOT_FOUND", `no header at height ${height}`);
+      if (BigInt(globalIndex) >= header.outputCount) throw rpcError("NOT_FOUND", `output ${globalIndex} is not in the MMR at height ${height}`);
+      const out = await ctx.chain.store.getOutput(globalIndex);
+      if (out === undefined) throw rpcError("NOT_FOUND", `no output ${globalIndex}`);
+      const proof = await ctx.chain.mmr.proof(BigInt(globalIndex), header.outputCount);
+      return {
+        globalIndex,
+        height,
+        leafCount: num(header.outputCount),
+        root: hex(header.outputRoot),
+        leafHash: hex(mmrLeafHash(BigInt(globalIndex), out.oneTimeKey, out.commitment)),
+        siblings: proof.siblings.map(hex),
+        otherPeaks: proof.otherPeaks.map(hex),
+        proof: hex(encodeInclusionProof(proof)),
+      };
+    },
+  };
+}
+
+/** The method names (for docs and tests). */
+export const RPC_METHODS = [
+  "status",
+  "get_params",
+  "get_header",
+  "get_block",
+  "get_blocks_range",
+  "get_outputs",
+  "get_output_distribution",
+  "submit_tx",
+  "get_tx",
+  "get_mempool",
+  "is_key_image_spent",
+  "get_mmr_proof",
+] as const;
+export type RpcMethodName = (typeof RPC_METHODS)[number];

@@ -1,0 +1,282 @@
+/**
+ * The chain database: one classic-level (LevelDB) instance with binary keys (./keys.ts).
+ *
+ * Writes happen only through {@link BlockBatch}: everything one block changes (header, block,
+ * certificate, outputs, key images, MMR nodes, tx index, cumulative output count) *and* the tip
+ * pointer go into a single LevelDB write batch, so after a crash the database holds either the
+ * old tip and its state or the new tip and its state, never a mix. With `sync` the batch is
+ * fsync'ed before `write()` resolves, so a block reported as committed survives power loss too.
+ * @module
+ */
+import { mkdirSync } from "node:fs";
+import { ClassicLevel } from "classic-level";
+import {
+  SCHEMA_VERSION,
+  blockKey,
+  certKey,
+  cumOutKey,
+  decodeOutputRecord,
+  decodeTip,
+  encodeOutputRecord,
+  encodeTip,
+  hashKey,
+  headerKey,
+  keyImageKey,
+  metaKey,
+  mmrKey,
+  outputKey,
+  readU32be,
+  readU64be,
+  txKey,
+  txidsKey,
+  u32be,
+  u64be,
+  type StoredOutput,
+  type TipRecord,
+} from "./keys.ts";
+
+type Db = ClassicLevel<Uint8Array, Uint8Array>;
+type Op = { type: "put"; key: Uint8Array; value: Uint8Array } | { type: "del"; key: Uint8Array };
+
+/** The database is not in a state this code can use (corruption, wrong genesis, newer schema). */
+export class StoreError extends Error {
+  override name = "StoreError";
+}
+
+const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
+const eq = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** Where a transaction is: block height and position among the block's transactions. */
+export interface TxLocation {
+  height: number;
+  position: number;
+}
+
+/** The chain store. Reads are snapshot-consistent per call; the in-memory `tip` follows committed batches. */
+export class Store {
+  readonly db: Db;
+  readonly sync: boolean;
+  #tip: TipRecord | undefined;
+  #writing = false;
+
+  private constructor(db: Db, sync: boolean) {
+    this.db = db;
+    this.sync = sync;
+  }
+
+  /** Opens (creating if needed) the store at `dir` (the LevelDB directory). */
+  static async open(dir: string, opts: { sync?: boolean } = {}): Promise<Store> {
+    mkdirSync(dir, { recursive: true });
+    const db: Db = new ClassicLevel<Uint8Array, Uint8Array>(dir, { keyEncoding: "view", valueEncoding: "view" });
+    await db.open();
+    const s = new Store(db, opts.sync ?? true);
+    const version = await db.get(metaKey("version"));
+    if (version !== undefined && readU32be(version) !== SCHEMA_VERSION) {
+      await db.close();
+      throw new StoreError(`database schema version ${readU32be(version)}, this node reads ${SCHEMA_VERSION}`);
+    }
+    const tip = await db.get(metaKey("tip"));
+    s.#tip = tip === undefined ? undefined : decodeTip(tip);
+    return s;
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+
+  /** The committed tip, or `undefined` for an empty database (no genesis yet). */
+  get tip(): TipRecord | undefined {
+    return this.#tip;
+  }
+
+  /** The genesis block hash recorded at initialisation. */
+  async genesisHash(): Promise<Uint8Array | undefined> {
+    return this.db.get(metaKey("genesis"));
+  }
+
+  async getHeader(height: number): Promise<Uint8Array | undefined> {
+    return this.db.get(headerKey(height));
+  }
+  async getBlock(height: number): Promise<Uint8Array | undefined> {
+    return this.db.get(blockKey(height));
+  }
+  async getCertificate(height: number): Promise<Uint8Array | undefined> {
+    return this.db.get(certKey(height));
+  }
+  async getHeightByHash(hash: Uint8Array): Promise<number | undefined> {
+    const v = await this.db.get(hashKey(hash));
+    return v === undefined ? undefined : readU64be(v);
+  }
+  /** Cumulative number of outputs after block `height` (the output distribution). */
+  async getCumulativeOutputs(height: number): Promise<number | undefined> {
+    const v = await this.db.get(cumOutKey(height));
+    return v === undefined ? undefined : readU64be(v);
+  }
+  /** Cumulative output counts for heights `from..=to` (clipped to the tip). */
+  async getCumulativeOutputsRange(from: number, to: number): Promise<number[]> {
+    const out: number[] = [];
+    for await (const v of this.db.values({ gte: cumOutKey(from), lte: cumOutKey(to) })) out.push(readU64be(v));
+    return out;
+  }
+  async getOutput(index: number): Promise<StoredOutput | undefined> {
+    const v = await this.db.get(outputKey(index));
+    return v === undefined ? undefined : decodeOutputRecord(v);
+  }
+  async getOutputs(indices: readonly number[]): Promise<(StoredOutput | undefined)[]> {
+    const vs = await this.db.getMany(indices.map(outputKey));
+    return vs.map((v) => (v === undefined ? undefined : decodeOutputRecord(v)));
+  }
+  /** Synchronous output read (LevelDB `getSync`), for synchronous consensus views. */
+  getOutputSync(index: number): StoredOutput | undefined {
+    const v = this.db.getSync(outputKey(index));
+    return v === undefined ? undefined : decodeOutputRecord(v);
+  }
+  /** Height of the block that spent `keyImage`, or `undefined` if unspent. */
+  async getKeyImageHeight(keyImage: Uint8Array): Promise<number | undefined> {
+    const v = await this.db.get(keyImageKey(keyImage));
+    return v === undefined ? undefined : readU64be(v);
+  }
+  async areKeyImagesSpent(keyImages: readonly Uint8Array[]): Promise<boolean[]> {
+    return this.db.hasMany(keyImages.map(keyImageKey));
+  }
+  isKeyImageSpentSync(keyImage: Uint8Array): boolean {
+    return this.db.getSync(keyImageKey(keyImage)) !== undefined;
+  }
+  async getMmrNode(pos: number): Promise<Uint8Array | undefined> {
+    return this.db.get(mmrKey(pos));
+  }
+  getMmrNodeSync(pos: number): Uint8Array | undefined {
+    return this.db.getSync(mmrKey(pos));
+  }
+  async getTxLocation(txid: Uint8Array): Promise<TxLocation | undefined> {
+    const v = await this.db.get(txKey(txid));
+    return v === undefined ? undefined : { height: readU64be(v, 0), position: readU32be(v, 8) };
+  }
+
+  /** The txids of block `height` in block order. */
+  async getBlockTxids(height: number): Promise<Uint8Array[] | undefined> {
+    const v = await this.db.get(txidsKey(height));
+    if (v === undefined) return undefined;
+    const out: Uint8Array[] = [];
+    for (let i = 0; i < v.length; i += 32) out.push(v.slice(i, i + 32));
+    return out;
+  }
+
+  /** Starts the batch of the block at `tip.height + 1` (or of genesis on an empty store). */
+  batch(): BlockBatch {
+    return new BlockBatch(this);
+  }
+
+  /** @internal Writes a block batch atomically and moves the in-memory tip. */
+  async _commit(ops: Op[], tip: TipRecord): Promise<void> {
+    if (this.#writing) throw new StoreError("concurrent block commits");
+    this.#writing = true;
+    try {
+      ops.push({ type: "put", key: metaKey("tip"), value: encodeTip(tip) });
+      await this.db.batch(ops, { sync: this.sync });
+      this.#tip = tip;
+    } finally {
+      this.#writing = false;
+    }
+  }
+
+  /**
+   * Checks that the committed tip is consistent with the rest of the database: its header,
+   * block, certificate, hash index and cumulative output count are present, the output and MMR
+   * counts match, and nothing exists above the tip. Throws {@link StoreError} on a mismatch.
+   * `hashHeader` recomputes a header's hash from its stored bytes.
+   */
+  async verifyTip(hashHeader: (headerBytes: Uint8Array) => Uint8Array): Promise<void> {
+    const t = this.#tip;
+    if (t === undefined) {
+      for await (const _ of this.db.keys({ limit: 1 })) throw new StoreError("database has data but no tip pointer");
+      return;
+    }
+    const where = `tip ${t.height}`;
+    const header = await this.getHeader(t.height);
+    if (header === undefined) throw new StoreError(`${where}: header missing`);
+    if (!eq(hashHeader(header), t.hash)) throw new StoreError(`${where}: header hash ${hex(hashHeader(header))} != tip hash ${hex(t.hash)}`);
+    if ((await this.getHeightByHash(t.hash)) !== t.height) throw new StoreError(`${where}: hash index mismatch`);
+    if ((await this.getBlock(t.height)) === undefined) throw new StoreError(`${where}: block missing`);
+    if ((await this.getCertificate(t.height)) === undefined) throw new StoreError(`${where}: certificate missing`);
+    if ((await this.getCumulativeOutputs(t.height)) !== t.outputs) throw new StoreError(`${where}: cumulative output count mismatch`);
+    if (t.outputs > 0 && (await this.getOutput(t.outputs - 1)) === undefined) throw new StoreError(`${where}: last output missing`);
+    if ((await this.getOutput(t.outputs)) !== undefined) throw new StoreError(`${where}: output beyond the tip`);
+    if (t.mmrNodes > 0 && (await this.getMmrNode(t.mmrNodes - 1)) === undefined) throw new StoreError(`${where}: last MMR node missing`);
+    if ((await this.getMmrNode(t.mmrNodes)) !== undefined) throw new StoreError(`${where}: MMR node beyond the tip`);
+    if ((await this.getHeader(t.height + 1)) !== undefined) throw new StoreError(`${where}: header above the tip`);
+  }
+}
+
+/** What one block changes, collected in memory and written by {@link BlockBatch.write} as one LevelDB batch. */
+export class BlockBatch {
+  readonly #store: Store;
+  readonly #ops: Op[] = [];
+  /** Pending MMR nodes (read-your-writes for the MMR backend during block application). */
+  readonly mmrPending = new Map<number, Uint8Array>();
+  readonly #keyImages = new Set<string>();
+  #done = false;
+
+  constructor(store: Store) {
+    this.#store = store;
+  }
+
+  #put(key: Uint8Array, value: Uint8Array): void {
+    if (this.#done) throw new StoreError("batch already written");
+    this.#ops.push({ type: "put", key, value });
+  }
+
+  /** The genesis initialisation records (schema version, genesis hash); only in the genesis batch. */
+  putGenesisMeta(genesisHash: Uint8Array): void {
+    this.#put(metaKey("version"), u32be(SCHEMA_VERSION));
+    this.#put(metaKey("genesis"), genesisHash);
+  }
+  putHeader(height: number, hash: Uint8Array, headerBytes: Uint8Array): void {
+    this.#put(headerKey(height), headerBytes);
+    this.#put(hashKey(hash), u64be(height));
+  }
+  putBlock(height: number, blockBytes: Uint8Array): void {
+    this.#put(blockKey(height), blockBytes);
+  }
+  putCertificate(height: number, certBytes: Uint8Array): void {
+    this.#put(certKey(height), certBytes);
+  }
+  putCumulativeOutputs(height: number, count: number): void {
+    this.#put(cumOutKey(height), u64be(count));
+  }
+  putOutput(index: number, record: StoredOutput): void {
+    this.#put(outputKey(index), encodeOutputRecord(record));
+  }
+  /** Records a spent key image; throws on a duplicate within the same block. */
+  putKeyImage(keyImage: Uint8Array, height: number): void {
+    const k = hex(keyImage);
+    if (this.#keyImages.has(k)) throw new StoreError("key image twice in one block");
+    this.#keyImages.add(k);
+    this.#put(keyImageKey(keyImage), u64be(height));
+  }
+  putMmrNode(pos: number, hash: Uint8Array): void {
+    this.mmrPending.set(pos, hash);
+    this.#put(mmrKey(pos), hash);
+  }
+  putTx(txid: Uint8Array, height: number, position: number): void {
+    const v = new Uint8Array(12);
+    v.set(u64be(height), 0);
+    v.set(u32be(position), 8);
+    this.#put(txKey(txid), v);
+  }
+  putBlockTxids(height: number, txids: readonly Uint8Array[]): void {
+    const v = new Uint8Array(32 * txids.length);
+    txids.forEach((t, i) => v.set(t, 32 * i));
+    this.#put(txidsKey(height), v);
+  }
+  /** Number of queued operations. */
+  get size(): number {
+    return this.#ops.length;
+  }
+  /** Writes everything plus the new tip pointer atomically. */
+  async write(tip: TipRecord): Promise<void> {
+    if (this.#done) throw new StoreError("batch already written");
+    this.#done = true;
+    await this.#store._commit(this.#ops, tip);
+  }
+}

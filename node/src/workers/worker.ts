@@ -1,0 +1,25 @@
+/**
+ * Validation worker entry (node:worker_threads). Importing @baios/consensus loads
+ * @baios/crypto, which instantiates this thread's own WebAssembly module. Runs the expensive
+ * pipeline steps: MLSAG verification (step 6) and batched range proofs (step 7).
+ * @module
+ */
+import { parentPort } from "node:worker_threads";
+import { ConsensusError, verifyMlsagJob, verifyRangeProofJobs } from "@baios/consensus";
+import type { WorkerReply, WorkerTask } from "./protocol.ts";
+
+const port = parentPort;
+if (port === null) throw new Error("workers/worker.ts must run in a worker thread");
+
+port.on("message", (task: WorkerTask) => {
+  let reply: WorkerReply;
+  try {
+    if (task.kind === "mlsag") for (const j of task.jobs) verifyMlsagJob(j);
+    else if (task.kind === "range") verifyRangeProofJobs(task.jobs);
+    reply = { id: task.id, ok: true };
+  } catch (e) {
+    if (e instanceof ConsensusError) reply = { id: task.id, ok: false, error: e.toJSON() };
+    else reply = { id: task.id, ok: false, fatal: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
+  }
+  port.postMessage(reply);
+});

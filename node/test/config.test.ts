@@ -1,0 +1,97 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { ConfigError, OPTIONS, defaultConfig, loadConfig, parseFlags, readValidatorSeed, redactConfig } from "../src/config.ts";
+
+const tmp = (): string => mkdtempSync(join(tmpdir(), "baios-cfg-"));
+const K = "11".repeat(32);
+const V = "22".repeat(32);
+
+describe("config", () => {
+  it("defaults", () => {
+    const dir = tmp();
+    const c = loadConfig({ argv: ["--data-dir", dir] });
+    expect(c).toEqual({ ...defaultConfig(), dataDir: dir });
+  });
+
+  it("precedence: flags > env > file > base > defaults", () => {
+    const dir = tmp();
+    const file = join(dir, "c.json");
+    writeFileSync(file, JSON.stringify({ rpcPort: 1, blockTimeMs: 1000, logLevel: "debug", mempoolMaxTxs: 7 }));
+    const c = loadConfig({
+      argv: ["--config", file, "--rpc-port=3", "--data-dir", dir],
+      env: { BAIOS_RPC_PORT: "2", BAIOS_BLOCK_TIME_MS: "2000" },
+      base: { blockTimeMs: 500, mempoolMaxTxs: 1, workers: 1 },
+    });
+    expect(c.rpcPort).toBe(3);
+    expect(c.blockTimeMs).toBe(2000);
+    expect(c.logLevel).toBe("debug");
+    expect(c.mempoolMaxTxs).toBe(7);
+    expect(c.workers).toBe(1);
+  });
+
+  it("finds <dataDir>/config.json and BAIOS_CONFIG", () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "config.json"), JSON.stringify({ rpcPort: 99 }));
+    expect(loadConfig({ argv: ["--data-dir", dir] }).rpcPort).toBe(99);
+    const other = join(tmp(), "x.json");
+    writeFileSync(other, JSON.stringify({ rpcPort: 98 }));
+    expect(loadConfig({ env: { BAIOS_CONFIG: other, BAIOS_DATA_DIR: dir } }).rpcPort).toBe(98);
+  });
+
+  it("bool flags and payout", () => {
+    const dir = tmp();
+    const c = loadConfig({ argv: ["--data-dir", dir, "--validator", "--validator-key", K, "--payout", `${K}:${V}`, "--no-empty-blocks", "--no-metrics"] });
+    expect(c.validator).toBe(true);
+    expect(c.emptyBlocks).toBe(false);
+    expect(c.metrics).toBe(false);
+    expect(c.payout).toEqual({ viewPublic: K, spendPublic: V });
+    expect(Buffer.from(readValidatorSeed(c)).toString("hex")).toBe(K);
+    const r = redactConfig(c);
+    expect(JSON.stringify(r)).not.toContain(K);
+    expect(JSON.stringify(r)).not.toContain(V);
+  });
+
+  it("validator key file", () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "key"), `${K}\n`);
+    const c = loadConfig({ argv: ["--data-dir", dir, "--validator", "--validator-key-file", join(dir, "key"), "--payout", `${K}:${V}`] });
+    expect(readValidatorSeed(c)).toEqual(new Uint8Array(32).fill(0x11));
+  });
+
+  it("errors", () => {
+    const dir = tmp();
+    expect(() => loadConfig({ argv: ["--nope"] })).toThrow(ConfigError);
+    expect(() => loadConfig({ argv: ["--rpc-port", "x"] })).toThrow(ConfigError);
+    expect(() => loadConfig({ argv: ["--data-dir", dir, "--validator"] })).toThrow(/validator/);
+    expect(() => loadConfig({ env: { BAIOS_LOG_LEVEL: "loud" } })).toThrow(ConfigError);
+    writeFileSync(join(dir, "bad.json"), "{");
+    expect(() => loadConfig({ argv: ["--config", join(dir, "bad.json")] })).toThrow(/invalid JSON/);
+    writeFileSync(join(dir, "unk.json"), JSON.stringify({ foo: 1 }));
+    expect(() => loadConfig({ argv: ["--config", join(dir, "unk.json")] })).toThrow(/unknown key/);
+  });
+
+  it("every option round-trips through flag, env and file (property)", () => {
+    const ints = OPTIONS.filter((o) => o.kind === "int" && o.key !== "rpcPort" && o.key !== "metricsPort" && o.key !== "blockTimeMs");
+    fc.assert(
+      fc.property(fc.constantFrom(...ints), fc.integer({ min: 0, max: 1_000_000 }), fc.constantFrom("flag", "env", "file"), (spec, n, src) => {
+        const dir = tmp();
+        let c;
+        if (src === "flag") c = loadConfig({ argv: [`--${spec.flag}`, String(n), "--data-dir", dir] });
+        else if (src === "env") c = loadConfig({ env: { [spec.env]: String(n), BAIOS_DATA_DIR: dir } });
+        else {
+          writeFileSync(join(dir, "config.json"), JSON.stringify({ [spec.key]: n }));
+          c = loadConfig({ argv: ["--data-dir", dir] });
+        }
+        expect(c[spec.key]).toBe(n);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("parseFlags rejects positional arguments", () => {
+    expect(() => parseFlags(["x"])).toThrow(ConfigError);
+  });
+});
