@@ -113,23 +113,60 @@ pub fn tx_key<R: CryptoRng + ?Sized>(rng: &mut R) -> (Scalar, RistrettoPoint) {
     (r, RistrettoPoint::mul_base(&r))
 }
 
+/// A shared point `D` together with its 32-byte encoding `enc(D)`, which every per-output hash
+/// takes as input. Encoding a ristretto255 point costs an inverse square root, so it is done
+/// once per transaction, not once per output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Derivation {
+    point: RistrettoPoint,
+    encoding: [u8; 32],
+}
+
+impl Derivation {
+    /// Wraps a shared point, computing its encoding once.
+    pub fn from_point(point: RistrettoPoint) -> Self {
+        Derivation {
+            point,
+            encoding: point.compress().to_bytes(),
+        }
+    }
+
+    /// Decodes a 32-byte encoding of `D` (a tx-key proof carries `D = r·A`).
+    ///
+    /// Errors: `INVALID_LENGTH`, `INVALID_POINT`.
+    pub fn from_bytes(bytes: &[u8]) -> crate::Result<Self> {
+        let point = crate::encoding::decode_point(bytes, "derivation D")?;
+        Ok(Derivation::from_point(point))
+    }
+
+    /// The point `D`.
+    pub fn point(&self) -> &RistrettoPoint {
+        &self.point
+    }
+
+    /// `enc(D)`, 32 bytes.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.encoding
+    }
+}
+
 /// The shared point (derivation) `D = k·Q`: the sender calls it with `(r, A)`, the receiver
 /// with `(a, R)`; both give the same `D` (Diffie–Hellman; Zero to Monero 2.0 §4.2). Constant
 /// time in `k`.
-pub fn derivation(k: &Scalar, q: &RistrettoPoint) -> RistrettoPoint {
-    k * q
+pub fn derivation(k: &Scalar, q: &RistrettoPoint) -> Derivation {
+    Derivation::from_point(k * q)
 }
 
-fn index_data(d: &RistrettoPoint, index: u64) -> [u8; 40] {
+fn index_data(d: &Derivation, index: u64) -> [u8; 40] {
     let mut data = [0u8; 40];
-    data[..32].copy_from_slice(d.compress().as_bytes());
+    data[..32].copy_from_slice(d.as_bytes());
     data[32..].copy_from_slice(&index.to_le_bytes());
     data
 }
 
 /// The output derivation scalar `s_i = Hs("BAIOS/v1/derive", enc(D) ‖ u64le(i))` for output
 /// index `i` (its position among the transaction's outputs, from 0).
-pub fn derivation_scalar(d: &RistrettoPoint, index: u64) -> Scalar {
+pub fn derivation_scalar(d: &Derivation, index: u64) -> Scalar {
     hash_to_scalar(tags::DERIVE, &[&index_data(d, index)])
 }
 
@@ -144,7 +181,7 @@ pub fn one_time_secret(s: &Scalar, spend_secret: &Scalar) -> Scalar {
 }
 
 /// The 1-byte view tag `t_i = H64("BAIOS/v1/view-tag", enc(D) ‖ u64le(i))[0]`.
-pub fn view_tag(d: &RistrettoPoint, index: u64) -> u8 {
+pub fn view_tag(d: &Derivation, index: u64) -> u8 {
     h64(tags::VIEW_TAG, &[&index_data(d, index)])[0]
 }
 
@@ -258,7 +295,7 @@ pub fn scan_output(
 /// ([`open_amount`]). Returns `None` if the output is not ours or does not open.
 /// Costs one base-point multiplication and one commitment.
 pub fn receive_with_derivation(
-    d: &RistrettoPoint,
+    d: &Derivation,
     spend_public: &RistrettoPoint,
     index: u64,
     one_time_key: &RistrettoPoint,
@@ -278,7 +315,7 @@ pub fn receive_with_derivation(
 /// for a sender proving a payment): returns `s_i` when `P_i − s_i·G == B` (docs/crypto.md §4),
 /// else `None`. Works for outputs with public amounts (coinbase, premine) too.
 pub fn match_output(
-    d: &RistrettoPoint,
+    d: &Derivation,
     spend_public: &RistrettoPoint,
     index: u64,
     one_time_key: &RistrettoPoint,

@@ -457,7 +457,10 @@ pub fn mlsag_verify(
 /// Errors: `D` decoding.
 #[wasm_bindgen]
 pub fn view_tag(d: &[u8], index: u64) -> JsResult<u8> {
-    Ok(stealth::view_tag(&decode_point(d, "D").map_err(js)?, index))
+    Ok(stealth::view_tag(
+        &stealth::Derivation::from_bytes(d).map_err(js)?,
+        index,
+    ))
 }
 
 /// Ownership check of output `index` given the shared point `D` (`a·R` or `r·A`): returns
@@ -470,7 +473,7 @@ pub fn match_output(
     index: u64,
     one_time_key: &[u8],
 ) -> JsResult<Vec<u8>> {
-    let d = decode_point(d, "D").map_err(js)?;
+    let d = stealth::Derivation::from_bytes(d).map_err(js)?;
     let found = stealth::match_output(
         &d,
         &key(spend_public, "spend public key")?,

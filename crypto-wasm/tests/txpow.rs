@@ -83,10 +83,8 @@ fn default_target_calibration_constants() {
         DEFAULT_TARGET,
         target_from_expected_hashes(DEFAULT_EXPECTED_HASHES)
     );
-    assert_eq!(
-        expected_hashes(&DEFAULT_TARGET),
-        DEFAULT_EXPECTED_HASHES as f64
-    );
+    // 2^256 / (target + 1) is exactly E only when E divides 2^256; otherwise within one hash.
+    assert!((expected_hashes(&DEFAULT_TARGET) - DEFAULT_EXPECTED_HASHES as f64).abs() < 1.0);
 }
 
 /// Big-endian 256-bit `a·b` for a u64 `b`, returning 320 bits as (overflow limb, 4 limbs).

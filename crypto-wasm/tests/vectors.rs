@@ -151,7 +151,7 @@ fn check_case(kind: &str, g: &Value, t: &Value) -> Verdict {
             assert_eq!(hexp(&big_r), s(t, "txPublic"));
             let d = derivation(&r, &w.view_public);
             assert_eq!(d, derivation(&w.view_secret, &big_r));
-            assert_eq!(hexp(&d), s(t, "derivation"));
+            assert_eq!(hexp(d.point()), s(t, "derivation"));
             let index = u64f(t, "index");
             let amount = u64f(t, "amount");
             let sc = derivation_scalar(&d, index);

@@ -117,7 +117,7 @@ pub fn generate() -> Value {
                 "viewPublic": hx(p(&w.view_public)),
                 "txSecret": hx(r.as_bytes()),
                 "txPublic": hx(p(&big_r)),
-                "derivation": hx(p(&d)),
+                "derivation": hx(d.as_bytes()),
                 "index": index.to_string(),
                 "derivationScalar": hx(s.as_bytes()),
                 "oneTimeKey": hx(p(&pk)),
