@@ -195,6 +195,13 @@ pub fn range_prove(values: &[u64], masks: &[u8], seed: Option<Vec<u8>>) -> JsRes
         .map_err(js))
 }
 
+/// Builds the range-proof generator tables for up to `max_m` amounts now rather than on the
+/// first proof (call once per worker thread at start-up; idempotent).
+#[wasm_bindgen]
+pub fn range_warm_up(max_m: u32) {
+    rangeproof::warm_up(max_m as usize);
+}
+
 /// Verifies one proof against concatenated 32-byte commitments.
 /// Errors: `INVALID_RANGE_PROOF`, `AGGREGATION_SIZE`, commitment decoding.
 #[wasm_bindgen]

@@ -302,6 +302,13 @@ export function rangeProve(amounts: readonly bigint[], masks: readonly Uint8Arra
   amounts.forEach((a, i) => assertU64(`amounts[${i}]`, a));
   return call(() => wasm.range_prove(BigUint64Array.from(amounts), concat("masks", masks, 32), seedArg(seed)));
 }
+/**
+ * Builds the range-proof generator tables for up to `maxAmounts` (1..16) amounts now, instead of
+ * during the first verification. Call once per worker thread at start-up; idempotent.
+ */
+export function rangeWarmUp(maxAmounts = 2): void {
+  wasm.range_warm_up(maxAmounts);
+}
 /** Verifies one aggregated range proof. @throws CryptoError `INVALID_RANGE_PROOF`, … */
 export function rangeVerify(commitments: readonly Uint8Array[], proof: Uint8Array): void {
   call(() => wasm.range_verify(concat("commitments", commitments, 32), proof));

@@ -5,11 +5,16 @@
  * @module
  */
 import { parentPort } from "node:worker_threads";
+import { rangeWarmUp } from "@baios/crypto";
 import { ConsensusError, verifyMlsagJob, verifyRangeProofJobs } from "@baios/consensus";
 import type { WorkerReply, WorkerTask } from "./protocol.ts";
 
 const port = parentPort;
 if (port === null) throw new Error("workers/worker.ts must run in a worker thread");
+
+// Build this thread's Bulletproofs+ generator tables (for 1- to 4-output proofs, the common
+// sizes) before the first task, so the first transactions are not charged for them.
+rangeWarmUp(4);
 
 port.on("message", (task: WorkerTask) => {
   let reply: WorkerReply;
