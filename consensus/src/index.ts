@@ -5,6 +5,7 @@
 export * from "./constants.ts";
 export * from "./params.ts";
 export * from "./errors.ts";
+/** The consensus data types, type-only: `Tx`, `TxInput`, `TxOutput`, `Coinbase`, `BlockHeader`, `Block`, `Vote`, `FinalityCertificate`, `Validator`, `OutputRecord`, `ChainView` (docs/protocol.md §3–§5, §9). */
 export type * from "./types.ts";
 export * from "./encoding/bytes.ts";
 export * from "./encoding/canonical.ts";

@@ -13,6 +13,7 @@ import { join, resolve } from "node:path";
 
 /** Pino log levels accepted by `logLevel`. */
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+/** One of {@link LOG_LEVELS}: the pino level of `logLevel` (`--log-level`, `BAIOS_LOG_LEVEL`, default `info`; docs/node.md §Configuration). */
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** The validator's payout address: where the stealth coinbase output goes (hex, 32 bytes each). */

@@ -51,11 +51,22 @@ export function comparePriority(a: MempoolEntry, b: MempoolEntry): number {
   return a.txidHex < b.txidHex ? -1 : a.txidHex > b.txidHex ? 1 : 0;
 }
 
+/** Size limits of a {@link Mempool} (docs/node.md §Mempool; config `mempoolMaxBytes`, `mempoolMaxTxs`). */
 export interface MempoolLimits {
+  /** Maximum total size of the pooled transactions' canonical msgpack encodings, in bytes (default 33 554 432 = 32 MiB). */
   maxBytes: number;
+  /** Maximum number of pooled transactions (default 10 000; 0 refuses every transaction). */
   maxTxs: number;
 }
 
+/**
+ * The in-memory pool of validated transactions waiting for a block (docs/node.md §Mempool).
+ * Ordered by {@link comparePriority} (fee per encoded byte, then arrival, then txid); one pooled
+ * spender per key image (first seen wins, no replace-by-fee); bounded by {@link MempoolLimits},
+ * evicting lower-priority entries for a strictly better newcomer. Internal maps are keyed by
+ * lowercase hex txid / key image. Not persisted: a restart empties it. {@link Mempool.add} throws
+ * ConsensusError `TX_KEY_IMAGE_IN_POOL`, {@link AlreadyInPoolError} or {@link MempoolFullError}.
+ */
 export class Mempool {
   readonly limits: MempoolLimits;
   readonly #byId = new Map<string, MempoolEntry>();

@@ -6,6 +6,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
+/** Prefix of every metric name in a node's registry, prom-client's default `baios_process_*` / `baios_nodejs_*` metrics included (docs/node.md §Metrics). */
 export const METRIC_PREFIX = "baios_";
 
 const FAST_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];

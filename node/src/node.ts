@@ -39,6 +39,7 @@ import { startHttpServer, startMetricsServer, type HttpServerHandle } from "./rp
 import { Store } from "./store/store.ts";
 import { WorkerPool } from "./workers/pool.ts";
 
+/** The node software version (semver), reported as `version` by the `status` RPC method (docs/node.md §Methods). */
 export const NODE_VERSION = "0.1.0";
 
 const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");

@@ -20,19 +20,29 @@ import type { NodeMetrics } from "./metrics.ts";
 /** Room kept in a block for the header, coinbase and envelope overhead (bytes). */
 export const BLOCK_OVERHEAD_BYTES = 4096;
 
+/** Construction options of {@link BlockProducer} (docs/node.md §Block production). */
 export interface ProducerOptions {
+  /** The finalized chain: parent header and MMR for assembly, and where blocks are committed. */
   chain: Chain;
+  /** Source of the block's transactions (priority order); pruned after each committed block. */
   mempool: Mempool;
+  /** Chain parameters from genesis (`maxBlockBytes`, `maxBlockTxs`, `coinbaseMaturity`, …; docs/protocol.md §2). */
   params: ChainParams;
   /** The consensus engine (single validator now; BFT later): proposer key, validator set, finality. */
   engine: ConsensusEngine;
   /** The validator's 32-byte seed (derives the coinbase tx keys); never logged. */
   validatorSeed: Uint8Array;
+  /** Coinbase payout address: view and spend public keys (32-byte ristretto255 encodings each). */
   payout: Address;
+  /** Block interval in ms, counted from the tip's `timeMs` (config `blockTimeMs`: default 10 000, min 10). */
   blockTimeMs: number;
+  /** Produce blocks without transactions; when false, wait for a pooled transaction (polling every ≤ 250 ms). */
   emptyBlocks: boolean;
+  /** Logs produced blocks (info) and production failures (error). */
   log?: Logger;
+  /** Observes `baios_block_produce_seconds` and updates the mempool gauges. */
   metrics?: NodeMetrics;
+  /** Clock in ms since the Unix epoch (default `Date.now`; tests pin it): block times and the timer use it. */
   now?: () => number;
 }
 
@@ -44,6 +54,17 @@ export function coinbaseTxSecret(seed: Uint8Array, height: bigint): Uint8Array {
   return hashToScalar("BAIOS/v1/node/coinbase-tx-key", data);
 }
 
+/**
+ * The single validator's block producer (docs/node.md §Block production). Every `blockTimeMs` after
+ * the tip's time it assembles a block from the mempool ({@link BlockProducer.assemble}), finalizes
+ * it with the consensus engine (round 0: the validator's precommit signature is the finality
+ * certificate), commits block + certificate in one atomic batch and drops the block's
+ * transactions and every pooled tx spending one of its key images from the mempool.
+ * {@link BlockProducer.produceOne} calls are serialised; they reject with an Error when the engine
+ * has no local validator, a CryptoError on an invalid payout key (`assembleBlock`), or a
+ * ChainError when the block no longer fits the tip. Failures on the timer are logged and the
+ * timer keeps running.
+ */
 export class BlockProducer {
   readonly #o: ProducerOptions;
   #timer: NodeJS.Timeout | undefined;

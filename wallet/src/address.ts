@@ -13,12 +13,18 @@
  */
 import { bech32m } from "@scure/base";
 
+/** A BAIOS network; it selects the bech32m address prefix (docs/wallet.md §2). */
 export type Network = "mainnet" | "testnet" | "devnet";
+/** All networks, in a fixed order. */
 export const NETWORKS: readonly Network[] = ["mainnet", "testnet", "devnet"];
+/** bech32m (BIP-350) human-readable part of standard addresses per network; view-key exports append `view` (docs/wallet.md §2). */
 export const ADDRESS_PREFIX: Readonly<Record<Network, string>> = { mainnet: "baios", testnet: "baiostest", devnet: "baiosdev" };
+/** Payload version byte (0x01): the first of the 65 payload bytes `version ‖ key[32] ‖ key[32]` of addresses and view keys. */
 export const ADDRESS_VERSION = 0x01;
 
+/** A standard address `(A, B)` (docs/crypto.md §4); bech32m-encoded (BIP-350) it is 116–120 characters. Keys are not point-checked here (`parseAddress` in keys.ts does). */
 export interface Address {
+  /** Network named by the prefix. */
   network: Network;
   /** View public key A (32 bytes). */
   viewPublic: Uint8Array;
@@ -26,7 +32,9 @@ export interface Address {
   spendPublic: Uint8Array;
 }
 
+/** A view-key export `(a, B)` for a view-only wallet (prefix `<address prefix>view`, e.g. `baiosview1…`). Secret: reveals every incoming payment, cannot spend. */
 export interface ViewKey {
+  /** Network named by the prefix. */
   network: Network;
   /** View secret a (32 bytes). */
   viewSecret: Uint8Array;
@@ -34,6 +42,7 @@ export interface ViewKey {
   spendPublic: Uint8Array;
 }
 
+/** An address or view key failed to encode or decode: bad bech32m checksum or characters, unknown prefix, payload not 65 bytes, unsupported version, another network than expected, or keys not 32 bytes. */
 export class AddressError extends Error {
   override name = "AddressError";
 }
@@ -88,6 +97,11 @@ export function encodeViewKey(k: ViewKey): string {
   return encodePayload(VIEW_PREFIX[k.network], k.viewSecret, k.spendPublic);
 }
 
+/**
+ * Decodes a view-key export (bech32m per BIP-350, payload `0x01 ‖ a[32] ‖ B[32]`). Neither key is
+ * checked to be a canonical scalar / valid point.
+ * @throws AddressError on a bad checksum, unknown prefix, wrong length or version, or (when `expected` is given) another network
+ */
 export function decodeViewKey(text: string, expected?: Network): ViewKey {
   const { network, first, second } = decodePayload(text, VIEW_PREFIX, "view key");
   if (expected !== undefined && network !== expected) throw new AddressError(`view key is for ${network}, expected ${expected}`);

@@ -24,45 +24,67 @@ export interface BuildInput {
   ring: { globalIndex: number; oneTimeKey: Uint8Array; commitment: Uint8Array }[];
 }
 
+/** One payment of a transaction being built. */
 export interface BuildDestination {
+  /** Recipient's view public key A (32-byte ristretto255 encoding). */
   viewPublic: Uint8Array;
+  /** Recipient's spend public key B (32-byte ristretto255 encoding). */
   spendPublic: Uint8Array;
+  /** Amount in atomic units (1 BAI = 10^8); must be > 0. */
   amount: bigint;
 }
 
+/** Tx-PoW mining progress: reported after each `txPowMine` chunk and once when the nonce is found. */
 export interface PowProgress {
+  /** Hashes computed so far. */
   hashes: number;
+  /** Expected hashes for the target (`txPowExpectedHashes`, docs/crypto.md §7). */
   expected: number;
 }
 
+/** Inputs of {@link buildTx} (docs/wallet.md §6). Consensus limits (minFee, maxInputs, maxOutputs) are not checked here. */
 export interface BuildTxOptions {
+  /** Chain id (u32) the transaction is bound to (`get_params.chainId`). */
   chainId: number;
+  /** Fee in atomic units (1 BAI = 10^8); consensus requires ≥ `minFee`. */
   fee: bigint;
+  /** Owned outputs to spend, one MLSAG each, in this order. */
   inputs: BuildInput[];
+  /** Payments, at least one; with the change output they form the tx's outputs (≤ 16 for one range proof). */
   destinations: BuildDestination[];
   /** Where the change goes (the wallet's own address). A change output is always added (possibly 0) so every tx has ≥ 2 outputs. */
   change: { viewPublic: Uint8Array; spendPublic: Uint8Array };
+  /** Tx-PoW target (32 bytes big-endian; `get_params.txPowTarget`). */
   txPowTarget: Uint8Array;
   /** Hashes per `txPowMine` call (default 20 000). */
   powChunk?: number;
+  /** Mining progress callback (drives the CLI's progress bar). */
   onPowProgress?: (p: PowProgress) => void;
   /** Uniform RNG for the output order (tests may pin it). */
   rng?: Rng;
 }
 
+/** A built, signed and mined transaction, ready for `submit_tx`. */
 export interface BuiltTx {
+  /** The transaction, `powNonce` set. */
   tx: Tx;
+  /** Its id (32 bytes; docs/protocol.md §3.3). */
   txid: Uint8Array;
+  /** Canonical msgpack envelope (`encodeTx`) to submit. */
   bytes: Uint8Array;
   /** Tx secret r (the payment-proof key). */
   txSecret: Uint8Array;
+  /** Change returned to the wallet, atomic units (may be 0). */
   change: bigint;
   /** Position of each destination's output, and of the change output. */
   destinationIndices: number[];
+  /** Output position of the change. */
   changeIndex: number;
+  /** Tx-PoW hashes computed (nonce + 1: nonces are tried from 0). */
   powHashes: number;
 }
 
+/** Thrown by {@link buildTx} for an unbuildable request: no inputs or destinations, a non-positive amount, inputs not covering amounts + fee, a ring not strictly ascending or missing the real output, or a real output whose chain commitment does not open to the wallet's amount and mask. */
 export class BuildError extends Error {
   override name = "BuildError";
 }

@@ -22,6 +22,7 @@
  * @module
  */
 
+/** Parameters of the gamma picker (docs/wallet.md §5; Monero wallet2 `gamma_picker`); BAIOS values from {@link decoyParams}. */
 export interface DecoyParams {
   /** Gamma shape on ln(seconds). Monero: 19.28. */
   shape: number;
@@ -37,10 +38,14 @@ export interface DecoyParams {
   blocksToConsider: number;
 }
 
+/** Gamma shape of the spend-age fit on ln(seconds): Monero wallet2 `GAMMA_SHAPE` (Möser et al. 2018). */
 export const MONERO_SHAPE = 19.28;
+/** Gamma scale of the spend-age fit on ln(seconds): Monero wallet2 `GAMMA_SCALE` = 1/1.61. */
 export const MONERO_SCALE = 1 / 1.61;
+/** Mainnet target block time in seconds (`blockTimeMs` 10 000, docs/protocol.md §2). */
 export const BLOCK_TIME_SECONDS = 10;
 
+/** BAIOS gamma-picker parameters for a block time in seconds (default 10): Monero's shape and scale, `unlockTime` 0 (outputs are spendable once final), a 15-block recent-spend window, and one 365-day year of blocks for the average output time. */
 export function decoyParams(blockTime: number = BLOCK_TIME_SECONDS): DecoyParams {
   return {
     shape: MONERO_SHAPE,
@@ -150,6 +155,7 @@ export class GammaPicker {
   }
 }
 
+/** The result of {@link selectRing}. */
 export interface DecoySelection {
   /** Sorted ring of global indices, real ones included. */
   ring: number[];

@@ -17,6 +17,7 @@ import { decodeAddress, encodeAddress, type Address, type Network } from "./addr
 
 export type { WalletKeys } from "@baios/crypto";
 
+/** A mnemonic or seed was rejected (docs/wallet.md §1): not 24 words, an unknown word or a bad BIP-39 checksum, or a seed that is not 32 bytes. */
 export class MnemonicError extends Error {
   override name = "MnemonicError";
 }
@@ -51,10 +52,12 @@ export function keysFromSeed(seed: Uint8Array): WalletKeys {
   return walletKeysFromSeed(seed);
 }
 
+/** The wallet keys (a, b, A, B; 32 bytes each) of a 24-word mnemonic: the seed is its BIP-39 entropy (docs/wallet.md §1), keys per docs/crypto.md §4. @throws MnemonicError on a wrong word count, an unknown word or a bad checksum */
 export function keysFromMnemonic(mnemonic: string): WalletKeys {
   return walletKeysFromSeed(mnemonicToSeed(mnemonic));
 }
 
+/** The bech32m address (BIP-350) of the keys `(A, B)` (32 bytes each) on `network`. @throws AddressError when a key is not 32 bytes */
 export function addressOf(keys: { viewPublic: Uint8Array; spendPublic: Uint8Array }, network: Network): string {
   return encodeAddress({ network, viewPublic: keys.viewPublic, spendPublic: keys.spendPublic });
 }

@@ -12,13 +12,24 @@ import { JSONRPCServer, type JSONRPCRequest } from "json-rpc-2.0";
 import type { NodeRpcClient } from "@baios/node";
 import type { Wallet } from "./wallet.ts";
 
+/** A running wallet JSON-RPC server ({@link startWalletRpc}). */
 export interface WalletRpcHandle {
+  /** Base URL `http://<host>:<port>` (the real port when 0 was asked). */
   url: string;
+  /** Stops listening; resolves once the server has closed. */
   close(): Promise<void>;
 }
 
 const str = (v: bigint): string => v.toString();
 
+/**
+ * The wallet JSON-RPC methods over `wallet` and a node `client` (docs/wallet.md §8): `get_address`,
+ * `get_balance`, `refresh`, `rescan`, `transfer`, `get_transfers`, `get_tx_key`. By-name params;
+ * amounts and fees are atomic units (1 BAI = 10^8) as decimal strings. `get_balance`, `refresh`,
+ * `rescan` and `transfer` save the wallet file. Bad params and failures throw plain Errors
+ * (WalletError, AddressError, RpcError from the node, …), which json-rpc-2.0 returns with code 0
+ * and the message.
+ */
 export function walletRpcMethods(wallet: Wallet, client: NodeRpcClient): Record<string, (p: Record<string, unknown>) => Promise<unknown>> {
   return {
     get_address: async () => ({ address: wallet.address, network: wallet.network, viewOnly: wallet.viewOnly }),

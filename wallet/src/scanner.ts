@@ -21,11 +21,17 @@ export interface ScanKeys {
   spendSecret?: Uint8Array;
 }
 
+/** Counters of a scan ({@link scanBlock}, {@link scanChain}). */
 export interface ScanStats {
+  /** Blocks scanned. */
   blocks: number;
+  /** Non-coinbase transactions scanned. */
   txs: number;
+  /** Outputs examined (coinbase and transaction outputs). */
   outputs: number;
+  /** Outputs newly found to belong to the wallet. */
   found: number;
+  /** Owned outputs seen spent by their key image (full wallets only). */
   spent: number;
 }
 
@@ -113,9 +119,13 @@ export function scanBlock(state: WalletState, keys: ScanKeys, block: ScanBlockJs
   return stats;
 }
 
+/** Progress of {@link scanChain}: reported before the first batch and after each batch. */
 export interface ScanProgress {
+  /** First height of this scan (`scannedHeight + 1` at its start). */
   from: number;
+  /** Last height to scan: the node's tip when the scan started. */
   to: number;
+  /** Last height scanned so far (−1 before the first block). */
   height: number;
 }
 

@@ -47,24 +47,33 @@ export interface SentTx {
   height?: number;
 }
 
+/** Everything the wallet remembers, kept encrypted in the wallet file (docs/wallet.md §3); see {@link serializeState}. */
 export interface WalletState {
+  /** State format version. */
   version: 1;
+  /** Network of the wallet's address. */
   network: Network;
   /** 32-byte wallet seed; absent for a view-only wallet. */
   seed?: Uint8Array;
+  /** View secret a (32-byte scalar). */
   viewSecret: Uint8Array;
+  /** View public key A = a·G (32 bytes). */
   viewPublic: Uint8Array;
+  /** Spend public key B (32 bytes). */
   spendPublic: Uint8Array;
   /** Genesis hash (hex) of the chain the wallet scanned, to refuse another chain. */
   genesisHash?: string;
   /** Last scanned height, −1 before the first scan. */
   scannedHeight: number;
+  /** Owned outputs found by scanning, spent ones included (`spentHeight` set). */
   outputs: OwnedOutput[];
+  /** Transfers this wallet sent, with their tx secrets (payment proofs). */
   sent: SentTx[];
   /** Height, block time (ms) and fee of every tx (or `coinbase:<h>`) that touched the wallet (history). */
   txMeta: Record<string, { height: number; timeMs: number; fee: bigint }>;
 }
 
+/** The state of a new or restored wallet: keys only (32 bytes each, kept by reference), nothing scanned (`scannedHeight` −1). Omit `seed` for a view-only wallet. */
 export function emptyState(network: Network, keys: { seed?: Uint8Array; viewSecret: Uint8Array; viewPublic: Uint8Array; spendPublic: Uint8Array }): WalletState {
   const s: WalletState = { version: 1, network, viewSecret: keys.viewSecret, viewPublic: keys.viewPublic, spendPublic: keys.spendPublic, scannedHeight: -1, outputs: [], sent: [], txMeta: {} };
   if (keys.seed !== undefined) s.seed = keys.seed;
@@ -89,6 +98,7 @@ export function serializeState(s: WalletState): Uint8Array {
   return new TextEncoder().encode(text);
 }
 
+/** Parses {@link serializeState} output (UTF-8 JSON; `{"$n": decimal}` → bigint, `{"$b": hex}` → Uint8Array). Only the version is validated. @throws SyntaxError on invalid JSON or a bad `$n`; Error on a state version other than 1 */
 export function deserializeState(bytes: Uint8Array): WalletState {
   const s = JSON.parse(new TextDecoder().decode(bytes), (_k, v: unknown) => {
     if (v !== null && typeof v === "object" && !Array.isArray(v)) {

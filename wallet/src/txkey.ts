@@ -13,7 +13,9 @@ import { parseAddress } from "./keys.ts";
 import { matchOutput, openAmount, sharedPoint } from "./derive.ts";
 import { bytesEqual, hexToBytes } from "./hex.ts";
 
+/** Result of {@link checkTxKey}: what a revealed tx key proves about one address (docs/wallet.md §7). Amounts in atomic units. */
 export interface TxKeyCheck {
+  /** Transaction id (32 bytes, lowercase hex). */
   txid: string;
   /** Outputs of the tx paid to the address, and their amounts. */
   outputs: { index: number; amount: bigint }[];
@@ -21,9 +23,11 @@ export interface TxKeyCheck {
   received: bigint;
   /** "confirmed" with a height, or "mempool". */
   status: "confirmed" | "mempool";
+  /** Height of its block, or null while in the mempool. */
   height: number | null;
 }
 
+/** A tx key was refused by {@link checkTxKeyAgainst}: not 32 bytes, or `r·G` is none of the transaction's tx public keys. */
 export class TxKeyError extends Error {
   override name = "TxKeyError";
 }

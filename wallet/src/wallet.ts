@@ -15,6 +15,7 @@ import { buildTx, estimateTxSize, type BuiltTx, type PowProgress } from "./build
 import { bytesToHex, hexToBytes } from "./hex.ts";
 import { matchOutput, openAmount, sharedPoint } from "./derive.ts";
 
+/** A wallet balance (docs/wallet.md §4), amounts in atomic units (1 BAI = 10^8). Outputs reserved by a pending transfer count in no field. */
 export interface Balance {
   /** Unspent, unlocked, not reserved by a pending transfer: usable now. */
   spendable: bigint;
@@ -24,45 +25,75 @@ export interface Balance {
   outputs: number;
 }
 
+/** One history line, derived from the chain: received outputs and spent key images grouped by transaction (docs/wallet.md §4). Amounts in atomic units. */
 export interface HistoryEntry {
+  /** Transaction id (lowercase hex), or `coinbase:<height>` for coinbase/premine outputs. */
   txid: string;
+  /** Block height (−1 if unknown). */
   height: number;
+  /** Block time, ms since the Unix epoch (0 if unknown). */
   timeMs: number;
+  /** `out` when the transaction spent an output of this wallet, else `in`. */
   direction: "in" | "out";
   /** in: amount received; out: amount sent to others (excluding change and fee). */
   amount: bigint;
+  /** Fee paid (`out` only; 0 for `in`). */
   fee: bigint;
   /** For transfers sent by this wallet (known locally): destinations. */
   destinations?: { address: string; amount: bigint }[];
+  /** True for coinbase and premine outputs. */
   coinbase: boolean;
 }
 
+/** A transfer for {@link Wallet.transfer}. A `fee` at or below the node's current `get_params.fee` is replaced by that fee. */
 export interface TransferRequest {
+  /** Payments: address on the wallet's network and amount in atomic units (> 0); at most `maxOutputs − 1` of them. */
   destinations: { address: string; amount: bigint }[];
   /** Fee override (atomic units); default: the node's `get_params.fee`. */
   fee?: bigint;
+  /** Tx-PoW mining progress callback. */
   onPowProgress?: (p: PowProgress) => void;
+  /** Uniform RNG for decoys and output order (default the OS CSPRNG; tests pin it). */
   rng?: Rng;
 }
 
+/** The outcome of a submitted transfer. Amounts in atomic units. */
 export interface TransferResult {
+  /** Transaction id (32 bytes, lowercase hex) as the node returned it. */
   txid: string;
+  /** Fee paid. */
   fee: bigint;
+  /** Change returned to the wallet (may be 0). */
   change: bigint;
+  /** Encoded size (canonical msgpack envelope), bytes. */
   size: number;
+  /** Inputs spent. */
   inputs: number;
+  /** Outputs created (destinations + 1 change). */
   outputs: number;
+  /** Ring members per input (the node's `minRingSize`). */
   ringSize: number;
+  /** Tx-PoW hashes computed. */
   powHashes: number;
+  /** Wall time of the whole `transfer` call (refresh, decoys, proofs, mining, submission), ms. */
   buildMs: number;
   /** Ring members drawn uniformly because the chain is too young for the gamma picker. */
   fallbackDecoys: number;
 }
 
+/** A wallet operation cannot proceed: a view-only wallet asked to spend or for its mnemonic, a non-positive amount, too many destinations or inputs, insufficient funds, too few unlocked decoys, or no sent transfer with the txid. */
 export class WalletError extends Error {
   override name = "WalletError";
 }
 
+/**
+ * A wallet (docs/wallet.md): keys and {@link WalletState}; scanning, balance, history, transfers
+ * and payment proofs through a node's public JSON-RPC (`NodeRpcClient`); no secret is ever sent to
+ * the node. Build with {@link Wallet.create}, {@link Wallet.restore}, {@link Wallet.fromViewKey} or
+ * {@link Wallet.open}; `save()` writes the encrypted file (scrypt, RFC 7914; XChaCha20-Poly1305)
+ * when one is attached. Methods throw {@link WalletError}, MnemonicError, AddressError,
+ * WalletFileError, CryptoError (e.g. `INVALID_POINT` for a bad destination key) and RpcError.
+ */
 export class Wallet {
   state: WalletState;
   /** Where `save()` writes, and with which password. */

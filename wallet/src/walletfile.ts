@@ -20,9 +20,13 @@ import { randomBytes } from "@noble/hashes/utils.js";
 import { xchacha20poly1305 } from "@noble/ciphers/chacha.js";
 import { bytesToHex, hexToBytes } from "./hex.ts";
 
+/** scrypt cost parameters (RFC 7914 §2) of the wallet-file KDF; the derived key is always 32 bytes. */
 export interface ScryptParams {
+  /** CPU/memory cost, a power of two (files accept 2..2^22; default 2^17). */
   N: number;
+  /** Block size (files accept 1..32; default 8); memory ≈ 128·N·r bytes. */
   r: number;
+  /** Parallelization (files accept 1..16; default 1). */
   p: number;
 }
 /** Default KDF cost: scrypt N = 2^17, r = 8, p = 1 (128 MiB of memory). */
@@ -38,6 +42,7 @@ interface Envelope {
   ciphertext?: string;
 }
 
+/** A wallet file cannot be decrypted: not JSON, unknown format or version, unsupported KDF parameters, or failed authentication ("wrong password or corrupted wallet file"). */
 export class WalletFileError extends Error {
   override name = "WalletFileError";
 }
@@ -89,12 +94,14 @@ export function decryptWallet(fileText: string, password: string): Uint8Array {
   }
 }
 
+/** Encrypts `plaintext` ({@link encryptWallet}) and writes it atomically: temp file `<path>.tmp-<pid>` with mode 0600, then rename. @throws Node fs errors (e.g. ENOENT when the directory is missing) */
 export function writeWalletFile(path: string, plaintext: Uint8Array, password: string, params: ScryptParams = DEFAULT_SCRYPT): void {
   const tmp = `${path}.tmp-${process.pid}`;
   writeFileSync(tmp, encryptWallet(plaintext, password, params), { mode: 0o600 });
   renameSync(tmp, path);
 }
 
+/** Reads and decrypts a wallet file ({@link decryptWallet}). @throws WalletFileError on a wrong password, a tampered file or a bad format; Node fs errors (e.g. ENOENT) */
 export function readWalletFile(path: string, password: string): Uint8Array {
   return decryptWallet(readFileSync(path, "utf8"), password);
 }

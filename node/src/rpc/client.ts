@@ -38,8 +38,10 @@ export class RpcError extends Error {
   }
 }
 
+/** Selects a block by height (JSON number) or by block hash (32 bytes, lowercase hex, no `0x`): the `{ height }` / `{ hash }` params of `get_header` and `get_block`. */
 export type BlockRef = { height: number } | { hash: string };
 
+/** Options of {@link NodeRpcClient}. */
 export interface RpcClientOptions {
   /** Per-request timeout in ms (default 30 000). */
   timeoutMs?: number;
@@ -47,6 +49,17 @@ export interface RpcClientOptions {
 
 const hexOf = (b: Uint8Array | string): string => (typeof b === "string" ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex"));
 
+/**
+ * Typed client of the node's JSON-RPC 2.0 API over HTTP POST (docs/node.md §JSON-RPC 2.0, §Methods):
+ * one method per RPC method, by-name params, results as the JSON views of ./methods.ts (bytes as
+ * lowercase hex, u64 amounts and fees as decimal strings of atomic units (1 BAI = 10^8), heights,
+ * indices and ms times as numbers). Byte arguments may be `Uint8Array`s or hex strings (passed as is).
+ * @throws RpcError from every call: the JSON-RPC error `code` ({@link RPC_ERRORS}: `NOT_FOUND`
+ *   -32001, `TX_REJECTED` -32010 with the ConsensusError JSON in `data`, `MEMPOOL_FULL` -32011,
+ *   `TX_ALREADY_KNOWN` -32012, `INVALID_PARAMS` -32602, …), or code 0 when the node cannot be
+ *   reached, answers with an HTTP status other than 200/204, or the request times out
+ *   (`timeoutMs`, default 30 000 ms).
+ */
 export class NodeRpcClient {
   readonly url: string;
   readonly #client: JSONRPCClient;

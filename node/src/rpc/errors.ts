@@ -6,6 +6,7 @@
  */
 import { JSONRPCErrorException } from "json-rpc-2.0";
 
+/** The node's JSON-RPC error codes by name (docs/node.md §Errors): the JSON-RPC 2.0 standard codes (-32700…-32603) and application codes in the server range (-32001…-32020). */
 export const RPC_ERRORS = {
   PARSE_ERROR: -32700,
   INVALID_REQUEST: -32600,
@@ -24,6 +25,7 @@ export const RPC_ERRORS = {
   UNAVAILABLE: -32020,
 } as const;
 
+/** Name of a node RPC error: a key of {@link RPC_ERRORS} (e.g. `"TX_REJECTED"`). */
 export type RpcErrorName = keyof typeof RPC_ERRORS;
 
 /** Throws-able JSON-RPC error with one of {@link RPC_ERRORS}. */

@@ -27,101 +27,166 @@ export interface RpcContext {
 
 // ---------------------------------------------------------------- result types (shared with the client)
 
+/** Result of `status` (docs/node.md §Methods). */
 export interface StatusResult {
+  /** Node software version (`NODE_VERSION`). */
   version: string;
+  /** Chain id from genesis (u32; 1 mainnet, 0x0BAD0001 devnet). */
   chainId: number;
+  /** Genesis block hash (32 bytes hex; "" if the store holds none). */
   genesisHash: string;
+  /** Finalized tip height. */
   height: number;
+  /** Tip block hash (32 bytes hex). */
   tipHash: string;
+  /** Tip block time, ms since the Unix epoch. */
   tipTimeMs: number;
+  /** Outputs created so far (= MMR leaves). */
   outputCount: number;
+  /** Key images spent on chain. */
   keyImageCount: number;
+  /** Output MMR root of the tip header (32 bytes hex). */
   outputRoot: string;
+  /** Mempool content: transaction count and total encoded size in bytes. */
   mempool: { txs: number; bytes: number };
+  /** This node's validator Ed25519 public key (32 bytes hex), or null when it produces no blocks. */
   validator: string | null;
 }
+/** Result of `get_params`: the genesis chain parameters (docs/protocol.md §2) and the fee to use now. */
 export interface ParamsResult {
+  /** Chain id (u32). */
   chainId: number;
+  /** Minimum ring members per input (default 11). */
   minRingSize: number;
+  /** Maximum ring members per input (default 16). */
   maxRingSize: number;
   /** Minimum fee (atomic units, decimal string). */
   minFee: string;
   /** Fee to use now (atomic units): the minimum, or above the mempool's lowest priority when it is full. */
   fee: string;
+  /** Tx-PoW target (32 bytes big-endian, hex). */
   txPowTarget: string;
+  /** Maximum encoded transaction size (msgpack envelope), bytes. */
   maxTxBytes: number;
+  /** Maximum inputs per transaction. */
   maxInputs: number;
+  /** Maximum outputs per transaction (≤ 16, the Bulletproofs+ aggregation limit). */
   maxOutputs: number;
+  /** Maximum encoded block size, bytes. */
   maxBlockBytes: number;
+  /** Maximum transactions per block, coinbase not counted. */
   maxBlockTxs: number;
+  /** Blocks before a coinbase output may be a ring member (default 60). */
   coinbaseMaturity: number;
+  /** Block interval from the genesis parameters, ms. */
   blockTimeMs: number;
 }
+/** Result of `get_block`: JSON views of the block; transaction outputs carry `globalIndex`. */
 export interface BlockResult {
   header: HeaderJson;
   coinbase: CoinbaseJson;
   txs: TxJson[];
+  /** The block's finality certificate (genesis: an empty certificate; genesis is trusted by hash). */
   certificate: CertificateJson;
   /** The canonical msgpack block, when `format: "hex"` was asked. */
   hex?: string;
 }
+/** One block as `get_blocks_range` returns it: what a wallet needs to scan (view tags first) and to notice its spends (docs/wallet.md §4). */
 export interface ScanBlockJson {
   height: number;
+  /** Block hash (32 bytes hex). */
   hash: string;
+  /** Block time, ms since the Unix epoch. */
   timeMs: number;
+  /** Coinbase outputs with public amounts, commitments and global indices. */
   coinbase: CoinbaseJson;
+  /** Scan views of the block's transactions, in block order. */
   txs: ScanTxJson[];
 }
+/** Result of `get_blocks_range { from, to? }` (at most 1000 blocks; `to` clipped to the tip). */
 export interface BlocksRangeResult {
+  /** The node's tip height when the call was served. */
   tip: number;
+  /** Blocks `from..=min(to, tip)` in height order (empty when `from` > tip). */
   blocks: ScanBlockJson[];
 }
+/** Ring-member data of one output (`get_outputs`), from its stored record (docs/node.md §Data directory). */
 export interface OutputJson {
   globalIndex: number;
+  /** One-time key (32-byte ristretto255 encoding, hex). */
   oneTimeKey: string;
+  /** Commitment (32 bytes hex; coinbase outputs: the expanded `G + amount·H`). */
   commitment: string;
+  /** Height of the block that created it. */
   height: number;
+  /** First block height at which it may be a ring member. */
   unlockHeight: number;
 }
+/** Result of `get_outputs { indices }` (≤ 5000): one entry per requested index, in request order, `null` where no output exists. */
 export interface OutputsResult {
   outputs: (OutputJson | null)[];
 }
+/** Result of `get_output_distribution { from?, to? }` (≤ 100 000 heights; `to` clipped to the tip), for decoy selection (docs/wallet.md §5). */
 export interface DistributionResult {
+  /** First height covered (default 0). */
   from: number;
+  /** Last height covered: the requested `to` (default the tip) clipped to the tip; below `from` when the range is empty. */
   to: number;
   /** cumulative[i] = number of outputs created in blocks 0..=from+i. */
   cumulative: number[];
 }
+/** Result of `submit_tx { tx }`: the accepted transaction's id (32 bytes, lowercase hex). */
 export interface SubmitTxResult {
   txid: string;
 }
+/** Result of `get_tx { txid }`: a pooled or confirmed transaction. */
 export interface TxResult {
+  /** Transaction id (32 bytes hex). */
   txid: string;
+  /** `mempool` while pooled, `confirmed` once in a (final) block. */
   status: "mempool" | "confirmed";
+  /** Height of its block, or null while pooled. */
   height: number | null;
+  /** Index in its block's `txs`, or null while pooled. */
   position: number | null;
+  /** Full JSON; outputs carry `globalIndex` only when confirmed. */
   tx: TxJson;
+  /** Canonical msgpack envelope (`encodeTx`), lowercase hex. */
   hex: string;
 }
+/** Result of `get_mempool`: the pooled transactions in priority order (best first). */
 export interface MempoolResult {
+  /** Number of pooled transactions. */
   count: number;
+  /** Total encoded size of the pooled transactions, bytes. */
   bytes: number;
+  /** Per tx: txid (32 bytes hex), fee (atomic units, decimal string), encoded size (bytes), arrival time (ms since the epoch). */
   txs: { txid: string; fee: string; size: number; receivedMs: number }[];
 }
+/** Status of a key image (`is_key_image_spent`): spent on chain, used by a pooled transaction, or neither. */
 export type KeyImageStatus = "unspent" | "spent" | "mempool";
+/** Result of `is_key_image_spent { keyImages }` (≤ 5000): `statuses[i]` and `heights[i]` answer `keyImages[i]`. */
 export interface KeyImagesResult {
+  /** Status of each key image, in request order. */
   statuses: KeyImageStatus[];
   /** Height of the spending block for "spent", else null. */
   heights: (number | null)[];
 }
+/** Result of `get_mmr_proof { globalIndex, height? }`: an output's MMR inclusion proof (docs/protocol.md §8). Verify with `verifyInclusionProof(root, leafCount, leafHash, decodeInclusionProof(proof))`. */
 export interface MmrProofResult {
+  /** Global output index (= MMR leaf index). */
   globalIndex: number;
   /** The proof is against the header of this height. */
   height: number;
+  /** MMR size in leaves at `height` (that header's `outputCount`). */
   leafCount: number;
+  /** Output MMR root of the header at `height` (32 bytes hex). */
   root: string;
+  /** Leaf hash `h32("BAIOS/v1/mmr-leaf", u64le(globalIndex) ‖ oneTimeKey ‖ commitment)` (32 bytes hex). */
   leafHash: string;
+  /** Sibling hashes from the leaf up to its mountain's peak, bottom-up (32 bytes hex each). */
   siblings: string[];
+  /** The other mountains' peaks, left to right (32 bytes hex each). */
   otherPeaks: string[];
   /** `encodeInclusionProof` bytes. */
   proof: string;
@@ -408,4 +473,5 @@ export const RPC_METHODS = [
   "is_key_image_spent",
   "get_mmr_proof",
 ] as const;
+/** A node JSON-RPC method name: one of {@link RPC_METHODS}. */
 export type RpcMethodName = (typeof RPC_METHODS)[number];

@@ -16,13 +16,19 @@ export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 /** A method: by-name params in, JSON-able result out (throw `rpcError(...)` to fail). */
 export type RpcMethod = (params: unknown) => unknown;
 
+/** Options of {@link startHttpServer} (docs/node.md §JSON-RPC 2.0). */
 export interface HttpServerOptions {
+  /** Listen address (config `rpcHost`, default 127.0.0.1). */
   host: string;
+  /** Listen port; 0 = an ephemeral port (the handle's `url` carries the real one). */
   port: number;
+  /** The method table by name (e.g. from `createMethods`). */
   methods: Readonly<Record<string, RpcMethod>>;
+  /** Request counters and latencies, and the registry `/metrics` serves; undefined disables both. */
   metrics: NodeMetrics | undefined;
   /** Serve `/metrics` on this server. */
   serveMetrics: boolean;
+  /** Logger for failing methods and handlers (messages only, never params). */
   log: Logger;
 }
 

@@ -18,36 +18,51 @@
  * @module
  */
 
+/** Prefix `M` (0x4d): meta records, key `M ‖ name`: `"tip"` → 64-byte tip record ({@link encodeTip}), `"version"` → u32be schema version, `"genesis"` → genesis block hash (32). */
 export const P_META = 0x4d; // M
+/** Prefix `h` (0x68): headers, key `h ‖ u64be(height)` → canonical msgpack header (`encodeHeader`). */
 export const P_HEADER = 0x68; // h
+/** Prefix `H` (0x48): block hash index, key `H ‖ hash[32]` → u64be(height). */
 export const P_HASH = 0x48; // H
+/** Prefix `b` (0x62): blocks, key `b ‖ u64be(height)` → canonical msgpack block (`encodeBlock`). */
 export const P_BLOCK = 0x62; // b
+/** Prefix `c` (0x63): finality certificates, key `c ‖ u64be(height)` → canonical msgpack certificate (`encodeCertificate`; genesis: an empty certificate). */
 export const P_CERT = 0x63; // c
+/** Prefix `g` (0x67): output distribution, key `g ‖ u64be(height)` → u64be cumulative output count after the block. */
 export const P_CUMOUT = 0x67; // g
+/** Prefix `o` (0x6f): outputs, key `o ‖ u64be(globalIndex)` → 80-byte output record ({@link encodeOutputRecord}). */
 export const P_OUTPUT = 0x6f; // o
+/** Prefix `k` (0x6b): spent key images, key `k ‖ keyImage[32]` → u64be height of the spending block. */
 export const P_KEYIMAGE = 0x6b; // k
+/** Prefix `n` (0x6e): MMR nodes, key `n ‖ u64be(pos0)` (post-order position from 0) → node hash (32 bytes). */
 export const P_MMR = 0x6e; // n
+/** Prefix `t` (0x74): tx index, key `t ‖ txid[32]` → `u64be(height) ‖ u32be(position in block)` (12 bytes). */
 export const P_TX = 0x74; // t
+/** Prefix `x` (0x78): block txids, key `x ‖ u64be(height)` → the block's txids, 32 bytes each, in block order. */
 export const P_TXIDS = 0x78; // x
 
 /** The on-disk schema version (bump on any layout change). */
 export const SCHEMA_VERSION = 1;
 
+/** Encodes `n` as 8 bytes unsigned big-endian (keys sort numerically). Not range-checked: values outside 0..2^64 − 1 wrap modulo 2^64. @throws RangeError when `n` is a non-integer number */
 export function u64be(n: number | bigint): Uint8Array {
   const out = new Uint8Array(8);
   new DataView(out.buffer).setBigUint64(0, BigInt(n));
   return out;
 }
+/** Reads the u64 big-endian at byte offset `off` as a number. @throws RangeError when the value exceeds 2^53 − 1 or fewer than 8 bytes remain at `off` */
 export function readU64be(b: Uint8Array, off = 0): number {
   const v = new DataView(b.buffer, b.byteOffset, b.byteLength).getBigUint64(off);
   if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError("u64 above 2^53");
   return Number(v);
 }
+/** Encodes `n` as 4 bytes unsigned big-endian. Not range-checked: values outside 0..2^32 − 1 wrap modulo 2^32. */
 export function u32be(n: number): Uint8Array {
   const out = new Uint8Array(4);
   new DataView(out.buffer).setUint32(0, n);
   return out;
 }
+/** Reads the u32 big-endian at byte offset `off`. @throws RangeError when fewer than 4 bytes remain at `off` */
 export function readU32be(b: Uint8Array, off = 0): number {
   return new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(off);
 }
@@ -64,16 +79,27 @@ function prefixed(prefix: number, ...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** Key `M ‖ UTF-8(name)` of a meta record (`"tip"`, `"version"`, `"genesis"`). */
 export const metaKey = (name: string): Uint8Array => prefixed(P_META, new TextEncoder().encode(name));
+/** Key `h ‖ u64be(height)` (9 bytes) of a header. */
 export const headerKey = (height: number): Uint8Array => prefixed(P_HEADER, u64be(height));
+/** Key `H ‖ hash` (33 bytes for a 32-byte block hash) of the hash → height index. */
 export const hashKey = (hash: Uint8Array): Uint8Array => prefixed(P_HASH, hash);
+/** Key `b ‖ u64be(height)` (9 bytes) of a block. */
 export const blockKey = (height: number): Uint8Array => prefixed(P_BLOCK, u64be(height));
+/** Key `c ‖ u64be(height)` (9 bytes) of a finality certificate. */
 export const certKey = (height: number): Uint8Array => prefixed(P_CERT, u64be(height));
+/** Key `g ‖ u64be(height)` (9 bytes) of the cumulative output count after block `height`. */
 export const cumOutKey = (height: number): Uint8Array => prefixed(P_CUMOUT, u64be(height));
+/** Key `o ‖ u64be(globalIndex)` (9 bytes) of an output record. */
 export const outputKey = (index: number): Uint8Array => prefixed(P_OUTPUT, u64be(index));
+/** Key `k ‖ keyImage` (33 bytes for a 32-byte key image) of a spent key image. */
 export const keyImageKey = (ki: Uint8Array): Uint8Array => prefixed(P_KEYIMAGE, ki);
+/** Key `n ‖ u64be(pos0)` (9 bytes) of the MMR node at post-order position `pos0`. */
 export const mmrKey = (pos: number): Uint8Array => prefixed(P_MMR, u64be(pos));
+/** Key `t ‖ txid` (33 bytes for a 32-byte txid) of a transaction's location. */
 export const txKey = (txid: Uint8Array): Uint8Array => prefixed(P_TX, txid);
+/** Key `x ‖ u64be(height)` (9 bytes) of a block's txid list. */
 export const txidsKey = (height: number): Uint8Array => prefixed(P_TXIDS, u64be(height));
 
 /** `[prefix, prefix+1)`: the key range of one prefix, for iteration. */
@@ -100,6 +126,7 @@ export function encodeOutputRecord(o: StoredOutput): Uint8Array {
   out.set(u64be(o.unlockHeight), 72);
   return out;
 }
+/** Decodes an 80-byte output record ({@link encodeOutputRecord}); keys are copies. @throws RangeError when `b` is not 80 bytes or the height exceeds 2^53 − 1 */
 export function decodeOutputRecord(b: Uint8Array): StoredOutput {
   if (b.length !== 80) throw new RangeError(`output record: ${b.length} bytes, expected 80`);
   const unlockHeight = new DataView(b.buffer, b.byteOffset, b.byteLength).getBigUint64(72);
@@ -127,6 +154,7 @@ export function encodeTip(t: TipRecord): Uint8Array {
   out.set(u64be(t.mmrNodes), 56);
   return out;
 }
+/** Decodes a 64-byte tip record ({@link encodeTip}); the hash is a copy. @throws RangeError when `b` is not 64 bytes or a field exceeds 2^53 − 1 */
 export function decodeTip(b: Uint8Array): TipRecord {
   if (b.length !== 64) throw new RangeError(`tip record: ${b.length} bytes, expected 64`);
   return { height: readU64be(b, 0), hash: b.slice(8, 40), outputs: readU64be(b, 40), keyImages: readU64be(b, 48), mmrNodes: readU64be(b, 56) };

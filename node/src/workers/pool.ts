@@ -45,6 +45,16 @@ export function chunk<T>(items: readonly T[], n: number): T[][] {
   return out.filter((c) => c.length > 0);
 }
 
+/**
+ * The consensus `Verifier` on `node:worker_threads` (docs/node.md §Validation and the worker pool):
+ * `size` workers, each with its own `@baios/crypto` WebAssembly instance, run MLSAG verification
+ * (step 6) and batched range proofs (step 7) of docs/protocol.md §3.5. A call's jobs are split into
+ * contiguous chunks, one task per worker; a dead worker is replaced.
+ * @throws RangeError from the constructor unless `size` is an integer ≥ 1. The verify methods
+ *   reject with the rebuilt ConsensusError of the earliest failing chunk (`TX_SIGNATURE_INVALID`,
+ *   `TX_RANGE_PROOF_INVALID`, `TX_INVALID_POINT`, … with `index`), or a plain Error when a worker
+ *   dies, hits a non-consensus failure, or the pool is closed.
+ */
 export class WorkerPool implements Verifier {
   readonly size: number;
   readonly #slots: Slot[] = [];

@@ -5,8 +5,10 @@
  */
 import type { ConsensusErrorJSON, MlsagJob, RangeProofJob } from "@baios/consensus";
 
+/** A task posted to a validation worker: MLSAG jobs verified one by one (step 6), range-proof jobs batch-verified together (step 7), or a `ping` answered once the worker has loaded. `id` pairs the reply with the task. */
 export type WorkerTask = { id: number; kind: "mlsag"; jobs: MlsagJob[] } | { id: number; kind: "range"; jobs: RangeProofJob[] } | { id: number; kind: "ping" };
 
+/** A worker's answer to the task with the same `id`: success, a rule failure as `ConsensusError.toJSON()` (rebuilt with `ConsensusError.fromJSON`), or `fatal` (`name: message` of an unexpected error). */
 export type WorkerReply =
   | { id: number; ok: true }
   | { id: number; ok: false; error: ConsensusErrorJSON }

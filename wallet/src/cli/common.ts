@@ -7,19 +7,29 @@ import { Writable } from "node:stream";
 import { NodeRpcClient } from "@baios/node";
 import { NETWORKS, type Network } from "../address.ts";
 
+/** Default node JSON-RPC URL (the node's default RPC listener, docs/node.md §Configuration). */
 export const DEFAULT_RPC = "http://127.0.0.1:28545";
 
+/** Options shared by the `baios wallet …` commands (docs/wallet.md §9), as parsed by commander. */
 export interface CommonOpts {
+  /** Node JSON-RPC URL (`--rpc`; else env BAIOS_RPC_URL, else {@link DEFAULT_RPC}). */
   rpc?: string;
+  /** Wallet file (`--wallet`; else env BAIOS_WALLET, else `~/.baios/wallet.json`). */
   wallet?: string;
+  /** `mainnet` | `testnet` | `devnet` (`--network`; else env BAIOS_NETWORK, else devnet); checked by {@link network}. */
   network?: string;
+  /** File holding the wallet password (`--password-file`; one trailing newline is stripped). */
   passwordFile?: string;
+  /** `-q`: no progress bars. */
   quiet?: boolean;
 }
 
+/** A {@link NodeRpcClient} for `--rpc`, else env `BAIOS_RPC_URL`, else {@link DEFAULT_RPC} (30 s request timeout). */
 export const rpcClient = (o: CommonOpts): NodeRpcClient => new NodeRpcClient(o.rpc ?? process.env["BAIOS_RPC_URL"] ?? DEFAULT_RPC);
+/** The wallet file path: `--wallet`, else env `BAIOS_WALLET`, else `~/.baios/wallet.json`. */
 export const walletPath = (o: CommonOpts): string => o.wallet ?? process.env["BAIOS_WALLET"] ?? join(homedir(), ".baios", "wallet.json");
 
+/** The network: `--network`, else env `BAIOS_NETWORK`, else `devnet`. @throws Error unless it is one of {@link NETWORKS} */
 export function network(o: CommonOpts): Network {
   const n = o.network ?? process.env["BAIOS_NETWORK"] ?? "devnet";
   if (!(NETWORKS as readonly string[]).includes(n)) throw new Error(`--network must be one of ${NETWORKS.join(", ")}`);
@@ -65,6 +75,7 @@ export async function password(o: CommonOpts, confirm = false): Promise<string> 
   return pw;
 }
 
+/** Writes `line` (default empty) and a newline to stdout, the CLI's result output (prompts and progress bars use stderr). */
 export const out = (line = ""): void => {
   process.stdout.write(line + "\n");
 };

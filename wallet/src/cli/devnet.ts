@@ -45,6 +45,7 @@ export const DEVNET_WALLET_PASSWORD = "devnet";
 /** Devnet Tx-PoW: 16× easier than the calibrated default (50 000 expected hashes instead of 800 000, ~30 ms in WASM). */
 export const DEVNET_POW_FACTOR = 16n;
 
+/** The devnet Tx-PoW target: `DEFAULT_TXPOW_TARGET · DEVNET_POW_FACTOR + (DEVNET_POW_FACTOR − 1)`, capped at 2^256 − 1; 32 bytes big-endian (docs/crypto.md §7, docs/wallet.md §10). */
 export function devnetTxPowTarget(): Uint8Array {
   let t = 0n;
   for (const b of DEFAULT_TXPOW_TARGET) t = (t << 8n) | BigInt(b);
@@ -59,11 +60,17 @@ export function devnetTxPowTarget(): Uint8Array {
   return out;
 }
 
+/** Options of {@link runDevnet}: the `baios devnet` flags (docs/wallet.md §10). */
 export interface DevnetOptions {
+  /** Directory for genesis.json, the node's database, logs and key (`--data-dir`); default a fresh temporary folder, removed afterwards unless `keep` is set or the run failed. */
   dataDir?: string;
+  /** Leave the node running (detached) and save the wallets to `<dataDir>/wallets/*.json`, password `devnet` (`--keep`). */
   keep?: boolean;
+  /** Block interval in ms (`--block-time-ms`, default 1000); also written into a new genesis. */
   blockTimeMs?: number;
+  /** Node RPC port on 127.0.0.1 (`--rpc-port`); default a free port. */
   rpcPort?: number;
+  /** No progress bars (`-q`). */
   quiet?: boolean;
 }
 
@@ -189,6 +196,14 @@ function histogram(text: string, name: string): Map<string, { sum: number; count
 
 const short = (s: string): string => `${s.slice(0, 10)}…`;
 
+/**
+ * Runs the devnet demo (docs/wallet.md §10): writes or reuses `<dataDir>/genesis.json`, starts
+ * `baios node` as a child process, restores alice and bob, creates carol, makes four transfers
+ * (each waited for until finalized), prints the summary to stdout and checks every balance and
+ * alice's tx-key proof.
+ * @returns the exit code: 0 when every check passed, 1 on a mismatch or an error during the run (printed)
+ * @throws Error when the child node exits or does not answer within 60 s (before the run starts)
+ */
 export async function runDevnet(opts: DevnetOptions): Promise<number> {
   const tempDir = opts.dataDir === undefined;
   const dir = resolve(opts.dataDir ?? mkdtempSync(join(tmpdir(), "baios-devnet-")));
@@ -331,6 +346,7 @@ export async function runDevnet(opts: DevnetOptions): Promise<number> {
   return failed ? 1 : 0;
 }
 
+/** The `baios devnet` commander command (`--data-dir`, `--keep`, `--block-time-ms`, `--rpc-port`, `-q`); sets `process.exitCode` from {@link runDevnet}. */
 export function devnetCommand(): Command {
   return new Command("devnet")
     .description("start a local devnet node (child process) and run private transfers among devnet wallets")

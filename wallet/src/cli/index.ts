@@ -4,6 +4,7 @@ import { devnetCommand } from "./devnet.ts";
 import { nodeCommand } from "./node.ts";
 import { walletCommand } from "./wallet.ts";
 
+/** The `baios` commander program with the `node`, `wallet` and `devnet` subcommands (docs/wallet.md §9). */
 export function makeProgram(): Command {
   return new Command("baios")
     .enablePositionalOptions()
@@ -14,6 +15,7 @@ export function makeProgram(): Command {
     .addCommand(devnetCommand());
 }
 
+/** Parses `argv` (default `process.argv`: node and script first) and runs the command. An error is printed as `error: <message>` on stderr and sets `process.exitCode` to 1 instead of being thrown. */
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
   try {
     await makeProgram().parseAsync([...argv]);

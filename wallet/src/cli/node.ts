@@ -7,6 +7,7 @@
 import { Command } from "commander";
 import { CONFIG_OPTIONS as OPTIONS, loadConfig, startNode } from "@baios/node";
 
+/** The `baios node` command: hands every argument to the node's own option parser (`loadConfig`, docs/node.md §Configuration) and runs {@link runNode}; `--help` / `-h` lists the node's option table (flag, env variable, meaning). */
 export function nodeCommand(): Command {
   const help = OPTIONS.map((o) => `  ${`--${o.flag}`.padEnd(24)} ${o.env.padEnd(26)} ${o.doc}`).join("\n");
   return new Command("node")

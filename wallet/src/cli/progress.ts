@@ -3,6 +3,7 @@ import cliProgress from "cli-progress";
 import type { PowProgress } from "../builder.ts";
 import type { ScanProgress } from "../scanner.ts";
 
+/** Options of {@link scanBar} and {@link powBar}. */
 export interface ProgressOptions {
   /** Label shown before the bar. */
   label: string;

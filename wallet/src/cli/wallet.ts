@@ -47,6 +47,7 @@ function newWalletFile(o: CommonOpts): string {
   return path;
 }
 
+/** The `baios wallet` command and its subcommands: create, restore, address, balance, transfer, history, rescan, tx-key, check-tx-key, export-view-key, rpc (docs/wallet.md §9). Chain access goes through the node's JSON-RPC; secrets stay in this process. */
 export function walletCommand(): Command {
   const w = new Command("wallet").description("wallet commands (keys never leave this process)");
 
