@@ -56,6 +56,7 @@ export function walletRpcMethods(wallet: Wallet, client: NodeRpcClient): Record<
         if (typeof d.address !== "string" || typeof d.amount !== "string" || !/^\d+$/.test(d.amount)) throw new Error("each destination needs address (string) and amount (atomic units, decimal string)");
         return { address: d.address, amount: BigInt(d.amount) };
       });
+      if (p["fee"] !== undefined && (typeof p["fee"] !== "string" || !/^\d+$/.test(p["fee"]))) throw new Error("fee: expected atomic units as a decimal string");
       const fee = typeof p["fee"] === "string" ? BigInt(p["fee"]) : undefined;
       const r = await wallet.transfer(client, fee === undefined ? { destinations } : { destinations, fee });
       return { txid: r.txid, fee: str(r.fee), change: str(r.change), size: r.size, ringSize: r.ringSize };

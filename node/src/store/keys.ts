@@ -44,10 +44,12 @@ export const P_TXIDS = 0x78; // x
 /** The on-disk schema version (bump on any layout change). */
 export const SCHEMA_VERSION = 1;
 
-/** Encodes `n` as 8 bytes unsigned big-endian (keys sort numerically). Not range-checked: values outside 0..2^64 − 1 wrap modulo 2^64. @throws RangeError when `n` is a non-integer number */
+/** Encodes `n` as 8 bytes unsigned big-endian (keys sort numerically). @throws RangeError when `n` is not an integer in [0, 2^64) */
 export function u64be(n: number | bigint): Uint8Array {
+  const v = BigInt(n);
+  if (v < 0n || v > 0xffff_ffff_ffff_ffffn) throw new RangeError(`u64be: ${v} is outside [0, 2^64)`);
   const out = new Uint8Array(8);
-  new DataView(out.buffer).setBigUint64(0, BigInt(n));
+  new DataView(out.buffer).setBigUint64(0, v);
   return out;
 }
 /** Reads the u64 big-endian at byte offset `off` as a number. @throws RangeError when the value exceeds 2^53 − 1 or fewer than 8 bytes remain at `off` */
@@ -56,8 +58,9 @@ export function readU64be(b: Uint8Array, off = 0): number {
   if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError("u64 above 2^53");
   return Number(v);
 }
-/** Encodes `n` as 4 bytes unsigned big-endian. Not range-checked: values outside 0..2^32 − 1 wrap modulo 2^32. */
+/** Encodes `n` as 4 bytes unsigned big-endian. @throws RangeError when `n` is not an integer in [0, 2^32) */
 export function u32be(n: number): Uint8Array {
+  if (!Number.isInteger(n) || n < 0 || n > 0xffff_ffff) throw new RangeError(`u32be: ${n} is outside [0, 2^32)`);
   const out = new Uint8Array(4);
   new DataView(out.buffer).setUint32(0, n);
   return out;

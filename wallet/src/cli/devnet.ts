@@ -153,7 +153,10 @@ async function startChildNode(dir: string, genesisPath: string, opts: DevnetOpti
       await client.status();
       break;
     } catch {
-      if (Date.now() > deadline) throw new Error("the node did not answer within 60 s");
+      if (Date.now() > deadline) {
+        await stopChild(child); // never leave an unanswering node behind
+        throw new Error("the node did not answer within 60 s");
+      }
       await sleep(150);
     }
   }
@@ -214,7 +217,13 @@ export async function runDevnet(opts: DevnetOptions): Promise<number> {
   const genesisPath = writeGenesis(dir, blockTimeMs);
   out(`genesis    ${genesisPath}  (block time ${blockTimeMs} ms, Tx-PoW ~${txPowExpectedHashes(devnetTxPowTarget())} hashes expected)`);
   const t0 = Date.now();
-  const node = await startChildNode(dir, genesisPath, { ...opts, blockTimeMs });
+  let node: Awaited<ReturnType<typeof startChildNode>>;
+  try {
+    node = await startChildNode(dir, genesisPath, { ...opts, blockTimeMs });
+  } catch (e) {
+    if (tempDir) rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   const client = new NodeRpcClient(node.rpcUrl);
   out(`node       pid ${node.child.pid}, JSON-RPC ${node.rpcUrl} (started in ${Date.now() - t0} ms)`);
 
