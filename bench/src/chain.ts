@@ -1,0 +1,601 @@
+/**
+ * Chain benchmarks (issue: private transfers end to end). Measures, in one run, with real
+ * 1-in/2-out ring-11 RingCT transactions (MLSAG + Bulletproofs+, Tx-PoW) built beforehand:
+ * - tx validation throughput through the node's own path (`NodeHandle.submitTx`, in process,
+ *   fresh node per round): the 2-worker pool vs single-thread validation (`workers: 0`), rounds
+ *   alternated, median of each; plus a per-stage profile of where the time goes;
+ * - tx size: msgpack wire bytes and canonical bytes, broken down by component, vs Monero's
+ *   published 1.33 kB for a 1-in/2-out CLSAG/Bulletproofs+ tx;
+ * - send → finalized latency on a real validator node in a child process (`baios node`, as the
+ *   devnet runs it) over HTTP JSON-RPC, 1 s blocks, PoW excluded (txs are mined beforehand);
+ * - that node's RSS (its own `baios_process_resident_memory_bytes` and /proc VmRSS) idle, under
+ *   the submission load of every throughput tx over JSON-RPC, and after.
+ * Prints tables and a "Targets" table; writes `bench/results/chain.json`. Asserts nothing, but
+ * exits non-zero when anything fails.
+ *
+ * Run: `./scripts/bench` (or `node bench/src/chain.ts`).
+ * @module
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import {
+  checkKeyImagesUnspent,
+  checkPointsAndBalance,
+  checkTxPow,
+  decodeTx,
+  genesisToFile,
+  mlsagJobs,
+  rangeProofJob,
+  resolveRings,
+  txBodyBytes,
+  txId,
+  txSigningHash,
+  validateTx,
+  verifyMlsagJob,
+  verifyRangeProofJobs,
+  type Tx,
+  type Verifier,
+} from "@baios/consensus";
+import { NodeRpcClient, WorkerPool, startNode, type NodeHandle } from "@baios/node";
+import { testConfig, tmpDir } from "../../node/test/helpers/fixture.ts";
+import { PAYOUT, RING_SIZE, VALIDATOR_SEED, benchGenesis, benchNodeGenesis } from "./chain-fixture.ts";
+import { fmtUs, median, printTable } from "./harness.ts";
+
+// ---------------------------------------------------------------- configuration
+/** Transactions for throughput (and the RSS load); each spends its own premine output. */
+const LOAD_TXS = 320;
+/** Of those, submitted first and not timed in each throughput round (JIT, tables, LevelDB cache). */
+const WARMUP_TXS = 16;
+/** Transactions for the latency run (separate outputs: the same node also takes the load). */
+const LATENCY_TXS = 30;
+const OUTPUTS = LOAD_TXS + LATENCY_TXS;
+/** Block time of the child node (the production value is 10 000 ms). */
+const BLOCK_MS = 1000;
+const PROD_BLOCK_MS = 10_000;
+/** Throughput rounds per configuration (alternated). */
+const ROUNDS = 5;
+/** Concurrent submit_tx calls during the RSS load. */
+const RPC_CONCURRENCY = 32;
+/** Published anchor: a Monero 1-in/2-out CLSAG + Bulletproofs+ tx (ring 16). */
+const MONERO_TX_BYTES = 1330;
+
+const root = new URL("../../", import.meta.url);
+const BIN = fileURLToPath(new URL("wallet/bin/baios.ts", root));
+const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const pct = (xs: readonly number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] as number;
+};
+const ms = (x: number): string => `${x.toFixed(0)} ms`;
+const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
+const log = (s: string): void => void process.stderr.write(`[chain bench] ${s}\n`);
+
+interface BenchTx {
+  index: number;
+  bytes: Uint8Array;
+  tx: Tx;
+  txid: Uint8Array;
+}
+
+const tmpDirs: string[] = [];
+let child: ChildProcess | undefined;
+process.on("exit", () => {
+  if (child !== undefined && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  for (const d of tmpDirs) rmSync(d, { recursive: true, force: true });
+});
+
+// ---------------------------------------------------------------- 0. build the transactions (both cores)
+async function buildAll(): Promise<BenchTx[]> {
+  const all = Array.from({ length: OUTPUTS }, (_, i) => i);
+  const parts = [all.filter((i) => i % 2 === 0), all.filter((i) => i % 2 === 1)];
+  const built = await Promise.all(
+    parts.map(
+      (indices) =>
+        new Promise<Uint8Array[]>((resolve, reject) => {
+          const w = new Worker(new URL("./chain-build-worker.ts", import.meta.url), { workerData: { outputs: OUTPUTS, blockTimeMs: BLOCK_MS, indices } });
+          let done = false;
+          w.once("message", (m: { bytes?: Uint8Array[]; error?: string }) => {
+            done = true;
+            if (m.bytes !== undefined) resolve(m.bytes);
+            else reject(new Error(`tx builder: ${m.error}`));
+            void w.terminate();
+          });
+          w.once("error", reject);
+          w.once("exit", (code) => {
+            if (!done) reject(new Error(`tx builder exited with ${code}`));
+          });
+        }),
+    ),
+  );
+  const out: BenchTx[] = [];
+  parts.forEach((indices, p) =>
+    indices.forEach((index, k) => {
+      const bytes = (built[p] as Uint8Array[])[k] as Uint8Array;
+      const tx = decodeTx(bytes);
+      out.push({ index, bytes, tx, txid: txId(tx) });
+    }),
+  );
+  return out.sort((a, b) => a.index - b.index);
+}
+
+// ---------------------------------------------------------------- 1. size
+/** Byte length of a value as msgpackr encodes the tx envelope (bin, bigint → int64, small uints, fixstr keys, maps, arrays). */
+function mpSize(v: unknown): number {
+  const hdr = (n: number, small: number): number => (n < small ? 1 : n < 65536 ? 3 : 5);
+  if (v instanceof Uint8Array) return v.length + (v.length < 256 ? 2 : v.length < 65536 ? 3 : 5);
+  if (typeof v === "bigint") return 9;
+  if (typeof v === "number") return v < 128 ? 1 : v < 256 ? 2 : v < 65536 ? 3 : v < 2 ** 32 ? 5 : 9;
+  if (typeof v === "string") return 1 + Buffer.byteLength(v);
+  if (Array.isArray(v)) return hdr(v.length, 16) + v.reduce((s: number, x) => s + mpSize(x), 0);
+  if (typeof v === "object" && v !== null) return hdr(Object.keys(v).length, 16) + Object.entries(v).reduce((s, [k, x]) => s + mpSize(k) + mpSize(x), 0);
+  throw new Error(`mpSize: unexpected ${typeof v}`);
+}
+
+function sizeBreakdown(t: BenchTx): { rows: { part: string; canonical: number; wire: number }[]; canonical: number; wire: number } {
+  const tx = t.tx;
+  if (tx.inputs.length !== 1 || tx.outputs.length !== 2) throw new Error("not a 1-in/2-out tx");
+  const inp = tx.inputs[0] as Tx["inputs"][number];
+  const sig = tx.signatures[0] as Uint8Array;
+  const outputsPlain = tx.outputs.map((o) => ({ k: o.oneTimeKey, c: o.commitment, t: o.viewTag, a: o.encryptedAmount }));
+  const plain = { v: tx.version, c: tx.chainId, f: tx.fee, i: [{ m: inp.ring, k: inp.keyImage, q: inp.pseudoOut }], o: outputsPlain, r: tx.txPublicKeys, p: tx.rangeProof, s: tx.signatures, n: tx.powNonce };
+  const wire = t.bytes.length;
+  if (mpSize(plain) !== wire) throw new Error(`msgpack size model ${mpSize(plain)} ≠ encodeTx ${wire}: fix mpSize`);
+  // canonical: the txid body (docs/protocol.md §3.3) plus the u64 PoW nonce
+  const canonical = txBodyBytes(tx).length + 8;
+  const rows = [
+    { part: `ring refs (${inp.ring.length} × u64)`, canonical: 8 * inp.ring.length, wire: mpSize(inp.ring) },
+    { part: "key image", canonical: 32, wire: mpSize(inp.keyImage) },
+    { part: "pseudo-out", canonical: 32, wire: mpSize(inp.pseudoOut) },
+    { part: "outputs (2 × key, commitment, view tag, enc. amount)", canonical: tx.outputs.length * 73, wire: mpSize(outputsPlain) },
+    { part: "range proof (Bulletproofs+, 2 outputs)", canonical: tx.rangeProof.length, wire: mpSize(tx.rangeProof) },
+    { part: `MLSAG (32 + 64·${inp.ring.length})`, canonical: sig.length, wire: mpSize(sig) },
+  ];
+  const known = (k: "canonical" | "wire"): number => rows.reduce((s, r) => s + r[k], 0);
+  rows.push({ part: "other (tx key R 32, version, chain id, fee, nonce, counts/lengths; wire: keys, headers)", canonical: canonical - known("canonical"), wire: wire - known("wire") });
+  return { rows, canonical, wire };
+}
+
+// ---------------------------------------------------------------- 2. stage profile
+async function medianAsync(fn: (i: number) => Promise<unknown>, samples: number, inner: number): Promise<number> {
+  for (let i = 0; i < 3; i++) await fn(i);
+  const times: number[] = [];
+  let k = 0;
+  for (let s = 0; s < samples; s++) {
+    const t0 = performance.now();
+    for (let i = 0; i < inner; i++) await fn(k++);
+    times.push(((performance.now() - t0) * 1000) / inner);
+  }
+  return median(times);
+}
+function medianSync(fn: (i: number) => unknown, samples: number, inner: number): number {
+  for (let i = 0; i < 3; i++) fn(i);
+  const times: number[] = [];
+  let k = 0;
+  for (let s = 0; s < samples; s++) {
+    const t0 = performance.now();
+    for (let i = 0; i < inner; i++) fn(k++);
+    times.push(((performance.now() - t0) * 1000) / inner);
+  }
+  return median(times);
+}
+
+interface Stage {
+  stage: string;
+  where: "main" | "worker";
+  us: number;
+}
+
+async function profileStages(txs: readonly BenchTx[]): Promise<Stage[]> {
+  const genesis = await benchNodeGenesis(OUTPUTS, BLOCK_MS);
+  const dir = tmpDir("baios-bench-prof-");
+  tmpDirs.push(dir);
+  const node = await startNode(testConfig(dir, { workers: 0 }), { genesis, manualBlocks: true });
+  const pool = new WorkerPool(1);
+  try {
+    await pool.ready();
+    const { chain, params } = node;
+    const at = (i: number): BenchTx => txs[i % txs.length] as BenchTx;
+    const inclusion = chain.height + 1n;
+    const jobs = await Promise.all(
+      txs.map(async (t) => {
+        const rings = await resolveRings(t.tx, chain, inclusion);
+        return { mlsag: mlsagJobs(t.tx, txSigningHash(t.tx), rings)[0]!, range: rangeProofJob(t.tx) };
+      }),
+    );
+    const job = (i: number) => jobs[i % jobs.length]!;
+    const noop: Verifier = { verifyMlsag: async () => undefined, verifyRangeProofs: async () => undefined };
+    const mlsag = medianSync((i) => verifyMlsagJob(job(i).mlsag), 30, 4);
+    const range = medianSync((i) => verifyRangeProofJobs([job(i).range]), 30, 4);
+    const roundTrip = await medianAsync(() => pool.ready(), 50, 10); // one ping task on a pool of 1
+    return [
+      { stage: "submit_tx pre-check: decode + txid (node.ts, before validateTx)", where: "main", us: medianSync((i) => txId(decodeTx(at(i).bytes, params.maxTxBytes)), 40, 20) },
+      { stage: "1 decode (strict msgpack: unpack, typed read, re-encode, compare)", where: "main", us: medianSync((i) => decodeTx(at(i).bytes, params.maxTxBytes), 40, 20) },
+      { stage: "2 txid (body bytes + hash) + Tx-PoW check", where: "main", us: medianSync((i) => checkTxPow(txId(at(i).tx), at(i).tx.powNonce, params.txPowTarget), 40, 20) },
+      { stage: "3–4 key image unspent + ring members (LevelDB)", where: "main", us: await medianAsync(async (i) => (await checkKeyImagesUnspent(at(i).tx, chain), await resolveRings(at(i).tx, chain, inclusion)), 40, 10) },
+      { stage: "5 points (7) + balance", where: "main", us: medianSync((i) => checkPointsAndBalance(at(i).tx), 40, 10) },
+      { stage: "signing hash (MLSAG message)", where: "main", us: medianSync((i) => txSigningHash(at(i).tx), 40, 20) },
+      { stage: "validateTx steps 1–5 + hashes, no-op verifier (whole main-thread part)", where: "main", us: await medianAsync((i) => validateTx(at(i).bytes, chain, params, { verifier: noop }), 40, 10) },
+      { stage: "6 MLSAG verify, ring 11", where: "worker", us: mlsag },
+      { stage: "7 Bulletproofs+ verify, 2 outputs", where: "worker", us: range },
+      { stage: "worker round trip per task (empty ping task, pool of 1)", where: "worker", us: roundTrip },
+    ];
+  } finally {
+    await pool.close();
+    await node.stop();
+  }
+}
+
+// ---------------------------------------------------------------- 3. throughput
+async function throughputRound(txs: readonly BenchTx[], workers: number): Promise<{ workers: number; txPerS: number; wallMs: number; timed: number; cpuMsPerTx: number; cpuUtil: number }> {
+  const genesis = await benchNodeGenesis(OUTPUTS, BLOCK_MS);
+  const dir = tmpDir("baios-bench-tput-");
+  tmpDirs.push(dir);
+  const node: NodeHandle = await startNode(testConfig(dir, { workers, mempoolMaxTxs: 100_000, mempoolMaxBytes: 512 * 1024 * 1024 }), { genesis, manualBlocks: true });
+  try {
+    for (const t of txs.slice(0, WARMUP_TXS)) await node.submitTx(t.bytes);
+    const timed = txs.slice(WARMUP_TXS);
+    const c0 = process.cpuUsage(); // every thread of this process: main + pool workers + libuv
+    const t0 = performance.now();
+    await Promise.all(timed.map((t) => node.submitTx(t.bytes)));
+    const wallMs = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    const cpuMs = (c.user + c.system) / 1000;
+    if (node.mempool.size !== txs.length) throw new Error(`mempool holds ${node.mempool.size} txs, expected ${txs.length}`);
+    return { workers, txPerS: (timed.length * 1000) / wallMs, wallMs, timed: timed.length, cpuMsPerTx: cpuMs / timed.length, cpuUtil: cpuMs / wallMs / cpus().length };
+  } finally {
+    await node.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------- 4–5. child node: latency, RSS
+interface ChildNode {
+  proc: ChildProcess;
+  client: NodeRpcClient;
+  rpcUrl: string;
+  metricsUrl: string;
+  dir: string;
+}
+
+async function startChild(): Promise<ChildNode> {
+  const dir = mkdtempSync(join(tmpdir(), "baios-bench-node-"));
+  tmpDirs.push(dir);
+  const genesisPath = join(dir, "genesis.json");
+  writeFileSync(genesisPath, `${JSON.stringify(genesisToFile(benchGenesis(OUTPUTS, BLOCK_MS)), null, 2)}\n`);
+  const keyFile = join(dir, "validator.key");
+  writeFileSync(keyFile, `${hex(VALIDATOR_SEED)}\n`, { mode: 0o600 });
+  const args = [
+    BIN, "node",
+    "--data-dir", dir,
+    "--genesis", genesisPath,
+    "--rpc-host", "127.0.0.1",
+    "--rpc-port", "0",
+    "--validator",
+    "--validator-key-file", keyFile,
+    "--payout", `${hex(PAYOUT.viewPublic)}:${hex(PAYOUT.spendPublic)}`,
+    "--block-time-ms", String(BLOCK_MS),
+    "--workers", "2",
+    "--log-level", "warn",
+    "--log-file", join(dir, "node.log"),
+  ];
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("BAIOS_")));
+  const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env });
+  child = proc;
+  let out = "";
+  let err = "";
+  proc.stderr?.on("data", (d: Buffer) => (err += d.toString()));
+  const urls = await new Promise<{ rpc: string; metrics: string }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`node child did not start within 60 s\n${err}`)), 60_000);
+    proc.stdout?.on("data", (d: Buffer) => {
+      out += d.toString();
+      const rpc = /^rpc (\S+)$/m.exec(out)?.[1];
+      const metrics = /^metrics (\S+)$/m.exec(out)?.[1];
+      if (rpc !== undefined && metrics !== undefined) {
+        clearTimeout(timer);
+        resolve({ rpc, metrics });
+      }
+    });
+    proc.once("exit", (code, sig) => {
+      clearTimeout(timer);
+      reject(new Error(`node child exited (${code ?? sig}) during start-up\n${err}`));
+    });
+  });
+  proc.once("exit", (code, sig) => {
+    if (child === proc) log(`node child exited unexpectedly (${code ?? sig})\n${err}`);
+  });
+  return { proc, client: new NodeRpcClient(urls.rpc), rpcUrl: urls.rpc, metricsUrl: urls.metrics, dir };
+}
+
+async function stopChild(c: ChildNode): Promise<number | null> {
+  child = undefined;
+  if (c.proc.exitCode !== null || c.proc.signalCode !== null) throw new Error(`node child died (${c.proc.exitCode ?? c.proc.signalCode})`);
+  const done = new Promise<number | null>((r) => c.proc.once("exit", (code) => r(code)));
+  c.proc.kill("SIGTERM");
+  const t = setTimeout(() => c.proc.kill("SIGKILL"), 10_000);
+  const code = await done;
+  clearTimeout(t);
+  return code;
+}
+
+async function waitFinal(c: ChildNode, txid: Uint8Array, timeoutMs = 30_000): Promise<{ atMs: number; height: number }> {
+  const t0 = performance.now();
+  for (;;) {
+    const r = await c.client.getTx(txid);
+    if (r.status === "confirmed" && r.height !== null) return { atMs: performance.now(), height: r.height };
+    if (performance.now() - t0 > timeoutMs) throw new Error(`tx ${hex(txid)} not finalized after ${timeoutMs} ms`);
+    await sleep(10);
+  }
+}
+
+interface LatencySample {
+  sendToAcceptedMs: number;
+  acceptedToFinalMs: number;
+  sendToFinalMs: number;
+  phaseMs: number;
+}
+
+async function measureLatency(c: ChildNode, txs: readonly BenchTx[]): Promise<LatencySample[]> {
+  // align on a fresh block commit first
+  const h0 = (await c.client.status()).height;
+  while ((await c.client.status()).height === h0) await sleep(5);
+  const samples: LatencySample[] = [];
+  for (let i = 0; i < txs.length; i++) {
+    // stratified phases: tx i is sent (i + ½)/N of a block interval after the last commit was seen
+    const phaseMs = ((i + 0.5) / txs.length) * BLOCK_MS;
+    await sleep(phaseMs);
+    const t = txs[i] as BenchTx;
+    const tSend = performance.now();
+    const r = await c.client.submitTx(t.bytes);
+    const tAcc = performance.now();
+    if (r.txid !== hex(t.txid)) throw new Error("submit_tx returned another txid");
+    const f = await waitFinal(c, t.txid);
+    samples.push({ sendToAcceptedMs: tAcc - tSend, acceptedToFinalMs: f.atMs - tAcc, sendToFinalMs: f.atMs - tSend, phaseMs });
+  }
+  return samples;
+}
+
+/** Sum and count of a Prometheus histogram (all label sets matching `labels`). */
+function histo(text: string, name: string, labels = ""): { sum: number; count: number } {
+  const get = (suffix: string): number => {
+    let v = 0;
+    for (const m of text.matchAll(new RegExp(`^${name}_${suffix}(\\{[^}]*\\})? ([0-9.eE+-]+)$`, "gm"))) if ((m[1] ?? "").includes(labels)) v += Number(m[2]);
+    return v;
+  };
+  return { sum: get("sum"), count: get("count") };
+}
+
+interface RssSample {
+  tMs: number;
+  phase: "idle" | "load" | "drain" | "after";
+  metricsRss: number;
+  vmRss: number;
+}
+
+/** CPU seconds (user + system) of a process, from /proc/<pid>/stat (clock ticks of 10 ms). */
+function procCpuS(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // f[0] = field 3 (state); utime, stime = fields 14, 15
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+function procStatus(pid: number): { vmRss: number; vmHwm: number } {
+  const s = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (k: string): number => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, "m").exec(s)?.[1] ?? NaN) * 1024;
+  return { vmRss: kb("VmRSS"), vmHwm: kb("VmHWM") };
+}
+
+async function measureRss(c: ChildNode, txs: readonly BenchTx[]) {
+  const pid = c.proc.pid;
+  if (pid === undefined) throw new Error("no child pid");
+  const samples: RssSample[] = [];
+  let phase: RssSample["phase"] = "idle";
+  let sampling = true;
+  const t0 = performance.now();
+  const sampler = (async () => {
+    while (sampling) {
+      const text = await (await fetch(c.metricsUrl)).text();
+      const m = /^baios_process_resident_memory_bytes (\d+)/m.exec(text);
+      if (m === null) throw new Error("no baios_process_resident_memory_bytes in /metrics");
+      samples.push({ tMs: performance.now() - t0, phase, metricsRss: Number(m[1]), vmRss: procStatus(pid).vmRss });
+      await sleep(50);
+    }
+  })();
+  await sleep(2000);
+  // the load: every throughput tx over JSON-RPC, RPC_CONCURRENCY in flight, blocks every second
+  phase = "load";
+  const tLoad = performance.now();
+  const cpu0 = { node: procCpuS(pid), client: process.cpuUsage() };
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: RPC_CONCURRENCY }, async () => {
+      while (next < txs.length) {
+        const t = txs[next++] as BenchTx;
+        await c.client.submitTx(t.bytes);
+      }
+    }),
+  );
+  const loadMs = performance.now() - tLoad;
+  const cpu = { nodeMsPerTx: ((procCpuS(pid) - cpu0.node) * 1000) / txs.length, clientMsPerTx: (() => { const u = process.cpuUsage(cpu0.client); return (u.user + u.system) / 1000 / txs.length; })() };
+  phase = "drain";
+  for (const t of txs) await waitFinal(c, t.txid, 60_000);
+  const drainMs = performance.now() - tLoad;
+  phase = "after";
+  await sleep(3000);
+  sampling = false;
+  await sampler;
+  const metricsText = await (await fetch(c.metricsUrl)).text();
+  return { samples, loadMs, drainMs, cpu, vmHwm: procStatus(pid).vmHwm, metricsText };
+}
+
+// ---------------------------------------------------------------- main
+/** Fraction of all CPUs busy over `ms` (from /proc/stat), to flag a machine shared with other work. */
+async function machineBusy(ms: number): Promise<number> {
+  const read = (): number[] => (readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "").trim().split(/\s+/).slice(1).map(Number);
+  const a = read();
+  await sleep(ms);
+  const d = read().map((v, i) => v - (a[i] ?? 0));
+  const total = d.reduce((x, y) => x + y, 0);
+  const idle = (d[3] ?? 0) + (d[4] ?? 0);
+  return total > 0 ? 1 - idle / total : 0;
+}
+
+async function main(): Promise<void> {
+  const tStart = performance.now();
+  const busyBefore = await machineBusy(1000);
+  if (busyBefore > 0.1) log(`warning: the machine was ${(busyBefore * 100).toFixed(0)} % busy before start: other work skews every figure`);
+  log(`building ${OUTPUTS} txs (1-in/2-out, ring ${RING_SIZE}, easy Tx-PoW) on 2 worker threads…`);
+  const tb = performance.now();
+  const all = await buildAll();
+  const buildS = (performance.now() - tb) / 1000;
+  const load = all.slice(0, LOAD_TXS);
+  const latencyTxs = all.slice(LOAD_TXS);
+  log(`built in ${buildS.toFixed(1)} s`);
+
+  // ---- size
+  const wires = all.map((t) => t.bytes.length);
+  const canons = all.map((t) => txBodyBytes(t.tx).length + 8);
+  const medWire = median(wires);
+  const typical = all.find((t) => t.bytes.length === Math.round(medWire)) ?? (all[0] as BenchTx);
+  const size = sizeBreakdown(typical);
+
+  // ---- stage profile
+  log("profiling validation stages…");
+  const stages = await profileStages(load);
+
+  // ---- throughput
+  const rounds: Awaited<ReturnType<typeof throughputRound>>[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const w of [2, 0]) {
+      log(`throughput round ${r + 1}/${ROUNDS}, workers ${w}…`);
+      rounds.push(await throughputRound(load, w));
+    }
+  }
+  const tput = (w: number) => rounds.filter((r) => r.workers === w).map((r) => r.txPerS);
+  const cpuOf = (w: number) => median(rounds.filter((r) => r.workers === w).map((r) => r.cpuMsPerTx));
+  const utilOf = (w: number) => median(rounds.filter((r) => r.workers === w).map((r) => r.cpuUtil));
+  const pool = median(tput(2));
+  const single = median(tput(0));
+
+  // ---- child node: latency, then RSS under load
+  log("starting a validator node child process (1 s blocks, 2 workers)…");
+  const node = await startChild();
+  log(`measuring send → finalized latency over ${LATENCY_TXS} txs…`);
+  const lat = await measureLatency(node, latencyTxs);
+  log(`RSS under the submission load of ${LOAD_TXS} txs over JSON-RPC…`);
+  const rss = await measureRss(node, load);
+  const exitCode = await stopChild(node);
+  if (exitCode !== 0) throw new Error(`node child exited with ${exitCode} on SIGTERM`);
+
+  // ================================================================ report
+  const mainUs = (stages.find((s) => s.stage.startsWith("submit_tx pre-check"))?.us ?? NaN) + (stages.find((s) => s.stage.startsWith("validateTx"))?.us ?? NaN);
+  const workerUs = stages.filter((s) => s.where === "worker").reduce((a, s) => a + (s.stage.startsWith("worker round trip") ? 2 * s.us : s.us), 0);
+
+  console.log(`\nTx validation throughput: NodeHandle.submitTx (full pipeline, as submit_tx) into a fresh in-process node per round, ${LOAD_TXS - WARMUP_TXS} txs fired concurrently after ${WARMUP_TXS} warm-up txs; ${ROUNDS} rounds each, alternated; ${cpus().length} CPUs\n`);
+  printTable(
+    ["validation", "median", "rounds (tx/s)", "per tx (wall)", "CPU per tx", "CPU use"],
+    [
+      ["worker pool, 2 workers (node default on 2 cores)", `${pool.toFixed(0)} tx/s`, tput(2).map((x) => x.toFixed(0)).join(", "), fmtUs(1e6 / pool), fmtUs(cpuOf(2) * 1000), `${(utilOf(2) * 100).toFixed(0)} % of ${cpus().length} CPUs`],
+      ["single thread (workers: 0), reference", `${single.toFixed(0)} tx/s`, tput(0).map((x) => x.toFixed(0)).join(", "), fmtUs(1e6 / single), fmtUs(cpuOf(0) * 1000), `${(utilOf(0) * 100).toFixed(0)} % of ${cpus().length} CPUs`],
+      ["ratio (second core's contribution)", `${(pool / single).toFixed(2)}×`, "", "", "", ""],
+    ],
+  );
+
+  console.log(`\nWhere the time goes, per tx (median, single calls; main = the node's thread, worker = pool threads)\n`);
+  printTable(
+    ["stage", "thread", "median"],
+    [
+      ...stages.map((s) => [s.stage, s.where, fmtUs(s.us)]),
+      ["main thread per tx (pre-check + validateTx 1–5)", "main", fmtUs(mainUs)],
+      ["worker threads per tx (MLSAG + BP+ + 2 round trips)", "worker", fmtUs(workerUs)],
+      ["→ 2-core bound if CPU-bound: 2 / (main + worker)", "", `${(2e6 / (mainUs + workerUs)).toFixed(0)} tx/s`],
+      ["→ bound of the crypto alone: 2 / (MLSAG + BP+)", "", `${(2e6 / ((stages.find((s) => s.stage.startsWith("6 MLSAG"))?.us ?? NaN) + (stages.find((s) => s.stage.startsWith("7 "))?.us ?? NaN))).toFixed(0)} tx/s`],
+    ],
+  );
+
+  console.log(`\nTx size, 1-in/2-out, ring ${RING_SIZE} (bytes; ${all.length} txs: wire ${Math.min(...wires)}–${Math.max(...wires)}, canonical ${Math.min(...canons)}–${Math.max(...canons)})\n`);
+  printTable(
+    ["component", "canonical", "wire (msgpack)"],
+    [...size.rows.map((r) => [r.part, String(r.canonical), String(r.wire)]), ["total", String(size.canonical), String(size.wire)], ["Monero 1-in/2-out CLSAG + BP+ (ring 16), published", String(MONERO_TX_BYTES), ""]],
+  );
+
+  const s2a = lat.map((l) => l.sendToAcceptedMs);
+  const a2f = lat.map((l) => l.acceptedToFinalMs);
+  const s2f = lat.map((l) => l.sendToFinalMs);
+  const produce = histo(rss.metricsText, "baios_block_produce_seconds");
+  const produceMs = (produce.sum / Math.max(1, produce.count)) * 1000;
+  const derived = PROD_BLOCK_MS / 2 + median(s2a) + produceMs;
+  console.log(`\nSend → finalized latency: validator node child process (baios node, workers 2, ${BLOCK_MS} ms blocks, fsync on), HTTP JSON-RPC, ${lat.length} txs sent at stratified phases of the block interval; get_tx polled every 10 ms; PoW excluded (pre-mined)\n`);
+  printTable(
+    ["interval", "median", "p90", "min", "max"],
+    (
+      [
+        ["send → submit_tx accepted (RPC + validation)", s2a],
+        ["accepted → in a finalized block", a2f],
+        ["send → finalized", s2f],
+      ] as const
+    ).map(([name, xs]) => [name, ms(median(xs)), ms(pct(xs, 90)), ms(Math.min(...xs)), ms(Math.max(...xs))]),
+  );
+  console.log(`derived, not measured: at the production ${PROD_BLOCK_MS / 1000} s block time, send → finalized ≈ ${PROD_BLOCK_MS / 2000} s (half an interval, on average) + ${ms(median(s2a))} submit/validation + ${ms(produceMs)} block produce/commit ≈ ${(derived / 1000).toFixed(2)} s on average (up to ≈ ${((PROD_BLOCK_MS + median(s2a) + produceMs) / 1000).toFixed(1)} s), plus the sender's Tx-PoW`);
+
+  const peakOf = (phases: RssSample["phase"][], k: "metricsRss" | "vmRss") => Math.max(...rss.samples.filter((s) => phases.includes(s.phase)).map((s) => s[k]));
+  const rpcTput = (LOAD_TXS * 1000) / rss.loadMs;
+  console.log(`\nNode RSS: same child process; ${LOAD_TXS} txs over submit_tx, ${RPC_CONCURRENCY} in flight (accepted in ${ms(rss.loadMs)} = ${rpcTput.toFixed(0)} tx/s over JSON-RPC with 1 s blocks running; all finalized after ${ms(rss.drainMs)}; CPU per tx during the load: node ${rss.cpu.nodeMsPerTx.toFixed(1)} ms, this load generator ${rss.cpu.clientMsPerTx.toFixed(1)} ms, same 2 cores); sampled every 50 ms (${rss.samples.length} samples)\n`);
+  printTable(
+    ["phase", "baios_process_resident_memory_bytes (peak)", "/proc VmRSS (peak)"],
+    [
+      ...(["idle", "load", "drain", "after"] as const).map((p) => [p === "idle" ? "idle (2 s before)" : p === "load" ? "submission load" : p === "drain" ? "until all finalized" : "3 s after", mb(peakOf([p], "metricsRss")), mb(peakOf([p], "vmRss"))]),
+      ["VmHWM (peak since process start)", "", mb(rss.vmHwm)],
+    ],
+  );
+
+  const rssPeak = Math.max(peakOf(["load", "drain"], "metricsRss"), peakOf(["load", "drain"], "vmRss"));
+  const targets = [
+    ["tx validation throughput, 1-in/2-out, ring 11, both cores", `${pool.toFixed(0)} tx/s (1 thread: ${single.toFixed(0)} tx/s, ${(pool / single).toFixed(2)}×)`, "≥ 200 tx/s", pool >= 200 ? "yes" : "NO"],
+    ["tx size, 1-in/2-out, ring 11", `${(size.wire / 1000).toFixed(3)} kB wire, ${(size.canonical / 1000).toFixed(3)} kB canonical (${(size.wire / MONERO_TX_BYTES).toFixed(2)}× / ${(size.canonical / MONERO_TX_BYTES).toFixed(2)}× Monero's 1.33 kB)`, "≤ 1.9 kB", size.wire <= 1900 ? "yes" : "NO"],
+    ["send → finalized latency, without the PoW time", `median ${ms(median(s2f))}, p90 ${ms(pct(s2f, 90))} at ${BLOCK_MS} ms blocks (derived at 10 s: ≈ ${(derived / 1000).toFixed(1)} s)`, "measure", "—"],
+    ["node RSS under load", `peak ${mb(rssPeak)} (idle ${mb(peakOf(["idle"], "vmRss"))}, VmHWM ${mb(rss.vmHwm)})`, "≤ 250 MB", rssPeak <= 250e6 ? "yes" : "NO"],
+  ];
+  console.log("\nTargets (issue: private transfers end to end)\n");
+  printTable(["figure", "measured", "target", "met"], targets);
+
+  mkdirSync(new URL("bench/results/", root), { recursive: true });
+  const file = new URL("bench/results/chain.json", root);
+  const result = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    machineBusyBeforeStart: busyBefore,
+    setup: { txs: all.length, loadTxs: LOAD_TXS, warmupTxs: WARMUP_TXS, latencyTxs: LATENCY_TXS, ringSize: RING_SIZE, blockTimeMs: BLOCK_MS, buildSeconds: buildS, rounds: ROUNDS, rpcConcurrency: RPC_CONCURRENCY },
+    throughput: { method: "NodeHandle.submitTx, in-process node, fresh per round, manual blocks", poolTxPerS: pool, singleThreadTxPerS: single, ratio: pool / single, rounds },
+    stages: { perTxUs: stages, mainUs, workerUs },
+    size: { wireBytes: size.wire, canonicalBytes: size.canonical, breakdown: size.rows, wireRange: [Math.min(...wires), Math.max(...wires)], canonicalRange: [Math.min(...canons), Math.max(...canons)], moneroBytes: MONERO_TX_BYTES },
+    latency: {
+      method: "child process `baios node`, HTTP JSON-RPC, get_tx polled every 10 ms",
+      samples: lat,
+      sendToAcceptedMs: { median: median(s2a), p90: pct(s2a, 90) },
+      acceptedToFinalMs: { median: median(a2f), p90: pct(a2f, 90) },
+      sendToFinalMs: { median: median(s2f), p90: pct(s2f, 90) },
+      blockProduceMsMean: produceMs,
+      derivedAtProductionBlockTimeMs: derived,
+    },
+    rss: { peakBytes: rssPeak, vmHwmBytes: rss.vmHwm, loadMs: rss.loadMs, drainMs: rss.drainMs, rpcTxPerS: rpcTput, cpuMsPerTx: rss.cpu, samples: rss.samples },
+    totalSeconds: (performance.now() - tStart) / 1000,
+  };
+  writeFileSync(file, `${JSON.stringify(result, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2)}\n`);
+  console.log(`\nwrote ${file.pathname} (total ${result.totalSeconds.toFixed(0)} s)`);
+}
+
+try {
+  await main();
+  process.exit(0);
+} catch (e) {
+  console.error(`chain bench FAILED: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  process.exit(1);
+}
