@@ -37,6 +37,7 @@ import { NodeRpcClient } from "./rpc/client.ts";
 import { createMethods } from "./rpc/methods.ts";
 import { startHttpServer, startMetricsServer, type HttpServerHandle } from "./rpc/server.ts";
 import { Store } from "./store/store.ts";
+import { RangeProofBatcher } from "./workers/batcher.ts";
 import { WorkerPool } from "./workers/pool.ts";
 
 /** The node software version (semver), reported as `version` by the `status` RPC method (docs/node.md §Methods). */
@@ -135,6 +136,9 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
       },
     };
 
+    // submit_tx: range proofs of txs arriving together are batch-verified (blocks batch their own)
+    const submitVerifier = new RangeProofBatcher(timedVerifier);
+
     let engine: ConsensusEngine | undefined;
     let producer: BlockProducer | undefined;
     if (config.validator) {
@@ -164,7 +168,7 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
         const id = txId(tx);
         if (mempool.has(id) || (await store.getTxLocation(id)) !== undefined) throw new AlreadyInPoolError(`transaction ${hex(id)} already known`);
         const v = await validateTx(bytes, chain, params, {
-          verifier: timedVerifier,
+          verifier: submitVerifier,
           keyImageFilter: (ki, i) => {
             if (mempool.spenderOf(ki) !== undefined) throw new ConsensusError("TX_KEY_IMAGE_IN_POOL", `inputs[${i}].keyImage: used by a mempool transaction`, { index: i });
           },
