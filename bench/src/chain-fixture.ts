@@ -5,10 +5,10 @@
  * construction as the fixture's `buildTx`, with ring members spread over all `n` outputs.
  * @module
  */
-import { commit, ed25519PublicKey, keyImage, makeOutput, mlsagSign, oneTimeSecret, randomScalar, rangeProve, scalarAdd, scalarMultBase, scalarSub, txPowMine } from "@baios/crypto";
-import { SCALAR_ONE, coinbaseCommitment, devnetGenesis, encodeTx, txId, txSigningHash, type Genesis, type Tx } from "@baios/consensus";
+import { ed25519PublicKey } from "@baios/crypto";
+import { devnetGenesis, type Genesis, type Tx } from "@baios/consensus";
 import { fromGenesis, type NodeGenesis } from "@baios/node";
-import { EASY_TARGET, PAYOUT, PREMINE_AMOUNT, VALIDATOR_SEED, WALLET } from "../../node/test/helpers/fixture.ts";
+import { buildTx, EASY_TARGET, PAYOUT, PREMINE_AMOUNT, VALIDATOR_SEED, WALLET } from "../../node/test/helpers/fixture.ts";
 
 export { EASY_TARGET, PAYOUT, VALIDATOR_SEED, WALLET };
 
@@ -50,42 +50,7 @@ function ringFor(real: number, n: number): number[] {
  * outputs, Tx-PoW mined against the genesis target. Returns the canonical msgpack bytes.
  */
 export function buildSpend(genesis: NodeGenesis, realIndex: number): { tx: Tx; bytes: Uint8Array; txid: Uint8Array } {
-  const cb = genesis.block.coinbase;
-  const n = cb.outputs.length;
-  const fee = genesis.params.minFee;
-  const ring = ringFor(realIndex, n);
-  const secretIndex = ring.indexOf(realIndex);
-  const realOut = cb.outputs[realIndex];
-  if (realOut === undefined) throw new Error(`no premine output ${realIndex}`);
-  const x = oneTimeSecret(WALLET.viewSecret, WALLET.spendSecret, cb.txPublicKey, realIndex);
-  const ki = keyImage(x, realOut.oneTimeKey);
-  const inAmount = realOut.amount;
-  const toOther = 1_000_000n + BigInt(realIndex);
-  const change = inAmount - toOther - fee;
-  const r = randomScalar();
-  const o0 = makeOutput(r, PAYOUT.viewPublic, PAYOUT.spendPublic, 0, toOther);
-  const o1 = makeOutput(r, WALLET.viewPublic, WALLET.spendPublic, 1, change);
-  const pseudoMask = scalarAdd(o0.mask, o1.mask);
-  const pseudoOut = commit(inAmount, pseudoMask);
-  const tx: Tx = {
-    version: 1,
-    chainId: genesis.params.chainId,
-    fee,
-    inputs: [{ ring: ring.map(BigInt), keyImage: ki, pseudoOut }],
-    outputs: [o0, o1].map((o) => ({ oneTimeKey: o.oneTimeKey, commitment: o.commitment, viewTag: o.viewTag, encryptedAmount: o.encryptedAmount })),
-    txPublicKeys: [scalarMultBase(r)],
-    rangeProof: rangeProve([toOther, change], [o0.mask, o1.mask]),
-    signatures: [],
-    powNonce: 0n,
-  };
-  const out = (i: number) => cb.outputs[i] as (typeof cb.outputs)[number];
-  const ringKeys = ring.map((i) => out(i).oneTimeKey);
-  const ringCommitments = ring.map((i) => coinbaseCommitment(out(i).amount));
-  const z = scalarSub(SCALAR_ONE, pseudoMask);
-  tx.signatures = [mlsagSign({ message: txSigningHash(tx), ringKeys, ringCommitments, pseudoOut }, secretIndex, x, z)];
-  const txid = txId(tx);
-  let nonce: bigint | undefined;
-  for (let start = 0n; nonce === undefined; start += 100_000n) nonce = txPowMine(txid, genesis.params.txPowTarget, start, 100_000);
-  tx.powNonce = nonce;
-  return { tx, bytes: encodeTx(tx), txid };
+  const ring = ringFor(realIndex, genesis.block.coinbase.outputs.length);
+  const { tx, bytes, txid } = buildTx(genesis, realIndex, { ring, fee: genesis.params.minFee, salt: realIndex });
+  return { tx, bytes, txid };
 }

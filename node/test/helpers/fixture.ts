@@ -72,16 +72,17 @@ export function testConfig(dataDir: string, over: Partial<NodeConfig> = {}): Nod
 /**
  * A real 1-in/2-out tx spending premine output `realIndex` (a genesis coinbase output of WALLET,
  * mask 1), ring of `ringSize` premine outputs, fee `fee`, PoW mined against `target`.
- * `salt` varies the outputs so two spends of the same output differ.
+ * `salt` varies the outputs so two spends of the same output differ. `ring` (sorted premine
+ * indices containing `realIndex`) replaces the default ring of neighbours (the benchmarks use it).
  */
-export function buildTx(genesis: NodeGenesis, realIndex: number, opts: { fee?: bigint; ringSize?: number; salt?: number; target?: Uint8Array } = {}): { tx: Tx; bytes: Uint8Array; txid: Uint8Array; keyImage: Uint8Array } {
+export function buildTx(genesis: NodeGenesis, realIndex: number, opts: { fee?: bigint; ringSize?: number; salt?: number; target?: Uint8Array; ring?: readonly number[] } = {}): { tx: Tx; bytes: Uint8Array; txid: Uint8Array; keyImage: Uint8Array } {
   const fee = opts.fee ?? 100_000n;
   const ringSize = opts.ringSize ?? 11;
   const cb = genesis.block.coinbase;
   // ring: realIndex plus the next members (wrapping), sorted
   const members = new Set<number>([realIndex]);
   for (let k = 1; members.size < ringSize; k++) members.add((realIndex + k * (1 + (opts.salt ?? 0) % 2)) % PREMINE_OUTPUTS);
-  const ring = [...members].sort((a, b) => a - b);
+  const ring = opts.ring ?? [...members].sort((a, b) => a - b);
   const secretIndex = ring.indexOf(realIndex);
   const realOut = cb.outputs[realIndex];
   if (realOut === undefined) throw new Error("no such premine output");
