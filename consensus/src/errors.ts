@@ -21,8 +21,8 @@ export type ErrorAction = "REJECT" | "IGNORE";
 export const CONSENSUS_ERRORS = {
   // ---- encoding (pipeline step 1)
   TX_OVERSIZED: ["REJECT", "encoded transaction larger than maxTxBytes (checked before decoding)"],
-  TX_MALFORMED: ["REJECT", "not a well-formed msgpack transaction: trailing bytes, missing or unknown field, wrong type or length"],
-  TX_NON_CANONICAL_ENCODING: ["REJECT", "msgpack bytes are not the canonical encoding (encode(decode(x)) != x)"],
+  TX_MALFORMED: ["REJECT", "not a well-formed wire transaction (docs/protocol.md §10): truncated field, count or length beyond the remaining bytes, trailing bytes"],
+  TX_NON_CANONICAL_ENCODING: ["REJECT", "reserved, never raised: the wire codec (§10) has exactly one encoding per transaction (was: msgpack not canonical)"],
   TX_UNSUPPORTED_VERSION: ["REJECT", "unknown transaction version"],
   TX_WRONG_CHAIN: ["REJECT", "chain id differs from this chain's"],
   TX_INPUT_COUNT: ["REJECT", "no inputs, or more than maxInputs"],
@@ -57,8 +57,8 @@ export const CONSENSUS_ERRORS = {
   TX_RANGE_PROOF_INVALID: ["REJECT", "the aggregated Bulletproofs+ range proof does not verify"],
   // ---- blocks
   BLOCK_OVERSIZED: ["REJECT", "encoded block larger than maxBlockBytes (checked before decoding)"],
-  BLOCK_MALFORMED: ["REJECT", "not a well-formed msgpack block"],
-  BLOCK_NON_CANONICAL_ENCODING: ["REJECT", "msgpack bytes of the block are not canonical"],
+  BLOCK_MALFORMED: ["REJECT", "not a well-formed wire block or header (docs/protocol.md §10): truncated, count or length beyond the remaining bytes, a tx not filling its length, trailing bytes"],
+  BLOCK_NON_CANONICAL_ENCODING: ["REJECT", "reserved, never raised: the wire codec (§10) has exactly one encoding per block (was: msgpack not canonical)"],
   BLOCK_UNSUPPORTED_VERSION: ["REJECT", "unknown block version"],
   BLOCK_WRONG_CHAIN: ["REJECT", "chain id differs from this chain's"],
   BLOCK_BAD_HEIGHT: ["REJECT", "height is not parent height + 1"],
@@ -78,7 +78,7 @@ export const CONSENSUS_ERRORS = {
   BLOCK_COINBASE_AMOUNT: ["REJECT", "coinbase amount != block reward + fees"],
   BLOCK_RANGE_PROOFS_INVALID: ["REJECT", "batch verification of the block's range proofs failed"],
   // ---- finality certificates and votes
-  CERT_MALFORMED: ["REJECT", "malformed finality certificate or vote"],
+  CERT_MALFORMED: ["REJECT", "malformed finality certificate or vote message (docs/protocol.md §10): truncated, over the size limit, unknown vote kind, trailing bytes"],
   CERT_WRONG_BLOCK: ["REJECT", "certificate is for another height or block hash"],
   CERT_UNKNOWN_VALIDATOR: ["REJECT", "vote by a key outside the validator set"],
   CERT_DUPLICATE_VOTE: ["REJECT", "two votes by one validator, or votes not sorted by key"],

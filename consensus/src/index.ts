@@ -5,11 +5,12 @@
 export * from "./constants.ts";
 export * from "./params.ts";
 export * from "./errors.ts";
-/** The consensus data types, type-only: `Tx`, `TxInput`, `TxOutput`, `Coinbase`, `BlockHeader`, `Block`, `Vote`, `FinalityCertificate`, `Validator`, `OutputRecord`, `ChainView` (docs/protocol.md §3–§5, §9). */
+/** The consensus data types, type-only: `Tx`, `TxInput`, `TxOutput`, `Coinbase`, `BlockHeader`, `Block`, `Vote`, `VoteMessage`, `FinalityCertificate`, `Validator`, `OutputRecord`, `ChainView` (docs/protocol.md §3–§5, §9). */
 export type * from "./types.ts";
 export * from "./encoding/bytes.ts";
 export * from "./encoding/canonical.ts";
-export * from "./encoding/msgpack.ts";
+export * from "./encoding/wire.ts";
+export * from "./encoding/reader.ts";
 export * from "./hashes.ts";
 export * from "./mmr/position.ts";
 export * from "./mmr/proof.ts";

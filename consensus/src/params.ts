@@ -20,13 +20,13 @@ export interface ChainParams {
   maxRingSize: number;
   /** Minimum plaintext fee per transaction, atomic units: 100 000 (0.001 BAI). */
   minFee: bigint;
-  /** Maximum msgpack-encoded transaction size, bytes: 65 536. */
+  /** Maximum transaction size in wire bytes (docs/protocol.md §10.1), bytes: 65 536. */
   maxTxBytes: number;
   /** Maximum inputs per transaction: 16. */
   maxInputs: number;
   /** Maximum outputs per transaction (and per coinbase after genesis): 16 (the Bulletproofs+ aggregation limit). */
   maxOutputs: number;
-  /** Maximum msgpack-encoded block size, bytes: 4 194 304 (4 MiB). */
+  /** Maximum block size in wire bytes (docs/protocol.md §10.3), bytes: 4 194 304 (4 MiB). */
   maxBlockBytes: number;
   /** Maximum transactions per block (coinbase not counted): 2000. */
   maxBlockTxs: number;

@@ -117,6 +117,28 @@ export interface Vote {
 }
 
 /**
+ * A vote as it crosses the network (docs/protocol.md §9, §10.5): what a validator signed and
+ * the signature. The signed message is `h32("BAIOS/v1/prevote" | "BAIOS/v1/precommit",
+ * u32le chainId ‖ u64le height ‖ u32le round ‖ blockHash)`.
+ */
+export interface VoteMessage {
+  /** Prevote or precommit (wire byte 1 or 2). */
+  kind: "prevote" | "precommit";
+  /** Chain id (u32). */
+  chainId: number;
+  /** Height voted on (u64). */
+  height: bigint;
+  /** Consensus round (u32). */
+  round: number;
+  /** The voted block hash (32 bytes), or 32 zero bytes for a nil vote. */
+  blockHash: Uint8Array;
+  /** Validator Ed25519 public key (32 bytes). */
+  validator: Uint8Array;
+  /** Ed25519 signature (64 bytes) over the vote message hash. */
+  signature: Uint8Array;
+}
+
+/**
  * Proof that a block is final: precommits of validators holding > 2/3 of the stake (with one
  * validator: its single signature). Votes are sorted by validator key, strictly ascending.
  */

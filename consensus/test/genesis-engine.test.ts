@@ -16,7 +16,7 @@ import { ConsensusError } from "../src/errors.ts";
 import { hasQuorum, makeValidatorSet, signVote, SingleValidatorEngine, verifyVote, certificateFromVotes, verifyFinalityCertificate } from "../src/engine.ts";
 import { blockHash } from "../src/hashes.ts";
 import { seed } from "./helpers/chain.ts";
-import { encodeCertificate, decodeCertificate } from "../src/encoding/msgpack.ts";
+import { encodeCertificate, decodeCertificate } from "../src/encoding/wire.ts";
 
 const alice = walletKeysFromSeed(seed(1));
 const bob = walletKeysFromSeed(seed(2));

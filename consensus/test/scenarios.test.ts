@@ -10,10 +10,9 @@ import { validateTx } from "../src/validation/tx.ts";
 import { validateBlock, type ValidatedBlock } from "../src/validation/block.ts";
 import { assembleBlock } from "../src/builder.ts";
 import { makeValidatorSet, SingleValidatorEngine, verifyFinalityCertificate } from "../src/engine.ts";
-import { encodeTx } from "../src/encoding/msgpack.ts";
+import { encodeTx } from "../src/encoding/wire.ts";
 import { GROUP_ORDER, SCALAR_ONE } from "../src/encoding/bytes.ts";
 import { blockHash, txRoot } from "../src/hashes.ts";
-import { Packr } from "msgpackr";
 import { BAI, TestChain, type Owned } from "./helpers/chain.ts";
 import { badNonce, buildTx, cloneTx, mine } from "./helpers/txbuilder.ts";
 
@@ -273,16 +272,19 @@ describe("rejection scenarios (tx)", () => {
     const tx = badNonce(payment(chain).tx, chain.params.txPowTarget);
     expect(await txCode(tx)).toBe("TX_POW_INSUFFICIENT");
   });
-  it("26 non-canonical msgpack (reordered map) → TX_NON_CANONICAL_ENCODING", async () => {
-    const p = new Packr({ useRecords: false, variableMapSize: true });
-    const plain = p.unpack(encodeTx(payment(chain).tx)) as Record<string, unknown>;
-    const reordered = Object.fromEntries(Object.entries(plain).reverse());
-    expect(await txCode(p.pack(reordered))).toBe("TX_NON_CANONICAL_ENCODING");
+  it("26 a ring count beyond the remaining bytes → TX_MALFORMED naming the field (no allocation)", async () => {
+    const bytes = encodeTx(payment(chain).tx);
+    new DataView(bytes.buffer).setUint32(20, 70_000, true); // inputs[0] ring count (docs/protocol.md §10.1)
+    const e = await validateTx(bytes, chain, chain.params).catch((x: unknown) => x);
+    expect((e as ConsensusError).code).toBe("TX_MALFORMED");
+    expect((e as ConsensusError).reason).toMatch(/^inputs\[0\]\.ring: count 70000 exceeds remaining bytes/);
   });
-  it("27 a transparent amount field → TX_MALFORMED (privacy is mandatory)", async () => {
-    const p = new Packr({ useRecords: false, variableMapSize: true });
-    const plain = p.unpack(encodeTx(payment(chain).tx)) as Record<string, unknown>;
-    expect(await txCode(p.pack({ ...plain, amount: 5n }))).toBe("TX_MALFORMED");
+  it("27 a transparent amount appended to a tx → TX_MALFORMED (privacy is mandatory: no field can carry it)", async () => {
+    const bytes = encodeTx(payment(chain).tx);
+    const withAmount = new Uint8Array(bytes.length + 8);
+    withAmount.set(bytes);
+    new DataView(withAmount.buffer).setBigUint64(bytes.length, 5n, true);
+    expect(await txCode(withAmount)).toBe("TX_MALFORMED");
   });
   it("28 minting from nothing (no inputs) → TX_INPUT_COUNT", async () => {
     const tx = cloneTx(payment(chain).tx);

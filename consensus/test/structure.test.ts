@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { checkTxStructure, decodeAndCheckTx, mlsagSignatureLength } from "../src/validation/structure.ts";
 import { ConsensusError, CONSENSUS_ERROR_CODES, CONSENSUS_ERRORS } from "../src/errors.ts";
-import { encodeTx } from "../src/encoding/msgpack.ts";
+import { encodeTx } from "../src/encoding/wire.ts";
 import type { ChainParams } from "../src/params.ts";
 import type { Tx } from "../src/types.ts";
 import { GROUP_ORDER } from "../src/encoding/bytes.ts";

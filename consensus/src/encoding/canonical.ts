@@ -22,11 +22,12 @@ export const HEADER_BYTES = 224;
  */
 export function txPrefixBytes(tx: Tx): Uint8Array {
   const w = new ByteWriter(512);
-  writePrefix(w, tx);
+  writeTxPrefix(w, tx);
   return w.finish();
 }
 
-function writePrefix(w: ByteWriter, tx: Tx): void {
+/** Appends the §3.1 prefix of `tx` to `w` (shared by the hashes and the wire codec). @throws RangeError */
+export function writeTxPrefix(w: ByteWriter, tx: Tx): void {
   w.u32(tx.version).u32(tx.chainId).u64(tx.fee);
   w.u32(tx.inputs.length);
   for (const inp of tx.inputs) {
@@ -47,7 +48,7 @@ function writePrefix(w: ByteWriter, tx: Tx): void {
  */
 export function txSigningBytes(tx: Tx): Uint8Array {
   const w = new ByteWriter(2048);
-  writePrefix(w, tx);
+  writeTxPrefix(w, tx);
   w.varBytes(tx.rangeProof);
   return w.finish();
 }
@@ -58,11 +59,16 @@ export function txSigningBytes(tx: Tx): Uint8Array {
  */
 export function txBodyBytes(tx: Tx): Uint8Array {
   const w = new ByteWriter(4096);
-  writePrefix(w, tx);
+  writeTxBody(w, tx);
+  return w.finish();
+}
+
+/** Appends the §3.3 body bytes of `tx` to `w` (shared by the txid and the wire codec). @throws RangeError */
+export function writeTxBody(w: ByteWriter, tx: Tx): void {
+  writeTxPrefix(w, tx);
   w.varBytes(tx.rangeProof);
   w.u32(tx.signatures.length);
   for (const s of tx.signatures) w.varBytes(s);
-  return w.finish();
 }
 
 /**
@@ -71,9 +77,14 @@ export function txBodyBytes(tx: Tx): Uint8Array {
  */
 export function coinbaseBytes(cb: Coinbase): Uint8Array {
   const w = new ByteWriter(64 + cb.outputs.length * 49);
+  writeCoinbase(w, cb);
+  return w.finish();
+}
+
+/** Appends the §4 coinbase bytes to `w`. @throws RangeError */
+export function writeCoinbase(w: ByteWriter, cb: Coinbase): void {
   w.u64(cb.height).bytes(cb.txPublicKey, 32).u32(cb.outputs.length);
   for (const o of cb.outputs) w.bytes(o.oneTimeKey, 32).u8(o.viewTag).u64(o.amount).u64(o.unlockHeight);
-  return w.finish();
 }
 
 /**
@@ -83,10 +94,15 @@ export function coinbaseBytes(cb: Coinbase): Uint8Array {
  */
 export function headerBytes(h: BlockHeader): Uint8Array {
   const w = new ByteWriter(HEADER_BYTES);
+  writeHeader(w, h);
+  return w.finish();
+}
+
+/** Appends the 224 §5 header bytes to `w`. @throws RangeError */
+export function writeHeader(w: ByteWriter, h: BlockHeader): void {
   w.u32(h.version).u32(h.chainId).u64(h.height).bytes(h.parentHash, 32).u64(h.timeMs);
   w.bytes(h.txRoot, 32).bytes(h.outputRoot, 32).u64(h.outputCount);
   w.bytes(h.txPowTarget, 32).bytes(h.validatorsHash, 32).bytes(h.proposer, 32);
-  return w.finish();
 }
 
 /** The vote kinds; each signs under its own tag (docs/protocol.md §9). */
@@ -97,7 +113,14 @@ export type VoteKind = "prevote" | "precommit";
  * (48 bytes). A nil vote uses 32 zero bytes as the block hash.
  */
 export function voteBytes(chainId: number, height: bigint, round: number, blockHash: Uint8Array): Uint8Array {
-  return new ByteWriter(48).u32(chainId).u64(height).u32(round).bytes(blockHash, 32).finish();
+  const w = new ByteWriter(48);
+  writeVoteBytes(w, chainId, height, round, blockHash);
+  return w.finish();
+}
+
+/** Appends the 48 §9 vote bytes to `w`. @throws RangeError */
+export function writeVoteBytes(w: ByteWriter, chainId: number, height: bigint, round: number, blockHash: Uint8Array): void {
+  w.u32(chainId).u64(height).u32(round).bytes(blockHash, 32);
 }
 
 /**

@@ -11,7 +11,7 @@ import { BLOCK_VERSION } from "../constants.ts";
 import { ConsensusError, isConsensusError, wrapCryptoError } from "../errors.ts";
 import type { ChainParams } from "../params.ts";
 import type { Block, BlockHeader, ChainView, OutputRecord, Tx } from "../types.ts";
-import { decodeBlock, encodeBlock, encodeTx } from "../encoding/msgpack.ts";
+import { blockWireSize, decodeBlock, txWireSize } from "../encoding/wire.ts";
 import { equalBytes, toHex } from "../encoding/bytes.ts";
 import { blockHash, txId, txRoot, txSigningHash } from "../hashes.ts";
 import { blockReward } from "../emission.ts";
@@ -144,7 +144,7 @@ export async function validateBlock(input: Uint8Array | Block, ctx: BlockContext
   if (input instanceof Uint8Array) block = decodeBlock(input, params.maxBlockBytes);
   else {
     block = input;
-    const n = encodeBlock(block).length;
+    const n = blockWireSize(block);
     if (n > params.maxBlockBytes) throw new ConsensusError("BLOCK_OVERSIZED", `${n} bytes > ${params.maxBlockBytes}`);
   }
   const h = block.header;
@@ -162,7 +162,7 @@ export async function validateBlock(input: Uint8Array | Block, ctx: BlockContext
   // -- per-tx size and structure (cheap)
   block.txs.forEach((tx, i) => {
     try {
-      const n = encodeTx(tx).length;
+      const n = txWireSize(tx);
       if (n > params.maxTxBytes) throw new ConsensusError("TX_OVERSIZED", `${n} bytes > ${params.maxTxBytes}`);
       checkTxStructure(tx, params);
     } catch (e) {

@@ -7,7 +7,7 @@ import { TX_VERSION } from "../constants.ts";
 import { ConsensusError } from "../errors.ts";
 import type { ChainParams } from "../params.ts";
 import type { Tx } from "../types.ts";
-import { decodeTx } from "../encoding/msgpack.ts";
+import { decodeTx } from "../encoding/wire.ts";
 import { isCanonicalScalar, toHex } from "../encoding/bytes.ts";
 
 /** Byte length of an MLSAG signature over a ring of `n` members: `32 + 64·n` (docs/crypto.md §5). */
@@ -77,7 +77,7 @@ export function checkTxStructure(tx: Tx, params: ChainParams): void {
 /**
  * Step 1 on wire bytes: size check before decoding, strict decoding, structural rules.
  * @returns the decoded transaction
- * @throws ConsensusError `TX_OVERSIZED`, `TX_MALFORMED`, `TX_NON_CANONICAL_ENCODING`, or any code of {@link checkTxStructure}
+ * @throws ConsensusError `TX_OVERSIZED`, `TX_MALFORMED`, or any code of {@link checkTxStructure}
  */
 export function decodeAndCheckTx(bytes: Uint8Array, params: ChainParams): Tx {
   const tx = decodeTx(bytes, params.maxTxBytes);

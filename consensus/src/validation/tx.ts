@@ -7,7 +7,7 @@
  */
 import type { ChainParams } from "../params.ts";
 import type { ChainView, Tx } from "../types.ts";
-import { encodeTx } from "../encoding/msgpack.ts";
+import { encodeTx, txWireSize } from "../encoding/wire.ts";
 import { txId, txSigningHash } from "../hashes.ts";
 import { checkTxStructure, decodeAndCheckTx } from "./structure.ts";
 import {
@@ -29,7 +29,7 @@ export interface ValidatedTx {
   tx: Tx;
   /** Transaction id (32 bytes). */
   txid: Uint8Array;
-  /** Canonical msgpack bytes (wire/storage form). */
+  /** Wire bytes (docs/protocol.md §10.1: the canonical body bytes ‖ u64le powNonce), also the storage form. */
   bytes: Uint8Array;
   /** The MLSAG message (32 bytes). */
   signingHash: Uint8Array;
@@ -64,8 +64,15 @@ export async function validateTx(input: Uint8Array | Tx, view: ChainView, params
     bytes = input;
   } else {
     tx = input;
-    bytes = encodeTx(tx);
-    if (bytes.length > params.maxTxBytes) throw new ConsensusError("TX_OVERSIZED", `${bytes.length} bytes > ${params.maxTxBytes}`);
+    const size = txWireSize(tx);
+    if (size > params.maxTxBytes) throw new ConsensusError("TX_OVERSIZED", `${size} bytes > ${params.maxTxBytes}`);
+    try {
+      bytes = encodeTx(tx);
+    } catch (e) {
+      // a field of the in-memory tx does not fit its wire width (e.g. a 31-byte key image)
+      if (e instanceof RangeError) throw new ConsensusError("TX_MALFORMED", `not encodable: ${e.message}`);
+      throw e;
+    }
     checkTxStructure(tx, params);
   }
   const txIndex = opts.txIndex ?? 0;

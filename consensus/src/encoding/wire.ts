@@ -1,0 +1,323 @@
+/**
+ * The wire and storage codec of consensus objects (docs/protocol.md §10). The wire bytes are
+ * the canonical bytes the hashes are taken over (§3–§9), plus the few fields a hash does not
+ * cover:
+ *
+ * | object | wire bytes |
+ * |---|---|
+ * | tx | `bodyBytes (§3.3) ‖ u64le powNonce` |
+ * | header | the 224 header bytes (§5) |
+ * | coinbase | the coinbase bytes (§4) |
+ * | block | `header[224] ‖ coinbaseBytes ‖ u32le nTx ‖ nTx × (u32le len ‖ tx wire[len])` |
+ * | certificate | `u64le height ‖ u32le round ‖ blockHash[32] ‖ u32le n ‖ n × (validator[32] ‖ signature[64])` |
+ * | vote message | `u8 kind (1 prevote, 2 precommit) ‖ voteBytes[48] (§9) ‖ validator[32] ‖ signature[64]` (145 bytes) |
+ *
+ * Decoding is a bounded cursor parse ({@link WireReader}): the size limit is checked before
+ * the first byte is read (`*_OVERSIZED`); every count is checked against the remaining bytes
+ * before anything is allocated; lengths are exact; trailing bytes are rejected (`*_MALFORMED`,
+ * with the field path in the reason). Every byte string that decodes has exactly one encoding,
+ * so `encode(decode(b)) == b` holds by construction, with no re-encoding. Decoded byte fields
+ * are copies detached from the input buffer.
+ * @module
+ */
+import { ConsensusError, type ConsensusErrorCode } from "../errors.ts";
+import type { Block, BlockHeader, Coinbase, CoinbaseOutput, FinalityCertificate, Tx, TxInput, TxOutput, Vote, VoteMessage } from "../types.ts";
+import { ByteWriter } from "./bytes.ts";
+import { HEADER_BYTES, writeCoinbase, writeHeader, writeTxBody, writeVoteBytes } from "./canonical.ts";
+import { WireReader } from "./reader.ts";
+
+/** Smallest tx wire encoding (no inputs, outputs, keys, proof or signatures): 44 bytes. */
+export const MIN_TX_WIRE_BYTES = 44;
+/** Smallest encoding of one input (empty ring): `u32 ringSize ‖ keyImage ‖ pseudoOut` = 68 bytes. */
+const MIN_INPUT_BYTES = 68;
+/** One output: `oneTimeKey ‖ commitment ‖ u8 viewTag ‖ encryptedAmount` = 73 bytes. */
+const OUTPUT_BYTES = 73;
+/** One coinbase output: `oneTimeKey ‖ u8 viewTag ‖ u64 amount ‖ u64 unlockHeight` = 49 bytes. */
+const COINBASE_OUTPUT_BYTES = 49;
+/** One certificate entry: `validator[32] ‖ signature[64]` = 96 bytes. */
+const CERT_VOTE_BYTES = 96;
+/** Fixed part of a certificate: `u64 height ‖ u32 round ‖ blockHash ‖ u32 n` = 48 bytes. */
+const CERT_FIXED_BYTES = 48;
+/** Byte length of a vote message: 145. */
+export const VOTE_MESSAGE_BYTES = 145;
+/** The vote-message `kind` byte of a prevote. */
+export const VOTE_KIND_PREVOTE = 1;
+/** The vote-message `kind` byte of a precommit. */
+export const VOTE_KIND_PRECOMMIT = 2;
+
+/** Default decode limit of a tx when the caller passes none (the default maxTxBytes): 65 536 bytes. */
+export const DEFAULT_MAX_TX_BYTES = 65_536;
+/** Default decode limit of a block when the caller passes none (the default maxBlockBytes): 4 MiB. */
+export const DEFAULT_MAX_BLOCK_BYTES = 4 * 1024 * 1024;
+/** Default decode limit of a certificate: 65 536 bytes (up to 682 votes). */
+export const DEFAULT_MAX_CERT_BYTES = 65_536;
+
+// ------------------------------------------------------------------ sizes
+
+/**
+ * Byte length of {@link encodeTx}`(tx)`, computed without encoding:
+ * `44 + Σ(68 + 8·ringSize) + 73·nOut + 32·nR + len(rangeProof) + Σ(4 + len(sig))`.
+ */
+export function txWireSize(tx: Tx): number {
+  let n = MIN_TX_WIRE_BYTES + OUTPUT_BYTES * tx.outputs.length + 32 * tx.txPublicKeys.length + tx.rangeProof.length;
+  for (const i of tx.inputs) n += MIN_INPUT_BYTES + 8 * i.ring.length;
+  for (const s of tx.signatures) n += 4 + s.length;
+  return n;
+}
+
+/** Byte length of {@link encodeBlock}`(block)`: `224 + 44 + 49·nCoinbaseOut + 4 + Σ(4 + txWireSize)`. */
+export function blockWireSize(block: Block): number {
+  let n = HEADER_BYTES + 44 + COINBASE_OUTPUT_BYTES * block.coinbase.outputs.length + 4;
+  for (const tx of block.txs) n += 4 + txWireSize(tx);
+  return n;
+}
+
+// ------------------------------------------------------------------ encoders
+
+function writeTx(w: ByteWriter, tx: Tx): void {
+  writeTxBody(w, tx);
+  w.u64(tx.powNonce);
+}
+
+/**
+ * Wire bytes of a transaction: `bodyBytes ‖ u64le powNonce` (docs/protocol.md §10.1); its
+ * first `len − 8` bytes are what the txid hashes.
+ * @throws RangeError when a field does not fit its width or a fixed-size field has the wrong length
+ */
+export function encodeTx(tx: Tx): Uint8Array {
+  const w = new ByteWriter(txWireSize(tx));
+  writeTx(w, tx);
+  return w.finish();
+}
+
+/** Wire bytes of a block header: the 224 header bytes the block hash is taken over (§5, §10.2). @throws RangeError */
+export function encodeHeader(header: BlockHeader): Uint8Array {
+  const w = new ByteWriter(HEADER_BYTES);
+  writeHeader(w, header);
+  return w.finish();
+}
+
+/** Wire bytes of a coinbase: the §4 coinbase bytes. @throws RangeError */
+export function encodeCoinbase(cb: Coinbase): Uint8Array {
+  const w = new ByteWriter(44 + COINBASE_OUTPUT_BYTES * cb.outputs.length);
+  writeCoinbase(w, cb);
+  return w.finish();
+}
+
+/**
+ * Wire bytes of a block: `header[224] ‖ coinbaseBytes ‖ u32le nTx ‖ nTx × (u32le len ‖ tx wire)`
+ * (docs/protocol.md §10.3).
+ * @throws RangeError
+ */
+export function encodeBlock(block: Block): Uint8Array {
+  const w = new ByteWriter(blockWireSize(block));
+  writeHeader(w, block.header);
+  writeCoinbase(w, block.coinbase);
+  w.u32(block.txs.length);
+  for (const tx of block.txs) {
+    w.u32(txWireSize(tx));
+    writeTx(w, tx);
+  }
+  return w.finish();
+}
+
+/**
+ * Wire bytes of a finality certificate: `u64le height ‖ u32le round ‖ blockHash[32] ‖ u32le n ‖
+ * n × (validator[32] ‖ signature[64])` (docs/protocol.md §10.4), votes in the given order.
+ * @throws RangeError
+ */
+export function encodeCertificate(cert: FinalityCertificate): Uint8Array {
+  const w = new ByteWriter(CERT_FIXED_BYTES + CERT_VOTE_BYTES * cert.votes.length);
+  w.u64(cert.height).u32(cert.round).bytes(cert.blockHash, 32).u32(cert.votes.length);
+  for (const v of cert.votes) w.bytes(v.validator, 32).bytes(v.signature, 64);
+  return w.finish();
+}
+
+/**
+ * Wire bytes of a vote message (145 bytes, docs/protocol.md §10.5): `u8 kind ‖ u32le chainId ‖
+ * u64le height ‖ u32le round ‖ blockHash[32] ‖ validator[32] ‖ signature[64]`, kind 1 = prevote,
+ * 2 = precommit. Bytes 1..49 are the §9 vote bytes the signature's message hashes.
+ * @throws RangeError
+ */
+export function encodeVoteMessage(vote: VoteMessage): Uint8Array {
+  const w = new ByteWriter(VOTE_MESSAGE_BYTES);
+  w.u8(vote.kind === "prevote" ? VOTE_KIND_PREVOTE : VOTE_KIND_PRECOMMIT);
+  writeVoteBytes(w, vote.chainId, vote.height, vote.round, vote.blockHash);
+  w.bytes(vote.validator, 32).bytes(vote.signature, 64);
+  return w.finish();
+}
+
+// ------------------------------------------------------------------ decoders
+
+function readInput(r: WireReader, p: string): TxInput {
+  const n = r.count(`${p}.ring`, 8);
+  const ring: bigint[] = new Array<bigint>(n);
+  for (let j = 0; j < n; j++) ring[j] = r.u64(`${p}.ring[${j}]`);
+  return { ring, keyImage: r.bytes(32, `${p}.keyImage`), pseudoOut: r.bytes(32, `${p}.pseudoOut`) };
+}
+
+function readOutput(r: WireReader, p: string): TxOutput {
+  return {
+    oneTimeKey: r.bytes(32, `${p}.oneTimeKey`),
+    commitment: r.bytes(32, `${p}.commitment`),
+    viewTag: r.u8(`${p}.viewTag`),
+    encryptedAmount: r.bytes(8, `${p}.encryptedAmount`),
+  };
+}
+
+/** Reads a tx at the cursor (`pre` is the path prefix, "" or "txs[3]."). */
+function readTx(r: WireReader, pre: string): Tx {
+  const version = r.u32(`${pre}version`);
+  const chainId = r.u32(`${pre}chainId`);
+  const fee = r.u64(`${pre}fee`);
+  const nIn = r.count(`${pre}inputs`, MIN_INPUT_BYTES);
+  const inputs: TxInput[] = [];
+  for (let i = 0; i < nIn; i++) inputs.push(readInput(r, `${pre}inputs[${i}]`));
+  const nOut = r.count(`${pre}outputs`, OUTPUT_BYTES);
+  const outputs: TxOutput[] = [];
+  for (let j = 0; j < nOut; j++) outputs.push(readOutput(r, `${pre}outputs[${j}]`));
+  const nR = r.count(`${pre}txPublicKeys`, 32);
+  const txPublicKeys: Uint8Array[] = [];
+  for (let k = 0; k < nR; k++) txPublicKeys.push(r.bytes(32, `${pre}txPublicKeys[${k}]`));
+  const rangeProof = r.varBytes(`${pre}rangeProof`);
+  const nSig = r.count(`${pre}signatures`, 4);
+  const signatures: Uint8Array[] = [];
+  for (let s = 0; s < nSig; s++) signatures.push(r.varBytes(`${pre}signatures[${s}]`));
+  const powNonce = r.u64(`${pre}powNonce`);
+  return { version, chainId, fee, inputs, outputs, txPublicKeys, rangeProof, signatures, powNonce };
+}
+
+function readHeader(r: WireReader, pre: string): BlockHeader {
+  return {
+    version: r.u32(`${pre}version`),
+    chainId: r.u32(`${pre}chainId`),
+    height: r.u64(`${pre}height`),
+    parentHash: r.bytes(32, `${pre}parentHash`),
+    timeMs: r.u64(`${pre}timeMs`),
+    txRoot: r.bytes(32, `${pre}txRoot`),
+    outputRoot: r.bytes(32, `${pre}outputRoot`),
+    outputCount: r.u64(`${pre}outputCount`),
+    txPowTarget: r.bytes(32, `${pre}txPowTarget`),
+    validatorsHash: r.bytes(32, `${pre}validatorsHash`),
+    proposer: r.bytes(32, `${pre}proposer`),
+  };
+}
+
+function readCoinbase(r: WireReader, pre: string): Coinbase {
+  const height = r.u64(`${pre}height`);
+  const txPublicKey = r.bytes(32, `${pre}txPublicKey`);
+  const n = r.count(`${pre}outputs`, COINBASE_OUTPUT_BYTES);
+  const outputs: CoinbaseOutput[] = [];
+  for (let i = 0; i < n; i++) {
+    const p = `${pre}outputs[${i}]`;
+    outputs.push({ oneTimeKey: r.bytes(32, `${p}.oneTimeKey`), viewTag: r.u8(`${p}.viewTag`), amount: r.u64(`${p}.amount`), unlockHeight: r.u64(`${p}.unlockHeight`) });
+  }
+  return { height, txPublicKey, outputs };
+}
+
+/** Type and size checks every decoder makes before reading a byte. */
+function start(data: unknown, maxBytes: number, malformed: ConsensusErrorCode, oversized: ConsensusErrorCode, what: string): WireReader {
+  if (!(data instanceof Uint8Array)) throw new ConsensusError(malformed, `${what}: expected bytes`);
+  if (data.length > maxBytes) throw new ConsensusError(oversized, `${what}: ${data.length} bytes > limit ${maxBytes}`);
+  return new WireReader(data, malformed);
+}
+
+/**
+ * Decodes a transaction's wire bytes (docs/protocol.md §10.1). Consensus rules (ring size and
+ * order, fee, counts against ChainParams, …) are NOT checked here; see `checkTxStructure`.
+ * @param maxBytes the size limit in wire bytes (ChainParams.maxTxBytes; default 65 536), checked first
+ * @throws ConsensusError `TX_OVERSIZED`; `TX_MALFORMED` (truncated field, count or length beyond
+ *   the remaining bytes, trailing bytes), the reason naming the field, e.g. `inputs[0].ring: …`
+ */
+export function decodeTx(data: Uint8Array, maxBytes: number = DEFAULT_MAX_TX_BYTES): Tx {
+  const r = start(data, maxBytes, "TX_MALFORMED", "TX_OVERSIZED", "tx");
+  const tx = readTx(r, "");
+  r.end("tx");
+  return tx;
+}
+
+/**
+ * Decodes a block header: exactly 224 bytes (§5).
+ * @throws ConsensusError `BLOCK_MALFORMED` (wrong length)
+ */
+export function decodeHeader(data: Uint8Array): BlockHeader {
+  const r = start(data, HEADER_BYTES, "BLOCK_MALFORMED", "BLOCK_MALFORMED", "header");
+  const h = readHeader(r, "header.");
+  r.end("header");
+  return h;
+}
+
+/**
+ * Decodes coinbase bytes (§4).
+ * @param maxBytes size limit in bytes (default 4 MiB), checked first
+ * @throws ConsensusError `BLOCK_OVERSIZED`, `BLOCK_MALFORMED`
+ */
+export function decodeCoinbase(data: Uint8Array, maxBytes: number = DEFAULT_MAX_BLOCK_BYTES): Coinbase {
+  const r = start(data, maxBytes, "BLOCK_MALFORMED", "BLOCK_OVERSIZED", "coinbase");
+  const cb = readCoinbase(r, "coinbase.");
+  r.end("coinbase");
+  return cb;
+}
+
+/**
+ * Decodes a block's wire bytes (docs/protocol.md §10.3). Each tx must fill its `len` exactly.
+ * Per-tx size limits and every consensus rule are validation (`validateBlock`).
+ * @param maxBytes the size limit in wire bytes (ChainParams.maxBlockBytes; default 4 MiB), checked first
+ * @throws ConsensusError `BLOCK_OVERSIZED`; `BLOCK_MALFORMED` with the path, e.g. `txs[2].inputs[0].ring: …`
+ */
+export function decodeBlock(data: Uint8Array, maxBytes: number = DEFAULT_MAX_BLOCK_BYTES): Block {
+  const r = start(data, maxBytes, "BLOCK_MALFORMED", "BLOCK_OVERSIZED", "block");
+  const header = readHeader(r, "header.");
+  const coinbase = readCoinbase(r, "coinbase.");
+  const nTx = r.count("txs", 4 + MIN_TX_WIRE_BYTES);
+  const txs: Tx[] = [];
+  for (let i = 0; i < nTx; i++) {
+    const len = r.u32(`txs[${i}].length`);
+    if (len > r.remaining) throw r.fail(`txs[${i}]`, `length ${len} exceeds remaining bytes (${r.remaining} left at offset ${r.offset})`);
+    const sub = r.sub(len, `txs[${i}]`);
+    txs.push(readTx(sub, `txs[${i}].`));
+    sub.end(`txs[${i}]`);
+  }
+  r.end("block");
+  return { header, coinbase, txs };
+}
+
+/**
+ * Decodes a finality certificate (docs/protocol.md §10.4). Vote order, membership and
+ * signatures are checked by `verifyFinalityCertificate`.
+ * @param maxBytes size limit in bytes (default 65 536 = 682 votes), checked first
+ * @throws ConsensusError `CERT_MALFORMED` (also when over the limit)
+ */
+export function decodeCertificate(data: Uint8Array, maxBytes: number = DEFAULT_MAX_CERT_BYTES): FinalityCertificate {
+  const r = start(data, maxBytes, "CERT_MALFORMED", "CERT_MALFORMED", "certificate");
+  const height = r.u64("height");
+  const round = r.u32("round");
+  const blockHash = r.bytes(32, "blockHash");
+  const n = r.count("votes", CERT_VOTE_BYTES);
+  const votes: Vote[] = [];
+  for (let i = 0; i < n; i++) votes.push({ validator: r.bytes(32, `votes[${i}].validator`), signature: r.bytes(64, `votes[${i}].signature`) });
+  r.end("certificate");
+  return { height, round, blockHash, votes };
+}
+
+/**
+ * Decodes a vote message: exactly 145 bytes, kind byte 1 (prevote) or 2 (precommit)
+ * (docs/protocol.md §10.5). The signature is checked by `verifyVote`.
+ * @throws ConsensusError `CERT_MALFORMED`
+ */
+export function decodeVoteMessage(data: Uint8Array): VoteMessage {
+  const r = start(data, VOTE_MESSAGE_BYTES, "CERT_MALFORMED", "CERT_MALFORMED", "vote");
+  const k = r.u8("kind");
+  if (k !== VOTE_KIND_PREVOTE && k !== VOTE_KIND_PRECOMMIT) throw r.fail("kind", `${k} is neither ${VOTE_KIND_PREVOTE} (prevote) nor ${VOTE_KIND_PRECOMMIT} (precommit)`);
+  const vote: VoteMessage = {
+    kind: k === VOTE_KIND_PREVOTE ? "prevote" : "precommit",
+    chainId: r.u32("chainId"),
+    height: r.u64("height"),
+    round: r.u32("round"),
+    blockHash: r.bytes(32, "blockHash"),
+    validator: r.bytes(32, "validator"),
+    signature: r.bytes(64, "signature"),
+  };
+  r.end("vote");
+  return vote;
+}
