@@ -55,6 +55,8 @@ export interface NodeConfig {
   mempoolMaxTxs: number;
   /** Worker threads for validation (default: available parallelism, min 1). 0 = validate inline. */
   workers: number;
+  /** Bound of the worker pool's transaction lane in queued jobs (default 1024, ≥ 1); over it `submit_tx` answers NODE_BUSY (docs/node.md §Validation and the worker pool). */
+  workerQueueMax: number;
   /** fsync every block batch (default true; tests may turn it off). */
   syncWrites: boolean;
 }
@@ -90,6 +92,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: "mempoolMaxBytes", flag: "mempool-max-bytes", env: "BAIOS_MEMPOOL_MAX_BYTES", kind: "int", doc: "mempool size limit in bytes (default 32 MiB)" },
   { key: "mempoolMaxTxs", flag: "mempool-max-txs", env: "BAIOS_MEMPOOL_MAX_TXS", kind: "int", doc: "mempool size limit in txs (default 10000)" },
   { key: "workers", flag: "workers", env: "BAIOS_WORKERS", kind: "int", doc: "validation worker threads (default: CPU count; 0 = inline)" },
+  { key: "workerQueueMax", flag: "worker-queue-max", env: "BAIOS_WORKER_QUEUE_MAX", kind: "int", doc: "queued tx validation jobs before submit_tx answers NODE_BUSY (default 1024)" },
   { key: "syncWrites", flag: "sync-writes", env: "BAIOS_SYNC_WRITES", kind: "bool", doc: "fsync each block batch (default true)" },
 ];
 
@@ -113,6 +116,7 @@ export function defaultConfig(): NodeConfig {
     mempoolMaxBytes: 32 * 1024 * 1024,
     mempoolMaxTxs: 10_000,
     workers: Math.max(1, availableParallelism()),
+    workerQueueMax: 1024,
     syncWrites: true,
   };
 }
@@ -261,6 +265,7 @@ export function loadConfig(sources: ConfigSources = {}): NodeConfig {
 /** Cross-field checks. @throws ConfigError */
 export function validateConfig(cfg: NodeConfig): NodeConfig {
   if (cfg.blockTimeMs < 10) throw new ConfigError("blockTimeMs must be at least 10");
+  if (cfg.workerQueueMax < 1) throw new ConfigError("workerQueueMax must be at least 1");
   if (cfg.rpcPort > 65535 || (cfg.metricsPort ?? 0) > 65535) throw new ConfigError("port out of range");
   if (cfg.validator) {
     if (cfg.validatorKey === undefined && cfg.validatorKeyFile === undefined) throw new ConfigError("validator: needs validatorKeyFile or validatorKey");

@@ -32,6 +32,8 @@ export interface NodeMetrics {
   rpcRequestSeconds: Histogram<"method">;
   workerTasks: Counter<"kind">;
   workerQueueLength: Gauge;
+  workerQueueJobs: Gauge<"lane">;
+  workerQueueRejected: Counter<"lane">;
   workerThreads: Gauge;
 }
 
@@ -67,6 +69,8 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): NodeMetr
     rpcRequestSeconds: new Histogram({ name: `${p}rpc_request_seconds`, help: "JSON-RPC request latency by method", labelNames: ["method"], buckets: FAST_BUCKETS, registers }),
     workerTasks: new Counter({ name: `${p}worker_tasks_total`, help: "Tasks run by the validation worker pool, by kind", labelNames: ["kind"], registers }),
     workerQueueLength: new Gauge({ name: `${p}worker_queue_length`, help: "Tasks waiting for a validation worker", registers }),
+    workerQueueJobs: new Gauge({ name: `${p}worker_queue_jobs`, help: "Jobs waiting for a validation worker, by lane (block|tx)", labelNames: ["lane"], registers }),
+    workerQueueRejected: new Counter({ name: `${p}worker_queue_rejected_total`, help: "Validation calls refused with NODE_BUSY because their lane's queue was full, by lane (block|tx)", labelNames: ["lane"], registers }),
     workerThreads: new Gauge({ name: `${p}worker_threads`, help: "Validation worker threads", registers }),
   };
 }

@@ -38,6 +38,7 @@ import { createMethods } from "./rpc/methods.ts";
 import { startHttpServer, startMetricsServer, type HttpServerHandle } from "./rpc/server.ts";
 import { Store } from "./store/store.ts";
 import { RangeProofBatcher } from "./workers/batcher.ts";
+import { NodeBusyError } from "./workers/busy.ts";
 import { WorkerPool } from "./workers/pool.ts";
 
 /** The node software version (semver), reported as `version` by the `status` RPC method (docs/node.md §Methods). */
@@ -109,15 +110,18 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
     const mempool = new Mempool({ maxBytes: config.mempoolMaxBytes, maxTxs: config.mempoolMaxTxs });
     mempool.onEvict = () => metrics.mempoolEvicted.inc();
 
-    let verifier: Verifier = localVerifier;
+    // two lanes (docs/node.md §Validation and the worker pool): blocks before queued txs; the tx lane is bounded
+    let blockLane: Verifier = localVerifier;
+    let txLane: Verifier = localVerifier;
     if (config.workers > 0) {
-      const pool = new WorkerPool(config.workers, { log: log.child({ mod: "workers" }), metrics });
+      const pool = new WorkerPool(config.workers, { log: log.child({ mod: "workers" }), metrics, txQueueMaxJobs: config.workerQueueMax });
       cleanups.push(() => pool.close());
       await pool.ready();
-      verifier = pool;
+      blockLane = pool.forBlocks();
+      txLane = pool.forTxs();
     }
     // time spent in the expensive steps (workers)
-    const timedVerifier: Verifier = {
+    const timed = (verifier: Verifier): Verifier => ({
       async verifyMlsag(jobs) {
         const end = metrics.txValidationSeconds.startTimer({ stage: "mlsag" });
         try {
@@ -134,10 +138,11 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
           end();
         }
       },
-    };
+    });
+    const blockVerifier = timed(blockLane);
 
     // submit_tx: range proofs of txs arriving together are batch-verified (blocks batch their own)
-    const submitVerifier = new RangeProofBatcher(timedVerifier);
+    const submitVerifier = new RangeProofBatcher(timed(txLane));
 
     let engine: ConsensusEngine | undefined;
     let producer: BlockProducer | undefined;
@@ -207,7 +212,7 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
         mmr: chain.mmr,
         validatorsHash: validatorSet.hash,
         nowMs: BigInt(Date.now()),
-        verifier: timedVerifier,
+        verifier: blockVerifier,
       });
       const c = await chain.commitBlock(vb.block, cert, { txids: vb.txids });
       mempool.removeForBlock(c.txids, c.keyImages);
@@ -223,6 +228,7 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
     };
     const verdictOf = (e: unknown): Verdict => {
       if (isConsensusError(e)) return e.action;
+      if (e instanceof NodeBusyError) return e.action; // our queue is full: not the peer's fault
       return "IGNORE";
     };
     const networkSubmit = async (bytes: Uint8Array): Promise<Uint8Array> => {

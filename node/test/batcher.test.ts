@@ -4,6 +4,7 @@ import { commit, randomScalar, rangeProve } from "@baios/crypto";
 import { ConsensusError, localVerifier, type MlsagJob, type RangeProofJob, type Verifier } from "@baios/consensus";
 import { describe, expect, it } from "vitest";
 import { RangeProofBatcher } from "../src/workers/batcher.ts";
+import { NodeBusyError } from "../src/workers/busy.ts";
 
 function job(txIndex: number, good = true): RangeProofJob {
   const masks = [randomScalar(), randomScalar()];
@@ -52,5 +53,23 @@ describe("RangeProofBatcher", () => {
     expect((err as ConsensusError).code).toBe("TX_RANGE_PROOF_INVALID");
     expect(inner.batches[0]).toBe(3); // the batch, then each job alone
     expect(inner.batches.slice(1)).toEqual([1, 1, 1]);
+  });
+
+  it("a batch the pool refuses as busy fails every job with NODE_BUSY, without per-job retries", async () => {
+    const batches: number[] = [];
+    const busy: Verifier = {
+      verifyMlsag: () => Promise.resolve(),
+      verifyRangeProofs: (jobs) => {
+        batches.push(jobs.length);
+        return Promise.reject(new NodeBusyError("tx", "full"));
+      },
+    };
+    const b = new RangeProofBatcher(busy, { windowMs: 20 });
+    const results = await Promise.allSettled([job(0), job(1), job(2)].map((j) => b.verifyRangeProofs([j])));
+    for (const r of results) {
+      expect(r.status).toBe("rejected");
+      expect((r as PromiseRejectedResult).reason).toBeInstanceOf(NodeBusyError);
+    }
+    expect(batches).toEqual([3]); // the old code retried each job alone: [3, 1, 1, 1]
   });
 });

@@ -21,6 +21,8 @@ export const RPC_ERRORS = {
   MEMPOOL_FULL: -32011,
   /** The transaction is already in the mempool or on chain; `data.txid`. */
   TX_ALREADY_KNOWN: -32012,
+  /** "busy, retry later": the validation pool's transaction queue is full; `data` is the NodeBusyError JSON (`code: "NODE_BUSY"`, `action: "IGNORE"`). Nothing was checked: retry after a back-off. */
+  NODE_BUSY: -32013,
   /** The node is shutting down or not ready. */
   UNAVAILABLE: -32020,
 } as const;

@@ -5,6 +5,7 @@
 import { ConsensusError, blockHash, decodeBlock, encodeInclusionProof, encodeTx, mmrLeafHash, type Block, type ChainParams } from "@baios/consensus";
 import type { Chain } from "../chain.ts";
 import { AlreadyInPoolError, MempoolFullError, type Mempool } from "../mempool.ts";
+import { NodeBusyError } from "../workers/busy.ts";
 import type { RpcMethod } from "./server.ts";
 import { hex, num, paramsObject, parseHex, parseUint } from "./convert.ts";
 import { invalidParams, rpcError } from "./errors.ts";
@@ -235,6 +236,7 @@ function statusOfError(e: unknown): never {
   if (e instanceof ConsensusError) throw rpcError("TX_REJECTED", `transaction rejected: ${e.code}`, e.toJSON());
   if (e instanceof MempoolFullError) throw rpcError("MEMPOOL_FULL", e.message);
   if (e instanceof AlreadyInPoolError) throw rpcError("TX_ALREADY_KNOWN", e.message);
+  if (e instanceof NodeBusyError) throw rpcError("NODE_BUSY", "busy, retry later", e.toJSON());
   throw e;
 }
 

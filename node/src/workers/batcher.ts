@@ -6,11 +6,13 @@
  * {@link Verifier}: range-proof jobs that arrive within `windowMs` (or until `maxBatch` are
  * waiting) are verified together, split across the pool's workers. When a batch fails, every
  * job in it is re-verified on its own, so only the transactions with a bad proof are rejected
- * (a sender of bad proofs costs the node about what one-by-one checks would). MLSAG jobs pass
- * straight through.
+ * (a sender of bad proofs costs the node about what one-by-one checks would). A batch the pool
+ * refuses as busy (`NodeBusyError`) fails every job in it with that error, without retries.
+ * MLSAG jobs pass straight through.
  * @module
  */
 import type { MlsagJob, RangeProofJob, Verifier } from "@baios/consensus";
+import { NodeBusyError } from "./busy.ts";
 
 /** Tuning of {@link RangeProofBatcher}. */
 export interface BatcherOptions {
@@ -72,7 +74,12 @@ export class RangeProofBatcher implements Verifier {
     try {
       await this.#inner.verifyRangeProofs(batch.map((w) => w.job));
       for (const w of batch) w.resolve();
-    } catch {
+    } catch (e) {
+      // The pool refused the batch (queue full): retrying each job alone would only add work.
+      if (e instanceof NodeBusyError) {
+        for (const w of batch) w.reject(e);
+        return;
+      }
       // Somebody's proof is bad (or a worker failed): settle each job on its own.
       await Promise.all(
         batch.map((w) => this.#inner.verifyRangeProofs([w.job]).then(w.resolve, w.reject)),

@@ -4,22 +4,46 @@
  * transactions and a block's signatures use every core.
  *
  * Work splitting: a call's jobs are cut into up to `size` contiguous chunks, one task each;
- * tasks queue FIFO for the first idle worker. A call rejects with the failure of the earliest
- * failing chunk (deterministic: the lowest job position), as a rebuilt `ConsensusError`.
+ * tasks queue FIFO per lane for the first idle worker. A call rejects with the failure of the
+ * earliest failing chunk (deterministic: the lowest job position), as a rebuilt `ConsensusError`.
  * A worker that dies is replaced; its task fails with an Error (not a ConsensusError).
+ *
+ * Backpressure: two lanes, `block` and `tx`. An idle worker always takes the oldest block-lane
+ * task before any tx-lane task, so a transaction flood cannot starve block validation. Each lane
+ * bounds its queued (not yet running) jobs; a call that does not fit is refused whole, before
+ * anything is queued, with {@link NodeBusyError} (`NODE_BUSY`, action `IGNORE`).
  * @module
  */
 import { Worker } from "node:worker_threads";
 import { ConsensusError, type MlsagJob, type RangeProofJob, type Verifier } from "@baios/consensus";
 import type { Logger } from "../log.ts";
 import type { NodeMetrics } from "../metrics.ts";
+import { NodeBusyError, type Lane } from "./busy.ts";
 import type { WorkerReply, WorkerTask } from "./protocol.ts";
+
+/** Default bound of the tx lane: queued jobs (one MLSAG job = one input, one range job = one tx's proof); ≈ 2–3 s of work on 2 cores. */
+export const DEFAULT_TX_QUEUE_MAX_JOBS = 1024;
+/** Default bound of the block lane, in queued jobs: the MLSAG jobs of 16 full blocks of 1,024 four-input txs. */
+export const DEFAULT_BLOCK_QUEUE_MAX_JOBS = 65_536;
+
+/** Options of {@link WorkerPool}. */
+export interface WorkerPoolOptions {
+  log?: Logger;
+  metrics?: NodeMetrics;
+  /** Bound of the tx lane in queued jobs (default {@link DEFAULT_TX_QUEUE_MAX_JOBS}; ≥ 1). */
+  txQueueMaxJobs?: number;
+  /** Bound of the block lane in queued jobs (default {@link DEFAULT_BLOCK_QUEUE_MAX_JOBS}; ≥ 1). */
+  blockQueueMaxJobs?: number;
+}
 
 type Distribute<T> = T extends { kind: infer K } ? Omit<T, "id"> & { kind: K } : never;
 type TaskBody = Distribute<WorkerTask>;
 
 interface Pending {
   body: TaskBody;
+  lane: Lane;
+  /** Jobs in the task (0 for a ping). */
+  jobs: number;
   resolve: () => void;
   reject: (e: Error) => void;
 }
@@ -49,26 +73,40 @@ export function chunk<T>(items: readonly T[], n: number): T[][] {
  * The consensus `Verifier` on `node:worker_threads` (docs/node.md §Validation and the worker pool):
  * `size` workers, each with its own `@baios/crypto` WebAssembly instance, run MLSAG verification
  * (step 6) and batched range proofs (step 7) of docs/protocol.md §3.5. A call's jobs are split into
- * contiguous chunks, one task per worker; a dead worker is replaced.
- * @throws RangeError from the constructor unless `size` is an integer ≥ 1. The verify methods
+ * contiguous chunks, one task per worker; a dead worker is replaced. The pool's own verify
+ * methods use the bounded `tx` lane; {@link WorkerPool.forBlocks} gives the priority `block` lane.
+ * @throws RangeError from the constructor unless `size` and the bounds are integers ≥ 1. The verify methods
  *   reject with the rebuilt ConsensusError of the earliest failing chunk (`TX_SIGNATURE_INVALID`,
  *   `TX_RANGE_PROOF_INVALID`, `TX_INVALID_POINT`, … with `index`), or a plain Error when a worker
- *   dies, hits a non-consensus failure, or the pool is closed.
+ *   dies, hits a non-consensus failure, or the pool is closed, and with {@link NodeBusyError}
+ *   (nothing queued) when the call's jobs do not fit in its lane's bound.
  */
 export class WorkerPool implements Verifier {
   readonly size: number;
   readonly #slots: Slot[] = [];
-  readonly #queue: Pending[] = [];
+  readonly #queues: Record<Lane, Pending[]> = { block: [], tx: [] };
+  readonly #queuedJobs: Record<Lane, number> = { block: 0, tx: 0 };
+  readonly #maxJobs: Record<Lane, number>;
   readonly #log: Logger | undefined;
   readonly #metrics: NodeMetrics | undefined;
+  readonly #lanes: Record<Lane, Verifier>;
   #nextId = 1;
   #closed = false;
 
-  constructor(size: number, opts: { log?: Logger; metrics?: NodeMetrics } = {}) {
+  constructor(size: number, opts: WorkerPoolOptions = {}) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError("pool size must be ≥ 1");
+    const tx = opts.txQueueMaxJobs ?? DEFAULT_TX_QUEUE_MAX_JOBS;
+    const block = opts.blockQueueMaxJobs ?? DEFAULT_BLOCK_QUEUE_MAX_JOBS;
+    if (!Number.isInteger(tx) || tx < 1 || !Number.isInteger(block) || block < 1) throw new RangeError("queue bounds must be ≥ 1");
     this.size = size;
+    this.#maxJobs = { block, tx };
     this.#log = opts.log;
     this.#metrics = opts.metrics;
+    const lane = (l: Lane): Verifier => ({
+      verifyMlsag: (jobs) => this.#verify(l, "mlsag", jobs),
+      verifyRangeProofs: (jobs) => this.#verify(l, "range", jobs),
+    });
+    this.#lanes = { block: lane("block"), tx: lane("tx") };
     for (let i = 0; i < size; i++) this.#slots.push(this.#spawn());
     this.#metrics?.workerThreads.set(size);
   }
@@ -100,57 +138,114 @@ export class WorkerPool implements Verifier {
     return slot;
   }
 
+  #next(): Pending | undefined {
+    for (const lane of ["block", "tx"] as const) {
+      const p = this.#queues[lane].shift();
+      if (p !== undefined) {
+        this.#queuedJobs[lane] -= p.jobs;
+        return p;
+      }
+    }
+    return undefined;
+  }
+
+  #gauges(): void {
+    const m = this.#metrics;
+    if (m === undefined) return;
+    m.workerQueueLength.set(this.#queues.block.length + this.#queues.tx.length);
+    for (const lane of ["block", "tx"] as const) m.workerQueueJobs.set({ lane }, this.#queuedJobs[lane]);
+  }
+
   #pump(): void {
     for (const slot of this.#slots) {
-      if (this.#queue.length === 0) break;
       if (slot.busy !== undefined) continue;
-      const p = this.#queue.shift() as Pending;
+      const p = this.#next();
+      if (p === undefined) break;
       slot.busy = p;
       slot.taskId = this.#nextId++;
       this.#metrics?.workerTasks.inc({ kind: p.body.kind });
       slot.worker.postMessage({ ...p.body, id: slot.taskId } as WorkerTask);
     }
-    this.#metrics?.workerQueueLength.set(this.#queue.length);
+    this.#gauges();
   }
 
-  #run(body: TaskBody): Promise<void> {
-    if (this.#closed) return Promise.reject(new Error("worker pool closed"));
-    return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ body, resolve, reject });
-      this.#pump();
-    });
+  /**
+   * Admits all `bodies` into `lane` or none: refused with NodeBusyError when the lane already
+   * holds queued jobs and these would take it over its bound (a call larger than the bound is
+   * admitted only into an empty lane, so it cannot be refused forever).
+   */
+  #admit(lane: Lane, bodies: TaskBody[]): Promise<void>[] {
+    if (this.#closed) return [Promise.reject(new Error("worker pool closed"))];
+    const jobs = bodies.map((b) => ("jobs" in b ? b.jobs.length : 0));
+    const total = jobs.reduce((a, b) => a + b, 0);
+    const queued = this.#queuedJobs[lane];
+    if (queued > 0 && queued + total > this.#maxJobs[lane]) {
+      this.#metrics?.workerQueueRejected.inc({ lane });
+      return [Promise.reject(new NodeBusyError(lane, `${lane} lane: ${queued} jobs queued, ${total} more would exceed the bound of ${this.#maxJobs[lane]}; retry later`))];
+    }
+    const out = bodies.map(
+      (body, i) =>
+        new Promise<void>((resolve, reject) => {
+          this.#queues[lane].push({ body, lane, jobs: jobs[i] ?? 0, resolve, reject });
+        }),
+    );
+    this.#queuedJobs[lane] += total;
+    this.#pump();
+    return out;
   }
 
-  async #all(bodies: TaskBody[]): Promise<void> {
-    const results = await Promise.allSettled(bodies.map((b) => this.#run(b)));
+  async #verify(lane: Lane, kind: "mlsag" | "range", jobs: readonly MlsagJob[] | readonly RangeProofJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    const bodies = kind === "mlsag" ? chunk(jobs as readonly MlsagJob[], this.size).map((c) => ({ kind, jobs: c })) : chunk(jobs as readonly RangeProofJob[], this.size).map((c) => ({ kind, jobs: c }));
+    const results = await Promise.allSettled(this.#admit(lane, bodies));
     for (const r of results) if (r.status === "rejected") throw r.reason;
   }
 
   /** Waits until every worker has loaded (answers a ping). */
   async ready(): Promise<void> {
-    await Promise.all(this.#slots.map(() => this.#run({ kind: "ping" })));
+    await Promise.all(this.#admit("block", this.#slots.map(() => ({ kind: "ping" as const }))));
   }
 
-  /** Verifier: MLSAG jobs split across the workers. */
-  async verifyMlsag(jobs: readonly MlsagJob[]): Promise<void> {
-    if (jobs.length === 0) return;
-    await this.#all(chunk(jobs, this.size).map((c) => ({ kind: "mlsag" as const, jobs: c })));
+  /** Verifier: MLSAG jobs split across the workers, on the bounded `tx` lane (same as `forTxs().verifyMlsag`). */
+  verifyMlsag(jobs: readonly MlsagJob[]): Promise<void> {
+    return this.#verify("tx", "mlsag", jobs);
   }
 
-  /** Verifier: range proofs batch-verified, one batch per worker. */
-  async verifyRangeProofs(jobs: readonly RangeProofJob[]): Promise<void> {
-    if (jobs.length === 0) return;
-    await this.#all(chunk(jobs, this.size).map((c) => ({ kind: "range" as const, jobs: c })));
+  /** Verifier: range proofs batch-verified, one batch per worker, on the bounded `tx` lane. */
+  verifyRangeProofs(jobs: readonly RangeProofJob[]): Promise<void> {
+    return this.#verify("tx", "range", jobs);
   }
 
-  /** Number of queued (not yet running) tasks. */
+  /**
+   * The priority lane as a consensus `Verifier`: for blocks (and, later, votes). Its tasks run
+   * before every queued tx-lane task, and only the block-lane bound (`blockQueueMaxJobs`) can
+   * refuse them.
+   */
+  forBlocks(): Verifier {
+    return this.#lanes.block;
+  }
+
+  /** The bounded `tx` lane as a consensus `Verifier`: mempool submissions (RPC `submit_tx`, p2p txs). Over `txQueueMaxJobs` queued jobs it rejects with {@link NodeBusyError}. */
+  forTxs(): Verifier {
+    return this.#lanes.tx;
+  }
+
+  /** Number of queued (not yet running) tasks, both lanes. */
   get queued(): number {
-    return this.#queue.length;
+    return this.#queues.block.length + this.#queues.tx.length;
+  }
+
+  /** Number of queued (not yet running) jobs in `lane`. */
+  queuedJobs(lane: Lane): number {
+    return this.#queuedJobs[lane];
   }
 
   async close(): Promise<void> {
     this.#closed = true;
-    for (const p of this.#queue.splice(0)) p.reject(new Error("worker pool closed"));
+    for (const lane of ["block", "tx"] as const) {
+      for (const p of this.#queues[lane].splice(0)) p.reject(new Error("worker pool closed"));
+      this.#queuedJobs[lane] = 0;
+    }
     await Promise.all(this.#slots.map((s) => s.worker.terminate()));
     this.#metrics?.workerThreads.set(0);
   }
