@@ -2,14 +2,25 @@
  * Scanning: finds the wallet's outputs in block ranges served by the node (`get_blocks_range`),
  * with view tags, and detects spends by the key images the blocks carry (docs/wallet.md §4).
  *
- * Only public chain data comes from the node; the view secret never leaves the process. Every
- * block the node serves is final (BFT finality, no reorgs), so scanned outputs never roll back.
+ * Only public chain data comes from the node; the view secret never leaves the process. The node
+ * is not trusted (./trust.ts, docs/wallet.md §4.1): {@link scanChain} pins the genesis, checks the
+ * validator set, re-hashes and links every header, verifies every finality certificate, rebuilds
+ * every `txRoot`, and checks the full bytes of every transaction that pays or spends the wallet
+ * before anything is credited; a failed check throws NodeTrustError and leaves the state as it was
+ * after the last good batch. Final blocks (BFT, no reorgs) never roll back.
+ *
+ * The burning bug (CryptoNote, 2018): two outputs with the same one-time key share one key image,
+ * so only one can ever be spent. {@link scanBlock} never credits an output whose one-time key the
+ * wallet already holds, whatever the node sends.
  * A full wallet computes each owned output's key image (`x·Hp(P)`) and recognises it when a
  * block's input carries it; a view-only wallet (a, B) sees incoming outputs but not spends.
  * @module
  */
 import { commit, keyImage, oneTimeSecret, scanOutputs } from "@baios/crypto";
-import type { NodeRpcClient, ScanBlockJson } from "@baios/node";
+import { decodeTx, txId } from "@baios/consensus";
+import type { NodeRpcClient, ScanBlockJson, ScanTxJson } from "@baios/node";
+import type { Network } from "./address.ts";
+import { NodeTrustError, verifyAnchor, verifyScanBlock, type ChainAnchor, type ScanCursor } from "./trust.ts";
 import { matchOutput, ONE_SCALAR, openAmount, sharedPoint } from "./derive.ts";
 import { bytesEqual, bytesToHex, hexToBytes } from "./hex.ts";
 import type { OwnedOutput, WalletState } from "./state.ts";
@@ -33,9 +44,14 @@ export interface ScanStats {
   found: number;
   /** Owned outputs seen spent by their key image (full wallets only). */
   spent: number;
+  /** Outputs to the wallet NOT credited because the wallet already holds their one-time key (burning bug). */
+  duplicateKeys: number;
 }
 
-const newStats = (): ScanStats => ({ blocks: 0, txs: 0, outputs: 0, found: 0, spent: 0 });
+const newStats = (): ScanStats => ({ blocks: 0, txs: 0, outputs: 0, found: 0, spent: 0, duplicateKeys: 0 });
+
+/** The part of a `get_blocks_range` block that {@link scanBlock} reads (no header or certificate: those are checked by {@link scanChain}). */
+export type ScanView = Pick<ScanBlockJson, "height" | "timeMs" | "coinbase"> & { txs: Omit<ScanTxJson, "powNonce">[] };
 
 function withKeyImage(o: OwnedOutput, keys: ScanKeys): OwnedOutput {
   if (keys.spendSecret !== undefined) {
@@ -45,16 +61,28 @@ function withKeyImage(o: OwnedOutput, keys: ScanKeys): OwnedOutput {
   return o;
 }
 
-/** Scans one block into `state` (outputs found, spends detected). Idempotent per height. */
-export function scanBlock(state: WalletState, keys: ScanKeys, block: ScanBlockJson, stats: ScanStats = newStats()): ScanStats {
+/**
+ * Scans one block into `state` (outputs found, spends detected). Idempotent per height. Does not
+ * verify the block (see {@link scanChain}). An output whose one-time key the wallet already holds is
+ * not credited (counted in `duplicateKeys`). `touched` collects the txids that paid or spent the wallet.
+ */
+export function scanBlock(state: WalletState, keys: ScanKeys, block: ScanView, stats: ScanStats = newStats(), touched?: Set<string>): ScanStats {
   const have = new Set(state.outputs.map((o) => o.globalIndex));
+  const ownedKeys = new Set(state.outputs.map((o) => bytesToHex(o.oneTimeKey)));
   let fee = 0n;
   const noteTx = (txid: string, f: bigint): void => {
     state.txMeta[txid] ??= { height: block.height, timeMs: block.timeMs, fee: f };
   };
   const add = (o: OwnedOutput): void => {
     if (have.has(o.globalIndex)) return;
+    const key = bytesToHex(o.oneTimeKey);
+    if (ownedKeys.has(key)) {
+      stats.duplicateKeys++;
+      return;
+    }
     have.add(o.globalIndex);
+    ownedKeys.add(key);
+    if (!o.coinbase) touched?.add(o.txid);
     state.outputs.push(withKeyImage(o, keys));
     noteTx(o.txid, o.coinbase ? 0n : fee);
     stats.found++;
@@ -89,6 +117,7 @@ export function scanBlock(state: WalletState, keys: ScanKeys, block: ScanBlockJs
       if (o !== undefined) {
         o.spentHeight = block.height;
         o.spentTxid = tx.txid;
+        touched?.add(tx.txid);
         noteTx(tx.txid, BigInt(tx.fee));
         stats.spent++;
       }
@@ -129,25 +158,123 @@ export interface ScanProgress {
   height: number;
 }
 
+/** Options of {@link scanChain}. */
+export interface ScanOptions {
+  /** Blocks per `get_blocks_range` call (default 200). */
+  batch?: number;
+  /** Called after each batch (the CLI drives a cli-progress bar with it). */
+  onProgress?: (p: ScanProgress) => void;
+  /** Called after each verified batch has been applied to the state (the wallet saves its file there). */
+  onBatch?: () => void;
+}
+
 /**
- * Scans from `state.scannedHeight + 1` to the node's tip in batches of `batch` blocks.
- * @param onProgress called after each batch (the CLI drives a cli-progress bar with it)
+ * Verifies the node's chain anchor ({@link verifyAnchor}): its genesis header against the pinned
+ * genesis (`state.genesisHash`, stored on first use), its validator set against the genesis
+ * header. Pins `state.genesisHash` and `state.validatorsHash`.
+ * @throws NodeTrustError; RpcError
  */
-export async function scanChain(client: NodeRpcClient, state: WalletState, keys: ScanKeys, opts: { batch?: number; onProgress?: (p: ScanProgress) => void } = {}): Promise<ScanStats> {
-  const status = await client.status();
-  if (state.genesisHash !== undefined && status.genesisHash !== "" && state.genesisHash !== status.genesisHash) {
-    throw new Error(`this wallet was scanned on another chain (genesis ${state.genesisHash.slice(0, 16)}…, node ${status.genesisHash.slice(0, 16)}…); run rescan`);
+export async function anchorChain(client: NodeRpcClient, state: WalletState): Promise<ChainAnchor> {
+  const [genesis, validators] = await Promise.all([client.getHeader({ height: 0 }), client.getValidators()]);
+  const anchor = verifyAnchor(state.network as Network, state.genesisHash, genesis, validators);
+  const vh = bytesToHex(anchor.validatorSet.hash);
+  if (state.validatorsHash !== undefined && state.validatorsHash !== vh) throw new NodeTrustError("VALIDATORS_MISMATCH", "the validator set differs from the one this wallet pinned");
+  state.genesisHash = bytesToHex(anchor.genesisHash);
+  state.validatorsHash = vh;
+  return anchor;
+}
+
+/** Fetches `[from, to]` and checks the node served exactly those heights. */
+async function fetchRange(client: NodeRpcClient, from: number, to: number): Promise<ScanBlockJson[]> {
+  const res = await client.getBlocksRange(from, to);
+  const blocks = Array.isArray(res?.blocks) ? res.blocks : [];
+  if (blocks.length !== to - from + 1) throw new NodeTrustError("BAD_RANGE", `asked for blocks ${from}..${to}, got ${blocks.length}`);
+  return blocks;
+}
+
+/** The cursor at `state.scannedHeight`: from the state, or (older wallet files) from that block's verified header. */
+async function startCursor(client: NodeRpcClient, state: WalletState, anchor: ChainAnchor): Promise<ScanCursor> {
+  const h = state.scannedHeight;
+  if (h < 0) return { height: -1, hash: new Uint8Array(32), outputs: 0 };
+  if (state.scannedHash !== undefined && state.scannedOutputs !== undefined) return { height: h, hash: hexToBytes(state.scannedHash), outputs: state.scannedOutputs };
+  // a state from before these checks: verify the block at scannedHeight on its own (certificate)
+  const [b] = await fetchRange(client, h, h);
+  const prev = h === 0 ? { height: -1, hash: new Uint8Array(32), outputs: 0 } : { height: h - 1, hash: hexToBytes(b!.header.parentHash), outputs: b!.header.outputCount - countOutputs(b!) };
+  return verifyScanBlock(anchor, prev, b!);
+}
+
+const countOutputs = (b: ScanBlockJson): number => b.coinbase.outputs.length + b.txs.reduce((s, t) => s + t.outputs.length, 0);
+
+/**
+ * Checks the full bytes of each transaction that paid or spent the wallet: `get_tx` hex decodes,
+ * hashes to the txid (already bound to the verified header's `txRoot`), has the nonce of the scan
+ * view, and its outputs, tx public keys and key images are exactly the scan view's.
+ * @throws NodeTrustError `BAD_TX`
+ */
+async function verifyTouchedTxs(client: NodeRpcClient, blocks: readonly ScanBlockJson[], touched: ReadonlySet<string>): Promise<void> {
+  for (const b of blocks) {
+    for (const view of b.txs) {
+      if (!touched.has(view.txid)) continue;
+      const bad = (m: string) => new NodeTrustError("BAD_TX", `tx ${view.txid.slice(0, 16)}… in block ${b.height}: ${m}`);
+      const r = await client.getTx(view.txid);
+      let tx;
+      try {
+        tx = decodeTx(hexToBytes(r.hex), Number.MAX_SAFE_INTEGER);
+      } catch (e) {
+        throw bad(`its bytes do not decode (${(e as Error).message})`);
+      }
+      if (bytesToHex(txId(tx)) !== view.txid) throw bad("its bytes do not hash to its txid");
+      if (tx.powNonce.toString() !== view.powNonce) throw bad("its nonce differs from the scan view's");
+      const same =
+        tx.outputs.length === view.outputs.length &&
+        tx.outputs.every((o, i) => {
+          const w = view.outputs[i]!;
+          return bytesToHex(o.oneTimeKey) === w.oneTimeKey && bytesToHex(o.commitment) === w.commitment && o.viewTag === w.viewTag && bytesToHex(o.encryptedAmount) === w.encryptedAmount;
+        }) &&
+        tx.txPublicKeys.length === view.txPublicKeys.length &&
+        tx.txPublicKeys.every((k, i) => bytesToHex(k) === view.txPublicKeys[i]) &&
+        tx.inputs.length === view.keyImages.length &&
+        tx.inputs.every((inp, i) => bytesToHex(inp.keyImage) === view.keyImages[i]) &&
+        tx.fee.toString() === view.fee;
+      if (!same) throw bad("its scan view differs from its bytes");
+    }
   }
-  if (status.genesisHash !== "") state.genesisHash = status.genesisHash;
+}
+
+/**
+ * Scans from `state.scannedHeight + 1` to the node's tip in batches of `batch` blocks, verifying
+ * every batch (genesis pin, validator set, header hashes and links, finality certificates, tx
+ * roots, output indices, the full bytes of every tx that pays or spends the wallet) before it is
+ * applied to `state`. Returns the counters and the verified anchor.
+ * @throws NodeTrustError when the node's answers fail a check (the failing batch is not applied); RpcError
+ */
+export async function scanChain(client: NodeRpcClient, state: WalletState, keys: ScanKeys, opts: ScanOptions = {}): Promise<ScanStats & { anchor: ChainAnchor }> {
+  const anchor = await anchorChain(client, state);
+  const status = await client.status();
   const stats = newStats();
+  let cursor = await startCursor(client, state, anchor);
   const from = state.scannedHeight + 1;
   const tip = status.height;
   const batch = opts.batch ?? 200;
   opts.onProgress?.({ from, to: tip, height: state.scannedHeight });
   for (let h = from; h <= tip; h += batch) {
-    const res = await client.getBlocksRange(h, Math.min(tip, h + batch - 1));
-    for (const b of res.blocks) scanBlock(state, keys, b, stats);
+    const blocks = await fetchRange(client, h, Math.min(tip, h + batch - 1));
+    let c = cursor;
+    for (const b of blocks) c = verifyScanBlock(anchor, c, b);
+    // scan into a copy; apply it only once the txs that touch the wallet are verified too
+    const work = structuredClone(state);
+    const s = newStats();
+    const touched = new Set<string>();
+    for (const b of blocks) scanBlock(work, keys, b, s, touched);
+    await verifyTouchedTxs(client, blocks, touched);
+    Object.assign(state, work);
+    for (const k of Object.keys(stats) as (keyof ScanStats)[]) stats[k] += s[k];
+    cursor = c;
+    state.scannedHeight = c.height;
+    state.scannedHash = bytesToHex(c.hash);
+    state.scannedOutputs = c.outputs;
+    opts.onBatch?.();
     opts.onProgress?.({ from, to: tip, height: state.scannedHeight });
   }
-  return stats;
+  return { ...stats, anchor };
 }

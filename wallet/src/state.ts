@@ -4,7 +4,9 @@
  * uses numbers for them). Bytes are stored as hex.
  * @module
  */
-import type { Network } from "./address.ts";
+import * as v from "valibot";
+import { NETWORKS, type Network } from "./address.ts";
+import { describeIssue, WalletFileError } from "./walletfile.ts";
 
 /** An output the wallet owns. */
 export interface OwnedOutput {
@@ -61,10 +63,16 @@ export interface WalletState {
   viewPublic: Uint8Array;
   /** Spend public key B (32 bytes). */
   spendPublic: Uint8Array;
-  /** Genesis hash (hex) of the chain the wallet scanned, to refuse another chain. */
+  /** Genesis hash (32 bytes, lowercase hex) of the chain the wallet scanned, to refuse another chain: pinned on first use (devnet, testnet) or equal to the network's constant (docs/wallet.md §4.1). */
   genesisHash?: string;
+  /** Hash of the genesis validator set (32 bytes hex) every scanned certificate was verified against. */
+  validatorsHash?: string;
   /** Last scanned height, −1 before the first scan. */
   scannedHeight: number;
+  /** Block hash (32 bytes hex) at `scannedHeight`, recomputed from its verified header: the next scanned header must name it as its parent. */
+  scannedHash?: string;
+  /** Output count (`outputCount`) of the header at `scannedHeight`: the global index of the next block's first output. */
+  scannedOutputs?: number;
   /** Owned outputs found by scanning, spent ones included (`spentHeight` set). */
   outputs: OwnedOutput[];
   /** Transfers this wallet sent, with their tx secrets (payment proofs). */
@@ -83,6 +91,8 @@ export function emptyState(network: Network, keys: { seed?: Uint8Array; viewSecr
 /** Forgets everything learned from the chain (rescan), keeping keys and sent-tx secrets. */
 export function resetScan(s: WalletState): void {
   s.scannedHeight = -1;
+  delete s.scannedHash;
+  delete s.scannedOutputs;
   s.outputs = [];
   s.txMeta = {};
   for (const t of s.sent) delete t.height;
@@ -98,17 +108,80 @@ export function serializeState(s: WalletState): Uint8Array {
   return new TextEncoder().encode(text);
 }
 
-/** Parses {@link serializeState} output (UTF-8 JSON; `{"$n": decimal}` → bigint, `{"$b": hex}` → Uint8Array). Only the version is validated. @throws SyntaxError on invalid JSON or a bad `$n`; Error on a state version other than 1 */
-export function deserializeState(bytes: Uint8Array): WalletState {
-  const s = JSON.parse(new TextDecoder().decode(bytes), (_k, v: unknown) => {
-    if (v !== null && typeof v === "object" && !Array.isArray(v)) {
-      const o = v as Record<string, unknown>;
-      const keys = Object.keys(o);
-      if (keys.length === 1 && typeof o["$n"] === "string") return BigInt(o["$n"]);
-      if (keys.length === 1 && typeof o["$b"] === "string") return new Uint8Array(Buffer.from(o["$b"], "hex"));
-    }
-    return v;
-  }) as WalletState;
-  if (s.version !== 1) throw new Error(`unsupported wallet state version ${String(s.version)}`);
+const HEX_RE = /^([0-9a-f]{2})*$/;
+const bytes = (n?: number) =>
+  v.pipe(
+    v.strictObject({ $b: v.pipe(v.string(), v.regex(n === undefined ? HEX_RE : new RegExp(`^[0-9a-f]{${2 * n}}$`), n === undefined ? "must be hex" : `must be ${n} bytes of hex`)) }),
+    v.transform((o) => new Uint8Array(Buffer.from(o.$b, "hex"))),
+  );
+const u64 = v.pipe(
+  v.strictObject({ $n: v.pipe(v.string(), v.regex(/^(0|[1-9][0-9]{0,19})$/, "must be a decimal integer")) }),
+  v.transform((o) => BigInt(o.$n)),
+  v.maxValue(0xffff_ffff_ffff_ffffn, "must fit in 64 bits"),
+);
+const int = (min = 0) => v.pipe(v.number("must be a number"), v.safeInteger("must be an integer"), v.minValue(min, `must be ≥ ${min}`));
+const hash = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, "must be 32 bytes of lowercase hex"));
+
+const OutputSchema = v.object({
+  globalIndex: int(),
+  height: int(),
+  txid: v.string(),
+  index: int(),
+  txPublicKey: bytes(32),
+  amount: u64,
+  mask: bytes(32),
+  oneTimeKey: bytes(32),
+  commitment: bytes(32),
+  unlockHeight: int(),
+  coinbase: v.boolean(),
+  keyImage: v.optional(bytes(32)),
+  spentHeight: v.optional(int()),
+  spentTxid: v.optional(v.string()),
+});
+const SentSchema = v.object({
+  txid: hash,
+  txSecret: bytes(32),
+  destinations: v.array(v.object({ address: v.string(), amount: u64 })),
+  change: u64,
+  fee: u64,
+  keyImages: v.array(hash),
+  createdMs: int(),
+  height: v.optional(int()),
+});
+/** The decrypted state's schema (docs/wallet.md §3). */
+const StateSchema = v.object({
+  version: v.literal(1, "must be 1"),
+  network: v.picklist(NETWORKS, `must be one of ${NETWORKS.join(", ")}`),
+  seed: v.optional(bytes(32)),
+  viewSecret: bytes(32),
+  viewPublic: bytes(32),
+  spendPublic: bytes(32),
+  genesisHash: v.optional(hash),
+  validatorsHash: v.optional(hash),
+  scannedHeight: int(-1),
+  scannedHash: v.optional(hash),
+  scannedOutputs: v.optional(int()),
+  outputs: v.array(OutputSchema),
+  sent: v.array(SentSchema),
+  txMeta: v.record(v.string(), v.object({ height: int(-1), timeMs: int(), fee: u64 })),
+});
+
+/**
+ * Parses {@link serializeState} output (UTF-8 JSON; `{"$n": decimal}` → bigint, `{"$b": hex}` →
+ * Uint8Array) and validates every field's type and shape (32-byte keys, u64 amounts, integer heights).
+ * @throws WalletFileError `CORRUPT` ("wallet file is corrupt: `outputs.0.mask` must be 32 bytes of hex"), never anything else
+ */
+export function deserializeState(data: Uint8Array): WalletState {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(data));
+  } catch {
+    throw new WalletFileError("CORRUPT", "wallet file is corrupt: the decrypted state is not JSON");
+  }
+  const r = v.safeParse(StateSchema, raw);
+  if (!r.success) throw new WalletFileError("CORRUPT", `wallet file is corrupt: state ${describeIssue(r.issues[0])}`);
+  const s = r.output as WalletState;
+  // drop optional fields that are present as undefined (exactOptionalPropertyTypes)
+  for (const k of Object.keys(s) as (keyof WalletState)[]) if (s[k] === undefined) delete s[k];
   return s;
 }

@@ -9,7 +9,11 @@ import { decodeViewKey, encodeViewKey, type Network } from "./address.ts";
 import { addressOf, keysFromSeed, mnemonicToSeed, newMnemonic, parseAddress, seedToMnemonic } from "./keys.ts";
 import { deserializeState, emptyState, resetScan, serializeState, type OwnedOutput, type SentTx, type WalletState } from "./state.ts";
 import { scanChain, type ScanKeys, type ScanProgress, type ScanStats } from "./scanner.ts";
-import { readWalletFile, writeWalletFile, DEFAULT_SCRYPT, type ScryptParams } from "./walletfile.ts";
+import { DEFAULT_SCRYPT, encryptWithKey, newFileKey, openWalletText, WalletFileError, writeWalletText, type FileKey, type ScryptParams } from "./walletfile.ts";
+import { lockWalletFile, type WalletLock } from "./lock.ts";
+import { checkPowTarget, DEFAULT_FEE_CAP, MAX_RING_SIZE, MIN_FEE, MIN_RING_SIZE, NodeTrustError, type ChainAnchor } from "./trust.ts";
+import { readFileSync } from "node:fs";
+import { resolve as resolvePath } from "node:path";
 import { decoyParams, GammaPicker, secureRng, selectRing, type Rng } from "./decoys.ts";
 import { buildTx, estimateTxSize, type BuiltTx, type PowProgress } from "./builder.ts";
 import { bytesToHex, hexToBytes } from "./hex.ts";
@@ -45,12 +49,14 @@ export interface HistoryEntry {
   coinbase: boolean;
 }
 
-/** A transfer for {@link Wallet.transfer}. A `fee` at or below the node's current `get_params.fee` is replaced by that fee. */
+/** A transfer for {@link Wallet.transfer}. The fee paid is the largest of `fee`, the consensus floor {@link MIN_FEE} and the node's `get_params.fee`/`minFee`; a node asking for more than `maxFee` stops the transfer. */
 export interface TransferRequest {
   /** Payments: address on the wallet's network and amount in atomic units (> 0); at most `maxOutputs − 1` of them. */
   destinations: { address: string; amount: bigint }[];
-  /** Fee override (atomic units); default: the node's `get_params.fee`. */
+  /** Fee override (atomic units); default: the node's `get_params.fee`, at least the consensus floor {@link MIN_FEE}. */
   fee?: bigint;
+  /** Largest fee (atomic units) the wallet pays when the node asks for more than `fee` (default {@link DEFAULT_FEE_CAP}, 10 × the consensus minimum). Raising it is the user's explicit confirmation (`--max-fee`). */
+  maxFee?: bigint;
   /** Tx-PoW mining progress callback. */
   onPowProgress?: (p: PowProgress) => void;
   /** Uniform RNG for decoys and output order (default the OS CSPRNG; tests pin it). */
@@ -71,7 +77,7 @@ export interface TransferResult {
   inputs: number;
   /** Outputs created (destinations + 1 change). */
   outputs: number;
-  /** Ring members per input (the node's `minRingSize`). */
+  /** Ring members per input: the node's `minRingSize`, at least the consensus floor {@link MIN_RING_SIZE} (11). */
   ringSize: number;
   /** Tx-PoW hashes computed. */
   powHashes: number;
@@ -99,6 +105,12 @@ export class Wallet {
   /** Where `save()` writes, and with which password. */
   file: { path: string; password: string; scrypt: ScryptParams } | undefined;
   #keys: WalletKeys | undefined;
+  /** The exclusive lock of `file.path`, held from open/saveAs to {@link Wallet.close}. */
+  #lock: WalletLock | undefined;
+  /** The derived file key (salt + scrypt output) reused by every save of this session. */
+  #fileKey: FileKey | undefined;
+  /** The chain anchor verified by the last refresh (genesis header, validator set). */
+  #anchor: ChainAnchor | undefined;
 
   private constructor(state: WalletState) {
     this.state = state;
@@ -124,20 +136,65 @@ export class Wallet {
     return new Wallet(emptyState(v.network, { viewSecret: v.viewSecret, viewPublic: scalarMultBase(v.viewSecret), spendPublic: v.spendPublic }));
   }
 
+  /**
+   * Opens a wallet file and takes its exclusive lock (src/lock.ts) until {@link Wallet.close} or
+   * process exit; later saves reuse the file's salt and key (fresh nonce each time).
+   * @throws WalletFileError `IN_USE` when another process (or another open Wallet) holds the file;
+   *   `CORRUPT`, `UNSUPPORTED`, `WRONG_PASSWORD` for a bad file or password; Node fs errors (ENOENT)
+   */
   static open(path: string, password: string, scrypt: ScryptParams = DEFAULT_SCRYPT): Wallet {
-    const w = new Wallet(deserializeState(readWalletFile(path, password)));
-    w.file = { path, password, scrypt };
-    return w;
+    const lock = lockWalletFile(path);
+    try {
+      const { plaintext, fileKey } = openWalletText(readFileSync(path, "utf8"), password);
+      const w = new Wallet(deserializeState(plaintext));
+      w.file = { path, password, scrypt };
+      w.#lock = lock;
+      w.#fileKey = fileKey;
+      return w;
+    } catch (e) {
+      lock.release();
+      throw e;
+    }
   }
 
+  /**
+   * Attaches a file (path, password, KDF cost) with a fresh salt and key, takes its lock, and saves.
+   * Creates a missing directory with mode 0700; the file is 0600.
+   * @throws WalletFileError `IN_USE` when another process holds `path`
+   */
   saveAs(path: string, password: string, scrypt: ScryptParams = DEFAULT_SCRYPT): void {
+    const lock = this.#lock?.path === lockPathOf(path) ? this.#lock : lockWalletFile(path);
+    if (lock !== this.#lock) this.#lock?.release();
+    this.#lock = lock;
+    this.#fileKey?.key.fill(0);
+    this.#fileKey = newFileKey(password, scrypt);
     this.file = { path, password, scrypt };
     this.save();
   }
 
+  /**
+   * Writes the state to the attached file (atomically, mode 0600); a no-op without one. Called by
+   * the wallet itself after every state change (each scanned batch, a transfer before and after
+   * submission) and by {@link Wallet.close}.
+   * @throws WalletFileError `LOCK_LOST` when this process no longer holds the file's lock
+   */
   save(): void {
     if (this.file === undefined) return;
-    writeWalletFile(this.file.path, serializeState(this.state), this.file.password, this.file.scrypt);
+    if (this.#lock === undefined || this.#lock.compromised) throw new WalletFileError("LOCK_LOST", `the lock of ${this.file.path} was lost; not overwriting it (another process may have it open)`);
+    this.#fileKey ??= newFileKey(this.file.password, this.file.scrypt);
+    writeWalletText(this.file.path, encryptWithKey(serializeState(this.state), this.#fileKey));
+  }
+
+  /** Saves (when a file is attached) and releases the file's lock; the wallet may not be saved afterwards. Idempotent. */
+  close(): void {
+    try {
+      if (this.#lock !== undefined && !this.#lock.compromised) this.save();
+    } finally {
+      this.#lock?.release();
+      this.#lock = undefined;
+      this.#fileKey?.key.fill(0);
+      this.#fileKey = undefined;
+    }
   }
 
   get network(): Network {
@@ -165,15 +222,21 @@ export class Wallet {
     return k;
   }
 
-  /** Scans new blocks; releases reservations of pending transfers the node has dropped. */
+  /**
+   * Scans new blocks, verifying the node's answers (docs/wallet.md §4.1), and saves after each
+   * batch; releases reservations of pending transfers the node has dropped.
+   * @throws NodeTrustError when the node's chain fails a check (nothing of the failing batch is credited); RpcError
+   */
   async refresh(client: NodeRpcClient, onProgress?: (p: ScanProgress) => void): Promise<ScanStats> {
-    const stats = await scanChain(client, this.state, this.scanKeys(), onProgress ? { onProgress } : {});
+    const { anchor, ...stats } = await scanChain(client, this.state, this.scanKeys(), { onBatch: () => this.save(), ...(onProgress ? { onProgress } : {}) });
+    this.#anchor = anchor;
     const stale = this.state.sent.filter((s) => s.height === undefined && s.keyImages.length > 0 && Date.now() - s.createdMs > 120_000);
     if (stale.length > 0) {
       const kis = stale.flatMap((s) => s.keyImages);
       const res = await client.isKeyImageSpent(kis);
       const unspent = new Set(kis.filter((_k, i) => res.statuses[i] === "unspent"));
       for (const s of stale) if (s.keyImages.every((k) => unspent.has(k))) s.keyImages = [];
+      this.save();
     }
     return stats;
   }
@@ -182,6 +245,7 @@ export class Wallet {
   async rescan(client: NodeRpcClient, onProgress?: (p: ScanProgress) => void): Promise<ScanStats> {
     resetScan(this.state);
     delete this.state.genesisHash;
+    delete this.state.validatorsHash;
     return this.refresh(client, onProgress);
   }
 
@@ -238,7 +302,9 @@ export class Wallet {
   /** Outputs of `tx` that belong to this wallet (view key only). */
   receivedIn(tx: TxJson): { index: number; amount: bigint }[] {
     const found: { index: number; amount: bigint }[] = [];
+    const owned = new Set(this.state.outputs.map((o) => bytesToHex(o.oneTimeKey)));
     tx.outputs.forEach((o, i) => {
+      if (owned.has(o.oneTimeKey.toLowerCase())) return; // a second output with a key the wallet holds is worthless (burning bug)
       const R = hexToBytes(tx.txPublicKeys.length === 1 ? tx.txPublicKeys[0]! : tx.txPublicKeys[i]!);
       const s = matchOutput(sharedPoint(this.state.viewSecret, R), i, hexToBytes(o.oneTimeKey), o.viewTag, this.state.spendPublic);
       if (s === undefined) return;
@@ -281,10 +347,11 @@ export class Wallet {
     return out.sort((a, b) => a.height - b.height || a.txid.localeCompare(b.txid));
   }
 
-  /** Fee (atomic units) and size (bytes) a transfer would have now. */
+  /** Fee (atomic units) and size (bytes) a transfer would have now: the node's fee, at least the consensus floor {@link MIN_FEE}; the ring size at least {@link MIN_RING_SIZE}. */
   async estimateFee(client: NodeRpcClient, destinations: number): Promise<{ fee: bigint; size: number }> {
     const p = await client.getParams();
-    return { fee: BigInt(p.fee), size: Math.round(estimateTxSize(1, destinations + 1, p.minRingSize)) };
+    const fee = [MIN_FEE, parseFee(p.fee), parseFee(p.minFee)].reduce((a, b) => (b > a ? b : a));
+    return { fee, size: Math.round(estimateTxSize(1, destinations + 1, ringSizeFor(p.minRingSize))) };
   }
 
   /** Builds, proves, signs, mines and submits a transfer. Refreshes first. */
@@ -292,14 +359,24 @@ export class Wallet {
     if (this.#keys === undefined) throw new WalletError("a view-only wallet cannot spend");
     const started = Date.now();
     await this.refresh(client);
+    const anchor = this.#anchor;
+    if (anchor === undefined) throw new WalletError("no verified chain anchor");
     const params = await client.getParams();
+    if (params.chainId !== anchor.genesis.chainId) throw new NodeTrustError("BAD_PARAMS", `the node's chainId ${params.chainId} is not the genesis header's ${anchor.genesis.chainId}`);
+    const txPowTarget = checkPowTarget(anchor, this.network, params.txPowTarget);
     const dests = req.destinations.map((d) => {
       const a = parseAddress(d.address, this.network);
       if (d.amount <= 0n) throw new WalletError("amounts must be positive");
       return { viewPublic: a.viewPublic, spendPublic: a.spendPublic, amount: d.amount };
     });
     if (dests.length + 1 > params.maxOutputs) throw new WalletError(`at most ${params.maxOutputs - 1} destinations`);
-    const fee = req.fee !== undefined && req.fee > BigInt(params.fee) ? req.fee : BigInt(params.fee);
+    // The fee: never below the consensus floor; what the node asks beyond the caller's fee is capped.
+    const asked = [MIN_FEE, parseFee(params.fee), parseFee(params.minFee)].reduce((a, b) => (b > a ? b : a));
+    const cap = req.maxFee ?? DEFAULT_FEE_CAP;
+    if (asked > cap && (req.fee === undefined || req.fee < asked)) {
+      throw new NodeTrustError("FEE_ABOVE_CAP", `the node asks for a fee of ${asked} atomic units, above the cap ${cap}; confirm with a higher maxFee (--max-fee) or use another node`);
+    }
+    const fee = req.fee !== undefined && req.fee > asked ? req.fee : asked;
     const need = dests.reduce((s, d) => s + d.amount, 0n) + fee;
 
     // Input selection: largest first until the amount and fee are covered.
@@ -336,7 +413,7 @@ export class Wallet {
         if (m === null || m.unlockHeight > tip + 1) locked.add(recent[i]!);
       });
     }
-    const ringSize = params.minRingSize;
+    const ringSize = ringSizeFor(params.minRingSize);
     const rng = req.rng ?? secureRng;
     let fallbackDecoys = 0;
     const inputs = [];
@@ -370,13 +447,14 @@ export class Wallet {
       inputs,
       destinations: dests,
       change: { viewPublic: this.state.viewPublic, spendPublic: this.state.spendPublic },
-      txPowTarget: hexToBytes(params.txPowTarget),
+      txPowTarget,
       ...(req.onPowProgress ? { onPowProgress: req.onPowProgress } : {}),
       rng,
     });
-    const { txid } = await client.submitTx(built.bytes);
+    // The tx key is stored (and saved) before submission, so no crash can lose the payment proof.
+    const localTxid = bytesToHex(built.txid);
     const sent: SentTx = {
-      txid,
+      txid: localTxid,
       txSecret: built.txSecret,
       destinations: req.destinations.map((d) => ({ address: d.address, amount: d.amount })),
       change: built.change,
@@ -386,6 +464,15 @@ export class Wallet {
     };
     this.state.sent.push(sent);
     this.save();
+    let txid: string;
+    try {
+      ({ txid } = await client.submitTx(built.bytes));
+    } catch (e) {
+      this.state.sent = this.state.sent.filter((s) => s !== sent);
+      this.save();
+      throw e;
+    }
+    if (txid !== localTxid) throw new NodeTrustError("BAD_TX", `the node returned txid ${txid} for transaction ${localTxid}`);
     return {
       txid,
       fee,
@@ -407,3 +494,18 @@ export class Wallet {
     return bytesToHex(s.txSecret);
   }
 }
+
+/** A node's decimal fee string as atomic units. @throws NodeTrustError `BAD_PARAMS` when malformed */
+function parseFee(x: unknown): bigint {
+  if (typeof x !== "string" || !/^[0-9]{1,20}$/.test(x)) throw new NodeTrustError("BAD_PARAMS", "the node's fee is not a decimal string");
+  return BigInt(x);
+}
+
+/** The ring size to build: the node's `minRingSize`, at least {@link MIN_RING_SIZE}. @throws NodeTrustError `BAD_PARAMS` above {@link MAX_RING_SIZE} */
+export function ringSizeFor(nodeMinRingSize: number): number {
+  const n = Number.isSafeInteger(nodeMinRingSize) ? Math.max(MIN_RING_SIZE, nodeMinRingSize) : MIN_RING_SIZE;
+  if (n > MAX_RING_SIZE) throw new NodeTrustError("BAD_PARAMS", `the node demands rings of ${nodeMinRingSize}, above ${MAX_RING_SIZE}`);
+  return n;
+}
+
+const lockPathOf = (path: string): string => resolvePath(path);

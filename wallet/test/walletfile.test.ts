@@ -35,8 +35,8 @@ describe("wallet file", () => {
     expect(() => decryptWallet(JSON.stringify({ ...f, cipher: { ...f.cipher, nonce } }), "pw")).toThrow(WalletFileError);
     expect(() => decryptWallet(JSON.stringify({ ...f, kdf: { ...f.kdf, r: 4 } }), "pw")).toThrow(WalletFileError);
     expect(() => decryptWallet(JSON.stringify({ ...f, kdf: { ...f.kdf, N: 3 } }), "pw")).toThrow(/unsupported KDF/);
-    expect(() => decryptWallet("{}", "pw")).toThrow(/not a baios wallet/);
-    expect(() => decryptWallet("nope", "pw")).toThrow(/invalid JSON/);
+    expect(() => decryptWallet("{}", "pw")).toThrow(/`format` is missing/);
+    expect(() => decryptWallet("nope", "pw")).toThrow(/not JSON/);
   });
 
   it("writes a 0600 file with a fresh salt and nonce each time", () => {

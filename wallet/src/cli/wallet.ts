@@ -5,12 +5,12 @@
  * @module
  */
 import { existsSync } from "node:fs";
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import { Command, Option } from "commander";
 import { formatBai, parseBai } from "../amount.ts";
 import { checkTxKey } from "../txkey.ts";
 import { Wallet } from "../wallet.ts";
+import { ensureWalletDir } from "../walletfile.ts";
+import { assertAuthPolicy } from "@baios/node";
 import { startWalletRpc } from "../rpc.ts";
 import { network, out, password, promptHidden, rpcClient, walletPath, type CommonOpts } from "./common.ts";
 import { powBar, scanBar } from "./progress.ts";
@@ -19,6 +19,7 @@ const common = (c: Command): Command =>
   c
     .option("--wallet <file>", "wallet file (env BAIOS_WALLET, default ~/.baios/wallet.json)")
     .option("--rpc <url>", "node JSON-RPC URL (env BAIOS_RPC_URL, default http://127.0.0.1:28545)")
+    .option("--rpc-token-file <file>", "the node's RPC cookie (else env BAIOS_RPC_TOKEN, else BAIOS_RPC_TOKEN_FILE, else ~/.baios/rpc.cookie if present)")
     .option("--password-file <file>", "read the wallet password from a file (else env BAIOS_WALLET_PASSWORD, else a prompt)")
     .option("-q, --quiet", "no progress bars");
 
@@ -43,7 +44,7 @@ async function refreshed(o: CommonOpts): Promise<Wallet> {
 function newWalletFile(o: CommonOpts): string {
   const path = walletPath(o);
   if (existsSync(path)) throw new Error(`${path} exists; refusing to overwrite a wallet`);
-  mkdirSync(dirname(path), { recursive: true });
+  ensureWalletDir(path); // 0700
   return path;
 }
 
@@ -96,19 +97,20 @@ export function walletCommand(): Command {
 
   common(w.command("transfer").description("send BAI: transfer <address> <amount> [<address> <amount> …]"))
     .argument("<pairs...>", "address amount pairs (amount in BAI, e.g. 12.5)")
-    .option("--fee <bai>", "fee in BAI (default: the node's current fee)")
-    .action(async (pairs: string[], o: CommonOpts & { fee?: string }) => {
+    .option("--fee <bai>", "fee in BAI (default: the node's current fee, at least the consensus minimum 0.001)")
+    .option("--max-fee <bai>", "pay up to this fee when the node asks for more than 0.01 BAI (10 × the consensus minimum); without it such a transfer stops")
+    .action(async (pairs: string[], o: CommonOpts & { fee?: string; maxFee?: string }) => {
       if (pairs.length % 2 !== 0) throw new Error("expected <address> <amount> pairs");
       const destinations = [];
       for (let i = 0; i < pairs.length; i += 2) destinations.push({ address: pairs[i]!, amount: parseBai(pairs[i + 1]!) });
       const wallet = await refreshed(o);
       const client = rpcClient(o);
       const est = await wallet.estimateFee(client, destinations.length);
-      const fee = o.fee !== undefined ? parseBai(o.fee) : est.fee;
+      const fee = o.fee !== undefined ? parseBai(o.fee) : undefined;
       out(`fee estimate ${formatBai(est.fee)} BAI (~${est.size} bytes)`);
       const bar = powBar({ label: "transfer", quiet: o.quiet === true });
       try {
-        const r = await wallet.transfer(client, { destinations, fee, onPowProgress: bar.onPowProgress });
+        const r = await wallet.transfer(client, { destinations, ...(fee !== undefined ? { fee } : {}), ...(o.maxFee !== undefined ? { maxFee: parseBai(o.maxFee) } : {}), onPowProgress: bar.onPowProgress });
         bar.done();
         out(`txid   ${r.txid}`);
         out(`fee    ${formatBai(r.fee)} BAI   change ${formatBai(r.change)} BAI`);
@@ -160,18 +162,36 @@ export function walletCommand(): Command {
     out((await openWallet(o)).viewKey());
   });
 
-  common(w.command("rpc").description("serve the wallet JSON-RPC on localhost"))
+  common(w.command("rpc").description("serve the wallet JSON-RPC (bearer-token authentication; docs/wallet.md §8)"))
     .option("--port <port>", "listen port", "28546")
     .option("--host <host>", "listen host", "127.0.0.1")
-    .action(async (o: CommonOpts & { port: string; host: string }) => {
+    .option("--token-file <file>", "the wallet RPC's token file, created 0600 if missing (default <wallet>.rpc-token)")
+    .option("--disable-auth", "serve without authentication (only on a loopback --host)")
+    .option("--allow-origin <origins>", "comma-separated origins whose browser pages may call (default none)")
+    .option("--allow-host <names>", "comma-separated extra Host names served (default: the listen address and localhost)")
+    .action(async (o: CommonOpts & { port: string; host: string; tokenFile?: string; disableAuth?: boolean; allowOrigin?: string; allowHost?: string }) => {
+      const list = (v: string | undefined): string[] => (v ?? "").split(",").map((x) => x.trim()).filter((x) => x !== "");
+      const port = Number(o.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error("--port: expected 0..65535");
+      const tokenFile = o.tokenFile ?? `${walletPath(o)}.rpc-token`;
+      // refuse a bad listen configuration before the (slow) scan
+      assertAuthPolicy({ what: "wallet RPC", host: o.host, authEnabled: o.disableAuth !== true });
       const wallet = await refreshed(o);
-      const srv = await startWalletRpc(wallet, rpcClient(o), { host: o.host, port: Number(o.port) });
+      const srv = await startWalletRpc(wallet, rpcClient(o), {
+        host: o.host,
+        port,
+        ...(o.disableAuth === true ? { disableAuth: true } : { tokenFile }),
+        allowOrigins: list(o.allowOrigin),
+        allowHosts: list(o.allowHost),
+      });
       out(`wallet rpc ${srv.url}`);
+      out(srv.tokenFile !== undefined ? `rpc token file ${srv.tokenFile} (send Authorization: Bearer <token>, or curl -u baios:$(cat ${srv.tokenFile}))` : "rpc authentication OFF (--disable-auth)");
       await new Promise<void>((resolve) => {
         process.once("SIGINT", resolve);
         process.once("SIGTERM", resolve);
       });
       await srv.close();
+      wallet.close(); // save on shutdown, release the file lock
     });
 
   return w;
