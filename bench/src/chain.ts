@@ -41,7 +41,7 @@ import {
   type Tx,
   type Verifier,
 } from "@baios/consensus";
-import { NodeRpcClient, WorkerPool, startNode, type NodeHandle } from "@baios/node";
+import { NodeRpcClient, WorkerPool, readRpcCookie, startNode, type NodeHandle } from "@baios/node";
 import { testConfig, tmpDir } from "../../node/test/helpers/fixture.ts";
 import { PAYOUT, RING_SIZE, VALIDATOR_SEED, benchGenesis, benchNodeGenesis } from "./chain-fixture.ts";
 import { fmtUs, median, printTable } from "./harness.ts";
@@ -260,6 +260,8 @@ interface ChildNode {
   client: NodeRpcClient;
   rpcUrl: string;
   metricsUrl: string;
+  /** The node's RPC token (its `rpc.cookie`), for `/metrics` too. */
+  token: string;
   dir: string;
 }
 
@@ -309,7 +311,9 @@ async function startChild(): Promise<ChildNode> {
   proc.once("exit", (code, sig) => {
     if (child === proc) log(`node child exited unexpectedly (${code ?? sig})\n${err}`);
   });
-  return { proc, client: new NodeRpcClient(urls.rpc), rpcUrl: urls.rpc, metricsUrl: urls.metrics, dir };
+  // the node wrote its RPC cookie before it printed its URLs (docs/node.md §Authentication)
+  const token = readRpcCookie(join(dir, "rpc.cookie"));
+  return { proc, client: new NodeRpcClient(urls.rpc, { token }), rpcUrl: urls.rpc, metricsUrl: urls.metrics, token, dir };
 }
 
 async function stopChild(c: ChildNode): Promise<number | null> {
@@ -399,7 +403,7 @@ async function measureRss(c: ChildNode, txs: readonly BenchTx[]) {
   const t0 = performance.now();
   const sampler = (async () => {
     while (sampling) {
-      const text = await (await fetch(c.metricsUrl)).text();
+      const text = await (await fetch(c.metricsUrl, { headers: { authorization: `Bearer ${c.token}` } })).text();
       const m = /^baios_process_resident_memory_bytes (\d+)/m.exec(text);
       if (m === null) throw new Error("no baios_process_resident_memory_bytes in /metrics");
       samples.push({ tMs: performance.now() - t0, phase, metricsRss: Number(m[1]), vmRss: procStatus(pid).vmRss });
@@ -429,7 +433,7 @@ async function measureRss(c: ChildNode, txs: readonly BenchTx[]) {
   await sleep(3000);
   sampling = false;
   await sampler;
-  const metricsText = await (await fetch(c.metricsUrl)).text();
+  const metricsText = await (await fetch(c.metricsUrl, { headers: { authorization: `Bearer ${c.token}` } })).text();
   return { samples, loadMs, drainMs, cpu, vmHwm: procStatus(pid).vmHwm, metricsText };
 }
 

@@ -10,6 +10,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism, homedir } from "node:os";
 import { join, resolve } from "node:path";
+import { isLoopbackAddress } from "./rpc/http-guard.ts";
 
 /** Pino log levels accepted by `logLevel`. */
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -31,6 +32,16 @@ export interface NodeConfig {
   /** JSON-RPC listen address; port 0 = an ephemeral port (see the handle's `rpcUrl`). */
   rpcHost: string;
   rpcPort: number;
+  /** Turn RPC authentication off (default false); allowed only on a loopback `rpcHost` or with `restrictedRpc` (docs/node.md §Authentication). */
+  rpcDisableAuth: boolean;
+  /** Where the RPC cookie (64 hex characters, mode 0600, new at every start) is written; `undefined` = `<dataDir>/rpc.cookie`. */
+  rpcCookieFile: string | undefined;
+  /** Origins (`scheme://host[:port]`) whose browser pages may call the RPC; default none. */
+  rpcAllowOrigins: string[];
+  /** Extra `Host` names the RPC answers to besides the listen address and localhost (e.g. a reverse proxy's name); `*` = any. */
+  rpcAllowHosts: string[];
+  /** Public-node mode (like monerod `--restricted-rpc`): tighter limits, no operator-only methods, no `/metrics` on the RPC listener (docs/node.md §Limits). */
+  restrictedRpc: boolean;
   /** Serve `GET /metrics` on the RPC server too (default true). */
   metrics: boolean;
   /** Separate metrics listener port; `undefined` = same server as RPC. */
@@ -61,7 +72,7 @@ export interface NodeConfig {
   syncWrites: boolean;
 }
 
-type Kind = "string" | "int" | "bool" | "level" | "payout";
+type Kind = "string" | "int" | "bool" | "level" | "payout" | "list";
 
 /** One configurable option: its config key, flag, environment variable and type. */
 export interface OptionSpec {
@@ -79,6 +90,11 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: "genesisPath", flag: "genesis", env: "BAIOS_GENESIS", kind: "string", doc: "genesis file (default: built-in devnet genesis)" },
   { key: "rpcHost", flag: "rpc-host", env: "BAIOS_RPC_HOST", kind: "string", doc: "RPC listen host (default 127.0.0.1)" },
   { key: "rpcPort", flag: "rpc-port", env: "BAIOS_RPC_PORT", kind: "int", doc: "RPC listen port (default 28545; 0 = ephemeral)" },
+  { key: "rpcDisableAuth", flag: "rpc-disable-auth", env: "BAIOS_RPC_DISABLE_AUTH", kind: "bool", doc: "turn RPC authentication off (loopback or --restricted-rpc only)" },
+  { key: "rpcCookieFile", flag: "rpc-cookie-file", env: "BAIOS_RPC_COOKIE_FILE", kind: "string", doc: "RPC token file written at start (default <data-dir>/rpc.cookie)" },
+  { key: "rpcAllowOrigins", flag: "rpc-allow-origin", env: "BAIOS_RPC_ALLOW_ORIGIN", kind: "list", doc: "comma-separated origins browsers may call the RPC from (default none)" },
+  { key: "rpcAllowHosts", flag: "rpc-allow-host", env: "BAIOS_RPC_ALLOW_HOST", kind: "list", doc: "comma-separated extra Host names served (default: listen address, localhost)" },
+  { key: "restrictedRpc", flag: "restricted-rpc", env: "BAIOS_RESTRICTED_RPC", kind: "bool", doc: "public-node RPC: tighter limits, no operator-only methods, no /metrics" },
   { key: "metrics", flag: "metrics", env: "BAIOS_METRICS", kind: "bool", doc: "serve GET /metrics (default true)" },
   { key: "metricsPort", flag: "metrics-port", env: "BAIOS_METRICS_PORT", kind: "int", doc: "separate metrics port (default: the RPC server)" },
   { key: "logLevel", flag: "log-level", env: "BAIOS_LOG_LEVEL", kind: "level", doc: "fatal|error|warn|info|debug|trace|silent (default info)" },
@@ -103,6 +119,11 @@ export function defaultConfig(): NodeConfig {
     genesisPath: undefined,
     rpcHost: "127.0.0.1",
     rpcPort: 28545,
+    rpcDisableAuth: false,
+    rpcCookieFile: undefined,
+    rpcAllowOrigins: [],
+    rpcAllowHosts: [],
+    restrictedRpc: false,
     metrics: true,
     metricsPort: undefined,
     logLevel: "info",
@@ -149,6 +170,11 @@ function parseValue(spec: OptionSpec, raw: unknown, where: string): unknown {
     case "level":
       if (typeof raw !== "string" || !(LOG_LEVELS as readonly string[]).includes(raw)) bad(`expected one of ${LOG_LEVELS.join("|")}`);
       return raw;
+    case "list": {
+      const items = typeof raw === "string" ? raw.split(",") : Array.isArray(raw) ? raw : undefined;
+      if (items === undefined || !items.every((x): x is string => typeof x === "string")) return bad("expected a comma-separated list or an array of strings");
+      return items.map((x) => x.trim()).filter((x) => x !== "");
+    }
     case "payout": {
       let p: unknown = raw;
       if (typeof raw === "string") {
@@ -267,6 +293,9 @@ export function validateConfig(cfg: NodeConfig): NodeConfig {
   if (cfg.blockTimeMs < 10) throw new ConfigError("blockTimeMs must be at least 10");
   if (cfg.workerQueueMax < 1) throw new ConfigError("workerQueueMax must be at least 1");
   if (cfg.rpcPort > 65535 || (cfg.metricsPort ?? 0) > 65535) throw new ConfigError("port out of range");
+  if (cfg.rpcDisableAuth && !cfg.restrictedRpc && !isLoopbackAddress(cfg.rpcHost)) {
+    throw new ConfigError(`rpcDisableAuth: refusing an unauthenticated RPC on ${cfg.rpcHost}; turn authentication off only on a loopback rpcHost (127.0.0.1, ::1) or together with --restricted-rpc`);
+  }
   if (cfg.validator) {
     if (cfg.validatorKey === undefined && cfg.validatorKeyFile === undefined) throw new ConfigError("validator: needs validatorKeyFile or validatorKey");
     if (cfg.payout === undefined) throw new ConfigError("validator: needs a payout address");

@@ -22,7 +22,36 @@ export {
   type PayoutAddress,
   type LogLevel,
 } from "./config.ts";
-export { NodeRpcClient, RpcError, type BlockRef, type RpcClientOptions } from "./rpc/client.ts";
+export { NodeRpcClient, RpcError, readRpcCookie, type BlockRef, type RpcClientOptions } from "./rpc/client.ts";
+export {
+  RpcSecurityError,
+  TOKEN_BYTES,
+  generateToken,
+  writeTokenFile,
+  readTokenFile,
+  loadOrCreateTokenFile,
+  isLoopbackAddress,
+  isWildcardAddress,
+  assertAuthPolicy,
+  parseHostHeader,
+  checkHost,
+  checkOrigin,
+  checkAuth,
+  checkContentType,
+  checkRequest,
+  corsHeaders,
+  sendPreflight,
+  sendRefusal,
+  refusalBody,
+  readBody,
+  nestedDeeperThan,
+  tokensEqual,
+  type GuardOptions,
+  type Refusal,
+  type BodyResult,
+} from "./rpc/http-guard.ts";
+export { validateRequest as validateRpcRequest } from "./rpc/server.ts";
+export { DEFAULT_RPC_SERVER_LIMITS, RESTRICTED_RPC_SERVER_LIMITS, OPERATOR_ONLY_METHODS, type RpcServerLimits } from "./rpc/limits.ts";
 export { RPC_ERRORS, type RpcErrorName } from "./rpc/errors.ts";
 export {
   RPC_METHODS,

@@ -6,6 +6,7 @@
  * `<dataDir>/config.json` an optional config file.
  * @module
  */
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { BlockMessage, Network, NetworkHandlers, Verdict } from "@baios/p2p";
 import {
@@ -35,6 +36,7 @@ import { createMetrics, type NodeMetrics } from "./metrics.ts";
 import { BlockProducer } from "./producer.ts";
 import { NodeRpcClient } from "./rpc/client.ts";
 import { createMethods } from "./rpc/methods.ts";
+import { generateToken, writeTokenFile } from "./rpc/http-guard.ts";
 import { startHttpServer, startMetricsServer, type HttpServerHandle } from "./rpc/server.ts";
 import { Store } from "./store/store.ts";
 import { RangeProofBatcher } from "./workers/batcher.ts";
@@ -75,7 +77,11 @@ export interface NodeHandle {
   mempool: Mempool;
   metrics: NodeMetrics;
   engine: ConsensusEngine | undefined;
-  /** A client for this node's RPC. */
+  /** The RPC cookie file (docs/node.md §Authentication), or undefined when authentication is off. */
+  rpcCookieFile: string | undefined;
+  /** The RPC token of this run (64 hex characters; also in `rpcCookieFile`), or undefined when authentication is off. */
+  rpcToken: string | undefined;
+  /** A client for this node's RPC (carries `rpcToken`). */
   client: NodeRpcClient;
   /** Validates a transaction (bytes) and adds it to the mempool; returns the txid. */
   submitTx(bytes: Uint8Array): Promise<Uint8Array>;
@@ -287,6 +293,16 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
 
     const methods = createMethods({ chain, mempool, params, submitTx: networkSubmit, validatorKey: engine?.localValidator, version: NODE_VERSION });
     const separateMetrics = config.metrics && config.metricsPort !== undefined;
+    // RPC authentication (docs/node.md §Authentication): a fresh cookie per start, removed at stop
+    const cookieFile = config.rpcDisableAuth ? undefined : (config.rpcCookieFile ?? join(config.dataDir, "rpc.cookie"));
+    const rpcToken = cookieFile === undefined ? undefined : generateToken();
+    if (cookieFile !== undefined && rpcToken !== undefined) {
+      writeTokenFile(cookieFile, rpcToken);
+      cleanups.push(async () => {
+        if (existsSync(cookieFile) && readFileSync(cookieFile, "utf8").trim() === rpcToken) rmSync(cookieFile, { force: true });
+      });
+    }
+    const guard = { token: rpcToken, allowOrigins: config.rpcAllowOrigins, allowHosts: config.rpcAllowHosts };
     const http: HttpServerHandle = await startHttpServer({
       host: config.rpcHost,
       port: config.rpcPort,
@@ -294,11 +310,13 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
       metrics,
       serveMetrics: config.metrics && !separateMetrics,
       log: log.child({ mod: "rpc" }),
+      ...guard,
+      restricted: config.restrictedRpc,
     });
     cleanups.push(() => http.close());
-    let metricsUrl: string | undefined = config.metrics ? `${http.url}/metrics` : undefined;
+    let metricsUrl: string | undefined = config.metrics && !config.restrictedRpc ? `${http.url}/metrics` : undefined;
     if (separateMetrics) {
-      const m = await startMetricsServer(config.rpcHost, config.metricsPort as number, metrics);
+      const m = await startMetricsServer(config.rpcHost, config.metricsPort as number, metrics, guard);
       cleanups.push(() => m.close());
       metricsUrl = `${m.url}/metrics`;
     }
@@ -307,7 +325,7 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
       cleanups.push(() => p.stop());
       if (opts.manualBlocks !== true) p.start();
     }
-    log.info({ rpc: http.url, metrics: metricsUrl, validator: engine !== undefined }, "node started");
+    log.info({ rpc: http.url, rpcAuth: cookieFile === undefined ? "off" : "cookie", cookieFile, restrictedRpc: config.restrictedRpc, metrics: metricsUrl, validator: engine !== undefined }, "node started");
 
     let stopped: Promise<void> | undefined;
     return {
@@ -319,7 +337,9 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
       mempool,
       metrics,
       engine,
-      client: new NodeRpcClient(http.url),
+      rpcCookieFile: cookieFile,
+      rpcToken,
+      client: new NodeRpcClient(http.url, { token: rpcToken }),
       submitTx: networkSubmit,
       importBlock,
       produceBlock: async () => {

@@ -84,7 +84,8 @@ describe("rpc http server", () => {
       },
     });
     try {
-      const call = async (body: unknown) => (await fetch(srv.url, { method: "POST", body: JSON.stringify(body) })).json() as Promise<Record<string, any>>;
+      const json = { "content-type": "application/json" };
+      const call = async (body: unknown) => (await fetch(srv.url, { method: "POST", headers: json, body: JSON.stringify(body) })).json() as Promise<Record<string, any>>;
       expect((await call({ jsonrpc: "2.0", id: 1, method: "echo", params: { a: 1 } })).result).toEqual({ a: 1 });
       const f = await call({ jsonrpc: "2.0", id: 2, method: "fail" });
       expect(f.error).toEqual({ code: RPC_ERRORS.NOT_FOUND, message: "nothing here", data: { x: 1 } });
@@ -94,7 +95,7 @@ describe("rpc http server", () => {
       expect((await call({ jsonrpc: "2.0", id: 4, method: "zzz" })).error.code).toBe(RPC_ERRORS.METHOD_NOT_FOUND);
       expect((await call({ foo: 1 })).error.code).toBe(RPC_ERRORS.INVALID_REQUEST);
       expect((await call([])).error.code).toBe(RPC_ERRORS.INVALID_REQUEST);
-      const note = await fetch(srv.url, { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", method: "echo" }) });
+      const note = await fetch(srv.url, { method: "POST", headers: json, body: JSON.stringify({ jsonrpc: "2.0", method: "echo" }) });
       expect(note.status).toBe(204);
       expect((await fetch(`${srv.url}/health`)).status).toBe(200);
       expect((await fetch(`${srv.url}/nope`)).status).toBe(404);

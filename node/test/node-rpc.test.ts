@@ -55,10 +55,12 @@ describe("node: JSON-RPC, mempool and chain", () => {
     expect(rpcErr(await c.getHeader({ height: 999 }).catch((e: unknown) => e)).code).toBe(RPC_ERRORS.NOT_FOUND);
     expect(rpcErr(await c.getHeader({ hash: "zz" }).catch((e: unknown) => e)).code).toBe(RPC_ERRORS.INVALID_PARAMS);
     expect(rpcErr(await c.call("nope").catch((e: unknown) => e)).code).toBe(RPC_ERRORS.METHOD_NOT_FOUND);
-    const res = await fetch(node.rpcUrl, { method: "POST", body: "{not json" });
+    const headers = { "content-type": "application/json", authorization: `Bearer ${node.rpcToken}` };
+    const res = await fetch(node.rpcUrl, { method: "POST", headers, body: "{not json" });
     expect(((await res.json()) as { error: { code: number } }).error.code).toBe(RPC_ERRORS.PARSE_ERROR);
     const batch = await fetch(node.rpcUrl, {
       method: "POST",
+      headers,
       body: JSON.stringify([
         { jsonrpc: "2.0", id: 1, method: "status" },
         { jsonrpc: "2.0", id: 2, method: "get_outputs", params: { indices: [0, 99999] } },
@@ -140,7 +142,7 @@ describe("node: JSON-RPC, mempool and chain", () => {
   });
 
   it("serves Prometheus metrics with the baios_ prefix", async () => {
-    const text = await (await fetch(node.metricsUrl!)).text();
+    const text = await (await fetch(node.metricsUrl!, { headers: { authorization: `Bearer ${node.rpcToken}` } })).text();
     expect(text).toContain("baios_chain_height ");
     expect(text).toContain("baios_tx_accepted_total");
     expect(text).toContain('baios_tx_rejected_total{code="TX_KEY_IMAGE_IN_POOL"}');
@@ -155,7 +157,7 @@ describe("node: built-in devnet genesis and the block timer", () => {
     const { DEVNET_VALIDATOR_SEED } = await import("../src/genesis.ts");
     const { loadConfig } = await import("../src/config.ts");
     const dir = tmpDir();
-    const base = testConfig(dir, { validatorKey: Buffer.from(DEVNET_VALIDATOR_SEED).toString("hex"), blockTimeMs: 40 });
+    const base = testConfig(dir, { validatorKey: Buffer.from(DEVNET_VALIDATOR_SEED).toString("hex") });
     const cfg = loadConfig({ base, argv: ["--data-dir", dir, "--rpc-port", "0", "--workers", "1"] });
     let node = await startNode(cfg);
     const s = await node.client.waitForHeight(3, { timeoutMs: 10_000, pollMs: 20 });

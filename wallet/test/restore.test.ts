@@ -44,7 +44,7 @@ beforeAll(async () => {
     },
     { genesis: await fromGenesis(genesis), manualBlocks: true },
   );
-  client = new NodeRpcClient(node.rpcUrl);
+  client = new NodeRpcClient(node.rpcUrl, { token: node.rpcToken });
   for (let i = 0; i < 3; i++) await node.produceBlock();
 });
 
@@ -116,7 +116,7 @@ describe("wallet against a real node", () => {
     const srv = await startWalletRpc(a, client);
     try {
       const call = async (method: string, params: unknown = {}) => {
-        const res = await fetch(srv.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+        const res = await fetch(srv.url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${srv.token}` }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
         return ((await res.json()) as { result: Record<string, unknown> }).result;
       };
       expect((await call("get_address")).address).toBe(a.address);

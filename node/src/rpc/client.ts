@@ -7,6 +7,7 @@
 import { JSONRPCClient, JSONRPCErrorException, type JSONRPCResponse } from "json-rpc-2.0";
 import type { ConsensusErrorJSON } from "@baios/consensus";
 import { RPC_ERRORS } from "./errors.ts";
+import { readTokenFile } from "./http-guard.ts";
 import type { HeaderJson } from "./json.ts";
 import type {
   BlockResult,
@@ -20,6 +21,7 @@ import type {
   StatusResult,
   SubmitTxResult,
   TxResult,
+  ValidatorsResult,
 } from "./methods.ts";
 
 /** A JSON-RPC error response (or a transport failure, code 0). */
@@ -45,6 +47,18 @@ export type BlockRef = { height: number } | { hash: string };
 export interface RpcClientOptions {
   /** Per-request timeout in ms (default 30 000). */
   timeoutMs?: number;
+  /** The node's RPC token (64 hex characters), sent as `Authorization: Bearer <token>` (docs/node.md §Authentication). */
+  token?: string | undefined;
+  /** A token file (the node's cookie `<dataDir>/rpc.cookie`), read before every request so a restarted node's new cookie is picked up; ignored when `token` is set. */
+  tokenFile?: string | undefined;
+}
+
+/**
+ * Reads the node's RPC cookie (or any RPC token file): 64 lowercase hex characters.
+ * @throws RpcSecurityError when the file cannot be read or holds no token
+ */
+export function readRpcCookie(path: string): string {
+  return readTokenFile(path);
 }
 
 const hexOf = (b: Uint8Array | string): string => (typeof b === "string" ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex"));
@@ -54,10 +68,12 @@ const hexOf = (b: Uint8Array | string): string => (typeof b === "string" ? b : B
  * one method per RPC method, by-name params, results as the JSON views of ./methods.ts (bytes as
  * lowercase hex, u64 amounts and fees as decimal strings of atomic units (1 BAI = 10^8), heights,
  * indices and ms times as numbers). Byte arguments may be `Uint8Array`s or hex strings (passed as is).
+ * Authentication: pass `{ token }` or `{ tokenFile }` (the node's `<dataDir>/rpc.cookie`).
  * @throws RpcError from every call: the JSON-RPC error `code` ({@link RPC_ERRORS}: `NOT_FOUND`
  *   -32001, `TX_REJECTED` -32010 with the ConsensusError JSON in `data`, `MEMPOOL_FULL` -32011,
- *   `TX_ALREADY_KNOWN` -32012, `INVALID_PARAMS` -32602, …), or code 0 when the node cannot be
- *   reached, answers with an HTTP status other than 200/204, or the request times out
+ *   `TX_ALREADY_KNOWN` -32012, `INVALID_PARAMS` -32602, …; an HTTP refusal's code such as
+ *   `UNAUTHORIZED` -32040 or `TOO_MANY_REQUESTS` -32031), or code 0 when the node cannot be
+ *   reached, answers an HTTP status without a JSON-RPC error body, or the request times out
  *   (`timeoutMs`, default 30 000 ms).
  */
 export class NodeRpcClient {
@@ -68,20 +84,34 @@ export class NodeRpcClient {
   constructor(url: string, opts: RpcClientOptions = {}) {
     this.url = url;
     this.#timeoutMs = opts.timeoutMs ?? 30_000;
+    const token = opts.token;
+    const tokenFile = opts.tokenFile;
     this.#client = new JSONRPCClient(async (payload: unknown) => {
+      const headers: Record<string, string> = { "content-type": "application/json" };
+      let t = token;
+      if (t === undefined && tokenFile !== undefined) {
+        try {
+          t = readTokenFile(tokenFile);
+        } catch (e) {
+          throw new RpcError((e as Error).message, 0);
+        }
+      }
+      if (t !== undefined) headers["authorization"] = `Bearer ${t}`;
       let res: Response;
       try {
-        res = await fetch(this.url, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify(payload),
-          signal: AbortSignal.timeout(this.#timeoutMs),
-        });
+        res = await fetch(this.url, { method: "POST", headers, body: JSON.stringify(payload), signal: AbortSignal.timeout(this.#timeoutMs) });
       } catch (e) {
         throw new RpcError(`cannot reach the node at ${this.url}: ${(e as Error).message}`, 0);
       }
       if (res.status === 200) this.#client.receive((await res.json()) as JSONRPCResponse);
-      else if (res.status !== 204) throw new RpcError(`HTTP ${res.status} from ${this.url}`, 0);
+      else if (res.status !== 204) {
+        // refusals carry a JSON-RPC-style error body (401 UNAUTHORIZED, 403 FORBIDDEN, 429, 503 …)
+        const body = (await res.json().catch(() => undefined)) as { error?: { code?: unknown; message?: unknown } } | undefined;
+        const code = typeof body?.error?.code === "number" ? body.error.code : 0;
+        const why = typeof body?.error?.message === "string" ? `: ${body.error.message}` : "";
+        const hint = res.status === 401 ? (t === undefined ? " (pass the node's RPC token: --rpc-token-file <dataDir>/rpc.cookie or BAIOS_RPC_TOKEN)" : " (is the token file the node's current rpc.cookie?)") : "";
+        throw new RpcError(`HTTP ${res.status} from ${this.url}${why}${hint}`, code);
+      }
     });
   }
 
@@ -100,6 +130,10 @@ export class NodeRpcClient {
   }
   getParams(): Promise<ParamsResult> {
     return this.call("get_params");
+  }
+  /** The genesis validator set (`get_validators`). */
+  getValidators(): Promise<ValidatorsResult> {
+    return this.call("get_validators");
   }
   getHeader(ref: BlockRef): Promise<HeaderJson> {
     return this.call("get_header", ref);

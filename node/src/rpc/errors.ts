@@ -6,7 +6,7 @@
  */
 import { JSONRPCErrorException } from "json-rpc-2.0";
 
-/** The node's JSON-RPC error codes by name (docs/node.md §Errors): the JSON-RPC 2.0 standard codes (-32700…-32603) and application codes in the server range (-32001…-32020). */
+/** The node's JSON-RPC error codes by name (docs/node.md §Errors): the JSON-RPC 2.0 standard codes (-32700…-32603) and application codes in the server range (-32001…-32043; HTTP-level refusals -32030…-32043 come with their HTTP status). */
 export const RPC_ERRORS = {
   PARSE_ERROR: -32700,
   INVALID_REQUEST: -32600,
@@ -25,6 +25,18 @@ export const RPC_ERRORS = {
   NODE_BUSY: -32013,
   /** The node is shutting down or not ready. */
   UNAVAILABLE: -32020,
+  /** The HTTP request exceeds a limit of docs/node.md §Limits (batch length, work budget, response bytes); `data: { limit, max, value }`. */
+  LIMIT_EXCEEDED: -32030,
+  /** Too many requests in flight (in total or on this connection); HTTP 429. Retry after a back-off. */
+  TOO_MANY_REQUESTS: -32031,
+  /** Missing or wrong credentials (docs/node.md §Authentication); HTTP 401. */
+  UNAUTHORIZED: -32040,
+  /** `Host` not served or `Origin` not allowed (DNS-rebinding / cross-origin protection); HTTP 403. */
+  FORBIDDEN: -32041,
+  /** `Content-Type` is not `application/json`; HTTP 415. */
+  UNSUPPORTED_MEDIA_TYPE: -32042,
+  /** The body exceeds the size limit; HTTP 413. */
+  REQUEST_TOO_LARGE: -32043,
 } as const;
 
 /** Name of a node RPC error: a key of {@link RPC_ERRORS} (e.g. `"TX_REJECTED"`). */

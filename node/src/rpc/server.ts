@@ -1,17 +1,27 @@
 /**
- * JSON-RPC 2.0 over HTTP (json-rpc-2.0 on node:http), plus `GET /metrics` (Prometheus text)
- * and `GET /health`. `POST /` (or `/rpc`) takes a request or a batch; notifications get 204.
+ * JSON-RPC 2.0 over HTTP (json-rpc-2.0 dispatch on node:http), plus `GET /metrics` (Prometheus
+ * text) and `GET /health` (docs/node.md §JSON-RPC 2.0, §Authentication, §Limits).
+ *
+ * Every request passes the guard of ./http-guard.ts first: `Host` and `Origin` checks, bearer
+ * token (when auth is on), `Content-Type: application/json`. `POST /` (or `/rpc`) then takes a
+ * request or a batch (≤ `maxBatch`; a one-element batch answers an array), checked here against
+ * JSON-RPC 2.0 (§4, §5, §6) before any method runs; a batch's work units are summed and refused
+ * whole over `maxWorkUnits`; calls run one after the other and the serialised answer is capped at
+ * `maxResponseBytes`. Requests still being served when the server closes are answered
+ * UNAVAILABLE (-32020).
  * @module
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import { JSONRPCErrorException, JSONRPCServer, createJSONRPCErrorResponse, type JSONRPCRequest } from "json-rpc-2.0";
+import type { AddressInfo, Socket } from "node:net";
+import { JSONRPCErrorException, JSONRPCServer, createJSONRPCErrorResponse, type JSONRPCRequest, type JSONRPCResponse } from "json-rpc-2.0";
 import type { Logger } from "../log.ts";
 import type { NodeMetrics } from "../metrics.ts";
 import { RPC_ERRORS } from "./errors.ts";
+import { assertAuthPolicy, checkAuth, checkRequest, corsHeaders, nestedDeeperThan, readBody, sendPreflight, sendRefusal, type GuardOptions, type Refusal } from "./http-guard.ts";
+import { DEFAULT_RPC_SERVER_LIMITS, OPERATOR_ONLY_METHODS, RESTRICTED_RPC_SERVER_LIMITS, callCost, restrictParams, type RpcServerLimits } from "./limits.ts";
 
-/** Maximum request body (bytes): a batch of full-size hex transactions fits. */
-export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+/** Maximum request body (bytes) of a normal listener: a batch of full-size hex transactions fits. */
+export const MAX_BODY_BYTES = DEFAULT_RPC_SERVER_LIMITS.maxBodyBytes;
 
 /** A method: by-name params in, JSON-able result out (throw `rpcError(...)` to fail). */
 export type RpcMethod = (params: unknown) => unknown;
@@ -26,16 +36,27 @@ export interface HttpServerOptions {
   methods: Readonly<Record<string, RpcMethod>>;
   /** Request counters and latencies, and the registry `/metrics` serves; undefined disables both. */
   metrics: NodeMetrics | undefined;
-  /** Serve `/metrics` on this server. */
+  /** Serve `/metrics` on this server (ignored when `restricted`). */
   serveMetrics: boolean;
   /** Logger for failing methods and handlers (messages only, never params). */
   log: Logger;
+  /** Bearer token (64 hex characters) every RPC and `/metrics` request must carry; undefined = authentication off (loopback or `restricted` only). */
+  token?: string | undefined;
+  /** Origins whose browser pages may call (exact `scheme://host[:port]`); default none. */
+  allowOrigins?: readonly string[];
+  /** Extra `Host` names served besides the listen address and localhost; `*` = any. */
+  allowHosts?: readonly string[];
+  /** Public-node mode (`--restricted-rpc`): {@link RESTRICTED_RPC_SERVER_LIMITS}, no operator-only methods, no `/metrics`. */
+  restricted?: boolean;
+  /** Overrides of the limits (tests; defaults per mode). */
+  limits?: Partial<RpcServerLimits>;
 }
 
 /** A running HTTP server. */
 export interface HttpServerHandle {
   url: string;
   server: Server;
+  /** Stops listening, answers requests in flight with UNAVAILABLE (-32020) and closes every connection. */
   close(): Promise<void>;
 }
 
@@ -66,26 +87,51 @@ export function createRpcDispatcher(methods: Readonly<Record<string, RpcMethod>>
   return rpc;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error("body too large"));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
+/** A JSON-RPC id (JSON-RPC 2.0 §4: string, number or null). */
+type Id = string | number | null;
+
+/** A structurally valid request (JSON-RPC 2.0 §4); `id` undefined = notification. */
+interface ValidRequest {
+  jsonrpc: "2.0";
+  method: string;
+  params?: unknown;
+  id?: Id;
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string): void {
-  res.writeHead(status, { "content-type": type, "content-length": Buffer.byteLength(body) });
+const isId = (v: unknown): v is Id => v === null || typeof v === "string" || (typeof v === "number" && Number.isFinite(v));
+
+/** Checks one request object; on failure returns the id to answer with (the request's if well-formed, else null). */
+export function validateRequest(v: unknown): { ok: true; req: ValidRequest } | { ok: false; id: Id; message: string } {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return { ok: false, id: null, message: "invalid request: expected a JSON-RPC request object" };
+  const o = v as Record<string, unknown>;
+  const id: Id = "id" in o && isId(o["id"]) ? o["id"] : null;
+  if ("id" in o && !isId(o["id"])) return { ok: false, id: null, message: "invalid request: id must be a string, a number or null" };
+  if (o["jsonrpc"] !== "2.0") return { ok: false, id, message: 'invalid request: jsonrpc must be "2.0"' };
+  if (typeof o["method"] !== "string") return { ok: false, id, message: "invalid request: method must be a string" };
+  const params = o["params"];
+  if (params !== undefined && (typeof params !== "object" || params === null)) return { ok: false, id, message: "invalid request: params must be an object or an array" };
+  const req: ValidRequest = { jsonrpc: "2.0", method: o["method"] };
+  if (params !== undefined) req.params = params;
+  if ("id" in o) req.id = id;
+  return { ok: true, req };
+}
+
+const errorResponse = (id: Id, code: number, message: string, data?: unknown): JSONRPCResponse => createJSONRPCErrorResponse(id, code, message, data);
+
+/** One HTTP request being served (for limits and for answering it when the server stops). */
+interface InFlight {
+  res: ServerResponse;
+  req: IncomingMessage;
+  /** Ids to answer UNAVAILABLE with; undefined until the body is parsed. */
+  ids: Id[] | undefined;
+  batch: boolean;
+  answered: boolean;
+}
+
+const UNAVAILABLE_MESSAGE = "the node is stopping; the outcome of this call is unknown";
+
+function send(res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { ...headers, "content-type": type, "content-length": Buffer.byteLength(body), "cache-control": "no-store" });
   res.end(body);
 }
 
@@ -95,76 +141,240 @@ export async function serveMetrics(res: ServerResponse, metrics: NodeMetrics): P
   send(res, 200, metrics.registry.contentType, text);
 }
 
-/** Starts the HTTP server. */
-export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServerHandle> {
-  const rpc = createRpcDispatcher(opts.methods, opts.metrics, opts.log);
-  const server = createServer((req, res) => {
-    void (async () => {
-      const path = (req.url ?? "/").split("?")[0];
-      if (req.method === "GET" && path === "/metrics" && opts.serveMetrics && opts.metrics !== undefined) return serveMetrics(res, opts.metrics);
-      if (req.method === "GET" && path === "/health") return send(res, 200, "application/json", '{"ok":true}');
-      if (req.method !== "POST" || (path !== "/" && path !== "/rpc")) return send(res, 404, "text/plain", "not found\n");
-      let body: string;
-      try {
-        body = await readBody(req);
-      } catch {
-        return send(res, 413, "text/plain", "request too large\n");
-      }
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(body);
-      } catch {
-        return send(res, 200, "application/json", JSON.stringify(createJSONRPCErrorResponse(null, RPC_ERRORS.PARSE_ERROR, "parse error")));
-      }
-      if (Array.isArray(parsed) && parsed.length === 0) {
-        return send(res, 200, "application/json", JSON.stringify(createJSONRPCErrorResponse(null, RPC_ERRORS.INVALID_REQUEST, "empty batch")));
-      }
-      const out = await rpc.receive(parsed as JSONRPCRequest);
-      if (out === null || (Array.isArray(out) && out.length === 0)) {
-        res.writeHead(204);
-        return res.end();
-      }
-      return send(res, 200, "application/json", JSON.stringify(out));
-    })().catch((e: unknown) => {
-      opts.log.error({ err: (e as Error).message }, "http handler failed");
-      if (!res.headersSent) send(res, 500, "text/plain", "internal error\n");
-      else res.destroy();
-    });
-  });
-  server.keepAliveTimeout = 5000;
+async function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(opts.port, opts.host, () => {
+    server.listen(port, host, () => {
       server.off("error", reject);
       resolve();
     });
   });
-  const addr = server.address() as AddressInfo;
-  const host = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
+  return server.address() as AddressInfo;
+}
+
+const urlOf = (addr: AddressInfo): string => `http://${addr.family === "IPv6" ? `[${addr.address}]` : addr.address}:${addr.port}`;
+
+/**
+ * Starts the HTTP server.
+ * @throws RpcSecurityError when `token` is undefined on a non-loopback `host` without `restricted`
+ * @throws Error from `listen` (address in use, …)
+ */
+export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServerHandle> {
+  const restricted = opts.restricted === true;
+  assertAuthPolicy({ what: "node RPC", host: opts.host, authEnabled: opts.token !== undefined, publicWithoutAuth: restricted });
+  const limits: RpcServerLimits = { ...(restricted ? RESTRICTED_RPC_SERVER_LIMITS : DEFAULT_RPC_SERVER_LIMITS), ...(opts.limits ?? {}) };
+  const rpc = createRpcDispatcher(opts.methods, opts.metrics, opts.log);
+  const serveMetricsHere = opts.serveMetrics && !restricted && opts.metrics !== undefined;
+  const guard: GuardOptions = { bindHost: opts.host, port: 0, token: opts.token, allowOrigins: opts.allowOrigins ?? [], allowHosts: opts.allowHosts ?? [], realm: "baios-node" };
+  const inFlight = new Set<InFlight>();
+  const perConnection = new WeakMap<Socket, number>();
+  let closing = false;
+
+  const refuse = (req: IncomingMessage, res: ServerResponse, r: Refusal): void => {
+    opts.metrics?.rpcRequests.inc({ method: "(http)", outcome: `refused_${r.status}` });
+    sendRefusal(res, r, corsHeaders(req, guard));
+  };
+
+  /** Runs one valid request: operator-only check, restricted params, dispatch. */
+  const runCall = async (r: ValidRequest): Promise<JSONRPCResponse | null> => {
+    if (restricted && OPERATOR_ONLY_METHODS.includes(r.method)) {
+      return r.id === undefined ? null : errorResponse(r.id, RPC_ERRORS.METHOD_NOT_FOUND, `method ${r.method} is not available on a restricted RPC`);
+    }
+    if (!Object.hasOwn(opts.methods, r.method)) {
+      // never let a name like "toString" or "__proto__" reach a prototype lookup
+      opts.metrics?.rpcRequests.inc({ method: "unknown", outcome: "error" });
+      return r.id === undefined ? null : errorResponse(r.id, RPC_ERRORS.METHOD_NOT_FOUND, "Method not found");
+    }
+    const params = restricted ? restrictParams(r.method, r.params, limits) : r.params;
+    const call = { ...r, params } as JSONRPCRequest;
+    return (await rpc.receive(call)) as JSONRPCResponse | null;
+  };
+
+  /** The answer body for a parsed JSON body (null = nothing to answer: 204). */
+  const handleJson = async (parsed: unknown, entry: InFlight): Promise<string | null> => {
+    const whole = (code: number, message: string, data?: unknown): string => JSON.stringify(errorResponse(null, code, message, data));
+    if (nestedDeeperThan(parsed, limits.maxDepth)) return whole(RPC_ERRORS.INVALID_REQUEST, `invalid request: nested deeper than ${limits.maxDepth} levels`);
+    const batch = Array.isArray(parsed);
+    const items: unknown[] = batch ? parsed : [parsed];
+    if (batch && items.length === 0) return whole(RPC_ERRORS.INVALID_REQUEST, "invalid request: empty batch");
+    if (items.length > limits.maxBatch) {
+      return whole(RPC_ERRORS.LIMIT_EXCEEDED, `batch of ${items.length} requests exceeds the limit of ${limits.maxBatch}`, { limit: "maxBatch", max: limits.maxBatch, value: items.length });
+    }
+    const checked = items.map(validateRequest);
+    // work budget over the whole batch, before anything runs
+    let work = 0;
+    const costs = checked.map((c) => (c.ok ? callCost(c.req.method, c.req.params, limits, restricted) : 0));
+    for (const c of costs) if (typeof c === "number") work += c;
+    if (work > limits.maxWorkUnits) {
+      return whole(RPC_ERRORS.LIMIT_EXCEEDED, `request needs ${work} work units, over the limit of ${limits.maxWorkUnits} per HTTP request (docs/node.md §Limits)`, {
+        limit: "maxWorkUnits",
+        max: limits.maxWorkUnits,
+        value: work,
+      });
+    }
+    entry.batch = batch;
+    entry.ids = checked.flatMap((c) => (c.ok ? (c.req.id === undefined ? [] : [c.req.id]) : [c.id]));
+    const parts: string[] = [];
+    let bytes = 2;
+    for (const [i, c] of checked.entries()) {
+      if (entry.answered) break; // the server is stopping: already answered UNAVAILABLE
+      let resp: JSONRPCResponse | null;
+      const cost = costs[i];
+      if (!c.ok) resp = errorResponse(c.id, RPC_ERRORS.INVALID_REQUEST, c.message);
+      else if (typeof cost === "object") resp = c.req.id === undefined ? null : errorResponse(c.req.id, cost.code, cost.message);
+      else resp = await runCall(c.req);
+      if (resp === null) continue;
+      let s = JSON.stringify(resp);
+      let n = Buffer.byteLength(s);
+      if (bytes + n + 1 > limits.maxResponseBytes) {
+        s = JSON.stringify(
+          errorResponse(resp.id, RPC_ERRORS.LIMIT_EXCEEDED, `the answer does not fit in the ${limits.maxResponseBytes}-byte response limit; ask for less per request`, {
+            limit: "maxResponseBytes",
+            max: limits.maxResponseBytes,
+            value: bytes + n,
+          }),
+        );
+        n = Buffer.byteLength(s);
+      }
+      bytes += n + 1;
+      parts.push(s);
+    }
+    if (parts.length === 0) return null;
+    return batch ? `[${parts.join(",")}]` : (parts[0] as string);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = (req.url ?? "/").split("?")[0];
+    const rpcPath = path === "/" || path === "/rpc";
+    if (closing) return refuse(req, res, { status: 503, code: RPC_ERRORS.UNAVAILABLE, message: "the node is stopping" });
+    const early = checkRequest(req, guard, { auth: false, json: false });
+    if (early !== undefined) return refuse(req, res, early);
+    if (req.method === "OPTIONS" && rpcPath) return sendPreflight(req, res, guard);
+    if (req.method === "GET" && path === "/health") return send(res, 200, "application/json", '{"ok":true}', corsHeaders(req, guard));
+    if (req.method === "GET" && path === "/metrics" && serveMetricsHere) {
+      const denied = checkAuth(req, guard);
+      if (denied !== undefined) return refuse(req, res, denied);
+      return serveMetrics(res, opts.metrics as NodeMetrics);
+    }
+    if (req.method !== "POST" || !rpcPath) return send(res, 404, "text/plain", "not found\n");
+    const denied = checkRequest(req, guard, { auth: true, json: true });
+    if (denied !== undefined) return refuse(req, res, denied);
+    const socket = req.socket;
+    const onConn = perConnection.get(socket) ?? 0;
+    if (inFlight.size >= limits.maxConcurrent || onConn >= limits.maxPerConnection) {
+      const which = inFlight.size >= limits.maxConcurrent ? `${limits.maxConcurrent} requests in flight` : `${limits.maxPerConnection} requests in flight on this connection`;
+      return refuse(req, res, { status: 429, code: RPC_ERRORS.TOO_MANY_REQUESTS, message: `too many requests: ${which}; retry later`, headers: { "retry-after": "1" } });
+    }
+    const entry: InFlight = { req, res, ids: undefined, batch: false, answered: false };
+    inFlight.add(entry);
+    perConnection.set(socket, onConn + 1);
+    try {
+      const body = await readBody(req, limits.maxBodyBytes);
+      if (entry.answered) return;
+      if (!body.ok) {
+        entry.answered = true;
+        return refuse(req, res, { status: 413, code: RPC_ERRORS.REQUEST_TOO_LARGE, message: `request body over ${limits.maxBodyBytes} bytes` });
+      }
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(body.body.toString("utf8"));
+      } catch {
+        entry.answered = true;
+        return send(res, 200, "application/json", JSON.stringify(errorResponse(null, RPC_ERRORS.PARSE_ERROR, "parse error")), corsHeaders(req, guard));
+      }
+      const out = await handleJson(parsed, entry);
+      if (entry.answered) return;
+      entry.answered = true;
+      if (out === null) {
+        res.writeHead(204, corsHeaders(req, guard));
+        res.end();
+        return;
+      }
+      send(res, 200, "application/json", out, corsHeaders(req, guard));
+    } finally {
+      inFlight.delete(entry);
+      const n = (perConnection.get(socket) ?? 1) - 1;
+      if (n <= 0) perConnection.delete(socket);
+      else perConnection.set(socket, n);
+    }
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      opts.log.error({ err: (e as Error).message }, "http handler failed");
+      if (!res.headersSent) sendRefusal(res, { status: 500, code: RPC_ERRORS.INTERNAL_ERROR, message: "internal error" });
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 120_000;
+  const addr = await listen(server, opts.port, opts.host);
+  guard.port = addr.port;
+
+  /** Answers every request in flight with UNAVAILABLE; resolves once those answers are written. */
+  const answerInFlight = async (): Promise<void> => {
+    const written: Promise<void>[] = [];
+    for (const e of inFlight) {
+      if (e.answered || e.res.headersSent) continue;
+      e.answered = true;
+      written.push(new Promise<void>((resolve) => e.res.once("finish", () => resolve()).once("close", () => resolve())));
+      if (e.ids === undefined) {
+        sendRefusal(e.res, { status: 503, code: RPC_ERRORS.UNAVAILABLE, message: UNAVAILABLE_MESSAGE });
+      } else if (e.ids.length === 0) {
+        e.res.writeHead(204);
+        e.res.end();
+      } else {
+        const errs = e.ids.map((id) => JSON.stringify(errorResponse(id, RPC_ERRORS.UNAVAILABLE, UNAVAILABLE_MESSAGE)));
+        send(e.res, 200, "application/json", e.batch ? `[${errs.join(",")}]` : (errs[0] as string));
+      }
+    }
+    await Promise.race([Promise.all(written), new Promise((r) => setTimeout(r, 2000).unref())]);
+  };
+
+  let closed: Promise<void> | undefined;
   return {
-    url: `http://${host}:${addr.port}`,
+    url: urlOf(addr),
     server,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
+    close: () => {
+      closed ??= (async () => {
+        closing = true;
+        const done = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await answerInFlight();
         server.closeAllConnections();
-      }),
+        await done;
+      })();
+      return closed;
+    },
   };
 }
 
-/** A separate listener that only serves `GET /metrics`. */
-export async function startMetricsServer(host: string, port: number, metrics: NodeMetrics): Promise<HttpServerHandle> {
+/** Guard settings of a separate metrics listener (same token and Host/Origin rules as the RPC). */
+export interface MetricsGuard {
+  token: string | undefined;
+  allowOrigins?: readonly string[];
+  allowHosts?: readonly string[];
+}
+
+/**
+ * A separate listener that only serves `GET /metrics`, behind the same Host/Origin checks and
+ * token as the RPC listener.
+ * @throws RpcSecurityError when `guard.token` is undefined on a non-loopback `host`
+ */
+export async function startMetricsServer(host: string, port: number, metrics: NodeMetrics, g: MetricsGuard = { token: undefined }): Promise<HttpServerHandle> {
+  assertAuthPolicy({ what: "node metrics listener", host, authEnabled: g.token !== undefined });
+  const guard: GuardOptions = { bindHost: host, port: 0, token: g.token, allowOrigins: g.allowOrigins ?? [], allowHosts: g.allowHosts ?? [], realm: "baios-node" };
   const server = createServer((req, res) => {
-    if (req.method === "GET" && (req.url ?? "").split("?")[0] === "/metrics") void serveMetrics(res, metrics);
+    const denied = checkRequest(req, guard, { auth: true, json: false });
+    if (denied !== undefined) sendRefusal(res, denied);
+    else if (req.method === "GET" && (req.url ?? "").split("?")[0] === "/metrics") void serveMetrics(res, metrics);
     else send(res, 404, "text/plain", "not found\n");
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => resolve());
-  });
-  const addr = server.address() as AddressInfo;
+  const addr = await listen(server, port, host);
+  guard.port = addr.port;
   return {
-    url: `http://${addr.address}:${addr.port}`,
+    url: urlOf(addr),
     server,
     close: () =>
       new Promise<void>((resolve) => {

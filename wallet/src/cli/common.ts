@@ -1,5 +1,5 @@
 /** Shared CLI helpers: RPC endpoint, wallet path, password input, amount printing. @module */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -14,6 +14,8 @@ export const DEFAULT_RPC = "http://127.0.0.1:28545";
 export interface CommonOpts {
   /** Node JSON-RPC URL (`--rpc`; else env BAIOS_RPC_URL, else {@link DEFAULT_RPC}). */
   rpc?: string;
+  /** The node's RPC token file, its cookie `<dataDir>/rpc.cookie` (`--rpc-token-file`; see {@link rpcAuth}). */
+  rpcTokenFile?: string;
   /** Wallet file (`--wallet`; else env BAIOS_WALLET, else `~/.baios/wallet.json`). */
   wallet?: string;
   /** `mainnet` | `testnet` | `devnet` (`--network`; else env BAIOS_NETWORK, else devnet); checked by {@link network}. */
@@ -24,8 +26,25 @@ export interface CommonOpts {
   quiet?: boolean;
 }
 
-/** A {@link NodeRpcClient} for `--rpc`, else env `BAIOS_RPC_URL`, else {@link DEFAULT_RPC} (30 s request timeout). */
-export const rpcClient = (o: CommonOpts): NodeRpcClient => new NodeRpcClient(o.rpc ?? process.env["BAIOS_RPC_URL"] ?? DEFAULT_RPC);
+/** The default node cookie: `~/.baios/rpc.cookie` (the node's default data directory). */
+export const DEFAULT_RPC_COOKIE = (): string => join(homedir(), ".baios", "rpc.cookie");
+
+/**
+ * How the CLI authenticates to the node (docs/node.md §Authentication): `--rpc-token-file`, else
+ * env `BAIOS_RPC_TOKEN` (the token itself), else env `BAIOS_RPC_TOKEN_FILE`, else
+ * `~/.baios/rpc.cookie` when it exists, else no credentials (a node with `--rpc-disable-auth`).
+ */
+export function rpcAuth(o: CommonOpts): { token?: string; tokenFile?: string } {
+  if (o.rpcTokenFile !== undefined) return { tokenFile: o.rpcTokenFile };
+  const token = process.env["BAIOS_RPC_TOKEN"];
+  if (token !== undefined && token !== "") return { token: token.trim() };
+  const file = process.env["BAIOS_RPC_TOKEN_FILE"];
+  if (file !== undefined && file !== "") return { tokenFile: file };
+  return existsSync(DEFAULT_RPC_COOKIE()) ? { tokenFile: DEFAULT_RPC_COOKIE() } : {};
+}
+
+/** A {@link NodeRpcClient} for `--rpc`, else env `BAIOS_RPC_URL`, else {@link DEFAULT_RPC} (30 s request timeout), with the credentials of {@link rpcAuth}. */
+export const rpcClient = (o: CommonOpts): NodeRpcClient => new NodeRpcClient(o.rpc ?? process.env["BAIOS_RPC_URL"] ?? DEFAULT_RPC, rpcAuth(o));
 /** The wallet file path: `--wallet`, else env `BAIOS_WALLET`, else `~/.baios/wallet.json`. */
 export const walletPath = (o: CommonOpts): string => o.wallet ?? process.env["BAIOS_WALLET"] ?? join(homedir(), ".baios", "wallet.json");
 

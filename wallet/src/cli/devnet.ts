@@ -23,7 +23,7 @@ import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { DEFAULT_TXPOW_TARGET, ed25519PublicKey, txPowExpectedHashes } from "@baios/crypto";
 import { devnetGenesis, genesisToFile } from "@baios/consensus";
-import { DEVNET_VALIDATOR_SEED, NodeRpcClient } from "@baios/node";
+import { DEVNET_VALIDATOR_SEED, NodeRpcClient, readRpcCookie } from "@baios/node";
 import { formatBai } from "../amount.ts";
 import { devnetMnemonic } from "../keys.ts";
 import { checkTxKey } from "../txkey.ts";
@@ -113,6 +113,8 @@ interface StartedNode {
   child: ChildProcess;
   rpcUrl: string;
   logFile: string;
+  /** The node's RPC cookie (`<dir>/rpc.cookie`, written by the node at start). */
+  cookieFile: string;
 }
 
 async function startChildNode(dir: string, genesisPath: string, opts: DevnetOptions): Promise<StartedNode> {
@@ -142,7 +144,7 @@ async function startChildNode(dir: string, genesisPath: string, opts: DevnetOpti
     exited = `node process exited (${code ?? sig})`;
   });
   const rpcUrl = `http://127.0.0.1:${port}`;
-  const client = new NodeRpcClient(rpcUrl, { timeoutMs: 2000 });
+  const client = new NodeRpcClient(rpcUrl, { timeoutMs: 2000, tokenFile: join(dir, "rpc.cookie") });
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (exited !== undefined) {
@@ -160,7 +162,7 @@ async function startChildNode(dir: string, genesisPath: string, opts: DevnetOpti
       await sleep(150);
     }
   }
-  return { child, rpcUrl, logFile };
+  return { child, rpcUrl, logFile, cookieFile: join(dir, "rpc.cookie") };
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
@@ -224,7 +226,7 @@ export async function runDevnet(opts: DevnetOptions): Promise<number> {
     if (tempDir) rmSync(dir, { recursive: true, force: true });
     throw e;
   }
-  const client = new NodeRpcClient(node.rpcUrl);
+  const client = new NodeRpcClient(node.rpcUrl, { tokenFile: node.cookieFile });
   out(`node       pid ${node.child.pid}, JSON-RPC ${node.rpcUrl} (started in ${Date.now() - t0} ms)`);
 
   let failed = false;
@@ -294,7 +296,7 @@ export async function runDevnet(opts: DevnetOptions): Promise<number> {
       out(`  ${short(d.r.txid)}  ${String(d.height).padStart(6)}  ${String(d.r.size).padStart(7)}  ${`${d.r.inputs}/${d.r.outputs}`.padStart(6)}  ${String(d.r.ringSize).padStart(4)}  ${formatBai(d.r.fee).padStart(8)}  ${String(d.r.powHashes).padStart(13)}  ${String(d.r.buildMs).padStart(9)}  ${String(d.waitedMs).padStart(12)}`);
     }
     try {
-      const text = await (await fetch(`${node.rpcUrl}/metrics`)).text();
+      const text = await (await fetch(`${node.rpcUrl}/metrics`, { headers: { authorization: `Bearer ${readRpcCookie(node.cookieFile)}` } })).text();
       const v = histogram(text, "baios_tx_validation_seconds");
       const parts = [...v].filter(([, e]) => e.count > 0).map(([k, e]) => `${/stage="([^"]+)"/.exec(k)?.[1] ?? k} ${((e.sum / e.count) * 1000).toFixed(1)} ms`);
       out(`validation  node-side mean per tx: ${parts.join(", ") || "n/a"}`);
@@ -334,10 +336,11 @@ export async function runDevnet(opts: DevnetOptions): Promise<number> {
       out("devnet left running (--keep):");
       out(`  JSON-RPC   ${node.rpcUrl}`);
       out(`  metrics    ${node.rpcUrl}/metrics`);
+      out(`  rpc cookie ${node.cookieFile}   (curl -u baios:$(cat ${node.cookieFile}) -H 'content-type: application/json' …)`);
       out(`  node pid   ${node.child.pid}   (stop: kill ${node.child.pid})`);
       out(`  node log   ${node.logFile}`);
       out(`  wallets    ${wdir}/{${names.join(",")}}.json   password "${DEVNET_WALLET_PASSWORD}"`);
-      out(`  try        BAIOS_WALLET_PASSWORD=devnet baios wallet balance --wallet ${join(wdir, "carol.json")} --rpc ${node.rpcUrl}`);
+      out(`  try        BAIOS_WALLET_PASSWORD=devnet baios wallet balance --wallet ${join(wdir, "carol.json")} --rpc ${node.rpcUrl} --rpc-token-file ${node.cookieFile}`);
       node.child.unref();
     }
   } catch (e) {
