@@ -6,7 +6,8 @@
  * - `derived(field, ours, theirs)`: a value the file states; any difference is a disagreement.
  * - `check(field, ours, theirs)`: the relation under test (e.g. "this commitment opens"); for a
  *   valid case a difference is a disagreement, for an invalid case it is the rejection.
- * - throwing a {@link CryptoError} is a rejection with that code; throwing {@link Rejection} is a
+ * - throwing a {@link CryptoError} is a rejection with that code; throwing a {@link WireError}
+ *   (wire.json) is a rejection with its docs/protocol.md §11 code; throwing {@link Rejection} is a
  *   rejection the spec gives no §9 code for (e.g. an unbalanced transaction).
  *
  * A valid case must be accepted with no disagreement. An invalid case must be rejected, with
@@ -27,6 +28,8 @@ import { keyImageFromEncodings } from "./keyimage.ts";
 import { verifyMlsag, type RingMemberBytes } from "./mlsag.ts";
 import { powHash, verifyTxPow } from "./txpow.ts";
 import { ed25519PublicKey, ed25519Sign, ed25519VerifyStrict, nobleVerifyRfc8032 } from "./ed25519.ts";
+import { isWireErrorCode, WireError } from "./wire.ts";
+import { WIRE_CHECKERS } from "./wirecheck.ts";
 import {
   boolField, hexArrayField, hexField, intField, objectArrayField, stringField, u64Field,
   type TestCase, type TestGroup, type VectorFile,
@@ -184,6 +187,8 @@ export const CHECKERS: Readonly<Record<string, Checker>> = {
     }
     if (ours && !nobleVerifyRfc8032(pk, msg, sig)) rec.note("noble verify(zip215:false) rejects a signature verify_strict rules accept");
   },
+
+  ...WIRE_CHECKERS,
 };
 
 /** One disagreement between this verifier and a vector file. */
@@ -238,7 +243,7 @@ export function checkVectorFile(vf: VectorFile): FileReport {
       const add = (field: string, ours: string, theirs: string): void => {
         dis.push({ file: vf.file, tcId: t.tcId, field, ours, theirs });
       };
-      if (t.error !== undefined && !isErrorCode(t.error)) add("error code", "one of docs/crypto.md §9", t.error);
+      if (t.error !== undefined && !isErrorCode(t.error) && !isWireErrorCode(t.error)) add("error code", "one of docs/crypto.md §9 or a wire code of docs/protocol.md §11", t.error);
       if (g.type in OUT_OF_SCOPE) {
         skipped++;
         continue;
@@ -264,7 +269,7 @@ export function checkVectorFile(vf: VectorFile): FileReport {
       try {
         checker(g, t, rec, w);
       } catch (e) {
-        if (e instanceof CryptoError) rejected = { code: e.code, message: e.message };
+        if (e instanceof CryptoError || e instanceof WireError) rejected = { code: e.code, message: e.message };
         else if (e instanceof Rejection) rejected = { code: undefined, message: e.message };
         else {
           add("shape/exception", String(e), "well-formed case");

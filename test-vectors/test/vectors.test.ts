@@ -26,6 +26,7 @@ const EXPECTED: Readonly<Record<string, readonly string[]>> = {
   "rangeproof.json": ["RangeProofVerify"],
   "txpow.json": ["TxPowVerify"],
   "ed25519.json": ["Ed25519Verify"],
+  "wire.json": ["GenesisWire", "TxWire", "HeaderWire", "BlockWire", "CertificateWire", "VoteWire"],
 };
 
 describe("shared test vectors (independent verifier)", () => {

@@ -1,0 +1,160 @@
+/**
+ * wire.json (docs/protocol.md §10) from the TypeScript implementation's side, next to the
+ * independent verifier's run in vectors.test.ts:
+ * - drift check: the generator (test-vectors/gen-wire.ts) must reproduce the committed file
+ *   byte for byte;
+ * - `@baios/consensus` decodes every valid case, re-encodes it to the same bytes and computes
+ *   the same hashes, and rejects every invalid case with the file's code;
+ * - the independent verifier notices a tampered file (so its agreement means something).
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  blockHash, buildGenesisBlock, coinbaseHash, ConsensusError, decodeBlock, decodeCertificate, decodeHeader, decodeTx, decodeVoteMessage,
+  encodeBlock, encodeCertificate, encodeHeader, encodeTx, encodeVoteMessage, fromHex, parseGenesis, precommitMessage, toHex, txId, txRoot,
+  txSigningHash, voteMessage,
+} from "@baios/consensus";
+import { WIRE_VECTOR_FILE, wireVectorText } from "../gen-wire.ts";
+import { checkVectorFile, formatDisagreements } from "../independent/check.ts";
+import { loadVectorFile, VECTOR_DIR, type TestCase, type VectorFile } from "../independent/vectors.ts";
+
+const vf = loadVectorFile(WIRE_VECTOR_FILE);
+const group = (type: string): readonly TestCase[] => vf.testGroups.find((g) => g.type === type)?.tests ?? [];
+const s = (t: TestCase, k: string): string => t.raw[k] as string;
+const n = (t: TestCase, k: string): number => t.raw[k] as number;
+const codeOf = (f: () => unknown): string => {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof ConsensusError) return e.code;
+    throw e;
+  }
+  return "valid";
+};
+
+describe("wire.json", () => {
+  it("is what the generator produces (drift check: `node test-vectors/gen-wire.ts` rewrites it)", async () => {
+    const committed = readFileSync(join(VECTOR_DIR, WIRE_VECTOR_FILE), "utf8");
+    expect(await wireVectorText()).toBe(committed);
+  });
+
+  it("has every object the spec names, valid and invalid", () => {
+    for (const type of ["GenesisWire", "TxWire", "HeaderWire", "BlockWire", "CertificateWire", "VoteWire"]) {
+      expect(group(type).some((t) => t.result === "valid"), `${type}: no valid case`).toBe(true);
+    }
+    for (const type of ["TxWire", "HeaderWire", "BlockWire", "CertificateWire", "VoteWire"]) {
+      expect(group(type).some((t) => t.result === "invalid"), `${type}: no invalid case`).toBe(true);
+    }
+  });
+
+  it("@baios/consensus: genesis file → genesis block bytes and hashes", async () => {
+    for (const t of group("GenesisWire")) {
+      const g = await buildGenesisBlock(parseGenesis(t.raw.genesisFile));
+      expect(toHex(encodeBlock(g.block))).toBe(s(t, "block"));
+      expect(toHex(g.hash)).toBe(s(t, "blockHash"));
+      expect(toHex(coinbaseHash(g.block.coinbase))).toBe(s(t, "coinbaseHash"));
+      expect(toHex(g.block.header.outputRoot)).toBe(s(t, "outputRoot"));
+      expect(toHex(g.block.header.validatorsHash)).toBe(s(t, "validatorsHash"));
+      expect(decodeBlock(fromHex(s(t, "block")))).toEqual(g.block);
+    }
+  });
+
+  it("@baios/consensus: txs decode, re-encode and hash as stated; invalid ones get the stated code", () => {
+    for (const t of group("TxWire")) {
+      const bytes = fromHex(s(t, "tx"));
+      if (t.result === "invalid") {
+        expect(codeOf(() => decodeTx(bytes, n(t, "maxBytes"))), `tcId ${t.tcId}: ${t.comment}`).toBe(t.error);
+        continue;
+      }
+      const tx = decodeTx(bytes, n(t, "maxBytes"));
+      expect(toHex(encodeTx(tx))).toBe(s(t, "tx"));
+      expect(toHex(txId(tx))).toBe(s(t, "txid"));
+      expect(toHex(txSigningHash(tx))).toBe(s(t, "signingHash"));
+    }
+  });
+
+  it("@baios/consensus: headers, blocks, certificates and vote messages", () => {
+    for (const t of group("HeaderWire")) {
+      const bytes = fromHex(s(t, "header"));
+      if (t.result === "invalid") {
+        expect(codeOf(() => decodeHeader(bytes)), `tcId ${t.tcId}`).toBe(t.error);
+        continue;
+      }
+      const h = decodeHeader(bytes);
+      expect(toHex(encodeHeader(h))).toBe(s(t, "header"));
+      expect(toHex(blockHash(h))).toBe(s(t, "blockHash"));
+    }
+    for (const t of group("BlockWire")) {
+      const bytes = fromHex(s(t, "block"));
+      if (t.result === "invalid") {
+        expect(codeOf(() => decodeBlock(bytes, n(t, "maxBytes"))), `tcId ${t.tcId}: ${t.comment}`).toBe(t.error);
+        continue;
+      }
+      const b = decodeBlock(bytes, n(t, "maxBytes"));
+      expect(toHex(encodeBlock(b))).toBe(s(t, "block"));
+      expect(toHex(blockHash(b.header))).toBe(s(t, "blockHash"));
+      expect(toHex(coinbaseHash(b.coinbase))).toBe(s(t, "coinbaseHash"));
+      expect(toHex(txRoot(b.coinbase, b.txs))).toBe(s(t, "txRoot"));
+      expect(b.txs.map((tx) => toHex(txId(tx)))).toEqual(t.raw.txids);
+    }
+    for (const t of group("CertificateWire")) {
+      const bytes = fromHex(s(t, "certificate"));
+      if (t.result === "invalid") {
+        expect(codeOf(() => decodeCertificate(bytes)), `tcId ${t.tcId}`).toBe(t.error);
+        continue;
+      }
+      const c = decodeCertificate(bytes);
+      expect(toHex(encodeCertificate(c))).toBe(s(t, "certificate"));
+      expect(toHex(precommitMessage(n(t, "chainId"), c.height, c.round, c.blockHash))).toBe(s(t, "signedMessage"));
+    }
+    for (const t of group("VoteWire")) {
+      const bytes = fromHex(s(t, "vote"));
+      if (t.result === "invalid") {
+        expect(codeOf(() => decodeVoteMessage(bytes)), `tcId ${t.tcId}`).toBe(t.error);
+        continue;
+      }
+      const v = decodeVoteMessage(bytes);
+      expect(toHex(encodeVoteMessage(v))).toBe(s(t, "vote"));
+      expect(toHex(voteMessage(v.kind, v.chainId, v.height, v.round, v.blockHash))).toBe(s(t, "signedMessage"));
+    }
+  });
+
+  it("the independent verifier notices a tampered vector", () => {
+    const clean = checkVectorFile(vf);
+    expect(formatDisagreements(clean.disagreements)).toBe("");
+    const tamper = (type: string, tcId: number, edit: (raw: Record<string, unknown>) => Record<string, unknown>): VectorFile => ({
+      ...vf,
+      testGroups: vf.testGroups.map((g) => g.type !== type ? g : {
+        ...g,
+        tests: g.tests.map((t) => t.tcId !== tcId ? t : { ...t, raw: edit(structuredClone(t.raw) as Record<string, unknown>) }),
+      }),
+    });
+    const flip = (hex: string, at: number): string => hex.slice(0, 2 * at) + ((parseInt(hex.slice(2 * at, 2 * at + 2), 16) ^ 1).toString(16).padStart(2, "0")) + hex.slice(2 * at + 2);
+    const txCase = group("TxWire").find((t) => t.result === "valid") as TestCase;
+    const blockCase = group("BlockWire").find((t) => t.result === "valid") as TestCase;
+    const genesisCase = group("GenesisWire")[0] as TestCase;
+    const voteCase = group("VoteWire").find((t) => t.result === "valid") as TestCase;
+    const badFor = (f: VectorFile, tcId: number): string[] => checkVectorFile(f).disagreements.filter((d) => d.tcId === tcId).map((d) => d.field);
+    // a flipped fee byte: txid, signing hash and the MLSAG no longer match
+    expect(badFor(tamper("TxWire", txCase.tcId, (r) => ({ ...r, tx: flip(r.tx as string, 9) })), txCase.tcId).length).toBeGreaterThan(0);
+    // a wrong stated txid
+    expect(badFor(tamper("TxWire", txCase.tcId, (r) => ({ ...r, txid: flip(r.txid as string, 0) })), txCase.tcId)).toContain("txid");
+    // a flipped byte in the block's tx: the header's tx root no longer matches
+    expect(badFor(tamper("BlockWire", blockCase.tcId, (r) => ({ ...r, block: flip(r.block as string, (r.block as string).length / 2 - 3) })), blockCase.tcId).length).toBeGreaterThan(0);
+    // a genesis file with another premine amount rebuilds another block
+    expect(badFor(tamper("GenesisWire", genesisCase.tcId, (r) => {
+      const f = r.genesisFile as { premine: { amount: string }[] };
+      f.premine[0]!.amount = (BigInt(f.premine[0]!.amount) + 1n).toString();
+      return r;
+    }), genesisCase.tcId)).toContain("block (rebuilt from genesisFile)");
+    // a vote with another round: the signature no longer verifies
+    expect(badFor(tamper("VoteWire", voteCase.tcId, (r) => ({ ...r, vote: flip(r.vote as string, 13) })), voteCase.tcId).length).toBeGreaterThan(0);
+    // an invalid case marked with another code
+    const inv = group("TxWire").find((t) => t.error === "TX_OVERSIZED") as TestCase;
+    expect(badFor(tamper("TxWire", inv.tcId, (r) => r), inv.tcId)).toEqual([]);
+    const wrong = tamper("TxWire", inv.tcId, (r) => r);
+    const wrongCode: VectorFile = { ...wrong, testGroups: wrong.testGroups.map((g) => ({ ...g, tests: g.tests.map((t) => t.tcId === inv.tcId ? { ...t, error: "TX_MALFORMED" } : t) })) };
+    expect(badFor(wrongCode, inv.tcId)).toEqual(["error"]);
+  });
+});
