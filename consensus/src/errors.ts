@@ -44,6 +44,9 @@ export const CONSENSUS_ERRORS = {
   // ---- key images (step 3)
   TX_KEY_IMAGE_SPENT: ["REJECT", "key image already spent on chain"],
   TX_KEY_IMAGE_IN_POOL: ["IGNORE", "key image already used by a transaction in the mempool (node helper)"],
+  // ---- one-time keys (step 3b)
+  TX_ONE_TIME_KEY_EXISTS: ["REJECT", "an output's one-time key already exists on chain (burning bug: only one of the two could ever be spent)"],
+  TX_ONE_TIME_KEY_IN_POOL: ["IGNORE", "an output's one-time key is already used by a transaction in the mempool (node helper)"],
   // ---- ring members (step 4)
   TX_RING_MEMBER_UNKNOWN: ["IGNORE", "ring member global index does not exist (yet)"],
   TX_RING_MEMBER_LOCKED: ["IGNORE", "ring member not yet spendable (coinbase maturity / unlock height)"],
@@ -63,11 +66,12 @@ export const CONSENSUS_ERRORS = {
   BLOCK_WRONG_CHAIN: ["REJECT", "chain id differs from this chain's"],
   BLOCK_BAD_HEIGHT: ["REJECT", "height is not parent height + 1"],
   BLOCK_BAD_PARENT: ["REJECT", "parent hash is not the hash of the current tip"],
-  BLOCK_BAD_TIME: ["REJECT", "block time not after the parent's"],
+  BLOCK_BAD_TIME: ["REJECT", "block time earlier than the parent's time + blockTimeMs"],
   BLOCK_FUTURE_TIME: ["IGNORE", "block time too far ahead of the local clock"],
   BLOCK_TOO_MANY_TXS: ["REJECT", "more than maxBlockTxs transactions"],
   BLOCK_DUPLICATE_TX: ["REJECT", "the same transaction twice in a block"],
   BLOCK_KEY_IMAGE_DUPLICATE: ["REJECT", "the same key image in two transactions of one block"],
+  BLOCK_ONE_TIME_KEY_DUPLICATE: ["REJECT", "one one-time key twice in a block (across txs, or coinbase and a tx), or a coinbase one-time key already on chain"],
   BLOCK_TX_ROOT_MISMATCH: ["REJECT", "header txRoot differs from the computed root"],
   BLOCK_OUTPUT_ROOT_MISMATCH: ["REJECT", "header outputRoot differs from the MMR root after this block"],
   BLOCK_OUTPUT_COUNT_MISMATCH: ["REJECT", "header outputCount differs from the MMR size after this block"],

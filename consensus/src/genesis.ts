@@ -12,7 +12,7 @@
 import { hashToScalar } from "@baios/crypto";
 import { BLOCK_VERSION, BLOCKS_PER_YEAR, TAGS, U32_MAX, U64_MAX } from "./constants.ts";
 import { ConsensusError } from "./errors.ts";
-import { defaultParams, type ChainParams } from "./params.ts";
+import { DEVNET_CHAIN_ID, GENESIS_FLOORS, defaultParams, type ChainParams } from "./params.ts";
 import type { Block, OutputRecord, Validator } from "./types.ts";
 import { fromHex, toHex, u32le, ZERO_HASH } from "./encoding/bytes.ts";
 import { blockHash, txRoot } from "./hashes.ts";
@@ -52,6 +52,11 @@ export interface Genesis {
   validators: Validator[];
   /** The premine outputs in output order. */
   premine: PremineEntry[];
+  /**
+   * A development chain (file field `"devnet": true`); chain id {@link DEVNET_CHAIN_ID} is one
+   * too. A devnet may relax the floors `GENESIS_FLOORS.devnet` names (docs/protocol.md §13.1).
+   */
+  devnet?: boolean;
 }
 
 /** The JSON form of a genesis file (u64 as decimal strings, bytes as lower-case hex). */
@@ -76,6 +81,8 @@ export interface GenesisFile {
   };
   validators: { publicKey: string; stake: string }[];
   premine: { label: string; viewPublic: string; spendPublic: string; amount: string; unlockHeight: string }[];
+  /** Optional; only `true` is written (a devnet with another chain id). */
+  devnet?: true;
 }
 
 // ---------------------------------------------------------------- strict JSON readers
@@ -123,7 +130,10 @@ export function parseGenesis(input: string | unknown): Genesis {
       bad(`not JSON: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  const o = obj(raw, "genesis", ["format", "chainName", "chainId", "timeMs", "params", "validators", "premine"]);
+  const keys = ["format", "chainName", "chainId", "timeMs", "params", "validators", "premine"];
+  if (typeof raw === "object" && raw !== null && Object.hasOwn(raw, "devnet")) keys.push("devnet");
+  const o = obj(raw, "genesis", keys);
+  if (o.devnet !== undefined && o.devnet !== true) bad("devnet: expected true or absent");
   if (o.format !== GENESIS_FORMAT) bad(`format must be "${GENESIS_FORMAT}"`);
   const chainId = u32(o.chainId, "chainId");
   const p = obj(o.params, "params", ["minRingSize", "maxRingSize", "minFee", "maxTxBytes", "maxInputs", "maxOutputs", "maxBlockBytes", "maxBlockTxs", "coinbaseMaturity", "blockTimeMs", "maxFutureBlockTimeMs", "txPowTarget"]);
@@ -165,7 +175,44 @@ export function parseGenesis(input: string | unknown): Genesis {
     };
   });
   if (total > PREMINE_TOTAL) bad(`premine total ${total} exceeds ${PREMINE_TOTAL} (7 % of the cap)`);
-  return { chainName: str(o.chainName, "chainName"), timeMs: u64s(o.timeMs, "timeMs"), params, validators: [...set.validators], premine };
+  const devnet = o.devnet === true || chainId === DEVNET_CHAIN_ID;
+  checkGenesisFloors(params, set.validators, devnet);
+  const g: Genesis = { chainName: str(o.chainName, "chainName"), timeMs: u64s(o.timeMs, "timeMs"), params, validators: [...set.validators], premine };
+  if (o.devnet === true) g.devnet = true;
+  return g;
+}
+
+const cmpBytes = (a: Uint8Array, b: Uint8Array): number => {
+  for (let i = 0; i < a.length && i < b.length; i++) if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number);
+  return a.length - b.length;
+};
+
+/**
+ * The whitepaper's floors (docs/protocol.md §13.1, `GENESIS_FLOORS`). Every chain:
+ * `minRingSize ≥ 11`, `minFee ≥ 100 000`, `maxBlockTxs ≤ 1 024`. Every chain but a devnet:
+ * `coinbaseMaturity ≥ 60`, each validator's stake ≥ 10 000 BAI, `blockTimeMs = 10 000`,
+ * `txPowTarget ≤ DEFAULT_TXPOW_TARGET`. A devnet: maturity ≥ 1, stake ≥ 1, `blockTimeMs ≥ 10`,
+ * any Tx-PoW target.
+ * @throws ConsensusError `GENESIS_INVALID` naming the parameter and the floor
+ */
+export function checkGenesisFloors(params: ChainParams, validators: readonly Validator[], devnet: boolean): void {
+  const F = GENESIS_FLOORS;
+  const kind = devnet ? "devnet" : "non-devnet chain";
+  if (params.minRingSize < F.minRingSize) bad(`params.minRingSize ${params.minRingSize} is below the floor ${F.minRingSize} (every chain)`);
+  if (params.minFee < F.minFee) bad(`params.minFee ${params.minFee} is below the floor ${F.minFee} atomic units (every chain)`);
+  if (params.maxBlockTxs > F.maxBlockTxs) bad(`params.maxBlockTxs ${params.maxBlockTxs} is above the ceiling ${F.maxBlockTxs} (every chain)`);
+  const maturity = devnet ? F.devnet.coinbaseMaturity : F.coinbaseMaturity;
+  if (params.coinbaseMaturity < maturity) bad(`params.coinbaseMaturity ${params.coinbaseMaturity} is below the floor ${maturity} blocks (${kind})`);
+  const stake = devnet ? F.devnet.validatorStake : F.validatorStake;
+  validators.forEach((v, i) => {
+    if (v.stake < stake) bad(`validators[${i}].stake ${v.stake} is below the minimum ${stake} atomic units (${kind})`);
+  });
+  if (devnet) {
+    if (params.blockTimeMs < F.devnet.blockTimeMs) bad(`params.blockTimeMs ${params.blockTimeMs} is below the floor ${F.devnet.blockTimeMs} ms (devnet)`);
+  } else {
+    if (params.blockTimeMs !== F.blockTimeMs) bad(`params.blockTimeMs ${params.blockTimeMs} must be ${F.blockTimeMs} ms (non-devnet chain: the emission schedule counts 8 640 blocks a day)`);
+    if (cmpBytes(params.txPowTarget, F.txPowTarget) > 0) bad("params.txPowTarget is easier than the default target (non-devnet chain)");
+  }
 }
 
 /** The JSON form of a genesis (inverse of {@link parseGenesis}). */
@@ -192,6 +239,7 @@ export function genesisToFile(g: Genesis): GenesisFile {
     },
     validators: g.validators.map((v) => ({ publicKey: toHex(v.publicKey), stake: v.stake.toString() })),
     premine: g.premine.map((e) => ({ label: e.label, viewPublic: toHex(e.to.viewPublic), spendPublic: toHex(e.to.spendPublic), amount: e.amount.toString(), unlockHeight: e.unlockHeight.toString() })),
+    ...(g.devnet === true ? { devnet: true as const } : {}),
   };
 }
 
@@ -274,7 +322,7 @@ export interface DevnetGenesisOptions {
  * @throws ConsensusError `GENESIS_INVALID` (e.g. the amounts exceed the premine allowance)
  */
 export function devnetGenesis(opts: DevnetGenesisOptions): Genesis {
-  const params = defaultParams({ chainId: 0x0bad_0001, ...opts.params });
+  const params = defaultParams({ chainId: DEVNET_CHAIN_ID, ...opts.params });
   const g: Genesis = {
     chainName: opts.chainName ?? "baios-devnet",
     timeMs: opts.timeMs ?? 1_767_225_600_000n,
@@ -282,5 +330,6 @@ export function devnetGenesis(opts: DevnetGenesisOptions): Genesis {
     validators: [...opts.validators],
     premine: opts.wallets.map((w, i) => ({ label: w.label ?? `devnet wallet ${i}`, to: w.address, amount: w.amount, unlockHeight: 0n })),
   };
+  if (params.chainId !== DEVNET_CHAIN_ID) g.devnet = true;
   return parseGenesis(genesisToFile(g)); // one code path for every check
 }

@@ -28,7 +28,7 @@ export interface ChainParams {
   maxOutputs: number;
   /** Maximum block size in wire bytes (docs/protocol.md §10.3), bytes: 4 194 304 (4 MiB). */
   maxBlockBytes: number;
-  /** Maximum transactions per block (coinbase not counted): 2000. */
+  /** Maximum transactions per block (coinbase not counted): 1 024 (whitepaper §6 "Max transactions per block"; a ceiling on every chain). */
   maxBlockTxs: number;
   /**
    * Coinbase maturity, blocks: 60 (10 minutes). A coinbase output of block `h` has
@@ -36,7 +36,11 @@ export interface ChainParams {
    * Finalized regular outputs are spendable from the next block (BFT finality, no reorgs).
    */
   coinbaseMaturity: bigint;
-  /** Target block interval, milliseconds: 10 000. */
+  /**
+   * Block interval, milliseconds: 10 000. Consensus: a block's time is ≥ its parent's + blockTimeMs
+   * (docs/protocol.md §5.1); the producer waits for it. Every non-devnet chain uses exactly 10 000
+   * (the emission schedule counts 8 640 blocks a day).
+   */
   blockTimeMs: number;
   /** How far a block time may run ahead of the local clock, milliseconds: 30 000. */
   maxFutureBlockTimeMs: number;
@@ -49,6 +53,34 @@ export const DEFAULT_MIN_FEE = ATOMIC_UNITS_PER_BAI / 1000n;
 
 /** Default coinbase maturity in blocks (60 blocks = 10 minutes at 10 s). */
 export const DEFAULT_COINBASE_MATURITY = 60n;
+
+/** Ceiling of `maxBlockTxs` on every chain, devnets included: 1 024 (whitepaper §6). */
+export const MAX_BLOCK_TXS = 1024;
+
+/**
+ * The floors a genesis must meet (docs/protocol.md §13.1), from the whitepaper: ring size 11
+ * (§5.2), base fee 0.001 BAI (§4 fees table), validator stake 10 000 BAI (§6), block time 10 s
+ * (§6), plus coinbase maturity 60 blocks and the default Tx-PoW target (docs/protocol.md §2).
+ * `devnetRelaxable` names the floors a devnet genesis may go below; the others hold everywhere.
+ */
+export const GENESIS_FLOORS = {
+  /** `minRingSize ≥ 11` (every chain). */
+  minRingSize: 11,
+  /** `minFee ≥ 100 000` atomic units = 0.001 BAI (every chain). */
+  minFee: 100_000n,
+  /** `maxBlockTxs ≤ 1 024` (every chain). */
+  maxBlockTxs: MAX_BLOCK_TXS,
+  /** `coinbaseMaturity ≥ 60` blocks (devnet: ≥ 1). */
+  coinbaseMaturity: 60n,
+  /** Each validator's stake ≥ 10 000 BAI = 10^12 atomic units (devnet: ≥ 1). */
+  validatorStake: 10_000n * ATOMIC_UNITS_PER_BAI,
+  /** `blockTimeMs = 10 000` exactly (devnet: ≥ 10). */
+  blockTimeMs: BLOCK_TIME_MS,
+  /** `txPowTarget ≤ DEFAULT_TXPOW_TARGET` (at least as hard; devnet: any). */
+  txPowTarget: DEFAULT_TXPOW_TARGET,
+  /** What a devnet may relax, and its own lower bounds. */
+  devnet: { coinbaseMaturity: 1n, validatorStake: 1n, blockTimeMs: 10 },
+} as const;
 
 /** Mainnet chain id (u32). Devnet uses {@link DEVNET_CHAIN_ID}. */
 export const MAINNET_CHAIN_ID = 1;
@@ -69,7 +101,7 @@ export function defaultParams(overrides: Partial<ChainParams> = {}): ChainParams
     maxInputs: 16,
     maxOutputs: 16,
     maxBlockBytes: 4 * 1024 * 1024,
-    maxBlockTxs: 2000,
+    maxBlockTxs: MAX_BLOCK_TXS,
     coinbaseMaturity: DEFAULT_COINBASE_MATURITY,
     blockTimeMs: BLOCK_TIME_MS,
     maxFutureBlockTimeMs: 30_000,

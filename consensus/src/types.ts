@@ -85,7 +85,7 @@ export interface BlockHeader {
   height: bigint;
   /** Hash of the parent header (32 bytes; zeros for genesis). */
   parentHash: Uint8Array;
-  /** Block time, milliseconds since the Unix epoch (u64); strictly greater than the parent's. */
+  /** Block time, milliseconds since the Unix epoch (u64); ≥ parent's time + blockTimeMs, ≤ local clock + maxFutureBlockTimeMs (docs/protocol.md §5.1). */
   timeMs: bigint;
   /** Merkle root over the coinbase hash and the tx leaves (32 bytes, docs/protocol.md §6). */
   txRoot: Uint8Array;
@@ -187,4 +187,11 @@ export interface ChainView {
   getOutputs(globalIndices: readonly bigint[]): readonly (OutputRecord | undefined)[] | Promise<readonly (OutputRecord | undefined)[]>;
   /** Whether the key image (32 bytes) is spent in a finalized block. */
   isKeyImageSpent(keyImage: Uint8Array): boolean | Promise<boolean>;
+  /**
+   * For each one-time key (32 bytes), whether an output of a finalized block (genesis premine,
+   * coinbase or tx output) already has it. Same order and length as `oneTimeKeys`.
+   * Needed against the burning bug (docs/protocol.md §7.1): a second output to one key could
+   * never be spent, since both would have the same key image.
+   */
+  areOneTimeKeysUsed(oneTimeKeys: readonly Uint8Array[]): readonly boolean[] | Promise<readonly boolean[]>;
 }

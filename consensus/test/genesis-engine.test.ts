@@ -25,7 +25,7 @@ const b = { viewPublic: bob.viewPublic, spendPublic: bob.spendPublic };
 const vkey = (n: number) => ed25519PublicKey(seed(100 + n));
 
 describe("genesis", () => {
-  const mainnet: Genesis = { chainName: "baios-mainnet", timeMs: 1_767_225_600_000n, params: defaultParams(), validators: [{ publicKey: vkey(0), stake: 10_000n }], premine: standardPremine(a, b) };
+  const mainnet: Genesis = { chainName: "baios-mainnet", timeMs: 1_767_225_600_000n, params: defaultParams(), validators: [{ publicKey: vkey(0), stake: 10_000n * 100_000_000n }], premine: standardPremine(a, b) }; // the 10 000 BAI floor
 
   it("standard premine: 5 % treasury, 2 % founders in 60 monthly tranches over 5 years", () => {
     const p = mainnet.premine;

@@ -1,6 +1,6 @@
 /**
- * Chain state over the store: the finalized tip, the output set, the key-image set and the
- * output MMR. Implements the consensus `ChainView` (what validation reads) and applies a
+ * Chain state over the store: the finalized tip, the output set (with its one-time-key index),
+ * the key-image set and the output MMR. Implements the consensus `ChainView` (what validation reads) and applies a
  * finalized block as one atomic batch (store/store.ts).
  *
  * Global output indices: a block's coinbase outputs first, then each transaction's outputs in
@@ -75,6 +75,8 @@ export interface CommittedBlock {
   block: Block;
   txids: Uint8Array[];
   keyImages: Uint8Array[];
+  /** One-time keys of the outputs it created (32 bytes each, global-index order). */
+  oneTimeKeys: Uint8Array[];
 }
 
 /**
@@ -160,6 +162,11 @@ export class Chain implements ChainView {
   /** ChainView: whether the key image is spent in a finalized block. */
   async isKeyImageSpent(keyImage: Uint8Array): Promise<boolean> {
     return (await this.store.getKeyImageHeight(keyImage)) !== undefined;
+  }
+
+  /** ChainView: for each one-time key, whether a finalized output has it (store index `O`). */
+  async areOneTimeKeysUsed(oneTimeKeys: readonly Uint8Array[]): Promise<boolean[]> {
+    return this.store.areOneTimeKeysUsed(oneTimeKeys);
   }
 
   async header(height: number): Promise<BlockHeader | undefined> {
@@ -250,7 +257,7 @@ export class Chain implements ChainView {
     this.metrics?.txsCommitted.inc(block.txs.length);
     this.metrics?.blockBytes.observe(blockBytes.length);
     this.#updateGauges();
-    const ev: CommittedBlock = { height: h.height, hash, block, txids, keyImages };
+    const ev: CommittedBlock = { height: h.height, hash, block, txids, keyImages, oneTimeKeys: preview.outputs.map((o) => o.oneTimeKey) };
     this.log?.debug({ height, hash: hex(hash), txs: block.txs.length, outputs: preview.outputs.length }, "block committed");
     for (const l of this.listeners) l(ev);
     return ev;

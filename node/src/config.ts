@@ -57,8 +57,6 @@ export interface NodeConfig {
   validatorKey: string | undefined;
   /** Coinbase payout address of the validator. */
   payout: PayoutAddress | undefined;
-  /** Target block interval in milliseconds (10 000 on mainnet; devnet may go lower). */
-  blockTimeMs: number;
   /** Produce a block even when the mempool is empty (default true: steady heights). */
   emptyBlocks: boolean;
   /** Mempool limits: total encoded bytes and transaction count. */
@@ -103,7 +101,6 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: "validatorKeyFile", flag: "validator-key-file", env: "BAIOS_VALIDATOR_KEY_FILE", kind: "string", doc: "file with the hex Ed25519 validator seed" },
   { key: "validatorKey", flag: "validator-key", env: "BAIOS_VALIDATOR_KEY", kind: "string", doc: "hex Ed25519 validator seed (prefer the key file)", secret: true },
   { key: "payout", flag: "payout", env: "BAIOS_PAYOUT", kind: "payout", doc: "coinbase address as <viewPublicHex>:<spendPublicHex>" },
-  { key: "blockTimeMs", flag: "block-time-ms", env: "BAIOS_BLOCK_TIME_MS", kind: "int", doc: "block interval in ms (default 10000)" },
   { key: "emptyBlocks", flag: "empty-blocks", env: "BAIOS_EMPTY_BLOCKS", kind: "bool", doc: "produce blocks with no txs (default true)" },
   { key: "mempoolMaxBytes", flag: "mempool-max-bytes", env: "BAIOS_MEMPOOL_MAX_BYTES", kind: "int", doc: "mempool size limit in bytes (default 32 MiB)" },
   { key: "mempoolMaxTxs", flag: "mempool-max-txs", env: "BAIOS_MEMPOOL_MAX_TXS", kind: "int", doc: "mempool size limit in txs (default 10000)" },
@@ -132,7 +129,6 @@ export function defaultConfig(): NodeConfig {
     validatorKeyFile: undefined,
     validatorKey: undefined,
     payout: undefined,
-    blockTimeMs: 10_000,
     emptyBlocks: true,
     mempoolMaxBytes: 32 * 1024 * 1024,
     mempoolMaxTxs: 10_000,
@@ -214,6 +210,7 @@ export function parseFlags(argv: readonly string[]): { values: Partial<NodeConfi
         raw = "false";
       }
     }
+    if (spec === undefined && name === "block-time-ms") throw new ConfigError(BLOCK_TIME_REMOVED);
     if (spec === undefined) throw new ConfigError(`unknown flag --${name}`);
     if (raw === undefined) {
       const next = argv[i + 1];
@@ -237,12 +234,16 @@ export function parseEnv(env: Readonly<Record<string, string | undefined>>): { v
   return { values: values as Partial<NodeConfig>, configPath: configPath === "" ? undefined : configPath };
 }
 
+/** The block interval is a consensus parameter now (docs/protocol.md §5.1), not a node option. */
+const BLOCK_TIME_REMOVED = "blockTimeMs / --block-time-ms was removed: the block interval is the genesis file's params.blockTimeMs (docs/protocol.md §5.1)";
+
 /** Validates a parsed JSON config object (keys are the {@link NodeConfig} field names). */
 export function parseConfigObject(obj: unknown, where = "config file"): Partial<NodeConfig> {
   if (typeof obj !== "object" || obj === null || Array.isArray(obj)) throw new ConfigError(`${where}: expected a JSON object`);
   const values: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) {
     const spec = OPTIONS.find((o) => o.key === k);
+    if (spec === undefined && k === "blockTimeMs") throw new ConfigError(`${where}: ${BLOCK_TIME_REMOVED}`);
     if (spec === undefined) throw new ConfigError(`${where}: unknown key ${JSON.stringify(k)}`);
     if (v !== null) values[k] = parseValue(spec, v, where);
   }
@@ -290,7 +291,6 @@ export function loadConfig(sources: ConfigSources = {}): NodeConfig {
 
 /** Cross-field checks. @throws ConfigError */
 export function validateConfig(cfg: NodeConfig): NodeConfig {
-  if (cfg.blockTimeMs < 10) throw new ConfigError("blockTimeMs must be at least 10");
   if (cfg.workerQueueMax < 1) throw new ConfigError("workerQueueMax must be at least 1");
   if (cfg.rpcPort > 65535 || (cfg.metricsPort ?? 0) > 65535) throw new ConfigError("port out of range");
   if (cfg.rpcDisableAuth && !cfg.restrictedRpc && !isLoopbackAddress(cfg.rpcHost)) {

@@ -47,9 +47,12 @@ export async function fromGenesis(genesis: Genesis): Promise<NodeGenesis> {
   };
 }
 
-/** The built-in devnet genesis (optionally with parameter overrides, e.g. an easier Tx-PoW target). */
+/** Block interval of the built-in devnet genesis, ms (the devnet relaxes the 10 s block time, docs/protocol.md §13.1). */
+export const BUILTIN_DEVNET_BLOCK_TIME_MS = 1000;
+
+/** The built-in devnet genesis (optionally with parameter overrides, e.g. an easier Tx-PoW target); 1 s blocks by default. */
 export async function builtinDevnetGenesis(params: Partial<ChainParams> = {}): Promise<NodeGenesis> {
-  return fromGenesis(consensusDevnetGenesis({ wallets: [], validators: [{ publicKey: ed25519PublicKey(DEVNET_VALIDATOR_SEED), stake: 1n }], params }));
+  return fromGenesis(consensusDevnetGenesis({ wallets: [], validators: [{ publicKey: ed25519PublicKey(DEVNET_VALIDATOR_SEED), stake: 1n }], params: { blockTimeMs: BUILTIN_DEVNET_BLOCK_TIME_MS, ...params } }));
 }
 
 /**

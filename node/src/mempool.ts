@@ -9,6 +9,10 @@
  * is committed, its transactions leave the pool, and so does every pooled transaction that
  * spends a key image the block spent (a double-spend that lost).
  *
+ * One-time-key conflicts (the burning bug, docs/protocol.md §7.1): a transaction with an output
+ * one-time key already used by a pooled transaction is refused with `TX_ONE_TIME_KEY_IN_POOL`;
+ * after a block, pooled transactions with an output key the block created leave the pool.
+ *
  * Size limit: at most `maxBytes` encoded bytes and `maxTxs` transactions. A new transaction
  * that does not fit evicts the lowest-priority ones if it ranks strictly above all of them;
  * otherwise it is refused (`MempoolFullError`).
@@ -30,6 +34,8 @@ export interface MempoolEntry {
   /** Arrival sequence number (tie-break). */
   seq: number;
   keyImages: string[];
+  /** Output one-time keys (hex). */
+  oneTimeKeys: string[];
 }
 
 /** The pool is full and the transaction does not rank above what it would have to evict. */
@@ -71,6 +77,7 @@ export class Mempool {
   readonly limits: MempoolLimits;
   readonly #byId = new Map<string, MempoolEntry>();
   readonly #byKeyImage = new Map<string, string>();
+  readonly #byOneTimeKey = new Map<string, string>();
   /** Entries in priority order (best first). */
   #sorted: MempoolEntry[] = [];
   #bytes = 0;
@@ -99,6 +106,11 @@ export class Mempool {
     const id = this.#byKeyImage.get(hex(keyImage));
     return id === undefined ? undefined : this.#byId.get(id);
   }
+  /** The pooled tx with an output of one-time key `oneTimeKey`, if any. */
+  holderOfOneTimeKey(oneTimeKey: Uint8Array): MempoolEntry | undefined {
+    const id = this.#byOneTimeKey.get(hex(oneTimeKey));
+    return id === undefined ? undefined : this.#byId.get(id);
+  }
   /** Entries, best priority first. */
   entries(): readonly MempoolEntry[] {
     return this.#sorted;
@@ -106,6 +118,7 @@ export class Mempool {
 
   /**
    * Throws `TX_KEY_IMAGE_IN_POOL` if a key image of `tx` is used by a pooled transaction,
+   * `TX_ONE_TIME_KEY_IN_POOL` if an output one-time key of `tx` is,
    * {@link AlreadyInPoolError} if it is pooled itself. Cheap: run before expensive validation.
    */
   checkConflicts(tx: Tx, txid: Uint8Array): void {
@@ -115,12 +128,17 @@ export class Mempool {
         throw new ConsensusError("TX_KEY_IMAGE_IN_POOL", `inputs[${i}].keyImage: used by a mempool transaction`, { index: i });
       }
     });
+    tx.outputs.forEach((o, j) => {
+      if (this.#byOneTimeKey.has(hex(o.oneTimeKey))) {
+        throw new ConsensusError("TX_ONE_TIME_KEY_IN_POOL", `outputs[${j}].oneTimeKey: used by a mempool transaction`, { index: j });
+      }
+    });
   }
 
   /**
    * Adds a validated transaction, evicting lower-priority ones if the pool is full.
    * @returns the evicted entries
-   * @throws ConsensusError `TX_KEY_IMAGE_IN_POOL`, AlreadyInPoolError, MempoolFullError
+   * @throws ConsensusError `TX_KEY_IMAGE_IN_POOL` / `TX_ONE_TIME_KEY_IN_POOL`, AlreadyInPoolError, MempoolFullError
    */
   add(tx: Tx, txid: Uint8Array, bytes: Uint8Array, receivedMs = Date.now()): MempoolEntry[] {
     this.checkConflicts(tx, txid);
@@ -133,6 +151,7 @@ export class Mempool {
       receivedMs,
       seq: this.#seq++,
       keyImages: tx.inputs.map((i) => hex(i.keyImage)),
+      oneTimeKeys: tx.outputs.map((o) => hex(o.oneTimeKey)),
     };
     if (bytes.length > this.limits.maxBytes || this.limits.maxTxs === 0) throw new MempoolFullError("transaction larger than the mempool");
     // Which entries would have to go (lowest priority first)?
@@ -165,6 +184,7 @@ export class Mempool {
     this.#sorted.splice(lo, 0, e);
     this.#byId.set(e.txidHex, e);
     for (const k of e.keyImages) this.#byKeyImage.set(k, e.txidHex);
+    for (const k of e.oneTimeKeys) this.#byOneTimeKey.set(k, e.txidHex);
     this.#bytes += e.bytes.length;
   }
 
@@ -173,6 +193,7 @@ export class Mempool {
     const i = this.#sorted.indexOf(e);
     if (i >= 0) this.#sorted.splice(i, 1);
     for (const k of e.keyImages) if (this.#byKeyImage.get(k) === e.txidHex) this.#byKeyImage.delete(k);
+    for (const k of e.oneTimeKeys) if (this.#byOneTimeKey.get(k) === e.txidHex) this.#byOneTimeKey.delete(k);
     this.#bytes -= e.bytes.length;
   }
 
@@ -186,9 +207,9 @@ export class Mempool {
 
   /**
    * After a block: drops its transactions and every pooled transaction spending one of the
-   * key images it spent. @returns the removed entries
+   * key images it spent or using an output one-time key it created. @returns the removed entries
    */
-  removeForBlock(txids: readonly Uint8Array[], keyImages: readonly Uint8Array[]): MempoolEntry[] {
+  removeForBlock(txids: readonly Uint8Array[], keyImages: readonly Uint8Array[], oneTimeKeys: readonly Uint8Array[] = []): MempoolEntry[] {
     const removed: MempoolEntry[] = [];
     for (const id of txids) {
       const e = this.#byId.get(hex(id));
@@ -199,6 +220,13 @@ export class Mempool {
     }
     for (const ki of keyImages) {
       const e = this.spenderOf(ki);
+      if (e !== undefined) {
+        this.#remove(e);
+        removed.push(e);
+      }
+    }
+    for (const k of oneTimeKeys) {
+      const e = this.holderOfOneTimeKey(k);
       if (e !== undefined) {
         this.#remove(e);
         removed.push(e);

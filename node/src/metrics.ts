@@ -19,6 +19,8 @@ export interface NodeMetrics {
   keyImages: Gauge;
   blocksCommitted: Counter;
   txsCommitted: Counter;
+  /** Second certified blocks at a final height (evidence kept, docs/node.md §Safety failures). */
+  safetyFailures: Counter;
   blockCommitSeconds: Histogram;
   blockProduceSeconds: Histogram;
   blockBytes: Histogram;
@@ -50,6 +52,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): NodeMetr
     keyImages: new Gauge({ name: `${p}chain_key_images`, help: "Number of spent key images", registers }),
     blocksCommitted: new Counter({ name: `${p}blocks_committed_total`, help: "Blocks committed to storage", registers }),
     txsCommitted: new Counter({ name: `${p}txs_committed_total`, help: "Non-coinbase transactions committed in blocks", registers }),
+    safetyFailures: new Counter({ name: `${p}safety_failures_total`, help: "Second certified blocks at an already final height (both certificates kept as evidence)", registers }),
     blockCommitSeconds: new Histogram({ name: `${p}block_commit_seconds`, help: "Time to apply and write one block batch", buckets: FAST_BUCKETS, registers }),
     blockProduceSeconds: new Histogram({ name: `${p}block_produce_seconds`, help: "Time to assemble, validate, sign and commit one block", buckets: FAST_BUCKETS, registers }),
     blockBytes: new Histogram({ name: `${p}block_size_bytes`, help: "Encoded size of committed blocks", buckets: [256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304], registers }),

@@ -12,13 +12,8 @@ import type { BlockMessage, Network, NetworkHandlers, Verdict } from "@baios/p2p
 import {
   ConsensusError,
   SingleValidatorEngine,
-  blockHash,
-  decodeBlock,
-  decodeCertificate,
   isConsensusError,
   makeValidatorSet,
-  validateBlock,
-  verifyFinalityCertificate,
   decodeTx,
   localVerifier,
   txId,
@@ -33,6 +28,7 @@ import { loadGenesis, type NodeGenesis } from "./genesis.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { AlreadyInPoolError, Mempool } from "./mempool.ts";
 import { createMetrics, type NodeMetrics } from "./metrics.ts";
+import { BlockImporter } from "./import.ts";
 import { BlockProducer } from "./producer.ts";
 import { NodeRpcClient } from "./rpc/client.ts";
 import { createMethods } from "./rpc/methods.ts";
@@ -63,6 +59,8 @@ export interface StartNodeOptions {
    * and serves its blocks to peers.
    */
   network?: Network;
+  /** Blocks asked per catch-up request (default `CATCH_UP_BATCH` = 64; import.ts). */
+  catchUpBatch?: number;
 }
 
 /** A running node. */
@@ -86,8 +84,12 @@ export interface NodeHandle {
   /** Validates a transaction (bytes) and adds it to the mempool; returns the txid. */
   submitTx(bytes: Uint8Array): Promise<Uint8Array>;
   /**
-   * Validates a finalized block from elsewhere (wire bytes + certificate bytes) and commits it.
-   * @throws ConsensusError (block or certificate invalid), ChainError (does not extend the tip)
+   * Validates a finalized block from elsewhere (wire bytes + certificate bytes) and commits it
+   * (import.ts: certificate first, scheduled proposer, timestamps). Resolves without change when
+   * this very block is already final.
+   * @throws ConsensusError (block or certificate invalid, `BLOCK_WRONG_PROPOSER`, …), ChainError
+   *   (does not extend the tip), SafetyFailureError (another certified block at a final height:
+   *   evidence stored, logged at error level, `baios_safety_failures_total` incremented)
    */
   importBlock(blockBytes: Uint8Array, certBytes: Uint8Array): Promise<void>;
   /** Validator only: produces one block now (serialised with the timer). */
@@ -164,7 +166,6 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
         engine,
         validatorSeed: seed,
         payout,
-        blockTimeMs: config.blockTimeMs,
         emptyBlocks: config.emptyBlocks,
         log: log.child({ mod: "producer" }),
         metrics,
@@ -183,11 +184,16 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
           keyImageFilter: (ki, i) => {
             if (mempool.spenderOf(ki) !== undefined) throw new ConsensusError("TX_KEY_IMAGE_IN_POOL", `inputs[${i}].keyImage: used by a mempool transaction`, { index: i });
           },
+          oneTimeKeyFilter: (otk, j) => {
+            if (mempool.holderOfOneTimeKey(otk) !== undefined) throw new ConsensusError("TX_ONE_TIME_KEY_IN_POOL", `outputs[${j}].oneTimeKey: used by a mempool transaction`, { index: j });
+          },
         });
         // a block may have been committed while the expensive steps ran
         const spent = await store.areKeyImagesSpent(v.tx.inputs.map((i) => i.keyImage));
         const k = spent.indexOf(true);
         if (k >= 0) throw new ConsensusError("TX_KEY_IMAGE_SPENT", `inputs[${k}].keyImage: spent on chain`, { index: k });
+        const used = (await chain.areOneTimeKeysUsed(v.tx.outputs.map((o) => o.oneTimeKey))).indexOf(true);
+        if (used >= 0) throw new ConsensusError("TX_ONE_TIME_KEY_EXISTS", `outputs[${used}].oneTimeKey: exists on chain`, { index: used });
         mempool.add(v.tx, v.txid, v.bytes);
         metrics.txAccepted.inc();
         metrics.mempoolTxs.set(mempool.size);
@@ -206,24 +212,10 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
     };
 
     const validatorSet = makeValidatorSet(genesis.validators);
+    // certificate first, scheduled proposer, safety failures kept as evidence, bounded catch-up (import.ts)
+    const importer = new BlockImporter({ params, chain, mempool, validatorSet, engine, verifier: blockVerifier, metrics, log: log.child({ mod: "import" }), ...(opts.catchUpBatch === undefined ? {} : { catchUpBatch: opts.catchUpBatch }) });
     const importBlock = async (blockBytes: Uint8Array, certBytes: Uint8Array): Promise<void> => {
-      const cert = decodeCertificate(certBytes);
-      // the certificate first: one signature per validator, far cheaper than the block
-      const block = decodeBlock(blockBytes, params.maxBlockBytes);
-      verifyFinalityCertificate(cert, { chainId: params.chainId, height: block.header.height, blockHash: blockHash(block.header), validatorSet });
-      const vb = await validateBlock(block, {
-        params,
-        parent: chain.tipHeader,
-        view: chain,
-        mmr: chain.mmr,
-        validatorsHash: validatorSet.hash,
-        nowMs: BigInt(Date.now()),
-        verifier: blockVerifier,
-      });
-      const c = await chain.commitBlock(vb.block, cert, { txids: vb.txids });
-      mempool.removeForBlock(c.txids, c.keyImages);
-      metrics.mempoolTxs.set(mempool.size);
-      metrics.mempoolBytes.set(mempool.bytes);
+      await importer.importBlock(blockBytes, certBytes);
     };
 
     const network = opts.network;
@@ -252,24 +244,7 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
             return verdictOf(e);
           }
         },
-        onBlock: async (msg, from) => {
-          if (msg.certificate === undefined) return "IGNORE"; // BFT proposals: next issue
-          try {
-            const height = decodeBlock(msg.block, params.maxBlockBytes).header.height;
-            const tip = BigInt(chain.tip.height);
-            if (height <= tip) return "IGNORE";
-            if (height > tip + 1n) {
-              // catch up from the sender, then import this one
-              const missing = await network.requestBlocks(from, tip + 1n, Number(height - tip - 1n));
-              for (const m of missing) if (m.certificate !== undefined) await importBlock(m.block, m.certificate);
-            }
-            await importBlock(msg.block, msg.certificate);
-            return "ACCEPT";
-          } catch (e) {
-            log.debug({ err: (e as Error).message }, "block from peer not imported");
-            return verdictOf(e);
-          }
-        },
+        onBlock: (msg, from) => importer.onBlock(msg, from, network),
         onVote: async (vote) => {
           if (engine === undefined) return "IGNORE";
           try {
@@ -291,7 +266,7 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
       });
     }
 
-    const methods = createMethods({ chain, mempool, params, submitTx: networkSubmit, validatorKey: engine?.localValidator, version: NODE_VERSION });
+    const methods = createMethods({ chain, mempool, params, submitTx: networkSubmit, validatorKey: engine?.localValidator, validators: genesis.validators, version: NODE_VERSION });
     const separateMetrics = config.metrics && config.metricsPort !== undefined;
     // RPC authentication (docs/node.md §Authentication): a fresh cookie per start, removed at stop
     const cookieFile = config.rpcDisableAuth ? undefined : (config.rpcCookieFile ?? join(config.dataDir, "rpc.cookie"));

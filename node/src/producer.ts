@@ -1,5 +1,5 @@
 /**
- * Block production (single validator): every `blockTimeMs` the producer assembles a block on
+ * Block production (single validator): every genesis `blockTimeMs` the producer assembles a block on
  * the tip, has the consensus engine finalize it (the single validator signs a precommit; the
  * signature is the finality certificate), and commits block + certificate in one batch.
  *
@@ -11,7 +11,7 @@
  * @module
  */
 import { hashToScalar } from "@baios/crypto";
-import { assembleBlock, blockHash, u64le, type Address, type Block, type ChainParams, type ConsensusEngine } from "@baios/consensus";
+import { assembleBlock, blockHash, minChildTimeMs, u64le, type Address, type Block, type ChainParams, type ConsensusEngine } from "@baios/consensus";
 import type { Chain, CommittedBlock } from "./chain.ts";
 import type { Logger } from "./log.ts";
 import type { Mempool, MempoolEntry } from "./mempool.ts";
@@ -34,8 +34,6 @@ export interface ProducerOptions {
   validatorSeed: Uint8Array;
   /** Coinbase payout address: view and spend public keys (32-byte ristretto255 encodings each). */
   payout: Address;
-  /** Block interval in ms, counted from the tip's `timeMs` (config `blockTimeMs`: default 10 000, min 10). */
-  blockTimeMs: number;
   /** Produce blocks without transactions; when false, wait for a pooled transaction (polling every ≤ 250 ms). */
   emptyBlocks: boolean;
   /** Logs produced blocks (info) and production failures (error). */
@@ -89,7 +87,8 @@ export class BlockProducer {
       parent,
       mmr: o.chain.mmr,
       txs: entries.map((e) => e.tx),
-      timeMs: now > parent.timeMs ? now : parent.timeMs + 1n,
+      // consensus (docs/protocol.md §5.1): time ≥ parent + genesis blockTimeMs; never earlier, even with a slow clock
+      timeMs: now > minChildTimeMs(parent, o.params) ? now : minChildTimeMs(parent, o.params),
       proposer,
       validatorsHash: o.engine.validatorSet.hash,
       rewardTo: o.payout,
@@ -111,7 +110,7 @@ export class BlockProducer {
     const { block, entries } = await this.assemble();
     const cert = await o.engine.finalize(block, 0);
     const committed = await o.chain.commitBlock(block, cert, { txids: entries.map((e) => e.txid) });
-    o.mempool.removeForBlock(committed.txids, committed.keyImages);
+    o.mempool.removeForBlock(committed.txids, committed.keyImages, committed.oneTimeKeys);
     o.metrics?.mempoolTxs.set(o.mempool.size);
     o.metrics?.mempoolBytes.set(o.mempool.bytes);
     end?.();
@@ -119,7 +118,7 @@ export class BlockProducer {
     return committed;
   }
 
-  /** Starts the block timer: the next block is due `blockTimeMs` after the tip's time. */
+  /** Starts the block timer: the next block is due the genesis `blockTimeMs` after the tip's time. */
   start(): void {
     if (this.#running) return;
     this.#running = true;
@@ -130,15 +129,15 @@ export class BlockProducer {
     if (!this.#running) return;
     const o = this.#o;
     const now = (o.now ?? Date.now)();
-    const due = Number(o.chain.tipHeader.timeMs) + o.blockTimeMs;
-    const delay = Math.max(0, Math.min(o.blockTimeMs, due - now));
+    const due = Number(minChildTimeMs(o.chain.tipHeader, o.params));
+    const delay = Math.max(0, Math.min(o.params.blockTimeMs, due - now));
     this.#timer = setTimeout(() => void this.#tick(), delay);
   }
 
   async #tick(): Promise<void> {
     if (!this.#running) return;
     const o = this.#o;
-    if ((o.now ?? Date.now)() < Number(o.chain.tipHeader.timeMs) + o.blockTimeMs - 1) return this.#schedule();
+    if ((o.now ?? Date.now)() < Number(minChildTimeMs(o.chain.tipHeader, o.params))) return this.#schedule();
     try {
       if (o.emptyBlocks || o.mempool.size > 0) await this.produceOne();
     } catch (e) {
@@ -146,7 +145,7 @@ export class BlockProducer {
     }
     if (!this.#running) return;
     // with no block produced (empty mempool and emptyBlocks off), poll again after a short while
-    if (!o.emptyBlocks && o.mempool.size === 0) this.#timer = setTimeout(() => void this.#tick(), Math.min(250, o.blockTimeMs));
+    if (!o.emptyBlocks && o.mempool.size === 0) this.#timer = setTimeout(() => void this.#tick(), Math.min(250, o.params.blockTimeMs));
     else this.#schedule();
   }
 

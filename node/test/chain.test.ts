@@ -15,7 +15,7 @@ async function setup(dir: string) {
   const mempool = new Mempool({ maxBytes: 1e7, maxTxs: 1000 });
   const payout = { viewPublic: PAYOUT.viewPublic, spendPublic: PAYOUT.spendPublic };
   const engine = new SingleValidatorEngine({ params: genesis.params, seed: VALIDATOR_SEED, validators: genesis.validators, rewardTo: payout });
-  const producer = new BlockProducer({ chain, mempool, params: genesis.params, engine, validatorSeed: VALIDATOR_SEED, payout, blockTimeMs: 1000, emptyBlocks: true });
+  const producer = new BlockProducer({ chain, mempool, params: genesis.params, engine, validatorSeed: VALIDATOR_SEED, payout, emptyBlocks: true });
   return { genesis, store, chain, mempool, engine, producer };
 }
 

@@ -19,14 +19,14 @@ describe("config", () => {
   it("precedence: flags > env > file > base > defaults", () => {
     const dir = tmp();
     const file = join(dir, "c.json");
-    writeFileSync(file, JSON.stringify({ rpcPort: 1, blockTimeMs: 1000, logLevel: "debug", mempoolMaxTxs: 7 }));
+    writeFileSync(file, JSON.stringify({ rpcPort: 1, mempoolMaxBytes: 1000, logLevel: "debug", mempoolMaxTxs: 7 }));
     const c = loadConfig({
       argv: ["--config", file, "--rpc-port=3", "--data-dir", dir],
-      env: { BAIOS_RPC_PORT: "2", BAIOS_BLOCK_TIME_MS: "2000" },
-      base: { blockTimeMs: 500, mempoolMaxTxs: 1, workers: 1 },
+      env: { BAIOS_RPC_PORT: "2", BAIOS_MEMPOOL_MAX_BYTES: "2000" },
+      base: { mempoolMaxBytes: 500, mempoolMaxTxs: 1, workers: 1 },
     });
     expect(c.rpcPort).toBe(3);
-    expect(c.blockTimeMs).toBe(2000);
+    expect(c.mempoolMaxBytes).toBe(2000);
     expect(c.logLevel).toBe("debug");
     expect(c.mempoolMaxTxs).toBe(7);
     expect(c.workers).toBe(1);
@@ -73,8 +73,16 @@ describe("config", () => {
     expect(() => loadConfig({ argv: ["--config", join(dir, "unk.json")] })).toThrow(/unknown key/);
   });
 
+  it("the block interval is not a node option: it comes from genesis (issue 6)", () => {
+    const dir = tmp();
+    expect(() => loadConfig({ argv: ["--block-time-ms", "40", "--data-dir", dir] })).toThrow(/genesis file's params.blockTimeMs/);
+    writeFileSync(join(dir, "bt.json"), JSON.stringify({ blockTimeMs: 40 }));
+    expect(() => loadConfig({ argv: ["--config", join(dir, "bt.json")] })).toThrow(/genesis file's params.blockTimeMs/);
+    expect(defaultConfig()).not.toHaveProperty("blockTimeMs");
+  });
+
   it("every option round-trips through flag, env and file (property)", () => {
-    const ints = OPTIONS.filter((o) => o.kind === "int" && o.key !== "rpcPort" && o.key !== "metricsPort" && o.key !== "blockTimeMs");
+    const ints = OPTIONS.filter((o) => o.kind === "int" && o.key !== "rpcPort" && o.key !== "metricsPort");
     fc.assert(
       fc.property(fc.constantFrom(...ints), fc.integer({ min: 0, max: 1_000_000 }), fc.constantFrom("flag", "env", "file"), (spec, n, src) => {
         const dir = tmp();

@@ -73,13 +73,13 @@ function runChild(dataDir: string, killAfterMs: number): Promise<{ ready: number
 
 describe("crash recovery (kill -9 during block commits)", () => {
   it(`survives ${KILLS} SIGKILLs with state equal to a node that never crashed`, { timeout: 150_000 }, async () => {
-    const genesis = await testGenesis();
+    const genesis = await testGenesis({ blockTimeMs: 15 }); // as crash-child.ts
     // the reference node: same genesis and validator, never crashes, built on demand
     const refStore = await Store.open(join(tmpDir("baios-ref-"), "chain"), { sync: false });
     const ref = await Chain.open(refStore, genesis.block, genesis.certificate);
     const payout = { viewPublic: PAYOUT.viewPublic, spendPublic: PAYOUT.spendPublic };
     const engine = new SingleValidatorEngine({ params: genesis.params, seed: VALIDATOR_SEED, validators: genesis.validators, rewardTo: payout });
-    const refProducer = new BlockProducer({ chain: ref, mempool: new Mempool({ maxBytes: 1e6, maxTxs: 10 }), params: genesis.params, engine, validatorSeed: VALIDATOR_SEED, payout, blockTimeMs: 15, emptyBlocks: true });
+    const refProducer = new BlockProducer({ chain: ref, mempool: new Mempool({ maxBytes: 1e6, maxTxs: 10 }), params: genesis.params, engine, validatorSeed: VALIDATOR_SEED, payout, emptyBlocks: true });
     const refStates = new Map<number, Awaited<ReturnType<typeof stateOf>>>();
     const refAt = async (height: number) => {
       while (ref.tip.height < height) await refProducer.produceOne();

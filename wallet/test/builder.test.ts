@@ -36,6 +36,7 @@ function fakeChain(n: number, mine: Map<number, bigint>) {
     height: 10n,
     getOutputs: (idx) => idx.map((i) => records[Number(i)]),
     isKeyImageSpent: () => false,
+    areOneTimeKeysUsed: (keys) => keys.map(() => false),
   };
   const input = (g: number, ring: number[]): BuildInput => {
     const o = owned.get(g)!;

@@ -1,7 +1,8 @@
 /**
  * Block validation (docs/protocol.md §5–§7), cheapest checks first:
  * size/decode → header links and fields → tx count and sizes → tx root → per-tx structure →
- * duplicate txs → Tx-PoW → key images unique in the block and unspent → ring members →
+ * duplicate txs → Tx-PoW → key images unique in the block and unspent → one-time keys unique in
+ * the block and new on chain → ring members →
  * points and balance → coinbase → output MMR root and size → MLSAGs → range proofs batch-verified
  * across the whole block. Nothing is stored; the node applies {@link ValidatedBlock} in one batch.
  * @module
@@ -21,6 +22,7 @@ import type { Mmr, MmrAppendResult } from "../mmr/mmr.ts";
 import { checkTxStructure } from "./structure.ts";
 import {
   checkKeyImagesUnspent,
+  checkOneTimeKeysUnused,
   checkPointsAndBalance,
   checkTxPow,
   localVerifier,
@@ -68,6 +70,18 @@ export interface ValidatedBlock {
   reward: bigint;
   /** Sum of the tx fees (atomic units). */
   fees: bigint;
+}
+
+/**
+ * The earliest time a child of `parent` may carry (docs/protocol.md §5.1):
+ * `parent.timeMs + blockTimeMs` (ms since epoch). There is no tolerance below it: the bound
+ * compares two header fields, not a clock, so honest proposers always meet it exactly
+ * (a proposer whose clock is behind stamps this time). It caps emission at one block reward
+ * per `blockTimeMs` of block time, and block time cannot run more than
+ * `maxFutureBlockTimeMs` ahead of honest clocks.
+ */
+export function minChildTimeMs(parent: BlockHeader, params: ChainParams): bigint {
+  return parent.timeMs + BigInt(params.blockTimeMs);
 }
 
 /** Unlock height of a regular tx output created in block `height`: spendable from the next block. */
@@ -153,7 +167,8 @@ export async function validateBlock(input: Uint8Array | Block, ctx: BlockContext
   if (h.chainId !== params.chainId) throw new ConsensusError("BLOCK_WRONG_CHAIN", `chainId ${h.chainId}, expected ${params.chainId}`);
   if (h.height !== parent.height + 1n) throw new ConsensusError("BLOCK_BAD_HEIGHT", `height ${h.height}, expected ${parent.height + 1n}`);
   if (!equalBytes(h.parentHash, blockHash(parent))) throw new ConsensusError("BLOCK_BAD_PARENT", "parentHash is not the tip's hash");
-  if (h.timeMs <= parent.timeMs) throw new ConsensusError("BLOCK_BAD_TIME", `time ${h.timeMs} <= parent time ${parent.timeMs}`);
+  const minTime = minChildTimeMs(parent, params);
+  if (h.timeMs < minTime) throw new ConsensusError("BLOCK_BAD_TIME", `time ${h.timeMs} < parent time ${parent.timeMs} + blockTimeMs ${params.blockTimeMs}`);
   if (ctx.nowMs !== undefined && h.timeMs > ctx.nowMs + BigInt(params.maxFutureBlockTimeMs)) throw new ConsensusError("BLOCK_FUTURE_TIME", `time ${h.timeMs} > now ${ctx.nowMs} + ${params.maxFutureBlockTimeMs}`);
   if (!equalBytes(h.txPowTarget, params.txPowTarget)) throw new ConsensusError("BLOCK_TXPOW_TARGET", "txPowTarget differs from the chain's");
   if (!equalBytes(h.validatorsHash, ctx.validatorsHash)) throw new ConsensusError("BLOCK_VALIDATORS_HASH", "validatorsHash differs from the current set");
@@ -200,6 +215,26 @@ export async function validateBlock(input: Uint8Array | Block, ctx: BlockContext
   for (let i = 0; i < block.txs.length; i++) {
     try {
       await checkKeyImagesUnspent(block.txs[i] as Tx, view);
+    } catch (e) {
+      txErr(e, i);
+    }
+  }
+  // -- one-time keys: unique in the block (coinbase and txs), none on chain (burning bug, §7.1)
+  const seenOtk = new Map<string, string>();
+  const otk = (key: Uint8Array, where: string): void => {
+    const k = toHex(key);
+    const first = seenOtk.get(k);
+    if (first !== undefined) throw new ConsensusError("BLOCK_ONE_TIME_KEY_DUPLICATE", `${where}.oneTimeKey repeats ${first}.oneTimeKey`);
+    seenOtk.set(k, where);
+  };
+  block.coinbase.outputs.forEach((o, j) => otk(o.oneTimeKey, `coinbase.outputs[${j}]`));
+  block.txs.forEach((tx, i) => tx.outputs.forEach((o, j) => otk(o.oneTimeKey, `txs[${i}].outputs[${j}]`)));
+  const cbUsed = await view.areOneTimeKeysUsed(block.coinbase.outputs.map((o) => o.oneTimeKey));
+  const cbj = cbUsed.indexOf(true);
+  if (cbj >= 0) throw new ConsensusError("BLOCK_ONE_TIME_KEY_DUPLICATE", `coinbase.outputs[${cbj}].oneTimeKey already exists on chain`);
+  for (let i = 0; i < block.txs.length; i++) {
+    try {
+      await checkOneTimeKeysUnused(block.txs[i] as Tx, view);
     } catch (e) {
       txErr(e, i);
     }

@@ -38,6 +38,21 @@ export async function checkKeyImagesUnspent(tx: Tx, view: ChainView): Promise<vo
   }
 }
 
+// ------------------------------------------------------------------ step 3b: one-time keys
+
+/**
+ * Step 3b: no output one-time key of the tx exists on chain (docs/protocol.md §7.1, the burning
+ * bug). Two outputs with one key share one key image, so only one of them could ever be spent;
+ * a wallet shown both would credit funds that are burnt. One batched `ChainView` lookup.
+ * @throws ConsensusError `TX_ONE_TIME_KEY_EXISTS` (index = output)
+ */
+export async function checkOneTimeKeysUnused(tx: Tx, view: ChainView): Promise<void> {
+  const used = await view.areOneTimeKeysUsed(tx.outputs.map((o) => o.oneTimeKey));
+  if (used.length !== tx.outputs.length) throw new Error("ChainView.areOneTimeKeysUsed returned a wrong number of results");
+  const j = used.indexOf(true);
+  if (j >= 0) throw new ConsensusError("TX_ONE_TIME_KEY_EXISTS", `outputs[${j}].oneTimeKey already exists on chain`, { index: j });
+}
+
 // ------------------------------------------------------------------ step 4: ring members
 
 /** The resolved ring of one input: keys and commitments of its members, in ring order. */

@@ -1,7 +1,7 @@
 /**
  * The transaction validation pipeline, ordered by cost (docs/protocol.md §3.5):
- * 1 size and decode (+ structure) → 2 Tx-PoW → 3 key images unseen → 4 ring members exist and
- * are spendable → 5 points and balance → 6 MLSAG per input → 7 range proof.
+ * 1 size and decode (+ structure) → 2 Tx-PoW → 3 key images unseen → 3b one-time keys new →
+ * 4 ring members exist and are spendable → 5 points and balance → 6 MLSAG per input → 7 range proof.
  * Nothing is stored: the caller stores the tx only when this resolves.
  * @module
  */
@@ -12,6 +12,7 @@ import { txId, txSigningHash } from "../hashes.ts";
 import { checkTxStructure, decodeAndCheckTx } from "./structure.ts";
 import {
   checkKeyImagesUnspent,
+  checkOneTimeKeysUnused,
   checkPointsAndBalance,
   checkTxPow,
   localVerifier,
@@ -49,6 +50,8 @@ export interface ValidateTxOptions {
   txIndex?: number;
   /** Extra key-image check after step 3 (the node's mempool: throw `TX_KEY_IMAGE_IN_POOL`). */
   keyImageFilter?: (keyImage: Uint8Array, inputIndex: number) => void | Promise<void>;
+  /** Extra one-time-key check after step 3b (the node's mempool: throw `TX_ONE_TIME_KEY_IN_POOL`). */
+  oneTimeKeyFilter?: (oneTimeKey: Uint8Array, outputIndex: number) => void | Promise<void>;
 }
 
 /**
@@ -82,6 +85,9 @@ export async function validateTx(input: Uint8Array | Tx, view: ChainView, params
   // 3. key images unseen
   await checkKeyImagesUnspent(tx, view);
   if (opts.keyImageFilter) for (let i = 0; i < tx.inputs.length; i++) await opts.keyImageFilter((tx.inputs[i] as Tx["inputs"][number]).keyImage, i);
+  // 3b. one-time keys not on chain (burning bug)
+  await checkOneTimeKeysUnused(tx, view);
+  if (opts.oneTimeKeyFilter) for (let j = 0; j < tx.outputs.length; j++) await opts.oneTimeKeyFilter((tx.outputs[j] as Tx["outputs"][number]).oneTimeKey, j);
   // 4. ring members exist and are spendable
   const rings = await resolveRings(tx, view, opts.inclusionHeight ?? view.height + 1n);
   // 5. points and balance

@@ -63,6 +63,10 @@ export class TestChain implements ChainView {
   isKeyImageSpent(ki: Uint8Array): boolean {
     return this.spent.has(toHex(ki));
   }
+  areOneTimeKeysUsed(keys: readonly Uint8Array[]): boolean[] {
+    const have = new Set(this.outputs.map((o) => toHex(o.oneTimeKey)));
+    return keys.map((k) => have.has(toHex(k)));
+  }
 
   /** Genesis: 8 outputs of 10 BAI to alice, 40 decoys of 1 BAI to bob, one locked output to bob. */
   async init(): Promise<this> {
@@ -76,6 +80,7 @@ export class TestChain implements ChainView {
       params: this.params,
       validators: [{ publicKey: ed25519PublicKey(this.validatorSeed), stake: 1000n }],
       premine,
+      devnet: true, // the easy Tx-PoW target is a devnet relaxation (docs/protocol.md §13.1)
     };
     this.genesis = parseGenesis(JSON.stringify(genesisToFile(g)));
     const gb = await buildGenesisBlock(this.genesis);

@@ -35,6 +35,8 @@ export interface BuildOptions {
   mutateProof?: (proof: Uint8Array) => Uint8Array;
   /** The tx the MLSAG message is computed over (default: the tx itself). */
   signOver?: (tx: Tx) => Tx;
+  /** The tx secret r (default: random). Reusing one for the same recipient and output index repeats the one-time key. */
+  txSecret?: Uint8Array;
 }
 
 /** Mines the PoW nonce (easy target). */
@@ -80,7 +82,7 @@ export function buildTx(chain: TestChain, o: BuildOptions): Built {
     return { ring, secretIndex: ring.indexOf(inp.globalIndex) };
   });
   // outputs
-  const txSecret = randomScalar();
+  const txSecret = o.txSecret ?? randomScalar();
   const made = o.outputs.map((out, j) => makeOutput(txSecret, out.to.viewPublic, out.to.spendPublic, j, out.amount));
   const outputMasks = made.map((m) => m.mask);
   const outputs: TxOutput[] = made.map((m, j) => ({

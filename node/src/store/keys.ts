@@ -15,6 +15,8 @@
  * | `n`    | `n` ‖ u64be(position)     | MMR node hash (32)                                      |
  * | `t`    | `t` ‖ txid(32)            | u64be(height) ‖ u32be(position in block)               |
  * | `x`    | `x` ‖ u64be(height)       | the block's txids, concatenated (32 each, block order)  |
+ * | `O`    | `O` ‖ oneTimeKey(32)      | u64be(globalIndex) of the output with that key          |
+ * | `E`    | `E` ‖ u64be(height) ‖ hash(32) | safety-failure evidence (see `encodeEvidence`)     |
  * @module
  */
 
@@ -41,8 +43,17 @@ export const P_TX = 0x74; // t
 /** Prefix `x` (0x78): block txids, key `x ‖ u64be(height)` → the block's txids, 32 bytes each, in block order. */
 export const P_TXIDS = 0x78; // x
 
-/** The on-disk schema version (bump on any layout change). */
-export const SCHEMA_VERSION = 1;
+/** Prefix `O` (0x4f): one-time-key index, key `O ‖ oneTimeKey[32]` → u64be(globalIndex) (schema 2; the burning-bug check). */
+export const P_ONETIME = 0x4f; // O
+/** Prefix `E` (0x45): safety-failure evidence, key `E ‖ u64be(height) ‖ blockHash[32]` of the conflicting block → {@link encodeEvidence} record. */
+export const P_EVIDENCE = 0x45; // E
+
+/**
+ * The on-disk schema version (bump on any layout change). 2: adds the one-time-key index `O`
+ * and the evidence prefix `E`; a version-1 database is migrated on open (the index is rebuilt
+ * from the `o` records in one batch).
+ */
+export const SCHEMA_VERSION = 2;
 
 /** Encodes `n` as 8 bytes unsigned big-endian (keys sort numerically). @throws RangeError when `n` is not an integer in [0, 2^64) */
 export function u64be(n: number | bigint): Uint8Array {
@@ -102,6 +113,10 @@ export const keyImageKey = (ki: Uint8Array): Uint8Array => prefixed(P_KEYIMAGE, 
 export const mmrKey = (pos: number): Uint8Array => prefixed(P_MMR, u64be(pos));
 /** Key `t ‖ txid` (33 bytes for a 32-byte txid) of a transaction's location. */
 export const txKey = (txid: Uint8Array): Uint8Array => prefixed(P_TX, txid);
+/** Key `O ‖ oneTimeKey` (33 bytes) of the one-time-key index. */
+export const oneTimeKeyKey = (oneTimeKey: Uint8Array): Uint8Array => prefixed(P_ONETIME, oneTimeKey);
+/** Key `E ‖ u64be(height) ‖ blockHash` (41 bytes) of a safety-failure evidence record. */
+export const evidenceKey = (height: number, blockHash: Uint8Array): Uint8Array => prefixed(P_EVIDENCE, u64be(height), blockHash);
 /** Key `x ‖ u64be(height)` (9 bytes) of a block's txid list. */
 export const txidsKey = (height: number): Uint8Array => prefixed(P_TXIDS, u64be(height));
 
@@ -161,4 +176,57 @@ export function encodeTip(t: TipRecord): Uint8Array {
 export function decodeTip(b: Uint8Array): TipRecord {
   if (b.length !== 64) throw new RangeError(`tip record: ${b.length} bytes, expected 64`);
   return { height: readU64be(b, 0), hash: b.slice(8, 40), outputs: readU64be(b, 40), keyImages: readU64be(b, 48), mmrNodes: readU64be(b, 56) };
+}
+
+/**
+ * Evidence of a safety failure: two blocks at one height, each with a finality certificate that
+ * verifies against the validator set (docs/node.md §Safety failures). Both headers and both
+ * certificates are kept (canonical consensus encodings, as in the `h`/`c` records).
+ */
+export interface EvidenceRecord {
+  /** Height both blocks claim. */
+  height: number;
+  /** When the conflict was detected, ms since the Unix epoch. */
+  detectedAtMs: number;
+  /** The header finalized locally (at `h ‖ height`). */
+  finalizedHeader: Uint8Array;
+  /** Its certificate. */
+  finalizedCertificate: Uint8Array;
+  /** The conflicting header that arrived. */
+  conflictingHeader: Uint8Array;
+  /** Its certificate. */
+  conflictingCertificate: Uint8Array;
+}
+
+/** `u64be height ‖ u64be detectedAtMs ‖ 4 × (u32be length ‖ bytes)` in the field order of {@link EvidenceRecord}. */
+export function encodeEvidence(e: EvidenceRecord): Uint8Array {
+  const parts = [e.finalizedHeader, e.finalizedCertificate, e.conflictingHeader, e.conflictingCertificate];
+  const out = new Uint8Array(16 + parts.reduce((a, p) => a + 4 + p.length, 0));
+  out.set(u64be(e.height), 0);
+  out.set(u64be(e.detectedAtMs), 8);
+  let off = 16;
+  for (const p of parts) {
+    out.set(u32be(p.length), off);
+    out.set(p, off + 4);
+    off += 4 + p.length;
+  }
+  return out;
+}
+/** Decodes {@link encodeEvidence}. @throws RangeError when the record is truncated or has trailing bytes */
+export function decodeEvidence(b: Uint8Array): EvidenceRecord {
+  if (b.length < 32) throw new RangeError("evidence record: too short");
+  const height = readU64be(b, 0);
+  const detectedAtMs = readU64be(b, 8);
+  const parts: Uint8Array[] = [];
+  let off = 16;
+  for (let i = 0; i < 4; i++) {
+    if (off + 4 > b.length) throw new RangeError("evidence record: truncated");
+    const n = readU32be(b, off);
+    if (off + 4 + n > b.length) throw new RangeError("evidence record: truncated");
+    parts.push(b.slice(off + 4, off + 4 + n));
+    off += 4 + n;
+  }
+  if (off !== b.length) throw new RangeError("evidence record: trailing bytes");
+  const [finalizedHeader, finalizedCertificate, conflictingHeader, conflictingCertificate] = parts as [Uint8Array, Uint8Array, Uint8Array, Uint8Array];
+  return { height, detectedAtMs, finalizedHeader, finalizedCertificate, conflictingHeader, conflictingCertificate };
 }

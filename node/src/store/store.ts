@@ -15,22 +15,30 @@ import {
   blockKey,
   certKey,
   cumOutKey,
+  decodeEvidence,
   decodeOutputRecord,
   decodeTip,
+  encodeEvidence,
   encodeOutputRecord,
   encodeTip,
+  evidenceKey,
   hashKey,
   headerKey,
   keyImageKey,
   metaKey,
   mmrKey,
+  oneTimeKeyKey,
   outputKey,
+  prefixRange,
+  P_EVIDENCE,
+  P_OUTPUT,
   readU32be,
   readU64be,
   txKey,
   txidsKey,
   u32be,
   u64be,
+  type EvidenceRecord,
   type StoredOutput,
   type TipRecord,
 } from "./keys.ts";
@@ -71,7 +79,8 @@ export class Store {
     await db.open();
     const s = new Store(db, opts.sync ?? true);
     const version = await db.get(metaKey("version"));
-    if (version !== undefined && readU32be(version) !== SCHEMA_VERSION) {
+    if (version !== undefined && readU32be(version) === 1) await migrateV1(db);
+    else if (version !== undefined && readU32be(version) !== SCHEMA_VERSION) {
       await db.close();
       throw new StoreError(`database schema version ${readU32be(version)}, this node reads ${SCHEMA_VERSION}`);
     }
@@ -142,6 +151,35 @@ export class Store {
   isKeyImageSpentSync(keyImage: Uint8Array): boolean {
     return this.db.getSync(keyImageKey(keyImage)) !== undefined;
   }
+  /** For each one-time key (32 bytes), whether a committed output has it (index `O`). */
+  async areOneTimeKeysUsed(oneTimeKeys: readonly Uint8Array[]): Promise<boolean[]> {
+    if (oneTimeKeys.length === 0) return [];
+    return this.db.hasMany(oneTimeKeys.map(oneTimeKeyKey));
+  }
+  /** Global index of the committed output with `oneTimeKey`, or `undefined`. */
+  async getOutputIndexByOneTimeKey(oneTimeKey: Uint8Array): Promise<number | undefined> {
+    const v = await this.db.get(oneTimeKeyKey(oneTimeKey));
+    return v === undefined ? undefined : readU64be(v);
+  }
+
+  /**
+   * Keeps safety-failure evidence (two certified blocks at one height) under
+   * `E ‖ u64be(height) ‖ conflictingHash`, fsync'ed. Idempotent per conflicting block.
+   * @returns false when this conflicting block was already recorded
+   */
+  async putEvidence(conflictingHash: Uint8Array, e: EvidenceRecord): Promise<boolean> {
+    const key = evidenceKey(e.height, conflictingHash);
+    if ((await this.db.get(key)) !== undefined) return false;
+    await this.db.put(key, encodeEvidence(e), { sync: true });
+    return true;
+  }
+  /** Every evidence record, ordered by height (at most `limit`). */
+  async listEvidence(limit = 1000): Promise<(EvidenceRecord & { conflictingHash: Uint8Array })[]> {
+    const out: (EvidenceRecord & { conflictingHash: Uint8Array })[] = [];
+    for await (const [k, v] of this.db.iterator({ ...prefixRange(P_EVIDENCE), limit })) out.push({ ...decodeEvidence(v), conflictingHash: k.slice(9, 41) });
+    return out;
+  }
+
   async getMmrNode(pos: number): Promise<Uint8Array | undefined> {
     return this.db.get(mmrKey(pos));
   }
@@ -202,6 +240,10 @@ export class Store {
     if ((await this.getCumulativeOutputs(t.height)) !== t.outputs) throw new StoreError(`${where}: cumulative output count mismatch`);
     if (t.outputs > 0 && (await this.getOutput(t.outputs - 1)) === undefined) throw new StoreError(`${where}: last output missing`);
     if ((await this.getOutput(t.outputs)) !== undefined) throw new StoreError(`${where}: output beyond the tip`);
+    if (t.outputs > 0) {
+      const last = await this.getOutput(t.outputs - 1);
+      if (last !== undefined && (await this.getOutputIndexByOneTimeKey(last.oneTimeKey)) !== t.outputs - 1) throw new StoreError(`${where}: one-time-key index misses the last output`);
+    }
     if (t.mmrNodes > 0 && (await this.getMmrNode(t.mmrNodes - 1)) === undefined) throw new StoreError(`${where}: last MMR node missing`);
     if ((await this.getMmrNode(t.mmrNodes)) !== undefined) throw new StoreError(`${where}: MMR node beyond the tip`);
     if ((await this.getHeader(t.height + 1)) !== undefined) throw new StoreError(`${where}: header above the tip`);
@@ -215,6 +257,7 @@ export class BlockBatch {
   /** Pending MMR nodes (read-your-writes for the MMR backend during block application). */
   readonly mmrPending = new Map<number, Uint8Array>();
   readonly #keyImages = new Set<string>();
+  readonly #oneTimeKeys = new Set<string>();
   #done = false;
 
   constructor(store: Store) {
@@ -244,8 +287,13 @@ export class BlockBatch {
   putCumulativeOutputs(height: number, count: number): void {
     this.#put(cumOutKey(height), u64be(count));
   }
+  /** Records an output and its one-time key (index `O`); throws on a one-time key twice in one block. */
   putOutput(index: number, record: StoredOutput): void {
+    const k = hex(record.oneTimeKey);
+    if (this.#oneTimeKeys.has(k)) throw new StoreError("one-time key twice in one block");
+    this.#oneTimeKeys.add(k);
     this.#put(outputKey(index), encodeOutputRecord(record));
+    this.#put(oneTimeKeyKey(record.oneTimeKey), u64be(index));
   }
   /** Records a spent key image; throws on a duplicate within the same block. */
   putKeyImage(keyImage: Uint8Array, height: number): void {
@@ -279,4 +327,31 @@ export class BlockBatch {
     this.#done = true;
     await this.#store._commit(this.#ops, tip);
   }
+}
+
+/**
+ * Schema 1 → 2: builds the one-time-key index `O` from the output records `o`, then writes
+ * version 2. Index entries are idempotent, so an interrupted migration simply runs again.
+ * @throws StoreError when two stored outputs share a one-time key (a burnt output already on
+ *   chain: the database was built by a node without the rule; re-sync it)
+ */
+async function migrateV1(db: Db): Promise<void> {
+  let ops: Op[] = [];
+  const seen = new Set<string>();
+  for await (const [k, v] of db.iterator(prefixRange(P_OUTPUT))) {
+    const rec = decodeOutputRecord(v);
+    const key = hex(rec.oneTimeKey);
+    if (seen.has(key)) {
+      await db.close();
+      throw new StoreError(`schema 1 → 2 migration: output ${readU64be(k, 1)} repeats an earlier one-time key (built without the burning-bug rule; re-sync the chain)`);
+    }
+    seen.add(key);
+    ops.push({ type: "put", key: oneTimeKeyKey(rec.oneTimeKey), value: k.slice(1, 9) });
+    if (ops.length >= 10_000) {
+      await db.batch(ops, { sync: true });
+      ops = [];
+    }
+  }
+  ops.push({ type: "put", key: metaKey("version"), value: u32be(SCHEMA_VERSION) });
+  await db.batch(ops, { sync: true });
 }

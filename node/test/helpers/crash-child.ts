@@ -8,6 +8,6 @@ import { testConfig, testGenesis } from "./fixture.ts";
 
 const dataDir = process.argv[2];
 if (dataDir === undefined) throw new Error("usage: crash-child.ts <dataDir>");
-const node = await startNode(testConfig(dataDir, { blockTimeMs: 15, syncWrites: true, workers: 0 }), { genesis: await testGenesis() });
+const node = await startNode(testConfig(dataDir, { syncWrites: true, workers: 0 }), { genesis: await testGenesis({ blockTimeMs: 15 }) });
 node.chain.listeners.add((b) => process.stdout.write(`C ${b.height}\n`));
 process.stdout.write(`READY ${node.chain.tip.height}\n`);

@@ -37,13 +37,16 @@ export const PREMINE_AMOUNT = 1_000n * 100_000_000n;
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
 
-/** The test genesis: premine of PREMINE_OUTPUTS outputs to WALLET, one validator (VALIDATOR_SEED). */
-export async function testGenesis(): Promise<NodeGenesis> {
+/**
+ * The test genesis: premine of PREMINE_OUTPUTS outputs to WALLET, one validator (VALIDATOR_SEED),
+ * a devnet block time of `blockTimeMs` (default 1000; the producer and validation follow it).
+ */
+export async function testGenesis(opts: { blockTimeMs?: number } = {}): Promise<NodeGenesis> {
   return fromGenesis(
     devnetGenesis({
       wallets: Array.from({ length: PREMINE_OUTPUTS }, () => ({ address: { viewPublic: WALLET.viewPublic, spendPublic: WALLET.spendPublic }, amount: PREMINE_AMOUNT })),
       validators: [{ publicKey: ed25519PublicKey(VALIDATOR_SEED), stake: 1n }],
-      params: { txPowTarget: EASY_TARGET, coinbaseMaturity: 2n },
+      params: { txPowTarget: EASY_TARGET, coinbaseMaturity: 2n, blockTimeMs: opts.blockTimeMs ?? 1000 },
     }),
   );
 }
@@ -62,7 +65,6 @@ export function testConfig(dataDir: string, over: Partial<NodeConfig> = {}): Nod
     validator: true,
     validatorKey: hex(VALIDATOR_SEED),
     payout: { viewPublic: hex(PAYOUT.viewPublic), spendPublic: hex(PAYOUT.spendPublic) },
-    blockTimeMs: 1000,
     workers: 0,
     syncWrites: false,
     ...over,
@@ -74,8 +76,9 @@ export function testConfig(dataDir: string, over: Partial<NodeConfig> = {}): Nod
  * mask 1), ring of `ringSize` premine outputs, fee `fee`, PoW mined against `target`.
  * `salt` varies the outputs so two spends of the same output differ. `ring` (sorted premine
  * indices containing `realIndex`) replaces the default ring of neighbours (the benchmarks use it).
+ * `txSecret` fixes the tx secret r (default random).
  */
-export function buildTx(genesis: NodeGenesis, realIndex: number, opts: { fee?: bigint; ringSize?: number; salt?: number; target?: Uint8Array; ring?: readonly number[] } = {}): { tx: Tx; bytes: Uint8Array; txid: Uint8Array; keyImage: Uint8Array } {
+export function buildTx(genesis: NodeGenesis, realIndex: number, opts: { fee?: bigint; ringSize?: number; salt?: number; target?: Uint8Array; ring?: readonly number[]; txSecret?: Uint8Array } = {}): { tx: Tx; bytes: Uint8Array; txid: Uint8Array; keyImage: Uint8Array } {
   const fee = opts.fee ?? 100_000n;
   const ringSize = opts.ringSize ?? 11;
   const cb = genesis.block.coinbase;
@@ -91,7 +94,7 @@ export function buildTx(genesis: NodeGenesis, realIndex: number, opts: { fee?: b
   const inAmount = realOut.amount;
   const toOther = 1_000_000n + BigInt(opts.salt ?? 0);
   const change = inAmount - toOther - fee;
-  const r = randomScalar();
+  const r = opts.txSecret ?? randomScalar(); // a reused r repeats the one-time keys (burning-bug tests)
   const o0 = makeOutput(r, PAYOUT.viewPublic, PAYOUT.spendPublic, 0, toOther);
   const o1 = makeOutput(r, WALLET.viewPublic, WALLET.spendPublic, 1, change);
   const pseudoMask = scalarAdd(o0.mask, o1.mask);

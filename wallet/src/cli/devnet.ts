@@ -66,7 +66,7 @@ export interface DevnetOptions {
   dataDir?: string;
   /** Leave the node running (detached) and save the wallets to `<dataDir>/wallets/*.json`, password `devnet` (`--keep`). */
   keep?: boolean;
-  /** Block interval in ms (`--block-time-ms`, default 1000); also written into a new genesis. */
+  /** Block interval in ms (`--block-time-ms`, default 1000), written into a new genesis (`params.blockTimeMs`); the node takes it from there. */
   blockTimeMs?: number;
   /** Node RPC port on 127.0.0.1 (`--rpc-port`); default a free port. */
   rpcPort?: number;
@@ -134,7 +134,6 @@ async function startChildNode(dir: string, genesisPath: string, opts: DevnetOpti
     "--validator",
     "--validator-key-file", keyFile,
     "--payout", `${bytesToHex(payout.viewPublic)}:${bytesToHex(payout.spendPublic)}`,
-    "--block-time-ms", String(opts.blockTimeMs ?? 1000),
     "--log-file", logFile,
     "--workers", "2",
   ];
