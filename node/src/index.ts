@@ -62,6 +62,7 @@ export {
   type BlockResult,
   type BlocksRangeResult,
   type ScanBlockJson,
+  type ValidatorsResult,
   type OutputJson,
   type OutputsResult,
   type DistributionResult,

@@ -160,6 +160,8 @@ export interface ScanTxJson {
   txPublicKeys: string[];
   keyImages: string[];
   outputs: Required<TxOutputJson>[];
+  /** Tx-PoW nonce (u64, decimal string): with `txid` it forms the tx's `txRoot` leaf (docs/protocol.md §6). */
+  powNonce: string;
 }
 /** The {@link ScanTxJson} of `tx`: output `k` gets global index `firstIndex + k`; `txid` (32 bytes, `txId(tx)`) is not recomputed. */
 export function scanTxJson(tx: Tx, txid: Uint8Array, firstIndex: number): ScanTxJson {
@@ -175,6 +177,7 @@ export function scanTxJson(tx: Tx, txid: Uint8Array, firstIndex: number): ScanTx
       viewTag: o.viewTag,
       encryptedAmount: hex(o.encryptedAmount),
     })),
+    powNonce: tx.powNonce.toString(),
   };
 }
 

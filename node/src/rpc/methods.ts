@@ -2,7 +2,7 @@
  * The JSON-RPC methods (docs/node.md §RPC reference). Parameters are by name (a JSON object).
  * @module
  */
-import { ConsensusError, blockHash, decodeBlock, encodeInclusionProof, encodeTx, mmrLeafHash, type Block, type ChainParams } from "@baios/consensus";
+import { ConsensusError, blockHash, sortValidators, validatorsHash, decodeBlock, encodeInclusionProof, encodeTx, mmrLeafHash, type Block, type ChainParams, type Validator } from "@baios/consensus";
 import type { Chain } from "../chain.ts";
 import { AlreadyInPoolError, MempoolFullError, type Mempool } from "../mempool.ts";
 import { NodeBusyError } from "../workers/busy.ts";
@@ -23,6 +23,8 @@ export interface RpcContext {
   submitTx(bytes: Uint8Array): Promise<Uint8Array>;
   /** The validator's Ed25519 public key when this node produces blocks. */
   validatorKey: Uint8Array | undefined;
+  /** The genesis validator set (served by `get_validators`, so a wallet can verify finality certificates); absent: `get_validators` answers NOT_FOUND. */
+  validators?: readonly Validator[];
   version: string;
 }
 
@@ -103,6 +105,17 @@ export interface ScanBlockJson {
   coinbase: CoinbaseJson;
   /** Scan views of the block's transactions, in block order. */
   txs: ScanTxJson[];
+  /** The block's header, so a wallet can recompute the hash, check the parent link and rebuild `txRoot` from `coinbase` and the txs' `(txid, powNonce)` (docs/wallet.md §4.1). */
+  header: HeaderJson;
+  /** The block's finality certificate (genesis: an empty one; genesis is trusted by hash). */
+  certificate: CertificateJson;
+}
+/** Result of `get_validators`: the genesis validator set, whose hash a wallet checks against the genesis header's `validatorsHash` (docs/protocol.md §9). */
+export interface ValidatorsResult {
+  /** Validators sorted by public key: Ed25519 public key (32 bytes hex) and stake (atomic units, decimal string). */
+  validators: { publicKey: string; stake: string }[];
+  /** `validatorsHash` of the set (32 bytes hex). */
+  hash: string;
 }
 /** Result of `get_blocks_range { from, to? }` (at most 1000 blocks; `to` clipped to the tip). */
 export interface BlocksRangeResult {
@@ -293,6 +306,12 @@ export function createMethods(ctx: RpcContext): Record<string, RpcMethod> {
       };
     },
 
+    get_validators: (): ValidatorsResult => {
+      if (ctx.validators === undefined) throw rpcError("NOT_FOUND", "this node does not serve its validator set");
+      const sorted = sortValidators(ctx.validators);
+      return { validators: sorted.map((v) => ({ publicKey: hex(v.publicKey), stake: v.stake.toString() })), hash: hex(validatorsHash(sorted)) };
+    },
+
     get_header: async (params): Promise<HeaderJson> => {
       const height = await resolveHeight(ctx, paramsObject(params));
       const h = await ctx.chain.header(height);
@@ -343,12 +362,17 @@ export function createMethods(ctx: RpcContext): Record<string, RpcMethod> {
           idx += tx.outputs.length;
           return j;
         });
+        const cert = await ctx.chain.certificate(h);
+        if (cert === undefined) throw rpcError("NOT_FOUND", `no certificate at height ${h}`);
+        const bh = blockHash(block.header);
         blocks.push({
           height: h,
-          hash: hex(blockHash(block.header)),
+          hash: hex(bh),
           timeMs: num(block.header.timeMs),
           coinbase: coinbaseJson(block.coinbase, first, await coinbaseCommitments(ctx, first, block.coinbase.outputs.length)),
           txs,
+          header: headerJson(block.header, bh),
+          certificate: certificateJson(cert),
         });
       }
       return { tip, blocks };
@@ -464,6 +488,7 @@ export function createMethods(ctx: RpcContext): Record<string, RpcMethod> {
 export const RPC_METHODS = [
   "status",
   "get_params",
+  "get_validators",
   "get_header",
   "get_block",
   "get_blocks_range",
