@@ -47,7 +47,7 @@ function ringFor(real: number, n: number): number[] {
 /**
  * A real 1-in/2-out tx spending premine output `realIndex` (mask 1, public amount): one output
  * to PAYOUT, change to WALLET, minimum fee, MLSAG over a ring of 11, Bulletproofs+ over both
- * outputs, Tx-PoW mined against the genesis target. Returns the canonical msgpack bytes.
+ * outputs, Tx-PoW mined against the genesis target. Returns the tx's wire bytes (docs/protocol.md §10.1).
  */
 export function buildSpend(genesis: NodeGenesis, realIndex: number): { tx: Tx; bytes: Uint8Array; txid: Uint8Array } {
   const ring = ringFor(realIndex, genesis.block.coinbase.outputs.length);

@@ -59,7 +59,7 @@ export function comparePriority(a: MempoolEntry, b: MempoolEntry): number {
 
 /** Size limits of a {@link Mempool} (docs/node.md §Mempool; config `mempoolMaxBytes`, `mempoolMaxTxs`). */
 export interface MempoolLimits {
-  /** Maximum total size of the pooled transactions' canonical msgpack encodings, in bytes (default 33 554 432 = 32 MiB). */
+  /** Maximum total size of the pooled transactions' wire bytes (docs/protocol.md §10.1), in bytes (default 33 554 432 = 32 MiB). */
   maxBytes: number;
   /** Maximum number of pooled transactions (default 10 000; 0 refuses every transaction). */
   maxTxs: number;

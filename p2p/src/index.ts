@@ -4,8 +4,8 @@
  * {@link Network} over libp2p (TCP, noise, yamux, gossipsub) with Dandelion++ for transactions.
  * {@link LoopbackNetwork} connects in-process nodes for tests.
  *
- * Messages carry the canonical msgpack bytes of `@baios/consensus` (`encodeTx`, `encodeBlock`,
- * `encodeCertificate`, votes); receivers decode strictly and validate, then report back a
+ * Messages carry the wire bytes of docs/protocol.md §10 (`@baios/consensus`: `encodeTx`, `encodeBlock`,
+ * `encodeCertificate`, `encodeVoteMessage`); receivers decode strictly and validate, then report back a
  * {@link Verdict}: `ACCEPT` (relay further), `IGNORE` (drop, do not penalise: e.g. we are
  * behind), `REJECT` (drop and penalise the peer) — the `action` of `ConsensusError`.
  * @module
@@ -54,7 +54,7 @@ export interface DandelionConfig {
 /** Default Dandelion++ parameters (Monero's, see /work/shared/ANCHORS.md). */
 export const DEFAULT_DANDELION: Readonly<DandelionConfig> = Object.freeze({ fluffPerMille: 200, epochMs: 600_000, embargoMeanMs: 39_000, stemRelays: 2 });
 
-/** A transaction message: canonical msgpack bytes of the tx, and its Dandelion++ phase. */
+/** A transaction message: the tx's wire bytes (docs/protocol.md §10.1), and its Dandelion++ phase. */
 export interface TxMessage {
   phase: TxPhase;
   /** `encodeTx(tx)` bytes. */

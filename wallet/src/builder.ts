@@ -70,7 +70,7 @@ export interface BuiltTx {
   tx: Tx;
   /** Its id (32 bytes; docs/protocol.md §3.3). */
   txid: Uint8Array;
-  /** Canonical msgpack envelope (`encodeTx`) to submit. */
+  /** Wire bytes (`encodeTx`, docs/protocol.md §10.1) to submit. */
   bytes: Uint8Array;
   /** Tx secret r (the payment-proof key). */
   txSecret: Uint8Array;

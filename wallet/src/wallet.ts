@@ -71,7 +71,7 @@ export interface TransferResult {
   fee: bigint;
   /** Change returned to the wallet (may be 0). */
   change: bigint;
-  /** Encoded size (canonical msgpack envelope), bytes. */
+  /** Size in wire bytes (docs/protocol.md §10.1). */
   size: number;
   /** Inputs spent. */
   inputs: number;

@@ -156,7 +156,7 @@ export class NodeRpcClient {
     if (to !== undefined) p["to"] = to;
     return this.call("get_output_distribution", p);
   }
-  /** Submits a canonical msgpack transaction (bytes or hex). */
+  /** Submits a transaction in its wire bytes (docs/protocol.md §10.1; bytes or hex). */
   submitTx(tx: Uint8Array | string): Promise<SubmitTxResult> {
     return this.call("submit_tx", { tx: hexOf(tx) });
   }

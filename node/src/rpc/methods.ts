@@ -69,7 +69,7 @@ export interface ParamsResult {
   fee: string;
   /** Tx-PoW target (32 bytes big-endian, hex). */
   txPowTarget: string;
-  /** Maximum encoded transaction size (msgpack envelope), bytes. */
+  /** Maximum transaction size in wire bytes (docs/protocol.md §10.1), bytes. */
   maxTxBytes: number;
   /** Maximum inputs per transaction. */
   maxInputs: number;
@@ -91,7 +91,7 @@ export interface BlockResult {
   txs: TxJson[];
   /** The block's finality certificate (genesis: an empty certificate; genesis is trusted by hash). */
   certificate: CertificateJson;
-  /** The canonical msgpack block, when `format: "hex"` was asked. */
+  /** The block's wire bytes (docs/protocol.md §10.3), when `format: "hex"` was asked. */
   hex?: string;
 }
 /** One block as `get_blocks_range` returns it: what a wallet needs to scan (view tags first) and to notice its spends (docs/wallet.md §4). */
@@ -165,7 +165,7 @@ export interface TxResult {
   position: number | null;
   /** Full JSON; outputs carry `globalIndex` only when confirmed. */
   tx: TxJson;
-  /** Canonical msgpack envelope (`encodeTx`), lowercase hex. */
+  /** Wire bytes (`encodeTx`, docs/protocol.md §10.1), lowercase hex. */
   hex: string;
 }
 /** Result of `get_mempool`: the pooled transactions in priority order (best first). */

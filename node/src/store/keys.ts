@@ -22,13 +22,13 @@
 
 /** Prefix `M` (0x4d): meta records, key `M ‖ name`: `"tip"` → 64-byte tip record ({@link encodeTip}), `"version"` → u32be schema version, `"genesis"` → genesis block hash (32). */
 export const P_META = 0x4d; // M
-/** Prefix `h` (0x68): headers, key `h ‖ u64be(height)` → canonical msgpack header (`encodeHeader`). */
+/** Prefix `h` (0x68): headers, key `h ‖ u64be(height)` → the 224 header bytes (`encodeHeader`, docs/protocol.md §10.2). */
 export const P_HEADER = 0x68; // h
 /** Prefix `H` (0x48): block hash index, key `H ‖ hash[32]` → u64be(height). */
 export const P_HASH = 0x48; // H
-/** Prefix `b` (0x62): blocks, key `b ‖ u64be(height)` → canonical msgpack block (`encodeBlock`). */
+/** Prefix `b` (0x62): blocks, key `b ‖ u64be(height)` → the block's wire bytes (`encodeBlock`, docs/protocol.md §10.3). */
 export const P_BLOCK = 0x62; // b
-/** Prefix `c` (0x63): finality certificates, key `c ‖ u64be(height)` → canonical msgpack certificate (`encodeCertificate`; genesis: an empty certificate). */
+/** Prefix `c` (0x63): finality certificates, key `c ‖ u64be(height)` → the certificate's wire bytes (`encodeCertificate`, docs/protocol.md §10.4; genesis: an empty certificate). */
 export const P_CERT = 0x63; // c
 /** Prefix `g` (0x67): output distribution, key `g ‖ u64be(height)` → u64be cumulative output count after the block. */
 export const P_CUMOUT = 0x67; // g
