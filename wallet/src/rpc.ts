@@ -284,12 +284,22 @@ export async function startWalletRpc(wallet: Wallet, client: NodeRpcClient, opts
     }
   };
 
-  const http: Server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch(() => {
       // never let one request take the process down
       if (!res.headersSent) sendRefusal(res, { status: 500, code: WALLET_RPC_ERRORS.INTERNAL_ERROR, message: "internal error" });
       else res.destroy();
     });
+  };
+  const http: Server = createServer(onRequest);
+  http.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
+    const declared = Number(req.headers["content-length"] ?? NaN);
+    if (Number.isFinite(declared) && declared > WALLET_RPC_LIMITS.maxBodyBytes) {
+      res.shouldKeepAlive = false;
+      return sendRefusal(res, { status: 413, code: WALLET_RPC_ERRORS.REQUEST_TOO_LARGE, message: `request body over ${WALLET_RPC_LIMITS.maxBodyBytes} bytes` });
+    }
+    res.writeContinue();
+    onRequest(req, res);
   });
   http.headersTimeout = 20_000;
   http.requestTimeout = 300_000;
@@ -313,7 +323,7 @@ export async function startWalletRpc(wallet: Wallet, client: NodeRpcClient, opts
         const done = new Promise<void>((resolve) => http.close(() => resolve()));
         http.closeIdleConnections();
         await queue; // the call being run (a transfer) finishes and saves
-        await new Promise((r) => setTimeout(r, 50).unref());
+        await new Promise((r) => setTimeout(r, 50)); // not unref()d: with the server closed it is the only handle, and the CLI must not exit before saving
         http.closeAllConnections();
         await done;
       })();

@@ -4,7 +4,7 @@
  * rejected transaction, `data` is the ConsensusError JSON: `{ name, code, reason, action, index? }`).
  * @module
  */
-import { JSONRPCClient, JSONRPCErrorException, type JSONRPCResponse } from "json-rpc-2.0";
+import { JSONRPCClient, JSONRPCErrorException, createJSONRPCErrorResponse, type JSONRPCResponse } from "json-rpc-2.0";
 import type { ConsensusErrorJSON } from "@baios/consensus";
 import { RPC_ERRORS } from "./errors.ts";
 import { readTokenFile } from "./http-guard.ts";
@@ -110,7 +110,11 @@ export class NodeRpcClient {
         const code = typeof body?.error?.code === "number" ? body.error.code : 0;
         const why = typeof body?.error?.message === "string" ? `: ${body.error.message}` : "";
         const hint = res.status === 401 ? (t === undefined ? " (pass the node's RPC token: --rpc-token-file <dataDir>/rpc.cookie or BAIOS_RPC_TOKEN)" : " (is the token file the node's current rpc.cookie?)") : "";
-        throw new RpcError(`HTTP ${res.status} from ${this.url}${why}${hint}`, code);
+        const message = `HTTP ${res.status} from ${this.url}${why}${hint}`;
+        if (code === 0) throw new RpcError(message, 0);
+        // answer each pending request with the refusal's code (the transport's own errors would become code 0)
+        const ids = (Array.isArray(payload) ? payload : [payload]).map((r) => (r as { id?: unknown }).id).filter((id): id is number | string => typeof id === "number" || typeof id === "string");
+        this.#client.receive(ids.map((id) => createJSONRPCErrorResponse(id, code, message)));
       }
     });
   }

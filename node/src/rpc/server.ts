@@ -299,12 +299,23 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     }
   };
 
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch((e: unknown) => {
       opts.log.error({ err: (e as Error).message }, "http handler failed");
       if (!res.headersSent) sendRefusal(res, { status: 500, code: RPC_ERRORS.INTERNAL_ERROR, message: "internal error" });
       else res.destroy();
     });
+  };
+  const server = createServer(onRequest);
+  // `Expect: 100-continue` with a body over the limit: answer 413 before the client sends it
+  server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
+    const declared = Number(req.headers["content-length"] ?? NaN);
+    if (Number.isFinite(declared) && declared > limits.maxBodyBytes) {
+      res.shouldKeepAlive = false;
+      return refuse(req, res, { status: 413, code: RPC_ERRORS.REQUEST_TOO_LARGE, message: `request body over ${limits.maxBodyBytes} bytes` });
+    }
+    res.writeContinue();
+    onRequest(req, res);
   });
   server.keepAliveTimeout = 5000;
   server.headersTimeout = 20_000;
