@@ -4,7 +4,7 @@
  * - tx validation throughput through the node's own path (`NodeHandle.submitTx`, in process,
  *   fresh node per round): the 2-worker pool vs single-thread validation (`workers: 0`), rounds
  *   alternated, median of each; plus a per-stage profile of where the time goes;
- * - tx size: msgpack wire bytes and canonical bytes, broken down by component, vs Monero's
+ * - tx size: wire bytes (docs/protocol.md §10.1 = the hashed canonical bytes + the PoW nonce), broken down by component, vs Monero's
  *   published 1.33 kB for a 1-in/2-out CLSAG/Bulletproofs+ tx;
  * - send → finalized latency on a real validator node in a child process (`baios node`, as the
  *   devnet runs it) over HTTP JSON-RPC, 1 s blocks, PoW excluded (txs are mined beforehand);
@@ -33,6 +33,8 @@ import {
   rangeProofJob,
   resolveRings,
   txBodyBytes,
+  txSigningBytes,
+  txWireSize,
   txId,
   txSigningHash,
   validateTx,
@@ -125,40 +127,35 @@ async function buildAll(): Promise<BenchTx[]> {
 }
 
 // ---------------------------------------------------------------- 1. size
-/** Byte length of a value as msgpackr encodes the tx envelope (bin, bigint → int64, small uints, fixstr keys, maps, arrays). */
-function mpSize(v: unknown): number {
-  const hdr = (n: number, small: number): number => (n < small ? 1 : n < 65536 ? 3 : 5);
-  if (v instanceof Uint8Array) return v.length + (v.length < 256 ? 2 : v.length < 65536 ? 3 : 5);
-  if (typeof v === "bigint") return 9;
-  if (typeof v === "number") return v < 128 ? 1 : v < 256 ? 2 : v < 65536 ? 3 : v < 2 ** 32 ? 5 : 9;
-  if (typeof v === "string") return 1 + Buffer.byteLength(v);
-  if (Array.isArray(v)) return hdr(v.length, 16) + v.reduce((s: number, x) => s + mpSize(x), 0);
-  if (typeof v === "object" && v !== null) return hdr(Object.keys(v).length, 16) + Object.entries(v).reduce((s, [k, x]) => s + mpSize(k) + mpSize(x), 0);
-  throw new Error(`mpSize: unexpected ${typeof v}`);
-}
-
-function sizeBreakdown(t: BenchTx): { rows: { part: string; canonical: number; wire: number }[]; canonical: number; wire: number } {
+/**
+ * The wire bytes of a 1-in/2-out tx by component (docs/protocol.md §10.1): wire = body bytes
+ * (what the txid hashes, §3.3) ‖ u64 PoW nonce, and the signing bytes (§3.2) are the body up to
+ * the end of the range proof. Every byte is accounted for; the sum must equal `encodeTx`'s length.
+ */
+function sizeBreakdown(t: BenchTx): { rows: { part: string; bytes: number; hashedBy: string }[]; wire: number; body: number; signing: number } {
   const tx = t.tx;
   if (tx.inputs.length !== 1 || tx.outputs.length !== 2) throw new Error("not a 1-in/2-out tx");
   const inp = tx.inputs[0] as Tx["inputs"][number];
   const sig = tx.signatures[0] as Uint8Array;
-  const outputsPlain = tx.outputs.map((o) => ({ k: o.oneTimeKey, c: o.commitment, t: o.viewTag, a: o.encryptedAmount }));
-  const plain = { v: tx.version, c: tx.chainId, f: tx.fee, i: [{ m: inp.ring, k: inp.keyImage, q: inp.pseudoOut }], o: outputsPlain, r: tx.txPublicKeys, p: tx.rangeProof, s: tx.signatures, n: tx.powNonce };
   const wire = t.bytes.length;
-  if (mpSize(plain) !== wire) throw new Error(`msgpack size model ${mpSize(plain)} ≠ encodeTx ${wire}: fix mpSize`);
-  // canonical: the txid body (docs/protocol.md §3.3) plus the u64 PoW nonce
-  const canonical = txBodyBytes(tx).length + 8;
+  const body = txBodyBytes(tx).length;
+  const signing = txSigningBytes(tx).length;
+  const S = "signing hash, txid";
   const rows = [
-    { part: `ring refs (${inp.ring.length} × u64)`, canonical: 8 * inp.ring.length, wire: mpSize(inp.ring) },
-    { part: "key image", canonical: 32, wire: mpSize(inp.keyImage) },
-    { part: "pseudo-out", canonical: 32, wire: mpSize(inp.pseudoOut) },
-    { part: "outputs (2 × key, commitment, view tag, enc. amount)", canonical: tx.outputs.length * 73, wire: mpSize(outputsPlain) },
-    { part: "range proof (Bulletproofs+, 2 outputs)", canonical: tx.rangeProof.length, wire: mpSize(tx.rangeProof) },
-    { part: `MLSAG (32 + 64·${inp.ring.length})`, canonical: sig.length, wire: mpSize(sig) },
+    { part: "version, chain id, fee (u32, u32, u64)", bytes: 16, hashedBy: S },
+    { part: `ring refs (${inp.ring.length} × u64)`, bytes: 8 * inp.ring.length, hashedBy: S },
+    { part: "key image", bytes: 32, hashedBy: S },
+    { part: "pseudo-out", bytes: 32, hashedBy: S },
+    { part: `outputs (${tx.outputs.length} × key, commitment, view tag, enc. amount)`, bytes: 73 * tx.outputs.length, hashedBy: S },
+    { part: `tx public key R (${tx.txPublicKeys.length} × 32)`, bytes: 32 * tx.txPublicKeys.length, hashedBy: S },
+    { part: "range proof (Bulletproofs+, 2 outputs)", bytes: tx.rangeProof.length, hashedBy: S },
+    { part: "counts and lengths (nIn, ringSize, nOut, nR, len(proof): 5 × u32)", bytes: 20, hashedBy: S },
+    { part: `MLSAG (32 + 64·${inp.ring.length}) with nSig and its length (2 × u32)`, bytes: sig.length + 8, hashedBy: "txid" },
+    { part: "PoW nonce (u64)", bytes: 8, hashedBy: "tx leaf (tx root)" },
   ];
-  const known = (k: "canonical" | "wire"): number => rows.reduce((s, r) => s + r[k], 0);
-  rows.push({ part: "other (tx key R 32, version, chain id, fee, nonce, counts/lengths; wire: keys, headers)", canonical: canonical - known("canonical"), wire: wire - known("wire") });
-  return { rows, canonical, wire };
+  const sum = rows.reduce((a, r) => a + r.bytes, 0);
+  if (sum !== wire || wire !== txWireSize(tx) || body !== wire - 8) throw new Error(`size breakdown ${sum} / txWireSize ${txWireSize(tx)} / body ${body} ≠ encodeTx ${wire}`);
+  return { rows, wire, body, signing };
 }
 
 // ---------------------------------------------------------------- 2. stage profile
@@ -215,7 +212,7 @@ async function profileStages(txs: readonly BenchTx[]): Promise<Stage[]> {
     const roundTrip = await medianAsync(() => pool.ready(), 50, 10); // one ping task on a pool of 1
     return [
       { stage: "submit_tx pre-check: decode + txid (node.ts, before validateTx)", where: "main", us: medianSync((i) => txId(decodeTx(at(i).bytes, params.maxTxBytes)), 40, 20) },
-      { stage: "1 decode (strict msgpack: unpack, typed read, re-encode, compare)", where: "main", us: medianSync((i) => decodeTx(at(i).bytes, params.maxTxBytes), 40, 20) },
+      { stage: "1 decode (wire cursor parse, docs/protocol.md §10.6)", where: "main", us: medianSync((i) => decodeTx(at(i).bytes, params.maxTxBytes), 40, 20) },
       { stage: "2 txid (body bytes + hash) + Tx-PoW check", where: "main", us: medianSync((i) => checkTxPow(txId(at(i).tx), at(i).tx.powNonce, params.txPowTarget), 40, 20) },
       { stage: "3–4 key image unspent + ring members (LevelDB)", where: "main", us: await medianAsync(async (i) => (await checkKeyImagesUnspent(at(i).tx, chain), await resolveRings(at(i).tx, chain, inclusion)), 40, 10) },
       { stage: "5 points (7) + balance", where: "main", us: medianSync((i) => checkPointsAndBalance(at(i).tx), 40, 10) },
@@ -463,7 +460,6 @@ async function main(): Promise<void> {
 
   // ---- size
   const wires = all.map((t) => t.bytes.length);
-  const canons = all.map((t) => txBodyBytes(t.tx).length + 8);
   const medWire = median(wires);
   const typical = all.find((t) => t.bytes.length === Math.round(medWire)) ?? (all[0] as BenchTx);
   const size = sizeBreakdown(typical);
@@ -522,10 +518,14 @@ async function main(): Promise<void> {
     ],
   );
 
-  console.log(`\nTx size, 1-in/2-out, ring ${RING_SIZE} (bytes; ${all.length} txs: wire ${Math.min(...wires)}–${Math.max(...wires)}, canonical ${Math.min(...canons)}–${Math.max(...canons)})\n`);
+  console.log(`\nTx size, 1-in/2-out, ring ${RING_SIZE} (wire bytes, docs/protocol.md §10.1; ${all.length} txs: ${Math.min(...wires)}–${Math.max(...wires)})\n`);
   printTable(
-    ["component", "canonical", "wire (msgpack)"],
-    [...size.rows.map((r) => [r.part, String(r.canonical), String(r.wire)]), ["total", String(size.canonical), String(size.wire)], ["Monero 1-in/2-out CLSAG + BP+ (ring 16), published", String(MONERO_TX_BYTES), ""]],
+    ["component", "bytes", "covered by"],
+    [
+      ...size.rows.map((r) => [r.part, String(r.bytes), r.hashedBy]),
+      ["total wire (= body bytes ‖ nonce)", String(size.wire), `signing bytes ${size.signing}, body bytes ${size.body}`],
+      ["Monero 1-in/2-out CLSAG + BP+ (ring 16), published", String(MONERO_TX_BYTES), ""],
+    ],
   );
 
   const s2a = lat.map((l) => l.sendToAcceptedMs);
@@ -561,7 +561,7 @@ async function main(): Promise<void> {
   const rssPeak = Math.max(peakOf(["load", "drain"], "metricsRss"), peakOf(["load", "drain"], "vmRss"));
   const targets = [
     ["tx validation throughput, 1-in/2-out, ring 11, both cores", `${pool.toFixed(0)} tx/s (1 thread: ${single.toFixed(0)} tx/s, ${(pool / single).toFixed(2)}×)`, "≥ 200 tx/s", pool >= 200 ? "yes" : "NO"],
-    ["tx size, 1-in/2-out, ring 11", `${(size.wire / 1000).toFixed(3)} kB wire, ${(size.canonical / 1000).toFixed(3)} kB canonical (${(size.wire / MONERO_TX_BYTES).toFixed(2)}× / ${(size.canonical / MONERO_TX_BYTES).toFixed(2)}× Monero's 1.33 kB)`, "≤ 1.9 kB", size.wire <= 1900 ? "yes" : "NO"],
+    ["tx size, 1-in/2-out, ring 11", `${(size.wire / 1000).toFixed(3)} kB wire (${(size.wire / MONERO_TX_BYTES).toFixed(2)}× Monero's 1.33 kB)`, "≤ 1.9 kB", size.wire <= 1900 ? "yes" : "NO"],
     ["send → finalized latency, without the PoW time", `median ${ms(median(s2f))}, p90 ${ms(pct(s2f, 90))} at ${BLOCK_MS} ms blocks (derived at 10 s: ≈ ${(derived / 1000).toFixed(1)} s)`, "measure", "—"],
     ["node RSS under load", `peak ${mb(rssPeak)} (idle ${mb(peakOf(["idle"], "vmRss"))}, VmHWM ${mb(rss.vmHwm)})`, "≤ 250 MB", rssPeak <= 250e6 ? "yes" : "NO"],
   ];
@@ -579,7 +579,7 @@ async function main(): Promise<void> {
     setup: { txs: all.length, loadTxs: LOAD_TXS, warmupTxs: WARMUP_TXS, latencyTxs: LATENCY_TXS, ringSize: RING_SIZE, blockTimeMs: BLOCK_MS, buildSeconds: buildS, rounds: ROUNDS, rpcConcurrency: RPC_CONCURRENCY },
     throughput: { method: "NodeHandle.submitTx, in-process node, fresh per round, manual blocks", poolTxPerS: pool, singleThreadTxPerS: single, ratio: pool / single, rounds },
     stages: { perTxUs: stages, mainUs, workerUs },
-    size: { wireBytes: size.wire, canonicalBytes: size.canonical, breakdown: size.rows, wireRange: [Math.min(...wires), Math.max(...wires)], canonicalRange: [Math.min(...canons), Math.max(...canons)], moneroBytes: MONERO_TX_BYTES },
+    size: { wireBytes: size.wire, bodyBytes: size.body, signingBytes: size.signing, breakdown: size.rows, wireRange: [Math.min(...wires), Math.max(...wires)], moneroBytes: MONERO_TX_BYTES },
     latency: {
       method: "child process `baios node`, HTTP JSON-RPC, get_tx polled every 10 ms",
       samples: lat,
