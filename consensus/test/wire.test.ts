@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import {
-  blockWireSize, decodeBlock, decodeCertificate, decodeCoinbase, decodeHeader, decodeTx, decodeVoteMessage, encodeBlock,
+  blockWireOverhead, blockWireSize, decodeBlock, decodeCertificate, decodeCoinbase, decodeHeader, decodeTx, decodeVoteMessage, encodeBlock,
   encodeCertificate, encodeCoinbase, encodeHeader, encodeTx, encodeVoteMessage, txWireSize, VOTE_MESSAGE_BYTES,
 } from "../src/encoding/wire.ts";
 import { coinbaseBytes, headerBytes, txBodyBytes, txSigningBytes, voteBytes } from "../src/encoding/canonical.ts";
@@ -259,5 +259,17 @@ describe("wire codec: the decoder enforces the spec", () => {
       buf.fill(0xee);
       expect(d).toEqual(tx);
     }), { numRuns: 20 });
+  });
+});
+
+describe("block size budget", () => {
+  it("blockWireOverhead bounds everything in a block but its txs' own wire bytes", () => {
+    fc.assert(fc.property(blockArb, (b) => {
+      const txBytes = b.txs.reduce((s, tx) => s + txWireSize(tx), 0);
+      expect(blockWireSize(b)).toBeLessThanOrEqual(txBytes + blockWireOverhead(b.txs.length, b.coinbase.outputs.length));
+      expect(blockWireSize(b)).toBe(txBytes + blockWireOverhead(b.txs.length, b.coinbase.outputs.length));
+    }), { numRuns: 50 });
+    // a full block of the default limits: 1 024 length prefixes alone take 4 096 bytes
+    expect(blockWireOverhead(1024, 16)).toBe(224 + 44 + 16 * 49 + 4 + 4 * 1024);
   });
 });

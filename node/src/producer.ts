@@ -11,14 +11,19 @@
  * @module
  */
 import { hashToScalar } from "@baios/crypto";
-import { assembleBlock, blockHash, minChildTimeMs, u64le, type Address, type Block, type ChainParams, type ConsensusEngine } from "@baios/consensus";
+import { assembleBlock, blockHash, blockWireOverhead, minChildTimeMs, u64le, type Address, type Block, type ChainParams, type ConsensusEngine } from "@baios/consensus";
 import type { Chain, CommittedBlock } from "./chain.ts";
 import type { Logger } from "./log.ts";
 import type { Mempool, MempoolEntry } from "./mempool.ts";
 import type { NodeMetrics } from "./metrics.ts";
 
-/** Room kept in a block for the header, coinbase and envelope overhead (bytes). */
-export const BLOCK_OVERHEAD_BYTES = 4096;
+/**
+ * Room kept in a block for everything but the txs' own wire bytes (bytes): header, a coinbase
+ * of up to `maxOutputs` outputs, the tx count and a 4-byte length per tx (docs/protocol.md §10.3).
+ */
+export function blockOverheadBytes(params: ChainParams): number {
+  return blockWireOverhead(params.maxBlockTxs, params.maxOutputs);
+}
 
 /** Construction options of {@link BlockProducer} (docs/node.md §Block production). */
 export interface ProducerOptions {
@@ -78,7 +83,7 @@ export class BlockProducer {
     const o = this.#o;
     const parent = o.chain.tipHeader;
     const height = parent.height + 1n;
-    const entries = o.mempool.select(o.params.maxBlockBytes - BLOCK_OVERHEAD_BYTES, o.params.maxBlockTxs);
+    const entries = o.mempool.select(o.params.maxBlockBytes - blockOverheadBytes(o.params), o.params.maxBlockTxs);
     const now = BigInt(Math.floor((o.now ?? Date.now)()));
     const proposer = o.engine.localValidator;
     if (proposer === undefined) throw new Error("this node is not a validator");

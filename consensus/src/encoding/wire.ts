@@ -72,6 +72,16 @@ export function blockWireSize(block: Block): number {
   return n;
 }
 
+/**
+ * The most wire bytes a block spends beyond its txs' own wire bytes, for a block builder's
+ * budget: header 224, a coinbase of up to `maxCoinbaseOutputs` outputs (`44 + 49·n`), the tx
+ * count (4) and one 4-byte length per tx (`4·maxTxs`). For every block within those counts,
+ * `blockWireSize(block) ≤ Σ txWireSize(tx) + blockWireOverhead(maxTxs, maxCoinbaseOutputs)`.
+ */
+export function blockWireOverhead(maxTxs: number, maxCoinbaseOutputs: number): number {
+  return HEADER_BYTES + 44 + COINBASE_OUTPUT_BYTES * maxCoinbaseOutputs + 4 + 4 * maxTxs;
+}
+
 // ------------------------------------------------------------------ encoders
 
 function writeTx(w: ByteWriter, tx: Tx): void {
