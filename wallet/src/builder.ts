@@ -163,11 +163,19 @@ export async function buildTx(o: BuildTxOptions): Promise<BuiltTx> {
   };
 }
 
-/** Mines the Tx-PoW nonce in bounded chunks, yielding to the event loop between them. */
+/** Mining gives up after this many times the expected hashes (a legitimate target needs more with probability e^-50). */
+export const POW_GIVE_UP_FACTOR = 50;
+
+/**
+ * Mines the Tx-PoW nonce in bounded chunks, yielding to the event loop between them.
+ * @throws BuildError after {@link POW_GIVE_UP_FACTOR} × the expected hashes without a solution (an impossible target)
+ */
 export async function minePow(txid: Uint8Array, target: Uint8Array, chunk: number, onProgress?: (p: PowProgress) => void): Promise<{ nonce: bigint; hashes: number }> {
   const expected = txPowExpectedHashes(target);
+  const giveUp = BigInt(Math.ceil(Math.min(Number.MAX_SAFE_INTEGER, POW_GIVE_UP_FACTOR * expected)));
   let start = 0n;
   for (;;) {
+    if (start >= giveUp) throw new BuildError(`no Tx-PoW solution after ${start} hashes (${POW_GIVE_UP_FACTOR} × the ${expected} expected): the target is unreachable`);
     const nonce = txPowMine(txid, target, start, chunk);
     if (nonce !== undefined) {
       const hashes = Number(nonce - 0n) + 1;
