@@ -222,6 +222,9 @@ export class Chain implements ChainView {
     const preview = await this.previewOutputs(block, h.height);
     if (preview.outputCount !== h.outputCount) throw new ChainError(`header outputCount ${h.outputCount}, state gives ${preview.outputCount}`);
     if (!equalBytes(preview.outputRoot, h.outputRoot)) throw new ChainError("header outputRoot differs from the MMR root");
+    // defence in depth for the one-time-key index (consensus already refused such a block, protocol.md §7.1)
+    const used = (await this.store.areOneTimeKeysUsed(preview.outputs.map((o) => o.oneTimeKey))).indexOf(true);
+    if (used >= 0) throw new ChainError(`output ${preview.outputs[used]?.globalIndex} repeats a one-time key already on chain`);
 
     const batch = this.store.batch();
     if (prev === undefined) batch.putGenesisMeta(hash);

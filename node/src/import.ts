@@ -189,9 +189,14 @@ export class BlockImporter {
     if (msg.certificate === undefined) return "IGNORE"; // BFT proposals: a later issue
     try {
       const block = decodeBlock(msg.block, this.#o.params.maxBlockBytes);
+      const height = block.header.height;
+      if (height <= BigInt(this.#o.chain.tip.height)) {
+        // a block we already have (a relay of our own chain): no signature work
+        const ours = await this.#o.chain.header(Number(height));
+        if (ours !== undefined && equalBytes(blockHash(ours), blockHash(block.header))) return "IGNORE";
+      }
       const cert = decodeCertificate(msg.certificate);
       const hash = this.#verifyCert(block, cert); // before any request: a claimed height is not trusted
-      const height = block.header.height;
       if (height > BigInt(this.#o.chain.tip.height) + 1n) await this.#catchUp(network, from, height);
       const r = await this.#importVerified(block, cert, hash);
       return r === "imported" ? "ACCEPT" : "IGNORE";

@@ -16,6 +16,7 @@ import {
   encodeBlock,
   encodeCertificate,
   equalBytes,
+  genesisTxSecret,
   makeValidatorSet,
   minChildTimeMs,
   type Block,
@@ -26,7 +27,7 @@ import { SafetyFailureError } from "../src/import.ts";
 import { createLogger } from "../src/log.ts";
 import { Store } from "../src/store/store.ts";
 import { blockKey, certKey, metaKey, oneTimeKeyKey, prefixRange, P_ONETIME, SCHEMA_VERSION, u32be } from "../src/store/keys.ts";
-import { PAYOUT, VALIDATOR_SEED, buildTx, testConfig, testGenesis, tmpDir } from "./helpers/fixture.ts";
+import { PAYOUT, VALIDATOR_SEED, WALLET, buildTx, testConfig, testGenesis, tmpDir } from "./helpers/fixture.ts";
 
 const payout = { viewPublic: PAYOUT.viewPublic, spendPublic: PAYOUT.spendPublic };
 
@@ -110,6 +111,35 @@ describe("one-time keys on the node (burning bug)", () => {
     } finally {
       await follower.stop();
       await validator.stop();
+    }
+  });
+
+  it("a block repeating a premine one-time key (coinbase made with the public genesis tx secret) is refused by import and by the store", async () => {
+    const genesis = await testGenesis();
+    const node = await startNode(testConfig(tmpDir(), { validator: false, workers: 0 }), { genesis });
+    try {
+      const wallet = { viewPublic: WALLET.viewPublic, spendPublic: WALLET.spendPublic };
+      const parent = node.chain.tipHeader;
+      const a = await assembleBlock({
+        params: node.params,
+        parent,
+        mmr: node.chain.mmr,
+        txs: [],
+        timeMs: minChildTimeMs(parent, node.params),
+        proposer: ed25519PublicKey(VALIDATOR_SEED),
+        validatorsHash: makeValidatorSet(genesis.validators).hash,
+        rewardTo: wallet,
+        coinbaseSecret: genesisTxSecret(node.params.chainId),
+      });
+      expect(equalBytes(a.block.coinbase.outputs[0]!.oneTimeKey, genesis.block.coinbase.outputs[0]!.oneTimeKey)).toBe(true);
+      const cert = await new SingleValidatorEngine({ params: node.params, seed: VALIDATOR_SEED, validators: genesis.validators, rewardTo: payout }).finalize(a.block, 0);
+      expect(await codeOf(node.importBlock(encodeBlock(a.block), encodeCertificate(cert)))).toBe("BLOCK_ONE_TIME_KEY_DUPLICATE");
+      const e = await node.chain.commitBlock(a.block, cert).catch((x: unknown) => x);
+      expect((e as Error).name).toBe("ChainError");
+      expect((e as Error).message).toMatch(/one-time key already on chain/);
+      expect(node.chain.tip.height).toBe(0);
+    } finally {
+      await node.stop();
     }
   });
 
