@@ -7,7 +7,7 @@
  *   the same hashes, and rejects every invalid case with the file's code;
  * - the independent verifier notices a tampered file (so its agreement means something).
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -37,6 +37,15 @@ describe("wire.json", () => {
   it("is what the generator produces (drift check: `node test-vectors/gen-wire.ts` rewrites it)", async () => {
     const committed = readFileSync(join(VECTOR_DIR, WIRE_VECTOR_FILE), "utf8");
     expect(await wireVectorText()).toBe(committed);
+  });
+
+  it("the independent verifier imports nothing from the code it checks", () => {
+    const dir = join(VECTOR_DIR, "independent");
+    for (const f of readdirSync(dir).filter((x) => x.endsWith(".ts"))) {
+      const src = readFileSync(join(dir, f), "utf8");
+      expect(src, `independent/${f} imports @baios/*`).not.toMatch(/from\s+["']@baios\//);
+      expect(src, `independent/${f} imports from outside independent/`).not.toMatch(/from\s+["']\.\.\//);
+    }
   });
 
   it("has every object the spec names, valid and invalid", () => {
