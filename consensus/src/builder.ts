@@ -21,7 +21,7 @@ export interface AssembleBlockInput {
   mmr: Mmr;
   /** Transactions, in block order, valid against the parent state, key images disjoint. */
   txs: Tx[];
-  /** Block time, ms since epoch (> parent time). */
+  /** Block time, ms since epoch (≥ parent time + blockTimeMs, docs/protocol.md §5.1; see `minChildTimeMs`). */
   timeMs: bigint;
   /** Proposer Ed25519 public key (32 bytes). */
   proposer: Uint8Array;

@@ -133,7 +133,7 @@ export interface ProposeContext {
   mmr: Mmr;
   /** Mempool selection, valid against the parent state, key images disjoint. */
   txs: Tx[];
-  /** Block time (ms since epoch), > parent time. */
+  /** Block time (ms since epoch), ≥ parent time + blockTimeMs (docs/protocol.md §5.1). */
   timeMs: bigint;
 }
 
