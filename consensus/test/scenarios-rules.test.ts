@@ -3,6 +3,7 @@
  * one-time keys unique across the chain (the burning bug), the block interval (timestamps),
  * and the genesis floors. Each scenario would pass as "OK" on the code before the rule.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ed25519PublicKey, randomScalar } from "@baios/crypto";
 import { ConsensusError } from "../src/errors.ts";
@@ -172,6 +173,17 @@ describe("block interval (timestamps follow genesis blockTimeMs)", () => {
     expect((e as ConsensusError).code).toBe("BLOCK_FUTURE_TIME");
     expect((e as ConsensusError).action).toBe("IGNORE");
     expect(await blockCode(c, await nextBlock(c, [], { timeMs: t }), now + 1n)).toBe("OK");
+  });
+
+  it("58b property: a child at parent + d is valid iff d ≥ blockTimeMs (no tolerance)", async () => {
+    const c = await new TestChain({ blockTimeMs: 3_000 }).init();
+    await fc.assert(
+      fc.asyncProperty(fc.bigInt({ min: 0n, max: 6_000n }), async (d) => {
+        const code = await blockCode(c, await nextBlock(c, [], { timeMs: c.tip.timeMs + d }));
+        expect(code).toBe(d >= 3_000n ? "OK" : "BLOCK_BAD_TIME");
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it("59 a proposer cannot mint faster than the schedule: n blocks span at least n · blockTimeMs", async () => {

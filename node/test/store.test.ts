@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeOutputRecord, decodeTip, encodeOutputRecord, encodeTip, outputKey, u64be, readU64be } from "../src/store/keys.ts";
+import { decodeEvidence, decodeOutputRecord, decodeTip, encodeEvidence, encodeOutputRecord, encodeTip, outputKey, u64be, readU64be } from "../src/store/keys.ts";
 import { Store, StoreError } from "../src/store/store.ts";
 
 const bytes32 = fc.uint8Array({ minLength: 32, maxLength: 32 });
@@ -32,6 +32,23 @@ describe("store keys", () => {
         const t = { height, hash, outputs, keyImages, mmrNodes };
         expect(decodeTip(encodeTip(t))).toEqual(t);
       }),
+    );
+  });
+});
+
+describe("evidence records (safety failures)", () => {
+  const bytes = fc.uint8Array({ maxLength: 300 });
+  it("round-trip, and truncated or padded records are refused (property)", () => {
+    fc.assert(
+      fc.property(fc.nat(), fc.nat(), bytes, bytes, bytes, bytes, fc.nat({ max: 1000 }), (height, detectedAtMs, finalizedHeader, finalizedCertificate, conflictingHeader, conflictingCertificate, cut) => {
+        const e = { height, detectedAtMs, finalizedHeader, finalizedCertificate, conflictingHeader, conflictingCertificate };
+        const b = encodeEvidence(e);
+        expect(decodeEvidence(b)).toEqual(e);
+        const k = cut % b.length;
+        expect(() => decodeEvidence(b.subarray(0, k))).toThrow(RangeError);
+        expect(() => decodeEvidence(Uint8Array.from([...b, 0]))).toThrow(RangeError);
+      }),
+      { numRuns: 200 },
     );
   });
 });
