@@ -16,7 +16,10 @@ import {
   GENESIS_FLOORS,
   blockHash,
   coinbaseHash,
+  decodeInclusionProof,
   makeValidatorSet,
+  mmrLeafHash,
+  verifyInclusionProof,
   merkleRoot,
   txLeafHash,
   validatorsHash,
@@ -26,7 +29,7 @@ import {
   type FinalityCertificate,
   type ValidatorSet,
 } from "@baios/consensus";
-import type { CertificateJson, HeaderJson, ScanBlockJson, ValidatorsResult } from "@baios/node";
+import type { CertificateJson, HeaderJson, MmrProofResult, OutputJson, ScanBlockJson, ValidatorsResult } from "@baios/node";
 import type { Network } from "./address.ts";
 import { bytesEqual, bytesToHex, hexToBytes } from "./hex.ts";
 
@@ -50,6 +53,8 @@ export type NodeTrustErrorCode =
   | "BAD_TX"
   /** The node answered with fewer or other blocks than asked for. */
   | "BAD_RANGE"
+  /** A ring member's key or commitment (`get_outputs`) is not the output the verified chain holds at that index (MMR proof fails). */
+  | "BAD_OUTPUT"
   /** A chain parameter (chain id, ring size, Tx-PoW target) is outside the consensus bounds. */
   | "BAD_PARAMS"
   /** The fee the node asks for is above the wallet's cap (`maxFee`, default {@link DEFAULT_FEE_CAP}). */
@@ -257,4 +262,27 @@ export function checkPowTarget(anchor: ChainAnchor, network: Network, nodeTarget
   if (txPowExpectedHashes(t) > MAX_POW_HASHES) throw new NodeTrustError("BAD_PARAMS", `the Tx-PoW target needs ${txPowExpectedHashes(t)} expected hashes, above the wallet's cap ${MAX_POW_HASHES}`);
   if (network !== "devnet" && txPowExpectedHashes(t) < DEFAULT_POW_HASHES) throw new NodeTrustError("BAD_PARAMS", "the Tx-PoW target is easier than the consensus default on a non-devnet chain");
   return t;
+}
+
+/**
+ * Checks that a ring member the node served (`get_outputs`) is the output the verified chain holds
+ * at its global index: its MMR inclusion proof (`get_mmr_proof` at `header`'s height) verifies
+ * against `header.outputRoot` with the leaf `mmrLeafHash(globalIndex, oneTimeKey, commitment)`
+ * computed here (docs/protocol.md §8). `header` must already be verified (hash pinned by a scan).
+ * Without it a node could serve fake decoys, learn the real input from the ones it did not fake,
+ * and have the wallet sign a transaction every honest node rejects.
+ * @throws NodeTrustError `BAD_OUTPUT`
+ */
+export function verifyRingMember(header: BlockHeader, m: OutputJson, proof: MmrProofResult): void {
+  const bad = (why: string) => new NodeTrustError("BAD_OUTPUT", `ring member ${m.globalIndex}: ${why}`);
+  let leaf: Uint8Array;
+  try {
+    leaf = mmrLeafHash(BigInt(m.globalIndex), bytesField(m.oneTimeKey, 32, "oneTimeKey"), bytesField(m.commitment, 32, "commitment"));
+  } catch {
+    throw bad("malformed output");
+  }
+  if (BigInt(m.globalIndex) >= header.outputCount) throw bad("not in the chain at the verified height");
+  const p = typeof proof?.proof === "string" && /^([0-9a-fA-F]{2})*$/.test(proof.proof) ? decodeInclusionProof(hexToBytes(proof.proof)) : undefined;
+  if (p !== undefined && p.leafIndex !== BigInt(m.globalIndex)) throw bad("the proof is for another index");
+  if (p === undefined || !verifyInclusionProof(header.outputRoot, header.outputCount, leaf, p)) throw bad("its MMR inclusion proof does not verify against the verified header's outputRoot");
 }

@@ -11,7 +11,8 @@ import { deserializeState, emptyState, resetScan, serializeState, type OwnedOutp
 import { scanChain, type ScanKeys, type ScanProgress, type ScanStats } from "./scanner.ts";
 import { DEFAULT_SCRYPT, encryptWithKey, newFileKey, openWalletText, WalletFileError, writeWalletText, type FileKey, type ScryptParams } from "./walletfile.ts";
 import { lockWalletFile, type WalletLock } from "./lock.ts";
-import { checkPowTarget, DEFAULT_FEE_CAP, MAX_RING_SIZE, MIN_FEE, MIN_RING_SIZE, NodeTrustError, type ChainAnchor } from "./trust.ts";
+import { blockHash } from "@baios/consensus";
+import { checkPowTarget, headerFromJson, verifyRingMember, DEFAULT_FEE_CAP, MAX_RING_SIZE, MIN_FEE, MIN_RING_SIZE, NodeTrustError, type ChainAnchor } from "./trust.ts";
 import { readFileSync } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 import { decoyParams, GammaPicker, secureRng, selectRing, type Rng } from "./decoys.ts";
@@ -414,6 +415,11 @@ export class Wallet {
       });
     }
     const ringSize = ringSizeFor(params.minRingSize);
+    // Ring members are checked against the output MMR root of the last verified header.
+    const tipHeader = headerFromJson(await client.getHeader({ height: tip }));
+    if (this.state.scannedHash === undefined || bytesToHex(blockHash(tipHeader)) !== this.state.scannedHash) {
+      throw new NodeTrustError("BAD_HEADER", `the node's header at height ${tip} is not the one the scan verified`);
+    }
     const rng = req.rng ?? secureRng;
     let fallbackDecoys = 0;
     const inputs = [];
@@ -424,14 +430,21 @@ export class Wallet {
         const sel = selectRing(picker, o.globalIndex, ringSize, rng, { exclude });
         const res = await client.getOutputs(sel.ring);
         let ok = true;
+        if (!Array.isArray(res?.outputs) || res.outputs.length !== sel.ring.length) throw new NodeTrustError("BAD_OUTPUT", `asked for ${sel.ring.length} outputs, got another count`);
         res.outputs.forEach((m, i) => {
           const g = sel.ring[i]!;
+          if (m !== null && m.globalIndex !== g) throw new NodeTrustError("BAD_OUTPUT", `asked for output ${g}, got ${m.globalIndex}`);
           if (m === null || m.unlockHeight > tip + 1) {
             exclude.add(g);
             ok = false;
           }
         });
         if (ok) {
+          for (const m of res.outputs) {
+            if (m!.globalIndex === o.globalIndex) {
+              if (m!.oneTimeKey !== bytesToHex(o.oneTimeKey) || m!.commitment !== bytesToHex(o.commitment)) throw new NodeTrustError("BAD_OUTPUT", `the node serves output ${o.globalIndex} differently from the scanned chain`);
+            } else verifyRingMember(tipHeader, m!, await client.getMmrProof(m!.globalIndex, tip));
+          }
           fallbackDecoys += sel.fallback;
           ring = res.outputs.map((m) => ({ globalIndex: m!.globalIndex, oneTimeKey: hexToBytes(m!.oneTimeKey), commitment: hexToBytes(m!.commitment) }));
         }

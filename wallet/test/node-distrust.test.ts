@@ -201,3 +201,25 @@ describe("transfers do not take the node's parameters on faith", () => {
     hn.tamper = undefined;
   });
 });
+
+describe("ring members are checked against the verified output MMR", () => {
+  it("a decoy with a forged key (the node would learn the real input from it) stops the transfer before signing", async () => {
+    const a = alice();
+    const bob = Wallet.restore(devnetMnemonic(5), "devnet");
+    await a.refresh(hn.client);
+    const mine = new Set(a.state.outputs.map((o) => o.globalIndex));
+    hn.tamper = (method, _p, r) => {
+      if (method !== "get_outputs") return r;
+      const res = r as { outputs: ({ globalIndex: number; oneTimeKey: string } | null)[] };
+      if (res.outputs.length > 16) return r; // the locked-output sweep, not a ring
+      const decoy = res.outputs.find((m) => m !== null && !mine.has(m.globalIndex));
+      if (decoy) decoy.oneTimeKey = bytesToHex(scalarMultBase(randomScalar()));
+      return r;
+    };
+    const before = (await hn.client.getMempool()).count;
+    await rejectsWith(a.transfer(hn.client, { destinations: [{ address: bob.address, amount: 1n * BAI }] }), "BAD_OUTPUT");
+    hn.tamper = undefined;
+    expect((await hn.client.getMempool()).count).toBe(before);
+    expect(a.state.sent.filter((s) => s.height === undefined)).toEqual([]);
+  });
+});
