@@ -26,7 +26,7 @@ import { startNode, type NodeHandle } from "../src/node.ts";
 import { SafetyFailureError } from "../src/import.ts";
 import { createLogger } from "../src/log.ts";
 import { Store } from "../src/store/store.ts";
-import { blockKey, certKey, metaKey, oneTimeKeyKey, prefixRange, P_ONETIME, SCHEMA_VERSION, u32be } from "../src/store/keys.ts";
+import { blockKey, certKey, encodeOutputRecord, metaKey, oneTimeKeyKey, outputKey, prefixRange, P_ONETIME, SCHEMA_VERSION, u32be } from "../src/store/keys.ts";
 import { PAYOUT, VALIDATOR_SEED, WALLET, buildTx, testConfig, testGenesis, tmpDir } from "./helpers/fixture.ts";
 
 const payout = { viewPublic: PAYOUT.viewPublic, spendPublic: PAYOUT.spendPublic };
@@ -169,6 +169,29 @@ describe("one-time keys on the node (burning bug)", () => {
     } finally {
       await node.stop();
     }
+  });
+});
+
+describe("schema 1 with a burnt output", () => {
+  it("the migration refuses a database whose outputs already repeat a one-time key", async () => {
+    const dir = tmpDir();
+    const genesis = await testGenesis();
+    const node = await startNode(testConfig(dir, { workers: 0 }), { genesis, manualBlocks: true });
+    await node.produceBlock();
+    const last = node.chain.tip.outputs - 1;
+    await node.stop();
+    const s = await Store.open(join(dir, "chain"), { sync: false });
+    const first = (await s.getOutput(0))!;
+    const rec = (await s.getOutput(last))!;
+    const keys: Uint8Array[] = [];
+    for await (const k of s.db.keys(prefixRange(P_ONETIME))) keys.push(k);
+    await s.db.batch([
+      ...keys.map((key) => ({ type: "del" as const, key })),
+      { type: "put" as const, key: outputKey(last), value: encodeOutputRecord({ ...rec, oneTimeKey: first.oneTimeKey }) },
+      { type: "put" as const, key: metaKey("version"), value: u32be(1) },
+    ]);
+    await s.close();
+    await expect(Store.open(join(dir, "chain"), { sync: false })).rejects.toThrow(/repeats an earlier one-time key/);
   });
 });
 
