@@ -1,7 +1,7 @@
 /**
  * The wallet JSON-RPC server (docs/wallet.md §8): a small local API over one open wallet.
  * Methods (by-name params; amounts are atomic units as decimal strings):
- * `get_address`, `get_balance`, `refresh`, `rescan`, `transfer {destinations: [{address, amount}], fee?}`,
+ * `get_address`, `get_balance`, `refresh`, `rescan`, `transfer {destinations: [{address, amount}], fee?, maxFee?}`,
  * `get_transfers`, `get_tx_key {txid}`.
  *
  * Security (the same guard code as the node, `@baios/node` ./rpc/http-guard.ts): authentication
@@ -184,7 +184,9 @@ export function walletRpcMethods(wallet: Wallet, client: NodeRpcClient): Record<
       const feeRaw = p["fee"];
       if (feeRaw !== undefined && (typeof feeRaw !== "string" || !/^\d{1,20}$/.test(feeRaw))) throw new ParamsError("fee: expected atomic units as a decimal string");
       const fee = typeof feeRaw === "string" ? BigInt(feeRaw) : undefined;
-      const r = await wallet.transfer(client, fee === undefined ? { destinations } : { destinations, fee });
+      const maxFeeRaw = p["maxFee"];
+      if (maxFeeRaw !== undefined && (typeof maxFeeRaw !== "string" || !/^\d{1,20}$/.test(maxFeeRaw))) throw new ParamsError("maxFee: expected atomic units as a decimal string");
+      const r = await wallet.transfer(client, { destinations, ...(fee !== undefined ? { fee } : {}), ...(typeof maxFeeRaw === "string" ? { maxFee: BigInt(maxFeeRaw) } : {}) });
       return { txid: r.txid, fee: str(r.fee), change: str(r.change), size: r.size, ringSize: r.ringSize };
     },
     get_transfers: async () => ({
