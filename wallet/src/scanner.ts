@@ -187,9 +187,10 @@ export async function anchorChain(client: NodeRpcClient, state: WalletState): Pr
 /** Fetches `[from, to]` and checks the node served exactly those heights. */
 async function fetchRange(client: NodeRpcClient, from: number, to: number): Promise<ScanBlockJson[]> {
   const res = await client.getBlocksRange(from, to);
-  const blocks = Array.isArray(res?.blocks) ? res.blocks : [];
+  const blocks: unknown[] = Array.isArray(res?.blocks) ? res.blocks : [];
   if (blocks.length !== to - from + 1) throw new NodeTrustError("BAD_RANGE", `asked for blocks ${from}..${to}, got ${blocks.length}`);
-  return blocks;
+  if (!blocks.every((b) => b !== null && typeof b === "object" && !Array.isArray(b))) throw new NodeTrustError("BAD_RANGE", "a block is not an object");
+  return blocks as ScanBlockJson[];
 }
 
 /** The cursor at `state.scannedHeight`: from the state, or (older wallet files) from that block's verified header. */
@@ -265,7 +266,14 @@ export async function scanChain(client: NodeRpcClient, state: WalletState, keys:
     const work = structuredClone(state);
     const s = newStats();
     const touched = new Set<string>();
-    for (const b of blocks) scanBlock(work, keys, b, s, touched);
+    for (const b of blocks) {
+      try {
+        scanBlock(work, keys, b, s, touched);
+      } catch (e) {
+        // only a malformed view of a tx that the tx root does not bind byte for byte gets here
+        throw new NodeTrustError("BAD_TX", `block ${b.height}: malformed scan view (${(e as Error).message})`);
+      }
+    }
     await verifyTouchedTxs(client, blocks, touched);
     Object.assign(state, work);
     for (const k of Object.keys(stats) as (keyof ScanStats)[]) stats[k] += s[k];

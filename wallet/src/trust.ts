@@ -197,6 +197,7 @@ export interface ScanCursor {
  */
 export function verifyScanBlock(anchor: ChainAnchor, prev: ScanCursor, b: ScanBlockJson): ScanCursor {
   const height = prev.height + 1;
+  if (b === null || typeof b !== "object") throw new NodeTrustError("BAD_RANGE", `block ${height} missing`);
   const header = headerFromJson(b.header);
   const hash = blockHash(header);
   const hashHex = bytesToHex(hash);

@@ -5,12 +5,14 @@
  * credits nothing; ring size, fee and Tx-PoW target are bounded by consensus constants.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { commit, makeOutput, randomScalar, scalarMultBase } from "@baios/crypto";
 import { blockHash, certificateFromVotes, coinbaseHash, merkleRoot, signVote, txLeafHash } from "@baios/consensus";
 import type { BlocksRangeResult, ParamsResult, ScanBlockJson, TxResult } from "@baios/node";
 import { devnetMnemonic } from "../src/keys.ts";
 import { Wallet } from "../src/wallet.ts";
-import { NodeTrustError, headerFromJson, DEFAULT_FEE_CAP, MIN_FEE, type NodeTrustErrorCode } from "../src/trust.ts";
+import { anchorChain } from "../src/scanner.ts";
+import { NodeTrustError, headerFromJson, verifyScanBlock, type ScanCursor, DEFAULT_FEE_CAP, MIN_FEE, type NodeTrustErrorCode } from "../src/trust.ts";
 import { ONE_SCALAR } from "../src/derive.ts";
 import { bytesToHex, hexToBytes } from "../src/hex.ts";
 import { BAI, startHostileNode, type HostileNode } from "./helpers/hostile-node.ts";
@@ -221,5 +223,40 @@ describe("ring members are checked against the verified output MMR", () => {
     hn.tamper = undefined;
     expect((await hn.client.getMempool()).count).toBe(before);
     expect(a.state.sent.filter((s) => s.height === undefined)).toEqual([]);
+  });
+});
+
+describe("block verification is total", () => {
+  it("property: any edit of a served block is either harmless or a NodeTrustError, never another exception", async () => {
+    hn.tamper = undefined;
+    const w = alice();
+    const anchor = await anchorChain(hn.client, w.state);
+    const { blocks } = await hn.client.getBlocksRange(0, (await hn.client.status()).height);
+    expect(blocks.some((b) => b.txs.length > 0)).toBe(true);
+    // honest blocks verify
+    let c: ScanCursor = { height: -1, hash: new Uint8Array(32), outputs: 0 };
+    const cursors: ScanCursor[] = [];
+    for (const b of blocks) {
+      cursors.push(c);
+      c = verifyScanBlock(anchor, c, b);
+    }
+    const paths = (v: unknown, pre: (string | number)[] = []): (string | number)[][] =>
+      v !== null && typeof v === "object" ? [pre, ...Object.entries(v as Record<string, unknown>).flatMap(([k, x]) => paths(x, [...pre, Array.isArray(v) ? Number(k) : k]))] : [pre];
+    fc.assert(
+      fc.property(fc.nat(blocks.length - 1), fc.nat(), fc.anything(), (bi, pi, value) => {
+        const b = structuredClone(blocks[bi]!) as unknown as Record<string, unknown>;
+        const all = paths(b).filter((p) => p.length > 0);
+        const path = all[pi % all.length]!;
+        let o = b as Record<string | number, unknown>;
+        for (const k of path.slice(0, -1)) o = o[k] as Record<string | number, unknown>;
+        o[path[path.length - 1]!] = value;
+        try {
+          verifyScanBlock(anchor, cursors[bi]!, b as unknown as ScanBlockJson);
+        } catch (e) {
+          if (!(e instanceof NodeTrustError)) throw e;
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });
