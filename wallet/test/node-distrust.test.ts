@@ -123,6 +123,13 @@ describe("scanning does not trust the node", () => {
     await rejectsWith(alice().refresh(hn.client), "VALIDATORS_MISMATCH");
   });
 
+  it("a mainnet wallet has no genesis to trust on first use: it refuses any node until the mainnet hash is pinned in the build", async () => {
+    hn.tamper = undefined;
+    const w = Wallet.restore(devnetMnemonic(0), "mainnet");
+    await rejectsWith(w.refresh(hn.client), "GENESIS_UNPINNED");
+    expect(w.state.genesisHash).toBeUndefined();
+  });
+
   it("another genesis than the pinned one is refused", async () => {
     hn.tamper = undefined;
     const w = alice();
