@@ -109,7 +109,9 @@ export async function runFuzzTarget<T, C>(target: FuzzTarget<T, C>): Promise<nev
       // shrinking of a slow target stays within a few more seconds
       skipAllAfterTimeLimit: (seconds + 30) * 1000,
     });
-    if (details.failed) {
+    if (details.failed && details.numRuns === 0 && details.counterexample === null) {
+      failures.push(`no case completed within ${seconds} s: the first case hangs or is far too slow`);
+    } else if (details.failed) {
       const err = details.errorInstance;
       failures.push(
         `property failed after ${details.numRuns} runs (seed ${details.seed}, path "${details.counterexamplePath ?? ""}")\n` +
