@@ -140,6 +140,8 @@ export interface RpcVocabulary {
   paramKeys: readonly string[];
   /** Valid or nearly valid values (real hashes, heights, tx hex, addresses…). */
   goodValues: readonly unknown[];
+  /** Whole valid requests (a real transfer, a real block query…), sent as they are or edited. */
+  validRequests?: readonly unknown[];
 }
 
 const idArb: fc.Arbitrary<unknown> = fc.oneof(fc.integer(), fc.string({ maxLength: 10 }), fc.constant(null), jsonValueArb);
@@ -154,7 +156,9 @@ export function requestArb(v: RpcVocabulary): fc.Arbitrary<unknown> {
     { weight: 1, arbitrary: fc.constant(undefined) },
   );
   const method = fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...v.methods) }, { weight: 1, arbitrary: fc.string({ maxLength: 12 }) }, { weight: 1, arbitrary: fc.constantFrom("__proto__", "constructor", "hasOwnProperty", "rpc.discover") });
-  const base = fc.record({ jsonrpc: fc.constant("2.0"), method, params, id: idArb }, { requiredKeys: ["jsonrpc", "method"] });
+  const random = fc.record({ jsonrpc: fc.constant("2.0"), method, params, id: idArb }, { requiredKeys: ["jsonrpc", "method"] });
+  const valid = v.validRequests ?? [];
+  const base = valid.length === 0 ? random : fc.oneof({ weight: 3, arbitrary: random }, { weight: 1, arbitrary: fc.constantFrom(...valid) });
   return fc.oneof(
     { weight: 6, arbitrary: base },
     { weight: 2, arbitrary: fc.tuple(base, jsonEditsArb(["jsonrpc", "method", "params", "id", ...v.paramKeys], 3)).map(([r, e]) => applyJsonEdits(JSON.parse(JSON.stringify(r)) as unknown, e)) },

@@ -59,7 +59,21 @@ await runFuzzTarget<{ cases: ReturnType<typeof httpCaseArb> extends fc.Arbitrary
       hex(txs[2]!.bytes).slice(0, 300), [hex(txs[0]!.keyImage), "00".repeat(32)], [0, 1, 2, 25, 10 ** 9], Array.from({ length: 6000 }, (_, i) => i),
     ];
     const paramKeys = ["height", "hash", "from", "to", "count", "indices", "globalIndex", "keyImages", "tx", "txid", "format", "encoding", "max", "limit"];
-    return { node, dir, target, vocab: { methods, paramKeys, goodValues } };
+    const call = (method: string, params?: unknown): unknown => ({ jsonrpc: "2.0", id: 1, method, ...(params === undefined ? {} : { params }) });
+    const validRequests = [
+      call("status"),
+      call("get_block", { height: 1 }),
+      call("get_blocks_range", { from: 0, to: 2 }),
+      call("get_outputs", { indices: [0, 1, 2, 24] }),
+      call("get_output_distribution", { from: 0 }),
+      call("submit_tx", { tx: hex(txs[2]!.bytes) }),
+      call("submit_tx", { tx: hex(txs[3]!.bytes) }),
+      call("get_tx", { txid: hex(txs[0]!.txid) }),
+      call("is_key_image_spent", { keyImages: txs.map((t) => hex(t.keyImage)) }),
+      call("get_mmr_proof", { globalIndex: 3 }),
+      call("get_mempool"),
+    ];
+    return { node, dir, target, vocab: { methods, paramKeys, goodValues, validRequests } };
   },
   arbitrary: (c) => fc.record({ cases: fc.array(httpCaseArb(c.target, c.vocab), { minLength: 1, maxLength: 3 }) }),
   check: async ({ cases }, c, stats) => {
