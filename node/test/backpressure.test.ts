@@ -4,6 +4,7 @@
 // Real worker threads throughout.
 import { beforeAll, describe, expect, it } from "vitest";
 import { coinbaseCommitment, mlsagJobs, txSigningHash, type MlsagJob } from "@baios/consensus";
+import { ConfigError, defaultConfig, loadConfig } from "../src/config.ts";
 import { createMetrics } from "../src/metrics.ts";
 import { NodeBusyError } from "../src/workers/busy.ts";
 import { WorkerPool } from "../src/workers/pool.ts";
@@ -148,5 +149,12 @@ describe("worker pool backpressure (real worker threads)", () => {
     } finally {
       await pool.close();
     }
+  });
+
+  it("workerQueueMax: default 1024, set by --worker-queue-max / BAIOS_WORKER_QUEUE_MAX, at least 1", () => {
+    expect(defaultConfig().workerQueueMax).toBe(1024);
+    expect(loadConfig({ argv: ["--data-dir", "/nonexistent-baios", "--worker-queue-max", "7"] }).workerQueueMax).toBe(7);
+    expect(loadConfig({ argv: ["--data-dir", "/nonexistent-baios"], env: { BAIOS_WORKER_QUEUE_MAX: "9" } }).workerQueueMax).toBe(9);
+    expect(() => loadConfig({ argv: ["--data-dir", "/nonexistent-baios", "--worker-queue-max", "0"] })).toThrow(ConfigError);
   });
 });
