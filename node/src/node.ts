@@ -33,6 +33,7 @@ import { BlockProducer } from "./producer.ts";
 import { NodeRpcClient } from "./rpc/client.ts";
 import { createMethods } from "./rpc/methods.ts";
 import { generateToken, writeTokenFile } from "./rpc/http-guard.ts";
+import { estimateResponseBytes, type RpcServerLimits } from "./rpc/limits.ts";
 import { startHttpServer, startMetricsServer, type HttpServerHandle } from "./rpc/server.ts";
 import { Store } from "./store/store.ts";
 import { RangeProofBatcher } from "./workers/batcher.ts";
@@ -59,6 +60,8 @@ export interface StartNodeOptions {
    * and serves its blocks to peers.
    */
   network?: Network;
+  /** Overrides of the RPC listener's limits (docs/node.md §Limits; tests and embedding). */
+  rpcLimits?: Partial<RpcServerLimits>;
   /** Blocks asked per catch-up request (default `CATCH_UP_BATCH` = 64; import.ts). */
   catchUpBatch?: number;
 }
@@ -287,6 +290,8 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
       log: log.child({ mod: "rpc" }),
       ...guard,
       restricted: config.restrictedRpc,
+      ...(opts.rpcLimits === undefined ? {} : { limits: opts.rpcLimits }),
+      estimateBytes: (method, p, limits) => estimateResponseBytes({ tipHeight: () => chain.tip.height, cumulativeOutputs: (h) => chain.store.getCumulativeOutputs(h) }, method, p, limits),
     });
     cleanups.push(() => http.close());
     let metricsUrl: string | undefined = config.metrics && !config.restrictedRpc ? `${http.url}/metrics` : undefined;

@@ -70,6 +70,28 @@ describe("node RPC limits on a real node", () => {
   });
 });
 
+describe("node RPC: the answer size is estimated before the answer is built", () => {
+  it("a get_blocks_range whose estimated answer exceeds maxResponseBytes is refused without running", async () => {
+    const node = await startNode(testConfig(tmpDir(), { workers: 0 }), { genesis: await testGenesis(), manualBlocks: true, rpcLimits: { maxResponseBytes: 30_000 } });
+    try {
+      for (let i = 0; i < 20; i++) await node.produceBlock();
+      const ran = async () => (await node.metrics.rpcRequests.get()).values.filter((v) => v.labels["method"] === "get_blocks_range").reduce((a, v) => a + v.value, 0);
+      const big = await rpcPost(node.rpcUrl, range(7, 0, 20), node.rpcToken);
+      expect(big.json).toMatchObject({ id: 7, error: { code: RPC_ERRORS.LIMIT_EXCEEDED, data: { limit: "maxResponseBytes", max: 30_000 } } });
+      expect(big.json.error.data.value).toBeGreaterThan(30_000);
+      expect(await ran()).toBe(0); // refused before the method ran
+      const batch = await rpcPost(node.rpcUrl, [range(1, 1, 10), range(2, 11, 20)], node.rpcToken);
+      expect(batch.json).toMatchObject({ id: null, error: { code: RPC_ERRORS.LIMIT_EXCEEDED } });
+      const small = await rpcPost(node.rpcUrl, range(8, 1, 5), node.rpcToken);
+      expect(small.json.result.blocks).toHaveLength(5);
+      expect(small.text.length).toBeLessThan(30_000);
+      expect(await ran()).toBe(1);
+    } finally {
+      await node.stop();
+    }
+  });
+});
+
 describe("node RPC limits of the HTTP server", () => {
   it("a response over maxResponseBytes becomes LIMIT_EXCEEDED for the calls that do not fit", async () => {
     const srv = await startHttpServer({

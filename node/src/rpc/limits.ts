@@ -139,3 +139,35 @@ export function restrictParams(method: string, params: unknown, limits: RpcServe
   if (from === undefined || p["to"] !== undefined) return params;
   return { ...p, to: from + limits.blocksRange - 1 };
 }
+
+/** What {@link estimateResponseBytes} reads: the tip height and cumulative output counts (the store's per-height index). */
+export interface ChainSizes {
+  tipHeight(): number;
+  /** Outputs created in blocks `0..=height`, undefined above the tip. */
+  cumulativeOutputs(height: number): Promise<number | undefined>;
+}
+
+/** Estimated JSON bytes per block of a `get_blocks_range` answer besides its outputs (hash, header fields, certificate, tx ids and key images). */
+export const EST_BYTES_PER_BLOCK = 1536;
+/** Estimated JSON bytes per output of a `get_blocks_range` answer (index, one-time key, commitment, view tag, encrypted amount or amount). */
+export const EST_BYTES_PER_OUTPUT = 260;
+
+/**
+ * Estimated answer size in bytes of a call, from the chain's output counts, before it runs: only
+ * `get_blocks_range` can be large enough to matter (`EST_BYTES_PER_BLOCK` per block +
+ * `EST_BYTES_PER_OUTPUT` per output in the span, `to` clipped to the tip); other calls 0. The
+ * server refuses a request whose estimate exceeds `maxResponseBytes` before building the answer,
+ * so a node never holds more than about one response limit for one request.
+ */
+export async function estimateResponseBytes(chain: ChainSizes, method: string, params: unknown, limits: RpcServerLimits): Promise<number> {
+  if (method !== "get_blocks_range" || typeof params !== "object" || params === null || Array.isArray(params)) return 0;
+  const p = params as Record<string, unknown>;
+  const from = uint(p["from"]);
+  if (from === undefined) return 0;
+  const tip = chain.tipHeight();
+  const to = Math.min(uint(p["to"]) ?? from + limits.blocksRange - 1, tip, from + RPC_LIMITS.blocksRange - 1);
+  if (to < from) return 0;
+  const before = from === 0 ? 0 : ((await chain.cumulativeOutputs(from - 1)) ?? 0);
+  const upTo = (await chain.cumulativeOutputs(to)) ?? before;
+  return (to - from + 1) * EST_BYTES_PER_BLOCK + Math.max(0, upTo - before) * EST_BYTES_PER_OUTPUT;
+}

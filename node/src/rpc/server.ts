@@ -50,6 +50,8 @@ export interface HttpServerOptions {
   restricted?: boolean;
   /** Overrides of the limits (tests; defaults per mode). */
   limits?: Partial<RpcServerLimits>;
+  /** Estimated answer bytes of a call before it runs (the node passes `estimateResponseBytes` over its chain); a request whose estimates sum above `maxResponseBytes` is refused up front. */
+  estimateBytes?: (method: string, params: unknown, limits: RpcServerLimits) => Promise<number>;
 }
 
 /** A running HTTP server. */
@@ -211,6 +213,23 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
         max: limits.maxWorkUnits,
         value: work,
       });
+    }
+    // estimated answer size, before anything is built (bounds memory, not just the bytes sent)
+    if (opts.estimateBytes !== undefined) {
+      let est = 0;
+      for (const c of checked) if (c.ok) est += await opts.estimateBytes(c.req.method, restricted ? restrictParams(c.req.method, c.req.params, limits) : c.req.params, limits);
+      if (est > limits.maxResponseBytes) {
+        const first = checked[0];
+        const id = !batch && first !== undefined && first.ok ? first.req.id : undefined;
+        if (!batch && id === undefined) return null;
+        return JSON.stringify(
+          errorResponse(id ?? null, RPC_ERRORS.LIMIT_EXCEEDED, `the answer would be about ${est} bytes, over the ${limits.maxResponseBytes}-byte response limit; ask for fewer blocks per request`, {
+            limit: "maxResponseBytes",
+            max: limits.maxResponseBytes,
+            value: est,
+          }),
+        );
+      }
     }
     entry.batch = batch;
     entry.ids = checked.flatMap((c) => (c.ok ? (c.req.id === undefined ? [] : [c.req.id]) : [c.id]));
