@@ -163,6 +163,23 @@ describe("node RPC limits of the HTTP server", () => {
     }
   });
 
+  it("a client that goes away mid-body frees its request slot", async () => {
+    const srv = await startHttpServer({ host: "127.0.0.1", port: 0, metrics: undefined, serveMetrics: false, log: silentLogger(), limits: { maxConcurrent: 1 }, methods: { fast: () => "fast" } });
+    try {
+      const port = Number(new URL(srv.url).port);
+      for (let i = 0; i < 3; i++) {
+        const head = `POST / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"jsonrpc"`;
+        await rawExchange(port, head, undefined, () => true, 100); // sends a partial body, then hangs up
+        await sleep(50);
+        const r = await rpcPost(srv.url, { jsonrpc: "2.0", id: i, method: "fast" });
+        expect(r.status).toBe(200);
+        expect(r.json.result).toBe("fast");
+      }
+    } finally {
+      await srv.close();
+    }
+  });
+
   it("restricted mode: tighter caps, params bounded, operator data off", async () => {
     const seen: unknown[] = [];
     const srv = await startHttpServer({

@@ -270,6 +270,10 @@ export async function startWalletRpc(wallet: Wallet, client: NodeRpcClient, opts
     inFlight++;
     try {
       const body = await readBody(req, WALLET_RPC_LIMITS.maxBodyBytes);
+      if (!body.ok && body.reason === "aborted") {
+        res.destroy();
+        return;
+      }
       if (!body.ok) return sendRefusal(res, { status: 413, code: WALLET_RPC_ERRORS.REQUEST_TOO_LARGE, message: `request body over ${WALLET_RPC_LIMITS.maxBodyBytes} bytes` });
       let parsed: unknown;
       try {

@@ -278,17 +278,19 @@ export function sendRefusal(res: ServerResponse, r: Refusal, extra: Record<strin
 
 // ---------------------------------------------------------------- body
 
-/** Result of {@link readBody}: the bytes, or `too-large` (the rest of the body is being discarded). */
-export type BodyResult = { ok: true; body: Buffer } | { ok: false; reason: "too-large" };
+/** Result of {@link readBody}: the bytes, `too-large` (the rest of the body is being discarded) or `aborted` (the client went away or timed out: nothing to answer). */
+export type BodyResult = { ok: true; body: Buffer } | { ok: false; reason: "too-large" | "aborted" };
 
 /**
  * Reads a request body of at most `maxBytes`. Over the limit (by `Content-Length` or while
  * streaming) it resolves `too-large` at once and keeps reading and discarding the rest, so that a
  * 413 answer sent now is delivered instead of being lost to a TCP reset (a socket closed with
- * unread data resets the connection). Past `discardBytes` more, the socket is destroyed.
+ * unread data resets the connection). Past `discardBytes` more, the socket is destroyed. A
+ * connection closed before the body ended resolves `aborted` (never a pending promise that would
+ * hold a request slot forever).
  */
 export function readBody(req: IncomingMessage, maxBytes: number, discardBytes = 64 * 1024 * 1024): Promise<BodyResult> {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let over = false;
@@ -308,10 +310,16 @@ export function readBody(req: IncomingMessage, maxBytes: number, discardBytes = 
       if (size > maxBytes) return tooLarge();
       chunks.push(c);
     });
+    let ended = false;
     req.on("end", () => {
+      ended = true;
       if (!over) resolve({ ok: true, body: Buffer.concat(chunks) });
     });
-    req.on("error", (e) => (over ? undefined : reject(e)));
+    const aborted = (): void => {
+      if (!ended && !over) resolve({ ok: false, reason: "aborted" });
+    };
+    req.on("error", aborted);
+    req.on("close", aborted);
   });
 }
 

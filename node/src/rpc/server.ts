@@ -290,6 +290,11 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     try {
       const body = await readBody(req, limits.maxBodyBytes);
       if (entry.answered) return;
+      if (!body.ok && body.reason === "aborted") {
+        entry.answered = true;
+        res.destroy();
+        return;
+      }
       if (!body.ok) {
         entry.answered = true;
         return refuse(req, res, { status: 413, code: RPC_ERRORS.REQUEST_TOO_LARGE, message: `request body over ${limits.maxBodyBytes} bytes` });
