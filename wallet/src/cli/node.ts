@@ -28,11 +28,12 @@ export function nodeCommand(): Command {
     });
 }
 
-/** Starts the node and keeps it running until SIGINT/SIGTERM. Prints `rpc <url>` once listening. */
+/** Starts the node and keeps it running until SIGINT/SIGTERM. Prints `rpc <url>` once listening, then `rpc-cookie <path>` (the RPC token file, docs/node.md §Authentication) or `rpc-auth off`. */
 export async function runNode(argv: readonly string[]): Promise<void> {
   const config = loadConfig({ argv, env: process.env });
   const node = await startNode(config);
   process.stdout.write(`rpc ${node.rpcUrl}\n`);
+  process.stdout.write(node.rpcCookieFile !== undefined ? `rpc-cookie ${node.rpcCookieFile}\n` : "rpc-auth off\n");
   if (node.metricsUrl !== undefined) process.stdout.write(`metrics ${node.metricsUrl}\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
