@@ -152,6 +152,20 @@ describe("node RPC: allowed origins, listen policy", () => {
     }
   });
 
+  it("a separate metrics listener (--metrics-port) needs the token and a local Host too", async () => {
+    const n = await startNode(testConfig(tmpDir(), { workers: 0, metricsPort: 0 }), { genesis: await testGenesis(), manualBlocks: true });
+    try {
+      const url = n.metricsUrl as string;
+      expect(url).not.toContain(new URL(n.rpcUrl).port);
+      expect((await post(url, "", {}, "GET")).status).toBe(401);
+      const auth = { authorization: `Bearer ${n.rpcToken}` };
+      expect((await post(url, "", auth, "GET")).text).toContain("baios_chain_height");
+      expect((await post(url, "", { ...auth, host: "evil.example" }, "GET")).status).toBe(403);
+    } finally {
+      await n.stop();
+    }
+  });
+
   it("Host parsing and loopback detection", () => {
     expect(parseHostHeader("127.0.0.1:28545")).toEqual({ hostname: "127.0.0.1", port: 28545 });
     expect(parseHostHeader("[::1]:8080")).toEqual({ hostname: "[::1]", port: 8080 });
