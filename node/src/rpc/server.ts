@@ -217,7 +217,13 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     // estimated answer size, before anything is built (bounds memory, not just the bytes sent)
     if (opts.estimateBytes !== undefined) {
       let est = 0;
-      for (const c of checked) if (c.ok) est += await opts.estimateBytes(c.req.method, restricted ? restrictParams(c.req.method, c.req.params, limits) : c.req.params, limits);
+      try {
+        for (const c of checked) if (c.ok) est += await opts.estimateBytes(c.req.method, restricted ? restrictParams(c.req.method, c.req.params, limits) : c.req.params, limits);
+      } catch (e) {
+        if (entry.answered) return null; // stopping: the store may be closed, the client has its -32020
+        throw e;
+      }
+      if (entry.answered) return null;
       if (est > limits.maxResponseBytes) {
         const first = checked[0];
         const id = !batch && first !== undefined && first.ok ? first.req.id : undefined;
