@@ -4,7 +4,7 @@
  * credentials. A real in-process node and the real CLI in a child process.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,6 +15,7 @@ import { DEVNET_VALIDATOR_SEED, defaultConfig, fromGenesis, startNode, type Node
 import { devnetMnemonic } from "../src/keys.ts";
 import { Wallet } from "../src/wallet.ts";
 import { TEST_SCRYPT } from "../src/walletfile.ts";
+import { rpcPost } from "../../node/test/helpers/http.ts";
 
 const BIN = fileURLToPath(new URL("../bin/baios.ts", import.meta.url));
 const BAI = 100_000_000n;
@@ -67,5 +68,39 @@ describe("baios wallet → node with RPC authentication", () => {
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/HTTP 401/);
     expect(none.stderr).toMatch(/--rpc-token-file/);
+  });
+
+  it("`baios wallet rpc` prints its 0600 token file; a call needs that token; SIGTERM stops it", async () => {
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("BAIOS_")));
+    const child = spawn(process.execPath, [BIN, "wallet", "rpc", "--port", "0", "-q", "--wallet", walletFile, "--rpc", node.rpcUrl, "--rpc-token-file", node.rpcCookieFile as string], {
+      env: { ...clean, HOME: dir, BAIOS_WALLET_PASSWORD: "pw" },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((r) => child.on("close", (code) => r(code)));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`no token file line; stderr: ${stderr}`)), 60_000);
+        child.stdout.on("data", (d: Buffer) => {
+          stdout += d.toString();
+          if (/^rpc token file /m.test(stdout)) {
+            clearTimeout(t);
+            resolve();
+          }
+        });
+      });
+      const url = /^wallet rpc (\S+)$/m.exec(stdout)?.[1] as string;
+      const file = /^rpc token file (\S+) /m.exec(stdout)?.[1] as string;
+      expect(file).toBe(`${walletFile}.rpc-token`);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      const token = readFileSync(file, "utf8").trim();
+      expect((await rpcPost(url, { jsonrpc: "2.0", id: 1, method: "get_address" })).status).toBe(401);
+      const ok = await rpcPost(url, { jsonrpc: "2.0", id: 1, method: "get_balance" }, token);
+      expect(ok.json.result.spendable).toBe((12_000n * BAI).toString());
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exited).toBe(0);
   });
 });
