@@ -18,7 +18,7 @@
  */
 import { commit, keyImage, oneTimeSecret, scanOutputs } from "@baios/crypto";
 import { decodeTx, txId } from "@baios/consensus";
-import type { NodeRpcClient, ScanBlockJson, ScanTxJson } from "@baios/node";
+import { RPC_ERRORS, RpcError, type NodeRpcClient, type ScanBlockJson, type ScanTxJson } from "@baios/node";
 import type { Network } from "./address.ts";
 import { NodeTrustError, verifyAnchor, verifyScanBlock, type ChainAnchor, type ScanCursor } from "./trust.ts";
 import { matchOutput, ONE_SCALAR, openAmount, sharedPoint } from "./derive.ts";
@@ -256,10 +256,22 @@ export async function scanChain(client: NodeRpcClient, state: WalletState, keys:
   let cursor = await startCursor(client, state, anchor);
   const from = state.scannedHeight + 1;
   const tip = status.height;
-  const batch = opts.batch ?? 200;
+  let batch = opts.batch ?? 200;
   opts.onProgress?.({ from, to: tip, height: state.scannedHeight });
-  for (let h = from; h <= tip; h += batch) {
-    const blocks = await fetchRange(client, h, Math.min(tip, h + batch - 1));
+  for (let h = from; h <= tip; ) {
+    let blocks: Awaited<ReturnType<typeof fetchRange>>;
+    try {
+      blocks = await fetchRange(client, h, Math.min(tip, h + batch - 1));
+    } catch (e) {
+      // full blocks can make a span's answer exceed the node's response budget
+      // (docs/node.md §Limits): halve the span and ask again, down to one block
+      if (e instanceof RpcError && e.code === RPC_ERRORS.LIMIT_EXCEEDED && batch > 1) {
+        batch = Math.max(1, batch >> 1);
+        continue;
+      }
+      throw e;
+    }
+    h += blocks.length > 0 ? blocks.length : batch;
     let c = cursor;
     for (const b of blocks) c = verifyScanBlock(anchor, c, b);
     // scan into a copy; apply it only once the txs that touch the wallet are verified too
