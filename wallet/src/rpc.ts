@@ -127,9 +127,9 @@ export function walletRpcError(e: unknown): JSONRPCErrorException {
       return code(WALLET_RPC_ERRORS.NODE_ERROR, { nodeCode: r.code, nodeData: r.data });
     }
     case "NodeTrustError":
-      return code(WALLET_RPC_ERRORS.NODE_UNTRUSTED);
+      return code(WALLET_RPC_ERRORS.NODE_UNTRUSTED, { reason: (err as Error & { code?: unknown }).code });
     case "WalletFileError":
-      return code(WALLET_RPC_ERRORS.WALLET_FILE_ERROR);
+      return code(WALLET_RPC_ERRORS.WALLET_FILE_ERROR, { reason: (err as Error & { code?: unknown }).code });
     default:
       return new JSONRPCErrorException(`internal error (${err.name})`, WALLET_RPC_ERRORS.INTERNAL_ERROR);
   }
