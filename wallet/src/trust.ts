@@ -108,13 +108,19 @@ const uint = (x: unknown, what: string, code: NodeTrustErrorCode = "BAD_HEADER")
   if (typeof x !== "number" || !Number.isSafeInteger(x) || x < 0) throw new NodeTrustError(code, `${what}: expected a non-negative integer`);
   return BigInt(x);
 };
+/** A u32 field (version, chain id, round): {@link uint} bounded by 2^32 − 1, the width of its canonical encoding. */
+const u32 = (x: unknown, what: string, code: NodeTrustErrorCode = "BAD_HEADER"): number => {
+  const v = uint(x, what, code);
+  if (v > 0xffff_ffffn) throw new NodeTrustError(code, `${what}: ${v} does not fit in a u32`);
+  return Number(v);
+};
 
 /** The consensus header of a {@link HeaderJson}. @throws NodeTrustError `BAD_HEADER` on a malformed field */
 export function headerFromJson(h: HeaderJson): BlockHeader {
   if (h === null || typeof h !== "object") throw new NodeTrustError("BAD_HEADER", "header missing");
   return {
-    version: Number(uint(h.version, "header.version")),
-    chainId: Number(uint(h.chainId, "header.chainId")),
+    version: u32(h.version, "header.version"),
+    chainId: u32(h.chainId, "header.chainId"),
     height: uint(h.height, "header.height"),
     parentHash: bytesField(h.parentHash, 32, "header.parentHash"),
     timeMs: uint(h.timeMs, "header.timeMs"),
@@ -137,7 +143,7 @@ export function certificateFromJson(c: CertificateJson): FinalityCertificate {
   };
   return {
     height: uint(c.height, "certificate.height", "BAD_CERTIFICATE"),
-    round: Number(uint(c.round, "certificate.round", "BAD_CERTIFICATE")),
+    round: u32(c.round, "certificate.round", "BAD_CERTIFICATE"),
     blockHash: b(c.blockHash, 32, "blockHash"),
     votes: c.votes.map((v, i) => ({ validator: b(v?.validator, 32, `votes[${i}].validator`), signature: b(v?.signature, 64, `votes[${i}].signature`) })),
   };

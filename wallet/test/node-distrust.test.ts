@@ -265,5 +265,11 @@ describe("block verification is total", () => {
       }),
       { numRuns: 500 },
     );
+    // integers past a field's encoded width (u32 version/chainId/round) are refused, not a RangeError
+    for (const edit of [(b: ScanBlockJson) => (b.header.version = 2 ** 32), (b: ScanBlockJson) => (b.header.chainId = 2 ** 32), (b: ScanBlockJson) => (b.certificate.round = 2 ** 32)]) {
+      const b = structuredClone(blocks[1]!);
+      edit(b);
+      expect(() => verifyScanBlock(anchor, cursors[1]!, b)).toThrow(NodeTrustError);
+    }
   });
 });
