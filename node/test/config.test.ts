@@ -84,7 +84,7 @@ describe("config", () => {
   it("every option round-trips through flag, env and file (property)", () => {
     const ints = OPTIONS.filter((o) => o.kind === "int" && o.key !== "rpcPort" && o.key !== "metricsPort");
     fc.assert(
-      fc.property(fc.constantFrom(...ints), fc.integer({ min: 0, max: 1_000_000 }), fc.constantFrom("flag", "env", "file"), (spec, n, src) => {
+      fc.property(fc.constantFrom(...ints), fc.integer({ min: 1, max: 1_000_000 }), fc.constantFrom("flag", "env", "file"), (spec, n, src) => {
         const dir = tmp();
         let c;
         if (src === "flag") c = loadConfig({ argv: [`--${spec.flag}`, String(n), "--data-dir", dir] });
@@ -97,6 +97,8 @@ describe("config", () => {
       }),
       { numRuns: 60 },
     );
+    // 0 is a valid value for most counts, but not for the worker queue bound (validateConfig)
+    expect(() => loadConfig({ argv: ["--worker-queue-max", "0", "--data-dir", tmp()] })).toThrow(/workerQueueMax must be at least 1/);
   });
 
   it("parseFlags rejects positional arguments", () => {
