@@ -7,17 +7,12 @@
  * @module
  */
 import { existsSync, readFileSync, rmSync } from "node:fs";
+import type { Network } from "@baios/p2p";
 import { join } from "node:path";
-import type { BlockMessage, Network, NetworkHandlers, Verdict } from "@baios/p2p";
 import {
-  ConsensusError,
   SingleValidatorEngine,
-  isConsensusError,
   makeValidatorSet,
-  decodeTx,
   localVerifier,
-  txId,
-  validateTx,
   type ChainParams,
   type ConsensusEngine,
   type Verifier,
@@ -26,10 +21,12 @@ import { Chain } from "./chain.ts";
 import { readValidatorSeed, redactConfig, type NodeConfig } from "./config.ts";
 import { loadGenesis, type NodeGenesis } from "./genesis.ts";
 import { createLogger, type Logger } from "./log.ts";
-import { AlreadyInPoolError, Mempool } from "./mempool.ts";
+import { Mempool } from "./mempool.ts";
 import { createMetrics, type NodeMetrics } from "./metrics.ts";
 import { BlockImporter } from "./import.ts";
 import { BlockProducer } from "./producer.ts";
+import { announceOwnBlocks, createHandlers } from "./net/handlers.ts";
+import { TxIntake } from "./net/txrelay.ts";
 import { NodeRpcClient } from "./rpc/client.ts";
 import { createMethods } from "./rpc/methods.ts";
 import { generateToken, writeTokenFile } from "./rpc/http-guard.ts";
@@ -37,7 +34,6 @@ import { estimateResponseBytes, type RpcServerLimits } from "./rpc/limits.ts";
 import { startHttpServer, startMetricsServer, type HttpServerHandle } from "./rpc/server.ts";
 import { Store } from "./store/store.ts";
 import { RangeProofBatcher } from "./workers/batcher.ts";
-import { NodeBusyError } from "./workers/busy.ts";
 import { WorkerPool } from "./workers/pool.ts";
 
 /** The node software version (semver), reported as `version` by the `status` RPC method (docs/node.md §Methods). */
@@ -175,44 +171,9 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
       });
     }
 
-    const submitTx = async (bytes: Uint8Array): Promise<Uint8Array> => {
-      const end = metrics.txValidationSeconds.startTimer({ stage: "total" });
-      try {
-        // cheap pre-checks: decode, txid, already known?
-        const tx = decodeTx(bytes, params.maxTxBytes);
-        const id = txId(tx);
-        if (mempool.has(id) || (await store.getTxLocation(id)) !== undefined) throw new AlreadyInPoolError(`transaction ${hex(id)} already known`);
-        const v = await validateTx(bytes, chain, params, {
-          verifier: submitVerifier,
-          keyImageFilter: (ki, i) => {
-            if (mempool.spenderOf(ki) !== undefined) throw new ConsensusError("TX_KEY_IMAGE_IN_POOL", `inputs[${i}].keyImage: used by a mempool transaction`, { index: i });
-          },
-          oneTimeKeyFilter: (otk, j) => {
-            if (mempool.holderOfOneTimeKey(otk) !== undefined) throw new ConsensusError("TX_ONE_TIME_KEY_IN_POOL", `outputs[${j}].oneTimeKey: used by a mempool transaction`, { index: j });
-          },
-        });
-        // a block may have been committed while the expensive steps ran
-        const spent = await store.areKeyImagesSpent(v.tx.inputs.map((i) => i.keyImage));
-        const k = spent.indexOf(true);
-        if (k >= 0) throw new ConsensusError("TX_KEY_IMAGE_SPENT", `inputs[${k}].keyImage: spent on chain`, { index: k });
-        const used = (await chain.areOneTimeKeysUsed(v.tx.outputs.map((o) => o.oneTimeKey))).indexOf(true);
-        if (used >= 0) throw new ConsensusError("TX_ONE_TIME_KEY_EXISTS", `outputs[${used}].oneTimeKey: exists on chain`, { index: used });
-        mempool.add(v.tx, v.txid, v.bytes);
-        metrics.txAccepted.inc();
-        metrics.mempoolTxs.set(mempool.size);
-        metrics.mempoolBytes.set(mempool.bytes);
-        log.debug({ txid: hex(v.txid), size: v.bytes.length }, "tx accepted");
-        return v.txid;
-      } catch (e) {
-        if (e instanceof ConsensusError) {
-          metrics.txRejected.inc({ code: e.code });
-          log.debug({ code: e.code, reason: e.reason }, "tx rejected");
-        }
-        throw e;
-      } finally {
-        end();
-      }
-    };
+    // one pipeline for submit_tx, gossip and the stem phase (net/txrelay.ts)
+    const intake = new TxIntake({ chain, mempool, params, verifier: submitVerifier, metrics, log: log.child({ mod: "tx" }) });
+    const submitTx = (bytes: Uint8Array): Promise<Uint8Array> => intake.submit(bytes);
 
     const validatorSet = makeValidatorSet(genesis.validators);
     // certificate first, scheduled proposer, safety failures kept as evidence, bounded catch-up (import.ts)
@@ -222,51 +183,16 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
     };
 
     const network = opts.network;
-    const blockMessage = async (height: number): Promise<BlockMessage | undefined> => {
-      const b = await store.getBlock(height);
-      const c = await store.getCertificate(height);
-      return b === undefined || c === undefined ? undefined : { block: b, certificate: c, round: 0 };
-    };
-    const verdictOf = (e: unknown): Verdict => {
-      if (isConsensusError(e)) return e.action;
-      if (e instanceof NodeBusyError) return e.action; // our queue is full: not the peer's fault
-      return "IGNORE";
-    };
     const networkSubmit = async (bytes: Uint8Array): Promise<Uint8Array> => {
       const id = await submitTx(bytes);
       if (network !== undefined) void network.publishTx({ phase: "stem", bytes }).catch(() => undefined);
       return id;
     };
     if (network !== undefined) {
-      const handlers: NetworkHandlers = {
-        onTx: async (msg) => {
-          try {
-            await submitTx(msg.bytes);
-            return "ACCEPT";
-          } catch (e) {
-            return verdictOf(e);
-          }
-        },
-        onBlock: (msg, from) => importer.onBlock(msg, from, network),
-        onVote: async (vote) => {
-          if (engine === undefined) return "IGNORE";
-          try {
-            await engine.onVote(vote);
-            return "ACCEPT";
-          } catch (e) {
-            return verdictOf(e);
-          }
-        },
-      };
-      await network.start(handlers);
+      // handlers (net/handlers.ts): txs → intake, blocks → importer, votes → engine
+      await network.start(createHandlers({ network, intake, importer, engine, log: log.child({ mod: "net" }) }));
       cleanups.push(() => network.stop());
-      chain.listeners.add((b) => {
-        if (producer === undefined) return; // only the producer announces its blocks
-        void (async () => {
-          const m = await blockMessage(Number(b.height));
-          if (m !== undefined) await network.publishBlock(m);
-        })().catch((e: unknown) => log.warn({ err: (e as Error).message }, "block publish failed"));
-      });
+      if (producer !== undefined) announceOwnBlocks(chain, network, log); // only the producer announces its blocks
     }
 
     const methods = createMethods({ chain, mempool, params, submitTx: networkSubmit, validatorKey: engine?.localValidator, validators: genesis.validators, version: NODE_VERSION });

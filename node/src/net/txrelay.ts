@@ -1,0 +1,118 @@
+/**
+ * Transaction intake (docs/node.md §Transactions): the one pipeline every transaction goes
+ * through before it is kept or relayed, whether it comes from `submit_tx`, a fluffed gossip
+ * message or a Dandelion++ stem relay.
+ *
+ * `check(bytes)` runs every consensus check (decode with the size cap, known-tx test, the
+ * validation pipeline on the worker pool, key-image and one-time-key conflicts with the chain and
+ * the mempool) without changing any state; `accept(v)` puts a checked transaction into the public
+ * mempool; `submit(bytes)` does both. The Dandelion++ stempool keeps checked transactions
+ * outside the mempool until they are fluffed (net/dandelion.ts).
+ * @module
+ */
+import { ConsensusError, decodeTx, txId, validateTx, type ChainParams, type Tx, type Verifier } from "@baios/consensus";
+import type { Chain } from "../chain.ts";
+import type { Logger } from "../log.ts";
+import { AlreadyInPoolError, type Mempool } from "../mempool.ts";
+import type { NodeMetrics } from "../metrics.ts";
+
+const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
+
+/** A transaction that passed every check against the chain and the mempool. */
+export interface CheckedTx {
+  tx: Tx;
+  /** 32 bytes. */
+  txid: Uint8Array;
+  /** Canonical wire bytes (docs/protocol.md §10.1). */
+  bytes: Uint8Array;
+}
+
+/** Construction options of {@link TxIntake}. */
+export interface TxIntakeOptions {
+  chain: Chain;
+  mempool: Mempool;
+  params: ChainParams;
+  /** Runs MLSAGs and range proofs (the tx lane of the worker pool, batched). */
+  verifier: Verifier;
+  metrics: NodeMetrics;
+  log: Logger;
+  /** Extra "already known" test (e.g. the stempool holds it); throws to refuse. */
+  extraKnown?: (txid: Uint8Array) => boolean;
+}
+
+/** The transaction pipeline shared by RPC, gossip and the stem phase. */
+export class TxIntake {
+  readonly #o: TxIntakeOptions;
+  constructor(opts: TxIntakeOptions) {
+    this.#o = opts;
+  }
+
+  /** The txid of wire bytes (decodes with the size cap). @throws ConsensusError `TX_*` */
+  idOf(bytes: Uint8Array): Uint8Array {
+    return txId(decodeTx(bytes, this.#o.params.maxTxBytes));
+  }
+
+  /**
+   * Checks a transaction in full without changing state.
+   * @throws ConsensusError (any `TX_*` rule), AlreadyInPoolError (in the mempool, the stempool or on chain), NodeBusyError
+   */
+  async check(bytes: Uint8Array): Promise<CheckedTx> {
+    const { chain, mempool, params, metrics, log } = this.#o;
+    const end = metrics.txValidationSeconds.startTimer({ stage: "total" });
+    try {
+      // cheap pre-checks: decode (size cap first), txid, already known?
+      const tx = decodeTx(bytes, params.maxTxBytes);
+      const id = txId(tx);
+      if (mempool.has(id) || this.#o.extraKnown?.(id) === true || (await chain.store.getTxLocation(id)) !== undefined) throw new AlreadyInPoolError(`transaction ${hex(id)} already known`);
+      const v = await validateTx(bytes, chain, params, {
+        verifier: this.#o.verifier,
+        keyImageFilter: (ki, i) => {
+          if (mempool.spenderOf(ki) !== undefined) throw new ConsensusError("TX_KEY_IMAGE_IN_POOL", `inputs[${i}].keyImage: used by a mempool transaction`, { index: i });
+        },
+        oneTimeKeyFilter: (otk, j) => {
+          if (mempool.holderOfOneTimeKey(otk) !== undefined) throw new ConsensusError("TX_ONE_TIME_KEY_IN_POOL", `outputs[${j}].oneTimeKey: used by a mempool transaction`, { index: j });
+        },
+      });
+      await this.recheckAgainstChain(v.tx);
+      return { tx: v.tx, txid: v.txid, bytes: v.bytes };
+    } catch (e) {
+      if (e instanceof ConsensusError) {
+        metrics.txRejected.inc({ code: e.code });
+        log.debug({ code: e.code, reason: e.reason }, "tx rejected");
+      }
+      throw e;
+    } finally {
+      end();
+    }
+  }
+
+  /**
+   * The state-dependent checks again (a block may have been committed meanwhile, e.g. while the
+   * expensive steps ran or while the tx sat in the stempool).
+   * @throws ConsensusError `TX_KEY_IMAGE_SPENT`, `TX_ONE_TIME_KEY_EXISTS`
+   */
+  async recheckAgainstChain(tx: Tx): Promise<void> {
+    const { chain } = this.#o;
+    const spent = await chain.store.areKeyImagesSpent(tx.inputs.map((i) => i.keyImage));
+    const k = spent.indexOf(true);
+    if (k >= 0) throw new ConsensusError("TX_KEY_IMAGE_SPENT", `inputs[${k}].keyImage: spent on chain`, { index: k });
+    const used = (await chain.areOneTimeKeysUsed(tx.outputs.map((o) => o.oneTimeKey))).indexOf(true);
+    if (used >= 0) throw new ConsensusError("TX_ONE_TIME_KEY_EXISTS", `outputs[${used}].oneTimeKey: exists on chain`, { index: used });
+  }
+
+  /** Puts a checked transaction into the public mempool. @throws MempoolFullError, ConsensusError (pool conflict) */
+  accept(v: CheckedTx): Uint8Array {
+    const { mempool, metrics, log } = this.#o;
+    mempool.add(v.tx, v.txid, v.bytes);
+    metrics.txAccepted.inc();
+    metrics.mempoolTxs.set(mempool.size);
+    metrics.mempoolBytes.set(mempool.bytes);
+    log.debug({ txid: hex(v.txid), size: v.bytes.length }, "tx accepted");
+    return v.txid;
+  }
+
+  /** {@link check} then {@link accept}; returns the txid. */
+  async submit(bytes: Uint8Array): Promise<Uint8Array> {
+    return this.accept(await this.check(bytes));
+  }
+}
