@@ -68,6 +68,16 @@ export interface NodeConfig {
   workerQueueMax: number;
   /** fsync every block batch (default true; tests may turn it off). */
   syncWrites: boolean;
+  /** p2p listen multiaddrs (e.g. `/ip4/0.0.0.0/tcp/28546`; `/tcp/0` = a free port); empty = no p2p network (a standalone node). */
+  p2pListen: string[];
+  /** Bootstrap peers: multiaddrs ending in `/p2p/<peerId>`, dialled at start and when few peers are left. */
+  bootstrap: string[];
+  /** Most p2p connections (inbound + outbound), default 50. */
+  maxPeers: number;
+  /** Dandelion++ epoch length in ms (default: the router's, ~10 minutes; the devnet shortens it). */
+  dandelionEpochMs: number | undefined;
+  /** Dandelion++ mean embargo in ms (default: derived from the measured hop delay, docs/node.md §Dandelion++). */
+  dandelionEmbargoMs: number | undefined;
 }
 
 type Kind = "string" | "int" | "bool" | "level" | "payout" | "list";
@@ -107,6 +117,11 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: "workers", flag: "workers", env: "BAIOS_WORKERS", kind: "int", doc: "validation worker threads (default: CPU count; 0 = inline)" },
   { key: "workerQueueMax", flag: "worker-queue-max", env: "BAIOS_WORKER_QUEUE_MAX", kind: "int", doc: "queued tx validation jobs before submit_tx answers NODE_BUSY (default 1024)" },
   { key: "syncWrites", flag: "sync-writes", env: "BAIOS_SYNC_WRITES", kind: "bool", doc: "fsync each block batch (default true)" },
+  { key: "p2pListen", flag: "p2p-listen", env: "BAIOS_P2P_LISTEN", kind: "list", doc: "p2p listen multiaddrs, comma-separated or repeated (e.g. /ip4/0.0.0.0/tcp/28546; default none: no p2p)" },
+  { key: "bootstrap", flag: "bootstrap", env: "BAIOS_BOOTSTRAP", kind: "list", doc: "bootstrap peer multiaddrs with /p2p/<peerId>, comma-separated or repeated" },
+  { key: "maxPeers", flag: "max-peers", env: "BAIOS_MAX_PEERS", kind: "int", doc: "most p2p connections (default 50)" },
+  { key: "dandelionEpochMs", flag: "dandelion-epoch-ms", env: "BAIOS_DANDELION_EPOCH_MS", kind: "int", doc: "Dandelion++ epoch in ms (default ~10 min; devnets shorten it)" },
+  { key: "dandelionEmbargoMs", flag: "dandelion-embargo-ms", env: "BAIOS_DANDELION_EMBARGO_MS", kind: "int", doc: "Dandelion++ mean embargo in ms (default derived, docs/node.md)" },
 ];
 
 /** Built-in defaults. */
@@ -135,6 +150,11 @@ export function defaultConfig(): NodeConfig {
     workers: Math.max(1, availableParallelism()),
     workerQueueMax: 1024,
     syncWrites: true,
+    p2pListen: [],
+    bootstrap: [],
+    maxPeers: 50,
+    dandelionEpochMs: undefined,
+    dandelionEmbargoMs: undefined,
   };
 }
 
@@ -218,7 +238,10 @@ export function parseFlags(argv: readonly string[]): { values: Partial<NodeConfi
       else if (next === undefined) throw new ConfigError(`--${name} needs a value`);
       else raw = argv[++i];
     }
-    values[spec.key] = parseValue(spec, raw, `flag --${spec.flag}`);
+    const v = parseValue(spec, raw, `flag --${spec.flag}`);
+    // a repeated list flag adds to the list (`--bootstrap A --bootstrap B` = `--bootstrap A,B`)
+    const prev = values[spec.key];
+    values[spec.key] = spec.kind === "list" && Array.isArray(prev) && Array.isArray(v) ? [...(prev as string[]), ...(v as string[])] : v;
   }
   return { values: values as Partial<NodeConfig>, configPath };
 }
@@ -292,6 +315,9 @@ export function loadConfig(sources: ConfigSources = {}): NodeConfig {
 /** Cross-field checks. @throws ConfigError */
 export function validateConfig(cfg: NodeConfig): NodeConfig {
   if (cfg.workerQueueMax < 1) throw new ConfigError("workerQueueMax must be at least 1");
+  if (cfg.maxPeers < 1) throw new ConfigError("maxPeers must be at least 1");
+  for (const a of [...cfg.p2pListen, ...cfg.bootstrap]) if (!a.startsWith("/")) throw new ConfigError(`p2p address ${JSON.stringify(a)}: expected a multiaddr such as /ip4/127.0.0.1/tcp/28546`);
+  for (const a of cfg.bootstrap) if (!/\/p2p\/[1-9A-HJ-NP-Za-km-z]+$/.test(a)) throw new ConfigError(`bootstrap ${JSON.stringify(a)}: must end in /p2p/<peerId>`);
   if (cfg.rpcPort > 65535 || (cfg.metricsPort ?? 0) > 65535) throw new ConfigError("port out of range");
   if (cfg.rpcDisableAuth && !cfg.restrictedRpc && !isLoopbackAddress(cfg.rpcHost)) {
     throw new ConfigError(`rpcDisableAuth: refusing an unauthenticated RPC on ${cfg.rpcHost}; turn authentication off only on a loopback rpcHost (127.0.0.1, ::1) or together with --restricted-rpc`);

@@ -7,7 +7,7 @@
  * @module
  */
 import { existsSync, readFileSync, rmSync } from "node:fs";
-import type { Network } from "@baios/p2p";
+import { createP2P, type Network, type P2P } from "@baios/p2p";
 import { join } from "node:path";
 import {
   SingleValidatorEngine,
@@ -27,6 +27,7 @@ import { BlockImporter } from "./import.ts";
 import { BlockProducer } from "./producer.ts";
 import { announceOwnBlocks, createHandlers } from "./net/handlers.ts";
 import { TxIntake } from "./net/txrelay.ts";
+import { NodeNetwork, networkStatusJson } from "./net/p2pnode.ts";
 import { NodeRpcClient } from "./rpc/client.ts";
 import { createMethods } from "./rpc/methods.ts";
 import { generateToken, writeTokenFile } from "./rpc/http-guard.ts";
@@ -56,6 +57,14 @@ export interface StartNodeOptions {
    * and serves its blocks to peers.
    */
   network?: Network;
+  /**
+   * The p2p transport to run the node on (a `MemoryP2P` in unit tests). Without it, a node whose
+   * `config.p2pListen` is non-empty creates one with `createP2P` (libp2p; peer key in
+   * `<dataDir>/p2p/peer.key`). See net/p2pnode.ts.
+   */
+  p2p?: P2P;
+  /** Background sync period in ms (default 5000; net/sync.ts). */
+  syncIntervalMs?: number;
   /** Overrides of the RPC listener's limits (docs/node.md §Limits; tests and embedding). */
   rpcLimits?: Partial<RpcServerLimits>;
   /** Blocks asked per catch-up request (default `CATCH_UP_BATCH` = 64; import.ts). */
@@ -93,6 +102,8 @@ export interface NodeHandle {
   importBlock(blockBytes: Uint8Array, certBytes: Uint8Array): Promise<void>;
   /** Validator only: produces one block now (serialised with the timer). */
   produceBlock(): Promise<{ height: bigint; hash: Uint8Array }>;
+  /** The node's p2p side (peers, sync, Dandelion++), or undefined without p2p. */
+  net: NodeNetwork | undefined;
   /** Stops the producer, the servers and the workers, then closes the database. Idempotent. */
   stop(): Promise<void>;
 }
@@ -183,9 +194,32 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
     };
 
     const network = opts.network;
+    // the libp2p network (net/p2pnode.ts): topics, sync protocols, Dandelion++
+    let net: NodeNetwork | undefined;
+    const p2p = opts.p2p ?? (config.p2pListen.length > 0 ? await createP2P({ chainId: params.chainId, dataDir: config.dataDir, listen: config.p2pListen, bootstrap: config.bootstrap, limits: { maxConnections: config.maxPeers } }) : undefined);
+    if (p2p !== undefined) {
+      net = new NodeNetwork({
+        p2p,
+        chain,
+        params,
+        validatorSet,
+        intake,
+        importer,
+        engine,
+        metrics,
+        log: log.child({ mod: "net" }),
+        announceBlocks: producer !== undefined,
+        ...(opts.syncIntervalMs === undefined ? {} : { syncIntervalMs: opts.syncIntervalMs }),
+        ...(opts.catchUpBatch === undefined ? {} : { syncBatch: opts.catchUpBatch }),
+      });
+      const n = net;
+      await n.start();
+      cleanups.push(() => n.stop());
+    }
     const networkSubmit = async (bytes: Uint8Array): Promise<Uint8Array> => {
       const id = await submitTx(bytes);
       if (network !== undefined) void network.publishTx({ phase: "stem", bytes }).catch(() => undefined);
+      if (net !== undefined) void net.relayOwn(bytes, id).catch((e: unknown) => log.warn({ err: (e as Error).message }, "tx relay failed"));
       return id;
     };
     if (network !== undefined) {
@@ -195,7 +229,7 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
       if (producer !== undefined) announceOwnBlocks(chain, network, log); // only the producer announces its blocks
     }
 
-    const methods = createMethods({ chain, mempool, params, submitTx: networkSubmit, validatorKey: engine?.localValidator, validators: genesis.validators, version: NODE_VERSION });
+    const methods = createMethods({ chain, mempool, params, submitTx: networkSubmit, validatorKey: engine?.localValidator, validators: genesis.validators, version: NODE_VERSION, network: net === undefined ? undefined : () => networkStatusJson(net, config.restrictedRpc) });
     const separateMetrics = config.metrics && config.metricsPort !== undefined;
     // RPC authentication (docs/node.md §Authentication): a fresh cookie per start, removed at stop
     const cookieFile = config.rpcDisableAuth ? undefined : (config.rpcCookieFile ?? join(config.dataDir, "rpc.cookie"));
@@ -248,6 +282,7 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
       client: new NodeRpcClient(http.url, { token: rpcToken }),
       submitTx: networkSubmit,
       importBlock,
+      net,
       produceBlock: async () => {
         if (producer === undefined) throw new Error("not a validator");
         const c = await producer.produceOne();

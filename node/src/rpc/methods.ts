@@ -26,6 +26,26 @@ export interface RpcContext {
   /** The genesis validator set (served by `get_validators`, so a wallet can verify finality certificates); absent: `get_validators` answers NOT_FOUND. */
   validators?: readonly Validator[];
   version: string;
+  /** The network part of `status` (net/p2pnode.ts), absent without p2p. */
+  network?: (() => NetworkStatusJson) | undefined;
+}
+
+/** The `network` member of `status` (docs/node.md §Methods): peers with scores, bans, sync state. Peer lists are omitted under `--restricted-rpc`. */
+export interface NetworkStatusJson {
+  /** Our libp2p peer id (base58btc). */
+  peerId: string;
+  /** Our listen multiaddrs with `/p2p/<peerId>` (empty under --restricted-rpc). */
+  addresses: string[];
+  /** Connected peers. */
+  peerCount: number;
+  /** Connected peers with direction, remote multiaddr and application score (empty under --restricted-rpc). */
+  peers: { id: string; direction: "inbound" | "outbound"; address: string; score: number }[];
+  /** Banned peers with the end of the ban (ms since the epoch) and why (empty under --restricted-rpc). */
+  bans: { id: string; until: number; reason: string }[];
+  /** Sync state (net/sync.ts): `idle|syncing|synced|behind`, the best height peers claim, blocks imported by sync, penalties given. */
+  sync: { state: string; targetHeight: number; imported: number; penalties: number; lastError: string | null };
+  /** Dandelion++ counters that reveal no transaction (epoch, relays), or null. */
+  dandelion: Record<string, number> | null;
 }
 
 // ---------------------------------------------------------------- result types (shared with the client)
@@ -54,6 +74,8 @@ export interface StatusResult {
   mempool: { txs: number; bytes: number };
   /** This node's validator Ed25519 public key (32 bytes hex), or null when it produces no blocks. */
   validator: string | null;
+  /** Peers, their scores and sync state; absent when the node runs without p2p. */
+  network?: NetworkStatusJson;
 }
 /** Result of `get_params`: the genesis chain parameters (docs/protocol.md §2) and the fee to use now. */
 export interface ParamsResult {
@@ -274,6 +296,7 @@ export function createMethods(ctx: RpcContext): Record<string, RpcMethod> {
         outputRoot: hex(header.outputRoot),
         mempool: { txs: ctx.mempool.size, bytes: ctx.mempool.bytes },
         validator: ctx.validatorKey === undefined ? null : hex(ctx.validatorKey),
+        ...(ctx.network === undefined ? {} : { network: ctx.network() }),
       };
     },
 

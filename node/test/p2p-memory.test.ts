@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { MemoryHub, MemoryP2P } from "@baios/p2p";
+import { equalBytes } from "@baios/consensus";
+import { startNode } from "../src/node.ts";
+import { encodeRange } from "../src/net/wire.ts";
+import { buildTx, testConfig, testGenesis, tmpDir } from "./helpers/fixture.ts";
+
+const until = async (f: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> => {
+  const t = Date.now() + ms;
+  while (!(await f())) {
+    if (Date.now() > t) throw new Error("timeout");
+    await new Promise((r) => setTimeout(r, 25));
+  }
+};
+
+describe("node on the P2P registry (MemoryP2P)", () => {
+  it("a late node syncs by certified headers then blocks in bounded batches; fluffed txs reach the mempool; status shows peers and sync", async () => {
+    const genesis = await testGenesis();
+    const hub = new MemoryHub();
+    const v = await startNode(testConfig(tmpDir(), { workers: 0 }), { genesis, manualBlocks: true, p2p: new MemoryP2P(hub, "validator"), syncIntervalMs: 0, catchUpBatch: 2 });
+    for (let i = 0; i < 5; i++) await v.produceBlock();
+    const f = await startNode(testConfig(tmpDir(), { validator: false, workers: 0 }), { genesis, p2p: new MemoryP2P(hub, "follower"), syncIntervalMs: 0, catchUpBatch: 2 });
+    try {
+      await f.net!.p2p.dial("/memory/validator");
+      await until(() => f.chain.tip.height === 5);
+      expect(equalBytes(f.chain.tipHash, v.chain.tipHash)).toBe(true);
+      expect(f.net!.syncer.state.imported).toBe(5);
+      // new blocks arrive by gossip
+      await v.produceBlock();
+      await until(() => f.chain.tip.height === 6);
+      // a tx submitted at the follower reaches the validator's mempool (no router: fluffed)
+      const t = buildTx(genesis, 3, { salt: 4 });
+      await f.client.submitTx(t.bytes);
+      await until(() => v.mempool.has(t.txid));
+      const st = await f.client.status();
+      expect(st.network?.peerCount).toBe(1);
+      expect(st.network?.peers[0]?.id).toBe("validator");
+      expect(st.network?.sync.state).toBe("synced");
+      // a malformed range request is refused with a typed error
+      await expect(f.net!.p2p.request("validator", "blocks", encodeRange(1, 1000))).rejects.toMatchObject({ code: "REMOTE_ERROR", remoteCode: "BAD_REQUEST" });
+    } finally {
+      await f.stop();
+      await v.stop();
+    }
+  });
+});
