@@ -126,7 +126,15 @@ export class DandelionRouter {
     if (this.fluffed.has(txid)) return { action: "duplicate" };
     const held = this.stempool.get(txid);
     if (held !== undefined) {
-      // It came back: a loop through this node. Fluff it so the loop ends here.
+      // It came back: a loop through this node. Our own tx gets one more try through the other
+      // relay (an origin that fluffs would stand out to its neighbours); otherwise, or on a
+      // second loop, fluff it so the loop ends here.
+      if (held.own && !held.rerouted) {
+        held.rerouted = true;
+        const used = held.relayedTo;
+        const to = this.sendToRelay(txid, held.bytes, () => this.relays.find((r) => r !== used));
+        if (to !== undefined) return { action: "stemmed", to };
+      }
       this.fluffNow(txid, "loop");
       return { action: "fluffed", reason: "loop" };
     }

@@ -23,6 +23,8 @@ export interface StemEntry {
   deadline: number;
   /** Stem relay it was sent to, undefined while waiting for a relay. */
   relayedTo?: PeerId;
+  /** Set once an own tx that looped back was sent through the other relay. */
+  rerouted?: boolean;
 }
 
 /** Why {@link Stempool.add} refused an entry. */
