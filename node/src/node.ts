@@ -28,6 +28,7 @@ import { BlockProducer } from "./producer.ts";
 import { announceOwnBlocks, createHandlers } from "./net/handlers.ts";
 import { TxIntake } from "./net/txrelay.ts";
 import { NodeNetwork, networkStatusJson } from "./net/p2pnode.ts";
+import { NodeDandelion } from "./net/dandelion.ts";
 import { NodeRpcClient } from "./rpc/client.ts";
 import { createMethods } from "./rpc/methods.ts";
 import { generateToken, writeTokenFile } from "./rpc/http-guard.ts";
@@ -63,6 +64,8 @@ export interface StartNodeOptions {
    * `<dataDir>/p2p/peer.key`). See net/p2pnode.ts.
    */
   p2p?: P2P;
+  /** `false`: no Dandelion++ (own txs are fluffed at once; unit tests). Default on with p2p. */
+  dandelion?: boolean;
   /** Background sync period in ms (default 5000; net/sync.ts). */
   syncIntervalMs?: number;
   /** Overrides of the RPC listener's limits (docs/node.md §Limits; tests and embedding). */
@@ -211,15 +214,32 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
         announceBlocks: producer !== undefined,
         ...(opts.syncIntervalMs === undefined ? {} : { syncIntervalMs: opts.syncIntervalMs }),
         ...(opts.catchUpBatch === undefined ? {} : { syncBatch: opts.catchUpBatch }),
+        ...(opts.dandelion === false
+          ? {}
+          : {
+              makeRouter: (n: NodeNetwork) =>
+                new NodeDandelion({
+                  p2p: n.p2p,
+                  chain,
+                  mempool,
+                  intake,
+                  maxTxBytes: params.maxTxBytes,
+                  log: log.child({ mod: "dandelion" }),
+                  params: {
+                    ...(config.dandelionEpochMs === undefined ? {} : { epochMs: config.dandelionEpochMs, epochJitterMs: Math.floor(config.dandelionEpochMs / 20) }),
+                    ...(config.dandelionEmbargoMs === undefined ? {} : { embargoMeanMs: config.dandelionEmbargoMs, embargoMaxMs: 5 * config.dandelionEmbargoMs }),
+                  },
+                }),
+            }),
       });
       const n = net;
       await n.start();
       cleanups.push(() => n.stop());
     }
     const networkSubmit = async (bytes: Uint8Array): Promise<Uint8Array> => {
+      if (net !== undefined) return net.submitOwn(bytes); // Dandelion++: stemmed, public only once fluffed
       const id = await submitTx(bytes);
       if (network !== undefined) void network.publishTx({ phase: "stem", bytes }).catch(() => undefined);
-      if (net !== undefined) void net.relayOwn(bytes, id).catch((e: unknown) => log.warn({ err: (e as Error).message }, "tx relay failed"));
       return id;
     };
     if (network !== undefined) {

@@ -28,10 +28,14 @@ describe("node on the P2P registry (MemoryP2P)", () => {
       // new blocks arrive by gossip
       await v.produceBlock();
       await until(() => f.chain.tip.height === 6);
-      // a tx submitted at the follower reaches the validator's mempool (no router: fluffed)
+      // a tx submitted at the follower is stemmed (Dandelion++): not in the follower's public
+      // mempool; the validator has no outbound relay, so it fluffs it; then every mempool has it
       const t = buildTx(genesis, 3, { salt: 4 });
       await f.client.submitTx(t.bytes);
+      expect(f.mempool.has(t.txid)).toBe(false);
+      expect((await f.client.getMempool()).txs.length).toBe(0);
       await until(() => v.mempool.has(t.txid));
+      await until(() => f.mempool.has(t.txid));
       const st = await f.client.status();
       expect(st.network?.peerCount).toBe(1);
       expect(st.network?.peers[0]?.id).toBe("validator");

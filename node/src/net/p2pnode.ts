@@ -41,8 +41,10 @@ const VOTE_MAX = 4096;
 
 /** Stem/fluff routing of transactions (net/dandelion.ts implements it over @baios/p2p's DandelionRouter). */
 export interface TxRouter {
-  /** Our own transaction (already checked): always stemmed. */
-  own(bytes: Uint8Array, txid: Uint8Array): Promise<void>;
+  /** `submit_tx` of our own transaction: checked in full, then always stemmed (not in the public mempool until fluffed). @returns the txid */
+  submitOwn(bytes: Uint8Array): Promise<Uint8Array>;
+  /** Is the tx held in the stempool? */
+  holds(txid: Uint8Array): boolean;
   /** A stem transaction from `from`: checked in full here, then kept in the stempool and relayed or fluffed. */
   onStem(bytes: Uint8Array, from: string): Promise<Verdict>;
   /** A fluffed transaction seen on gossip: leaves the stempool (its embargo timer stops). */
@@ -139,6 +141,8 @@ export class NodeNetwork {
       handler: async (req) => this.#serveRange(req, "block", this.blocksResponseMax),
     });
     this.router = o.makeRouter?.(this);
+    const r = this.router;
+    if (r !== undefined) o.intake.extraKnown = (id) => r.holds(id);
   }
 
   /** Starts the transport, the sync rounds and the Dandelion++ router. */
@@ -166,10 +170,16 @@ export class NodeNetwork {
     await this.#o.p2p.stop();
   }
 
-  /** Relays a transaction this node accepted over its own RPC: stem (Dandelion++), else fluff. */
-  async relayOwn(bytes: Uint8Array, txid: Uint8Array): Promise<void> {
-    if (this.router !== undefined) return this.router.own(bytes, txid);
-    await this.publishTx(bytes);
+  /**
+   * `submit_tx` on this node: with Dandelion++ the tx is checked and stemmed (kept out of the
+   * public mempool until fluffed); without it, it enters the mempool and is gossiped.
+   * @returns the txid (32 bytes) @throws as {@link TxIntake.check}
+   */
+  async submitOwn(bytes: Uint8Array): Promise<Uint8Array> {
+    if (this.router !== undefined) return this.router.submitOwn(bytes);
+    const id = await this.#o.intake.submit(bytes);
+    void this.publishTx(bytes).catch((e: unknown) => this.#o.log.debug({ err: (e as Error).message }, "tx publish failed"));
+    return id;
   }
 
   /** Gossips (fluffs) a transaction. */

@@ -43,8 +43,11 @@ export interface TxIntakeOptions {
 /** The transaction pipeline shared by RPC, gossip and the stem phase. */
 export class TxIntake {
   readonly #o: TxIntakeOptions;
+  /** Extra "already known" test, e.g. the Dandelion++ stempool holds the txid (set by net/p2pnode.ts). */
+  extraKnown: ((txid: Uint8Array) => boolean) | undefined;
   constructor(opts: TxIntakeOptions) {
     this.#o = opts;
+    this.extraKnown = opts.extraKnown;
   }
 
   /** The txid of wire bytes (decodes with the size cap). @throws ConsensusError `TX_*` */
@@ -63,7 +66,7 @@ export class TxIntake {
       // cheap pre-checks: decode (size cap first), txid, already known?
       const tx = decodeTx(bytes, params.maxTxBytes);
       const id = txId(tx);
-      if (mempool.has(id) || this.#o.extraKnown?.(id) === true || (await chain.store.getTxLocation(id)) !== undefined) throw new AlreadyInPoolError(`transaction ${hex(id)} already known`);
+      if (mempool.has(id) || this.extraKnown?.(id) === true || (await chain.store.getTxLocation(id)) !== undefined) throw new AlreadyInPoolError(`transaction ${hex(id)} already known`);
       const v = await validateTx(bytes, chain, params, {
         verifier: this.#o.verifier,
         keyImageFilter: (ki, i) => {

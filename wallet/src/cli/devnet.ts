@@ -2,15 +2,19 @@
  * `baios devnet`: one command that shows the chain working end to end (docs/wallet.md §9).
  *
  * 1. writes a devnet genesis (fast blocks, easy Tx-PoW) funding the deterministic devnet wallets
- *    "alice" and "bob", and starts a node as a separate child process (`baios node …`) with its
- *    data directory in a temporary folder (or `--data-dir`), talking real HTTP JSON-RPC;
+ *    "alice" and "bob", and starts a network of `--nodes` (default 4) node processes
+ *    (`baios node …`) on loopback: node0 is the validator, the others full nodes; each has its own
+ *    data directory (`<dir>/node<i>`), RPC port and p2p port, and the full nodes bootstrap from
+ *    node0 and the nodes before them over libp2p (TCP, noise, yamux, gossipsub);
  * 2. restores alice and bob from their devnet mnemonics and creates an empty wallet "carol";
- * 3. makes private transfers among them through the RPC (one to carol, one with two
- *    destinations, one from carol once she has funds), each built, signed and Tx-PoW-mined here;
+ * 3. makes private transfers among them, each submitted to a DIFFERENT node's RPC (one to carol,
+ *    one with two destinations, one from carol once she has funds), each built, signed and
+ *    Tx-PoW-mined here; Dandelion++ stems them before they are fluffed;
  * 4. waits until each transfer is in a finalized block;
- * 5. prints a summary: blocks and transactions, sizes, validation times (from the node's
- *    /metrics), each wallet's balance as that wallet sees it, the receiver finding its funds and
- *    a tx-key payment proof checked against the chain.
+ * 5. prints a summary: every node's finalized head and state (height, tip hash, output MMR
+ *    root, key-image count, peers) which must agree, blocks and transactions, sizes, validation
+ *    times (from the validator's /metrics), each wallet's balance as that wallet sees it, the
+ *    receiver finding its funds and a tx-key payment proof checked against the chain.
  * `--keep` leaves the node running and prints its endpoints and wallet files.
  * @module
  */
@@ -68,8 +72,14 @@ export interface DevnetOptions {
   keep?: boolean;
   /** Block interval in ms (`--block-time-ms`, default 1000), written into a new genesis (`params.blockTimeMs`); the node takes it from there. */
   blockTimeMs?: number;
-  /** Node RPC port on 127.0.0.1 (`--rpc-port`); default a free port. */
+  /** RPC port of node0 on 127.0.0.1 (`--rpc-port`); the others and every p2p port are free ports. Default a free port. */
   rpcPort?: number;
+  /** Number of node processes (`--nodes`, default 4, at least 1): node0 validates, the others are full nodes. */
+  nodes?: number;
+  /** Dandelion++ epoch in ms for every node (`--dandelion-epoch-ms`, default 30 000: short, so a devnet sees several epochs). */
+  dandelionEpochMs?: number;
+  /** Dandelion++ mean embargo in ms (`--dandelion-embargo-ms`; default the node's derived value). */
+  dandelionEmbargoMs?: number;
   /** No progress bars (`-q`). */
   quiet?: boolean;
 }
@@ -110,18 +120,24 @@ function writeGenesis(dir: string, blockTimeMs: number): string {
 }
 
 interface StartedNode {
+  name: string;
   child: ChildProcess;
   rpcUrl: string;
   logFile: string;
   /** The node's RPC cookie (`<dir>/rpc.cookie`, written by the node at start). */
   cookieFile: string;
+  /** Its p2p multiaddrs with `/p2p/<peerId>` (from `status`). */
+  p2p: string[];
+  client: NodeRpcClient;
 }
 
-async function startChildNode(dir: string, genesisPath: string, opts: DevnetOptions): Promise<StartedNode> {
-  const keyFile = join(dir, "validator.key");
-  writeFileSync(keyFile, bytesToHex(DEVNET_VALIDATOR_SEED) + "\n", { mode: 0o600 });
-  const payout = Wallet.restore(devnetMnemonic(DEVNET_PAYOUT_INDEX), "devnet").state;
-  const port = opts.rpcPort ?? (await freePort());
+/** Starts `baios node` for node `index` in `<dir>/node<index>` (validator when index is 0) and waits until it answers `status`. */
+async function startChildNode(root: string, index: number, genesisPath: string, bootstrap: string[], opts: DevnetOptions): Promise<StartedNode> {
+  const name = `node${index}`;
+  const dir = join(root, name);
+  mkdirSync(dir, { recursive: true });
+  const port = index === 0 && opts.rpcPort !== undefined ? opts.rpcPort : await freePort();
+  const p2pPort = await freePort();
   const logFile = join(dir, "node.log");
   const outFd = openSync(join(dir, "node.out"), "a");
   const args = [
@@ -131,19 +147,28 @@ async function startChildNode(dir: string, genesisPath: string, opts: DevnetOpti
     "--genesis", genesisPath,
     "--rpc-host", "127.0.0.1",
     "--rpc-port", String(port),
-    "--validator",
-    "--validator-key-file", keyFile,
-    "--payout", `${bytesToHex(payout.viewPublic)}:${bytesToHex(payout.spendPublic)}`,
+    "--p2p-listen", `/ip4/127.0.0.1/tcp/${p2pPort}`,
+    "--max-peers", "16",
+    "--dandelion-epoch-ms", String(opts.dandelionEpochMs ?? 30_000),
     "--log-file", logFile,
-    "--workers", "2",
+    "--workers", index === 0 ? "2" : "1",
   ];
+  if (opts.dandelionEmbargoMs !== undefined) args.push("--dandelion-embargo-ms", String(opts.dandelionEmbargoMs));
+  for (const b of bootstrap) args.push("--bootstrap", b);
+  if (index === 0) {
+    const keyFile = join(dir, "validator.key");
+    writeFileSync(keyFile, bytesToHex(DEVNET_VALIDATOR_SEED) + "\n", { mode: 0o600 });
+    const payout = Wallet.restore(devnetMnemonic(DEVNET_PAYOUT_INDEX), "devnet").state;
+    args.push("--validator", "--validator-key-file", keyFile, "--payout", `${bytesToHex(payout.viewPublic)}:${bytesToHex(payout.spendPublic)}`);
+  }
   const child = spawn(process.execPath, args, { stdio: ["ignore", outFd, outFd], detached: opts.keep === true, env: { ...process.env, BAIOS_CONFIG: "" } });
   let exited: string | undefined;
   child.once("exit", (code, sig) => {
-    exited = `node process exited (${code ?? sig})`;
+    exited = `${name} process exited (${code ?? sig})`;
   });
   const rpcUrl = `http://127.0.0.1:${port}`;
-  const client = new NodeRpcClient(rpcUrl, { timeoutMs: 2000, tokenFile: join(dir, "rpc.cookie") });
+  const cookieFile = join(dir, "rpc.cookie");
+  const probe = new NodeRpcClient(rpcUrl, { timeoutMs: 2000, tokenFile: cookieFile });
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (exited !== undefined) {
@@ -151,17 +176,16 @@ async function startChildNode(dir: string, genesisPath: string, opts: DevnetOpti
       throw new Error(`${exited}\n${tail(join(dir, "node.out"))}\n${tail(logFile)}`);
     }
     try {
-      await client.status();
-      break;
+      const st = await probe.status();
+      return { name, child, rpcUrl, logFile, cookieFile, p2p: st.network?.addresses ?? [], client: new NodeRpcClient(rpcUrl, { tokenFile: cookieFile }) };
     } catch {
       if (Date.now() > deadline) {
         await stopChild(child); // never leave an unanswering node behind
-        throw new Error("the node did not answer within 60 s");
+        throw new Error(`${name} did not answer within 60 s`);
       }
       await sleep(150);
     }
   }
-  return { child, rpcUrl, logFile, cookieFile: join(dir, "rpc.cookie") };
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
@@ -200,6 +224,59 @@ function histogram(text: string, name: string): Map<string, { sum: number; count
 
 const short = (s: string): string => `${s.slice(0, 10)}…`;
 
+/** Waits until every node has at least one peer (the full nodes dialled their bootstrap peers). */
+async function waitConnected(nodes: StartedNode[], timeoutMs: number): Promise<void> {
+  if (nodes.length < 2) return;
+  const t0 = Date.now();
+  for (;;) {
+    const counts = await Promise.all(nodes.map(async (n) => (await n.client.status().catch(() => undefined))?.network?.peerCount ?? 0));
+    if (counts.every((c) => c > 0)) return;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`nodes not connected after ${timeoutMs} ms (peers: ${counts.join(", ")})`);
+    await sleep(200);
+  }
+}
+
+/** Waits until the node's finalized height reaches `height`. */
+async function waitHeight(client: NodeRpcClient, height: number, timeoutMs: number): Promise<void> {
+  const t0 = Date.now();
+  while ((await client.status()).height < height) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`node stuck below height ${height} after ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+
+interface HeadRow {
+  name: string;
+  height: number;
+  tipHash: string;
+  outputRoot: string;
+  keyImages: number;
+  outputs: number;
+  peers: number;
+  sync: string;
+}
+
+/**
+ * Reads every node's `status` until all report the same tip hash (blocks keep coming, so a
+ * snapshot may straddle one), at most `timeoutMs`; returns the last snapshot and whether the
+ * nodes agree on height, tip hash, output MMR root, output count and key-image count.
+ */
+async function sameHead(nodes: StartedNode[], timeoutMs: number): Promise<{ same: boolean; rows: HeadRow[] }> {
+  const t0 = Date.now();
+  for (;;) {
+    const rows = await Promise.all(
+      nodes.map(async (n): Promise<HeadRow> => {
+        const st = await n.client.status();
+        return { name: n.name, height: st.height, tipHash: st.tipHash, outputRoot: st.outputRoot, keyImages: st.keyImageCount, outputs: st.outputCount, peers: st.network?.peerCount ?? 0, sync: st.network?.sync.state ?? "-" };
+      }),
+    );
+    const r0 = rows[0]!;
+    const same = rows.every((r) => r.height === r0.height && r.tipHash === r0.tipHash && r.outputRoot === r0.outputRoot && r.keyImages === r0.keyImages && r.outputs === r0.outputs);
+    if (same || Date.now() - t0 > timeoutMs) return { same, rows };
+    await sleep(50);
+  }
+}
+
 /**
  * Runs the devnet demo (docs/wallet.md §10): writes or reuses `<dataDir>/genesis.json`, starts
  * `baios node` as a child process, restores alice and bob, creates carol, makes four transfers
@@ -218,19 +295,30 @@ export async function runDevnet(opts: DevnetOptions): Promise<number> {
   const genesisPath = writeGenesis(dir, blockTimeMs);
   out(`genesis    ${genesisPath}  (block time ${blockTimeMs} ms, Tx-PoW ~${txPowExpectedHashes(devnetTxPowTarget())} hashes expected)`);
   const t0 = Date.now();
-  let node: Awaited<ReturnType<typeof startChildNode>>;
+  const count = Math.max(1, opts.nodes ?? 4);
+  const nodes: StartedNode[] = [];
+  const stopAll = async (): Promise<void> => {
+    await Promise.all(nodes.map((n) => stopChild(n.child)));
+  };
   try {
-    node = await startChildNode(dir, genesisPath, { ...opts, blockTimeMs });
+    // node0 (validator) first: the others bootstrap from it and from each other
+    nodes.push(await startChildNode(dir, 0, genesisPath, [], { ...opts, blockTimeMs }));
+    const rest = await Promise.all(Array.from({ length: count - 1 }, (_x, i) => startChildNode(dir, i + 1, genesisPath, nodes[0]!.p2p.slice(0, 1), { ...opts, blockTimeMs })));
+    nodes.push(...rest);
   } catch (e) {
+    await stopAll();
     if (tempDir) rmSync(dir, { recursive: true, force: true });
     throw e;
   }
-  const client = new NodeRpcClient(node.rpcUrl, { tokenFile: node.cookieFile });
-  out(`node       pid ${node.child.pid}, JSON-RPC ${node.rpcUrl} (started in ${Date.now() - t0} ms)`);
+  const node = nodes[0]!;
+  const client = node.client;
+  for (const n of nodes) out(`${n.name.padEnd(10)} pid ${n.child.pid}, JSON-RPC ${n.rpcUrl}, p2p ${n.p2p[0] ?? "(none)"}${n === node ? "  [validator]" : "  [full node]"}`);
+  out(`network    ${nodes.length} node processes started in ${Date.now() - t0} ms; waiting for the full nodes to connect and sync`);
+  await waitConnected(nodes, 60_000);
 
   let failed = false;
   const onSignal = (): void => {
-    void stopChild(node.child).then(() => process.exit(130));
+    void stopAll().then(() => process.exit(130));
   };
   if (opts.keep !== true) process.once("SIGINT", onSignal);
   try {
@@ -262,17 +350,22 @@ export async function runDevnet(opts: DevnetOptions): Promise<number> {
     const expected: Record<string, bigint> = { ...start };
     const done: { p: (typeof plan)[number]; r: TransferResult; height: number; waitedMs: number }[] = [];
     out("");
-    out("transfers (built, signed and Tx-PoW-mined in this process; submitted over JSON-RPC):");
-    for (const p of plan) {
+    out("transfers (built, signed and Tx-PoW-mined in this process; each submitted to another node's JSON-RPC):");
+    for (const [i, p] of plan.entries()) {
       const w = wallets[p.from]!;
+      const via = nodes[(i + 1) % nodes.length]!; // node1, node2, node3, node0, …
+      const client = via.client;
+      // the wallet must know the blocks this node knows before it builds on them
+      await waitHeight(client, (await node.client.status()).height, 30_000);
       const bar = powBar({ label: `${p.from}→`, quiet: opts.quiet === true });
       const r = await w.transfer(client, { destinations: p.to.map((d) => ({ address: wallets[d.name]!.address, amount: d.amount })), onPowProgress: bar.onPowProgress });
       bar.done();
       const fin = await waitFinal(client, r.txid);
+      await waitFinal(node.client, r.txid, 30_000); // in the validator's chain too (the next sender refreshes against any node)
       done.push({ p, r, ...fin });
       expected[p.from] = expected[p.from]! - r.fee - p.to.reduce((s, d) => s + d.amount, 0n);
       for (const d of p.to) expected[d.name] = expected[d.name]! + d.amount;
-      out(`  ${p.from} → ${p.to.map((d) => `${d.name} ${formatBai(d.amount)}`).join(", ")} BAI: tx ${short(r.txid)} final at height ${fin.height} (${r.size} B, build ${r.buildMs} ms, final after ${fin.waitedMs} ms)`);
+      out(`  ${p.from} → ${p.to.map((d) => `${d.name} ${formatBai(d.amount)}`).join(", ")} BAI via ${via.name}: tx ${short(r.txid)} final at height ${fin.height} (${r.size} B, build ${r.buildMs} ms, final after ${fin.waitedMs} ms)`);
       // the next sender must see the previous transfer (carol spends what she received)
       await w.refresh(client);
     }
@@ -288,6 +381,17 @@ export async function runDevnet(opts: DevnetOptions): Promise<number> {
     }
     out("");
     out("== summary ==");
+    const heads = await sameHead(nodes, 20_000);
+    out(`network     ${nodes.length} nodes; every node's finalized head and state:`);
+    out("  node    height  tip hash            output MMR root     key images  outputs  peers  sync");
+    for (const h of heads.rows) {
+      out(`  ${h.name.padEnd(6)} ${String(h.height).padStart(7)}  ${short(h.tipHash).padEnd(18)}  ${short(h.outputRoot).padEnd(18)}  ${String(h.keyImages).padStart(10)}  ${String(h.outputs).padStart(7)}  ${String(h.peers).padStart(5)}  ${h.sync}`);
+    }
+    if (heads.same) out(`  ✓ all ${nodes.length} nodes hold the same finalized head ${short(heads.rows[0]!.tipHash)} at height ${heads.rows[0]!.height} with the same output MMR root and key-image count`);
+    else {
+      failed = true;
+      out("  ✗ the nodes disagree (see the table)");
+    }
     out(`chain       ${blocks} blocks (height ${status.height}), ${txCount} transactions, ${status.outputCount} outputs, ${status.keyImageCount} key images spent`);
     out("transactions:");
     out("  txid         height  size(B)  in/out  ring  fee(BAI)  Tx-PoW hashes  build(ms)  to-final(ms)");
@@ -333,23 +437,24 @@ export async function runDevnet(opts: DevnetOptions): Promise<number> {
       }
       out("");
       out("devnet left running (--keep):");
-      out(`  JSON-RPC   ${node.rpcUrl}`);
+      for (const n of nodes.slice(1)) out(`  ${n.name}      JSON-RPC ${n.rpcUrl}  cookie ${n.cookieFile}  pid ${n.child.pid}  (stop: kill ${n.child.pid})`);
+      out(`  JSON-RPC   ${node.rpcUrl}  (node0, the validator)`);
       out(`  metrics    ${node.rpcUrl}/metrics`);
       out(`  rpc cookie ${node.cookieFile}   (curl -u baios:$(cat ${node.cookieFile}) -H 'content-type: application/json' …)`);
       out(`  node pid   ${node.child.pid}   (stop: kill ${node.child.pid})`);
       out(`  node log   ${node.logFile}`);
       out(`  wallets    ${wdir}/{${names.join(",")}}.json   password "${DEVNET_WALLET_PASSWORD}"`);
       out(`  try        BAIOS_WALLET_PASSWORD=devnet baios wallet balance --wallet ${join(wdir, "carol.json")} --rpc ${node.rpcUrl} --rpc-token-file ${node.cookieFile}`);
-      node.child.unref();
+      for (const n of nodes) n.child.unref();
     }
   } catch (e) {
     failed = true;
     out(`devnet failed: ${(e as Error).stack ?? String(e)}`);
-    out(`node log: ${node.logFile}`);
+    for (const n of nodes) out(`${n.name} log: ${n.logFile}`);
   } finally {
     if (opts.keep !== true || failed) {
       process.removeListener("SIGINT", onSignal);
-      await stopChild(node.child);
+      await stopAll();
       if (tempDir && !failed) rmSync(dir, { recursive: true, force: true });
     }
   }
@@ -360,14 +465,18 @@ export async function runDevnet(opts: DevnetOptions): Promise<number> {
 /** The `baios devnet` commander command (`--data-dir`, `--keep`, `--block-time-ms`, `--rpc-port`, `-q`); sets `process.exitCode` from {@link runDevnet}. */
 export function devnetCommand(): Command {
   return new Command("devnet")
-    .description("start a local devnet node (child process) and run private transfers among devnet wallets")
+    .description("start a local devnet (4 node processes on loopback: 1 validator, 3 full nodes) and run private transfers among devnet wallets, each via another node")
     .option("--data-dir <dir>", "node data directory (default: a temporary folder, removed afterwards)")
     .option("--keep", "leave the devnet running and print its RPC endpoints")
     .option("--block-time-ms <ms>", "block interval", "1000")
-    .option("--rpc-port <port>", "node RPC port (default: a free port)")
+    .option("--rpc-port <port>", "node0's RPC port (default: a free port)")
+    .option("--nodes <n>", "node processes on loopback (node0 validates, the rest are full nodes)", "4")
+    .option("--dandelion-epoch-ms <ms>", "Dandelion++ epoch of every node", "30000")
+    .option("--dandelion-embargo-ms <ms>", "Dandelion++ mean embargo of every node (default: the node's derived value)")
     .option("-q, --quiet", "no progress bars")
-    .action(async (o: { dataDir?: string; keep?: boolean; blockTimeMs: string; rpcPort?: string; quiet?: boolean }) => {
-      const d: DevnetOptions = { blockTimeMs: Number(o.blockTimeMs) };
+    .action(async (o: { dataDir?: string; keep?: boolean; blockTimeMs: string; rpcPort?: string; quiet?: boolean; nodes: string; dandelionEpochMs: string; dandelionEmbargoMs?: string }) => {
+      const d: DevnetOptions = { blockTimeMs: Number(o.blockTimeMs), nodes: Number(o.nodes), dandelionEpochMs: Number(o.dandelionEpochMs) };
+      if (o.dandelionEmbargoMs !== undefined) d.dandelionEmbargoMs = Number(o.dandelionEmbargoMs);
       if (o.dataDir !== undefined) d.dataDir = o.dataDir;
       if (o.keep === true) d.keep = true;
       if (o.rpcPort !== undefined) d.rpcPort = Number(o.rpcPort);

@@ -28,13 +28,15 @@ export function nodeCommand(): Command {
     });
 }
 
-/** Starts the node and keeps it running until SIGINT/SIGTERM. Prints `rpc <url>` once listening, then `rpc-cookie <path>` (the RPC token file, docs/node.md §Authentication) or `rpc-auth off`. */
+/** Starts the node and keeps it running until SIGINT/SIGTERM. Prints `rpc <url>` once listening, then `rpc-cookie <path>` (the RPC token file, docs/node.md §Authentication) or `rpc-auth off`, `metrics <url>`, and one `p2p <multiaddr>/p2p/<peerId>` line per p2p listen address (docs/node.md §Network). */
 export async function runNode(argv: readonly string[]): Promise<void> {
   const config = loadConfig({ argv, env: process.env });
   const node = await startNode(config);
   process.stdout.write(`rpc ${node.rpcUrl}\n`);
   process.stdout.write(node.rpcCookieFile !== undefined ? `rpc-cookie ${node.rpcCookieFile}\n` : "rpc-auth off\n");
   if (node.metricsUrl !== undefined) process.stdout.write(`metrics ${node.metricsUrl}\n`);
+  // one line per p2p listen address with our peer id (what other nodes pass to --bootstrap)
+  for (const a of node.net?.p2p.addresses() ?? []) process.stdout.write(`p2p ${a}\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       void node.stop().then(resolve, resolve);
