@@ -1,15 +1,16 @@
 /**
  * The application peer-score table (docs/p2p.md §Scoring): every peer starts at 0; each REJECT
  * subtracts `rejectPenalty`; at or below `banThreshold` the peer is banned for `banMs`
- * (the caller disconnects it and the connection gater refuses it until then). Scores decay
- * back towards 0 by 1 point per minute so that a rare false positive is forgotten. IGNORE costs
+ * (the caller disconnects it and the connection gater refuses it until then). Scores recover
+ * towards 0 by 1 point per whole minute so that a rare false positive is forgotten. IGNORE costs
  * nothing. Sizes are bounded: at most 10 000 peers are remembered (oldest dropped first).
  * @module
  */
 import type { BanInfo, P2PLimits, PeerId } from "./types.ts";
 
 const MAX_ENTRIES = 10_000;
-const DECAY_PER_MS = 1 / 60_000;
+/** Scores recover 1 point per whole minute without REJECTs. */
+const DECAY_MS = 60_000;
 
 /** Resolved scoring limits. */
 export interface ScoreLimits {
@@ -38,7 +39,7 @@ export class Scores {
   get(peer: PeerId): number {
     const s = this.#score.get(peer);
     if (s === undefined) return 0;
-    return Math.min(0, s.v + (this.#now() - s.at) * DECAY_PER_MS);
+    return Math.min(0, s.v + Math.floor((this.#now() - s.at) / DECAY_MS));
   }
   /** Subtracts one REJECT penalty; returns the new ban if the peer crossed the threshold. */
   penalise(peer: PeerId, reason: string): BanInfo | undefined {

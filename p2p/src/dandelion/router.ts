@@ -74,6 +74,8 @@ export class DandelionRouter {
   private relays: PeerId[] = [];
   private ownRelay: PeerId | undefined;
   private inbound = new Map<PeerId, PeerId>();
+  /** Relays whose send failed this epoch: not drawn again until they reconnect or the epoch ends. */
+  private failed = new Set<PeerId>();
 
   constructor(opts: DandelionRouterOptions) {
     const params = { ...DEFAULT_DANDELION_PARAMS, ...opts.params };
@@ -160,6 +162,7 @@ export class DandelionRouter {
 
   /** A peer connected; outbound ones may fill missing relay slots. */
   onPeerConnected(peer: PeerId): void {
+    this.failed.delete(peer);
     if (this.relays.length >= this.params.stemRelays || this.relays.includes(peer)) return;
     if (!this.transport.outboundPeers().includes(peer)) return;
     this.relays.push(peer);
@@ -206,13 +209,14 @@ export class DandelionRouter {
     this.relays = shuffled(this.rng, this.transport.outboundPeers()).slice(0, this.params.stemRelays);
     this.ownRelay = this.relays.length > 0 ? this.relays[randomIndex(this.rng, this.relays.length)] : undefined;
     this.inbound = new Map();
+    this.failed = new Set();
     this.emit({ kind: "epoch", index: this.epochIndex, at: now, fluffMode: this.fluffMode, relays: [...this.relays] });
   }
 
   /** Tops the relay set up from outbound peers not yet used (after a failure or at start). */
   private refillRelays(): void {
     if (this.relays.length >= this.params.stemRelays) return;
-    const candidates = this.transport.outboundPeers().filter((p) => !this.relays.includes(p));
+    const candidates = this.transport.outboundPeers().filter((p) => !this.relays.includes(p) && !this.failed.has(p));
     for (const p of shuffled(this.rng, candidates)) {
       if (this.relays.length >= this.params.stemRelays) break;
       this.relays.push(p);
@@ -267,6 +271,7 @@ export class DandelionRouter {
         return to;
       }
       this.emit({ kind: "relay-failed", peer: to });
+      this.failed.add(to);
       this.dropRelay(to);
     }
     return undefined;
