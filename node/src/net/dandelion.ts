@@ -69,7 +69,14 @@ export class NodeDandelion implements TxRouter {
     const p2p = o.p2p;
     this.router = new DandelionRouter({
       transport: {
-        outboundPeers: () => p2p.peers().filter((x) => x.direction === "outbound").map((x) => x.id),
+        // stem relays come from peers WE dialled (paper §4.2); a node nobody lets it dial (only
+        // inbound peers, e.g. everybody's bootstrap node) falls back to its inbound peers rather
+        // than holding its own txs until the embargo (docs/node.md §Dandelion++)
+        outboundPeers: () => {
+          const all = p2p.peers();
+          const out = all.filter((x) => x.direction === "outbound").map((x) => x.id);
+          return out.length > 0 ? out : all.map((x) => x.id);
+        },
         sendStem: (peer, txid, bytes) => this.#sendStem(peer, txid, bytes),
         fluff: (txid, bytes) => void this.#fluff(txid, bytes),
       },

@@ -27,7 +27,7 @@ import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { DEFAULT_TXPOW_TARGET, ed25519PublicKey, txPowExpectedHashes } from "@baios/crypto";
 import { devnetGenesis, genesisToFile } from "@baios/consensus";
-import { DEVNET_VALIDATOR_SEED, NodeRpcClient, readRpcCookie } from "@baios/node";
+import { DEVNET_VALIDATOR_SEED, NodeRpcClient, RPC_ERRORS, RpcError, readRpcCookie } from "@baios/node";
 import { formatBai } from "../amount.ts";
 import { devnetMnemonic } from "../keys.ts";
 import { checkTxKey } from "../txkey.ts";
@@ -197,12 +197,18 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(t);
 }
 
-/** Waits until the tx is in a (finalized) block; returns its height and the wait in ms. */
+/**
+ * Waits until the tx is in a (finalized) block; returns its height and the wait in ms. While it
+ * is in the Dandelion++ stem phase no node shows it (`get_tx` answers NOT_FOUND): keep asking.
+ */
 async function waitFinal(client: NodeRpcClient, txid: string, timeoutMs = 120_000): Promise<{ height: number; waitedMs: number }> {
   const t0 = Date.now();
   for (;;) {
-    const r = await client.getTx(txid);
-    if (r.status === "confirmed" && r.height !== null) return { height: r.height, waitedMs: Date.now() - t0 };
+    const r = await client.getTx(txid).catch((e: unknown) => {
+      if (e instanceof RpcError && e.code === RPC_ERRORS.NOT_FOUND) return undefined;
+      throw e;
+    });
+    if (r !== undefined && r.status === "confirmed" && r.height !== null) return { height: r.height, waitedMs: Date.now() - t0 };
     if (Date.now() - t0 > timeoutMs) throw new Error(`tx ${txid} not finalized after ${timeoutMs} ms`);
     await sleep(100);
   }
@@ -303,8 +309,9 @@ export async function runDevnet(opts: DevnetOptions): Promise<number> {
   try {
     // node0 (validator) first: the others bootstrap from it and from each other
     nodes.push(await startChildNode(dir, 0, genesisPath, [], { ...opts, blockTimeMs }));
-    const rest = await Promise.all(Array.from({ length: count - 1 }, (_x, i) => startChildNode(dir, i + 1, genesisPath, nodes[0]!.p2p.slice(0, 1), { ...opts, blockTimeMs })));
-    nodes.push(...rest);
+    // each full node dials node0 and the full nodes started before it: everyone has outbound
+    // peers to pick Dandelion++ stem relays from
+    for (let i = 1; i < count; i++) nodes.push(await startChildNode(dir, i, genesisPath, nodes.flatMap((n) => n.p2p.slice(0, 1)), { ...opts, blockTimeMs }));
   } catch (e) {
     await stopAll();
     if (tempDir) rmSync(dir, { recursive: true, force: true });
