@@ -8,6 +8,7 @@
  */
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { createP2P, type Network, type P2P } from "@baios/p2p";
+import type { DandelionParams } from "@baios/p2p/dandelion";
 import { join } from "node:path";
 import {
   SingleValidatorEngine,
@@ -66,6 +67,8 @@ export interface StartNodeOptions {
   p2p?: P2P;
   /** `false`: no Dandelion++ (own txs are fluffed at once; unit tests). Default on with p2p. */
   dandelion?: boolean;
+  /** Overrides of the Dandelion++ router's parameters (tests), applied over the config's. */
+  dandelionParams?: Partial<DandelionParams>;
   /** Background sync period in ms (default 5000; net/sync.ts). */
   syncIntervalMs?: number;
   /** Overrides of the RPC listener's limits (docs/node.md §Limits; tests and embedding). */
@@ -228,6 +231,7 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
                   params: {
                     ...(config.dandelionEpochMs === undefined ? {} : { epochMs: config.dandelionEpochMs, epochJitterMs: Math.floor(config.dandelionEpochMs / 20) }),
                     ...(config.dandelionEmbargoMs === undefined ? {} : { embargoMeanMs: config.dandelionEmbargoMs, embargoMaxMs: 5 * config.dandelionEmbargoMs }),
+                    ...opts.dandelionParams,
                   },
                 }),
             }),

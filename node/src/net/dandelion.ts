@@ -61,6 +61,8 @@ export class NodeDandelion implements TxRouter {
   readonly #off: (() => void)[] = [];
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
+  /** Recent fluffs by this node (txid hex, reason, own?), newest last, at most 256: tests and logs, never RPC. */
+  readonly fluffLog: { txid: string; reason: string; own: boolean }[] = [];
   /** Recent stem request durations in ms (send → relay answered), newest last, at most 256. */
   readonly hopDelays: number[] = [];
 
@@ -84,7 +86,11 @@ export class NodeDandelion implements TxRouter {
       clock: () => Date.now(),
       ...(o.params === undefined ? {} : { params: o.params }),
       onEvent: (e) => {
-        if (e.kind === "fluff") this.#forget(e.txid, false);
+        if (e.kind === "fluff") {
+          this.fluffLog.push({ txid: e.txid, reason: e.reason, own: e.own });
+          if (this.fluffLog.length > 256) this.fluffLog.shift();
+          o.log.debug({ txid: e.txid, reason: e.reason, own: e.own }, "fluff");
+        }
         if (e.kind === "epoch") o.log.debug({ epoch: e.index, relays: e.relays.length }, "dandelion epoch");
       },
     });
