@@ -70,7 +70,7 @@ async function scenario(mode: "frames" | "streams" | "conns") {
   const summary = JSON.parse(await done) as { opened: number; failed: number; sentBytes: number };
   expect(victim.child.exitCode).toBeNull(); // still alive
   const p99 = [...latencies].sort((a, b) => a - b)[Math.floor(latencies.length * 0.99)] ?? -1;
-  console.info(`hostile ${mode}: victim max RSS ${(maxRss / 2 ** 20).toFixed(0)} MiB, honest echo p99 ${p99} ms over ${latencies.length} probes, ${failures} failed; hostile ${JSON.stringify(summary)}`);
+  console.info(`hostile ${mode}: victim max RSS ${(maxRss / 2 ** 20).toFixed(0)} MiB, honest echo p99 ${p99} ms over ${latencies.length} probes, ${failures} failed; hostile ${JSON.stringify(summary)}; bans ${victim.lines.slice(1).join(" ")}`);
   return { maxRss, latencies, failures, summary, bans: victim.lines.slice(1).map((l) => JSON.parse(l) as { ban: string; reason: string }) };
 }
 
@@ -78,7 +78,8 @@ describe("hostile peer process", () => {
   it("4 MiB frames: refused at the length prefix, the sender banned, RSS under budget, honest peer served", async () => {
     const r = await scenario("frames");
     expect(r.summary.sentBytes).toBeGreaterThan(4 * 1024 * 1024); // the flood really was sent
-    expect(r.bans.map((b) => b.reason)).toContain("oversized echo request");
+    expect(r.bans.length).toBe(1); // banned once; its reconnects are refused
+    expect(["oversized echo request", "invalid block message"]).toContain(r.bans[0]?.reason);
     expect(r.maxRss).toBeLessThan(RSS_BUDGET);
     expect(r.failures).toBe(0);
     expect(r.latencies.length).toBeGreaterThan(5);
@@ -87,7 +88,7 @@ describe("hostile peer process", () => {
 
   it("1,000 streams from one peer: RSS under budget, honest peer served", async () => {
     const r = await scenario("streams");
-    expect(r.summary.opened + r.summary.failed).toBe(1000);
+    expect(r.summary.opened + r.summary.failed).toBe(1000); // opened locally (multistream-select is optimistic); the victim resets those over its limits
     expect(r.maxRss).toBeLessThan(RSS_BUDGET);
     expect(r.failures).toBe(0);
     expect(Math.max(...r.latencies)).toBeLessThan(2000);
