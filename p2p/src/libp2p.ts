@@ -134,6 +134,8 @@ class Libp2pP2P implements P2P {
           floodPublish: true,
           doPX: false,
           maxInboundDataLength: maxTopic + RPC_OVERHEAD,
+          // a peer that does not read its gossip costs at most two of the largest messages
+          maxOutboundBufferSize: 2 * (maxTopic + RPC_OVERHEAD),
           maxInboundStreams: 2,
           maxOutboundStreams: 2,
           allowedTopics: [...this.#topics.values()].map((t) => topicId(chainId, t.name, t.version)),
