@@ -59,6 +59,8 @@ interface Row {
   meanStemHops: number;
   fluffReasons: Record<string, number>;
   messagesPerTx: number;
+  /** Fraction of txs whose first fluff was by their origin (its embargo fired first). */
+  originFluffedFirst: number;
   hopHistogram: Record<string, number>;
 }
 
@@ -94,6 +96,7 @@ function measure(mode: SimMode, p: number): Row {
     meanStemHops: hops / all.length,
     fluffReasons,
     messagesPerTx: messages / all.length,
+    originFluffedFirst: mode === "flood" ? 1 : all.filter((t) => t.firstFluff?.node === t.origin).length / all.length,
     hopHistogram,
   };
 }
@@ -118,10 +121,10 @@ for (const p of [0.1, 0.2]) {
   );
   summary.push({ p, dandelion: d.score, flooding: f.score, lowerBound: precisionLowerBound(p), referenceBound: bound, floodOverDandelionCorrect: f.score.correct / d.score.correct, floodOverDandelionPrecision: f.score.precision / d.score.precision });
 }
-const prop = ["", "| p | mode | delivered to all | p50 / p99 to all nodes | mean stem hops | first fluff by | messages per tx |", "|---|---|---|---|---|---|---|"];
+const prop = ["", "| p | mode | delivered to all | p50 / p99 to all nodes | mean stem hops | first fluff by | origin fluffed first | messages per tx |", "|---|---|---|---|---|---|---|---|"];
 for (const r of rows)
   prop.push(
-    `| ${r.p} | ${r.mode} | ${pct(r.delivered)} | ${(r.latencyP50Ms / 1000).toFixed(2)} / ${(r.latencyP99Ms / 1000).toFixed(2)} s | ${r.mode === "flood" ? "—" : r.meanStemHops.toFixed(2)} | ${Object.entries(r.fluffReasons).map(([k, v]) => `${k} ${pct(v / r.txs)}`).join(", ")} | ${r.messagesPerTx.toFixed(0)} |`,
+    `| ${r.p} | ${r.mode} | ${pct(r.delivered)} | ${(r.latencyP50Ms / 1000).toFixed(2)} / ${(r.latencyP99Ms / 1000).toFixed(2)} s | ${r.mode === "flood" ? "—" : r.meanStemHops.toFixed(2)} | ${Object.entries(r.fluffReasons).map(([k, v]) => `${k} ${pct(v / r.txs)}`).join(", ")} | ${r.mode === "flood" ? "—" : pct(r.originFluffedFirst)} | ${r.messagesPerTx.toFixed(0)} |`,
   );
 const d0 = rows.find((r) => r.mode === "dandelion" && r.p === 0) as Row;
 const q = DEFAULT_DANDELION_PARAMS.fluffProbability;
