@@ -94,9 +94,13 @@ describe("hostile peer process", () => {
     expect(Math.max(...r.latencies)).toBeLessThan(2000);
   }, 60_000);
 
-  it("500 raw connections trickling junk: RSS under budget, honest peer served", async () => {
+  it("500 raw connections trickling junk, then 500 libp2p connections from one peer: RSS under budget, honest peer served", async () => {
     const r = await scenario("conns");
     expect(r.summary.opened).toBeGreaterThan(0);
+    // of 500 forced connections from one identity, the gater keeps at most 2 open
+    const s = r.summary as unknown as { libp2pDials: number; libp2pOpenAfter: number };
+    expect(s.libp2pDials).toBe(500);
+    expect(s.libp2pOpenAfter).toBeLessThanOrEqual(2);
     expect(r.maxRss).toBeLessThan(RSS_BUDGET);
     expect(r.failures).toBe(0);
     expect(Math.max(...r.latencies)).toBeLessThan(2000);
