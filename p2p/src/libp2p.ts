@@ -68,6 +68,7 @@ class Libp2pP2P implements P2P {
   readonly #events = new Emitter<P2PEvents>();
   #node: Libp2p<{ pubsub: GossipSub }> | undefined;
   #timer: NodeJS.Timeout | undefined;
+  #maintaining = false;
 
   constructor(opts: P2POptions, key: PrivateKey) {
     this.#opts = opts;
@@ -91,6 +92,7 @@ class Libp2pP2P implements P2P {
   }
   registerProtocol(spec: ProtocolSpec): void {
     if (this.#node !== undefined) throw new P2PError("NOT_STARTED", "register protocols before start()");
+    if (spec.name === PEX_PROTOCOL && this.#protocols.has(PEX_PROTOCOL)) throw new RangeError(`protocol name ${PEX_PROTOCOL} is reserved (peer exchange)`);
     if (!/^[a-z0-9-]+$/.test(spec.name)) throw new RangeError(`bad protocol name ${spec.name}`);
     this.#protocols.set(spec.name, spec);
   }
@@ -276,6 +278,16 @@ class Libp2pP2P implements P2P {
 
   /** Re-dials bootstrap peers when alone; asks a random peer for more peers when below target. */
   async #maintain(): Promise<void> {
+    if (this.#maintaining) return; // one round at a time (dials can take up to 10 s)
+    this.#maintaining = true;
+    try {
+      await this.#maintainOnce();
+    } finally {
+      this.#maintaining = false;
+    }
+  }
+
+  async #maintainOnce(): Promise<void> {
     const node = this.#node;
     if (node === undefined) return;
     const peers = this.peers();

@@ -60,7 +60,7 @@ export class ProtocolError extends Error {
  * checked before the body is buffered.
  */
 export interface ProtocolSpec {
-  /** Short name, `[a-z0-9-]+`, e.g. `blocks`, `headers`, `status`, `stem`. */
+  /** Short name, `[a-z0-9-]+`, e.g. `blocks`, `headers`, `status`, `stem` (`peers` is reserved for peer exchange). */
   name: string;
   /** Version (≥ 1). Default 1. */
   version?: number;
