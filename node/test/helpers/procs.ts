@@ -53,14 +53,27 @@ export interface NodeProc {
 }
 
 /** Spawns `baios node` and waits until its RPC answers. Ports are kept across restarts when given. */
-export async function startNodeProc(o: { dataDir: string; genesisPath: string; validator: boolean; bootstrap?: string[]; rpcPort?: number; p2pPort?: number; extra?: string[] }): Promise<NodeProc> {
+export async function startNodeProc(o: {
+  dataDir: string;
+  genesisPath: string;
+  validator: boolean;
+  bootstrap?: string[];
+  rpcPort?: number;
+  p2pPort?: number;
+  /** Extra `baios node` flags. */
+  extra?: string[];
+  /** Extra Node.js flags before the script (e.g. `--import <preload>`; benchmarks). */
+  nodeArgs?: string[];
+  /** Extra environment variables. */
+  env?: Record<string, string>;
+}): Promise<NodeProc> {
   const rpcPort = o.rpcPort ?? (await freePort());
   const p2pPort = o.p2pPort ?? (await freePort());
-  const args = [BIN, "node", "--data-dir", o.dataDir, "--genesis", o.genesisPath, "--rpc-port", String(rpcPort), "--p2p-listen", `/ip4/127.0.0.1/tcp/${p2pPort}`, "--workers", "0", "--log-file", join(o.dataDir, "node.log"), "--sync-writes", "false", ...(o.extra ?? [])];
+  const args = [...(o.nodeArgs ?? []), BIN, "node", "--data-dir", o.dataDir, "--genesis", o.genesisPath, "--rpc-port", String(rpcPort), "--p2p-listen", `/ip4/127.0.0.1/tcp/${p2pPort}`, "--workers", "0", "--log-file", join(o.dataDir, "node.log"), "--sync-writes", "false", ...(o.extra ?? [])];
   for (const b of o.bootstrap ?? []) args.push("--bootstrap", b);
   if (o.validator) args.push("--validator", "--validator-key", hex(VALIDATOR_SEED), "--payout", `${hex(PAYOUT.viewPublic)}:${hex(PAYOUT.spendPublic)}`);
   const out = openSync(join(o.dataDir, "node.out"), "a");
-  const child = spawn(process.execPath, args, { stdio: ["ignore", out, out], env: { ...process.env, BAIOS_CONFIG: "" } });
+  const child = spawn(process.execPath, args, { stdio: ["ignore", out, out], env: { ...process.env, BAIOS_CONFIG: "", ...(o.env ?? {}) } });
   let exited = false;
   child.once("exit", () => {
     exited = true;
