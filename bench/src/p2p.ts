@@ -70,6 +70,11 @@ async function main(): Promise<void> {
   const genesis = await benchNodeGenesis(PREMINE, BLOCK_TIME_MS);
   const nodes: NodeProc[] = [];
   const bytesFiles: string[] = [];
+  const onSignal = (): void => {
+    void Promise.all(nodes.map((n) => stopNodeProc(n))).then(() => process.exit(130));
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
   log(`starting ${NODES} node processes…`);
   try {
     for (let i = 0; i < NODES; i++) {

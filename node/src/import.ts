@@ -101,6 +101,8 @@ export function scheduledProposer(set: ValidatorSet, engine: ConsensusEngine | u
 export class BlockImporter {
   readonly #o: BlockImporterOptions;
   #catchingUp = false;
+  /** Imports run one at a time (gossip and sync race otherwise: the second would validate against a tip that moved mid-check). */
+  #lock: Promise<unknown> = Promise.resolve();
 
   constructor(opts: BlockImporterOptions) {
     if (opts.catchUpBatch !== undefined && (!Number.isInteger(opts.catchUpBatch) || opts.catchUpBatch < 1)) throw new RangeError("catchUpBatch must be an integer ≥ 1");
@@ -125,7 +127,9 @@ export class BlockImporter {
     const cert = decodeCertificate(certBytes);
     const block = decodeBlock(blockBytes, this.#o.params.maxBlockBytes);
     const hash = this.#verifyCert(block, cert);
-    return this.#importVerified(block, cert, hash);
+    const run = this.#lock.then(() => this.#importVerified(block, cert, hash));
+    this.#lock = run.catch(() => undefined);
+    return run;
   }
 
   async #importVerified(block: Block, cert: FinalityCertificate, hash: Uint8Array): Promise<ImportOutcome> {

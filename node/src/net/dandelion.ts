@@ -98,7 +98,7 @@ export class NodeDandelion implements TxRouter {
       name: "stem",
       maxRequestBytes: o.maxTxBytes,
       maxResponseBytes: 0,
-      maxInboundStreams: 8,
+      maxInboundStreams: 16,
       handler: async (bytes, from) => {
         const v = await this.onStem(bytes, from);
         if (v === "REJECT") throw new ProtocolError("INVALID_TX", "stem transaction failed validation", "REJECT");
@@ -218,7 +218,21 @@ export class NodeDandelion implements TxRouter {
     const { p2p, log } = this.#o;
     if (!p2p.peers().some((x) => x.id === peer)) return false;
     const t0 = performance.now();
-    void p2p.request(peer, "stem", bytes, { timeoutMs: 10_000 }).then(
+    // a refused stream (the relay's inbound stream limit under a burst) is retried twice after a
+    // short pause; a relay that stays silent is covered by the embargo
+    const send = async (): Promise<void> => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await p2p.request(peer, "stem", bytes, { timeoutMs: 10_000 });
+          return;
+        } catch (e) {
+          const remote = (e as { code?: string }).code === "REMOTE_ERROR";
+          if (remote || attempt >= 2 || this.#stopped || !p2p.peers().some((x) => x.id === peer)) throw e;
+          await new Promise((r) => setTimeout(r, 100 * (attempt + 1)));
+        }
+      }
+    };
+    void send().then(
       () => {
         const ms = performance.now() - t0;
         this.hopDelays.push(ms);

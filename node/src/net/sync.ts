@@ -213,8 +213,7 @@ export class Syncer {
           try {
             const block = decodeBlock(m.block, this.#o.params.maxBlockBytes);
             if (!equalBytes(blockHash(block.header), blockHash(headers[i]!))) throw new ConsensusError("BLOCK_TX_ROOT_MISMATCH", `block at height ${from + i} does not match its certified header`);
-            await this.#o.importer.importBlock(m.block, m.certificate);
-            this.state.imported++;
+            if ((await this.#o.importer.importBlock(m.block, m.certificate)) === "imported") this.state.imported++; // "known": gossip was first
             progressed = true;
             this.#o.onImported?.(chain.tip.height);
           } catch (e) {
