@@ -64,6 +64,13 @@ export function devnetTxPowTarget(): Uint8Array {
   return out;
 }
 
+/**
+ * Devnet Dandelion++ embargo mean (ms): the paper's bound T ≥ −k(k−1)·d_hop / (2·ln(1−ε)) with
+ * k = 10, ε = 0.1 and the stem hop delay measured on loopback, d_hop = 63 ms (bench/src/p2p.ts,
+ * README §Benchmarks) → 26.9 s, rounded up.
+ */
+export const DEVNET_EMBARGO_MS = 27_000;
+
 /** Options of {@link runDevnet}: the `baios devnet` flags (docs/wallet.md §10). */
 export interface DevnetOptions {
   /** Directory for genesis.json, the node's database, logs and key (`--data-dir`); default a fresh temporary folder, removed afterwards unless `keep` is set or the run failed. */
@@ -78,7 +85,7 @@ export interface DevnetOptions {
   nodes?: number;
   /** Dandelion++ epoch in ms for every node (`--dandelion-epoch-ms`, default 30 000: short, so a devnet sees several epochs). */
   dandelionEpochMs?: number;
-  /** Dandelion++ mean embargo in ms (`--dandelion-embargo-ms`; default the node's derived value). */
+  /** Dandelion++ mean embargo in ms (`--dandelion-embargo-ms`; default {@link DEVNET_EMBARGO_MS}, derived from the loopback hop delay). */
   dandelionEmbargoMs?: number;
   /** No progress bars (`-q`). */
   quiet?: boolean;
@@ -153,7 +160,7 @@ async function startChildNode(root: string, index: number, genesisPath: string, 
     "--log-file", logFile,
     "--workers", index === 0 ? "2" : "1",
   ];
-  if (opts.dandelionEmbargoMs !== undefined) args.push("--dandelion-embargo-ms", String(opts.dandelionEmbargoMs));
+  args.push("--dandelion-embargo-ms", String(opts.dandelionEmbargoMs ?? DEVNET_EMBARGO_MS));
   for (const b of bootstrap) args.push("--bootstrap", b);
   if (index === 0) {
     const keyFile = join(dir, "validator.key");
@@ -479,7 +486,7 @@ export function devnetCommand(): Command {
     .option("--rpc-port <port>", "node0's RPC port (default: a free port)")
     .option("--nodes <n>", "node processes on loopback (node0 validates, the rest are full nodes)", "4")
     .option("--dandelion-epoch-ms <ms>", "Dandelion++ epoch of every node", "30000")
-    .option("--dandelion-embargo-ms <ms>", "Dandelion++ mean embargo of every node (default: the node's derived value)")
+    .option("--dandelion-embargo-ms <ms>", "Dandelion++ mean embargo of every node (default 27000: the paper's bound for the loopback hop delay)")
     .option("-q, --quiet", "no progress bars")
     .action(async (o: { dataDir?: string; keep?: boolean; blockTimeMs: string; rpcPort?: string; quiet?: boolean; nodes: string; dandelionEpochMs: string; dandelionEmbargoMs?: string }) => {
       const d: DevnetOptions = { blockTimeMs: Number(o.blockTimeMs), nodes: Number(o.nodes), dandelionEpochMs: Number(o.dandelionEpochMs) };
