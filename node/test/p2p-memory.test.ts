@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { MemoryHub, MemoryP2P } from "@baios/p2p";
 import { equalBytes } from "@baios/consensus";
 import { startNode } from "../src/node.ts";
-import { encodeRange } from "../src/net/wire.ts";
+import { encodePairs, encodeRange, encodeStatus } from "../src/net/wire.ts";
 import { buildTx, testConfig, testGenesis, tmpDir } from "./helpers/fixture.ts";
 
 const until = async (f: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> => {
@@ -45,6 +45,41 @@ describe("node on the P2P registry (MemoryP2P)", () => {
     } finally {
       await f.stop();
       await v.stop();
+    }
+  });
+});
+
+describe("sync penalises a peer that serves bad data", () => {
+  it("forged headers (a certificate for another block) → REJECT reported, the round goes on with an honest peer", async () => {
+    const genesis = await testGenesis();
+    const hub = new MemoryHub();
+    const v = await startNode(testConfig(tmpDir(), { workers: 0 }), { genesis, manualBlocks: true, p2p: new MemoryP2P(hub, "validator"), syncIntervalMs: 0 });
+    for (let i = 0; i < 3; i++) await v.produceBlock();
+    // a liar claims height 50 and serves the validator's headers with the certificates shifted by one
+    const liar = new MemoryP2P(hub, "liar");
+    liar.registerProtocol({ name: "status", maxRequestBytes: 0, maxResponseBytes: 40, handler: async () => encodeStatus(50, new Uint8Array(32)) });
+    liar.registerProtocol({
+      name: "headers",
+      maxRequestBytes: 12,
+      maxResponseBytes: 1 << 20,
+      handler: async () => encodePairs([[(await v.chain.store.getHeader(1))!, (await v.chain.store.getCertificate(2))!]]),
+    });
+    liar.registerProtocol({ name: "blocks", maxRequestBytes: 12, maxResponseBytes: 1 << 20, handler: async () => encodePairs([]) });
+    await liar.start();
+    const f = await startNode(testConfig(tmpDir(), { validator: false, workers: 0 }), { genesis, p2p: new MemoryP2P(hub, "follower"), syncIntervalMs: 0 });
+    try {
+      await f.net!.p2p.dial("/memory/liar");
+      await f.net!.p2p.dial("/memory/validator");
+      await until(() => f.chain.tip.height === 3 && f.net!.syncer.state.penalties > 0);
+      await f.net!.syncer.settled();
+      expect(f.net!.p2p.peers().find((p) => p.id === "liar")?.score ?? -Infinity).toBeLessThan(0);
+      expect(f.net!.p2p.peers().find((p) => p.id === "validator")?.score).toBe(0);
+      expect(f.net!.syncer.state.lastError).toMatch(/stopped at 3 of 50/);
+      expect(f.net!.syncer.state.state).toBe("behind");
+    } finally {
+      await f.stop();
+      await v.stop();
+      await liar.stop();
     }
   });
 });
