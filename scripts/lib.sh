@@ -3,7 +3,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BAIOS_TOOLS=${BAIOS_TOOLS:-$HOME/.cache/baios-tools}
-NODE_DIR=$BAIOS_TOOLS/node22
+NODE_MAJOR=24
+NODE_DIR=$BAIOS_TOOLS/node$NODE_MAJOR
 CARGO_TOOLS=$BAIOS_TOOLS/cargo
 export PATH="$NODE_DIR/bin:$CARGO_TOOLS/bin:$PATH"
 
