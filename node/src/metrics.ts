@@ -63,7 +63,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): NodeMetr
     txRejected: new Counter({ name: `${p}tx_rejected_total`, help: "Transactions rejected, by ConsensusError code", labelNames: ["code"], registers }),
     txValidationSeconds: new Histogram({
       name: `${p}tx_validation_seconds`,
-      help: "Transaction validation time by stage: total (whole pipeline per submitted tx), mlsag and range_proof (worker-pool tasks)",
+      help: "Transaction validation time by stage: total (whole pipeline per submitted tx), mlsag, range_proof and mlsag_range (steps 6–7 of one tx in one call; worker-pool tasks)",
       labelNames: ["stage"],
       buckets: FAST_BUCKETS,
       registers,

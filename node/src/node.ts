@@ -16,6 +16,7 @@ import {
   localVerifier,
   type ChainParams,
   type ConsensusEngine,
+  type TxVerifyJob,
   type Verifier,
 } from "@baios/consensus";
 import { Chain } from "./chain.ts";
@@ -162,6 +163,18 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
           end();
         }
       },
+      ...(verifier.verifyTx === undefined
+        ? {}
+        : {
+            async verifyTx(job: TxVerifyJob) {
+              const end = metrics.txValidationSeconds.startTimer({ stage: "mlsag_range" });
+              try {
+                await verifier.verifyTx?.(job);
+              } finally {
+                end();
+              }
+            },
+          }),
     });
     const blockVerifier = timed(blockLane);
 

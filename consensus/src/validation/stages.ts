@@ -240,9 +240,15 @@ export interface Verifier {
   verifyMlsag(jobs: readonly MlsagJob[]): Promise<void>;
   /** Verifies every job as one batch (a block's worth); rejects with the failing tx's index. */
   verifyRangeProofs(jobs: readonly RangeProofJob[]): Promise<void>;
+  /**
+   * Optional combined entry point: steps 6–7 of one tx in one call (the pool posts it as one
+   * message and may micro-batch it with other txs). Same verdict and error as `verifyMlsag(job.mlsag)`
+   * then `verifyRangeProofs([job.range])`. `validateTx` uses it when present.
+   */
+  verifyTx?(job: TxVerifyJob): Promise<void>;
 }
 
-/** A {@link Verifier} on the calling thread. */
+/** A {@link Verifier} on the calling thread (no `verifyTx`: on one thread, a caller such as the node's range-proof batcher batches range proofs across txs instead). */
 export const localVerifier: Verifier = {
   async verifyMlsag(jobs) {
     for (const j of jobs) verifyMlsagJob(j);
@@ -251,3 +257,58 @@ export const localVerifier: Verifier = {
     verifyRangeProofJobs(jobs);
   },
 };
+
+/**
+ * Steps 6 and 7 of one transaction as one transferable job: its MLSAG jobs (one per input) and,
+ * unless a block batches it later, its range-proof job. A worker pool posts it as one message.
+ */
+export interface TxVerifyJob {
+  mlsag: MlsagJob[];
+  range?: RangeProofJob;
+}
+
+/**
+ * Steps 6–7 of one tx on the calling thread: every MLSAG in input order, then the range proof.
+ * @throws ConsensusError the first failure, exactly as `verifyMlsag` then `verifyRangeProofs` would
+ */
+export function verifyTxJob(job: TxVerifyJob): void {
+  for (const j of job.mlsag) verifyMlsagJob(j);
+  if (job.range !== undefined) verifyRangeProofJobs([job.range]);
+}
+
+/**
+ * A micro-batch of {@link TxVerifyJob}s with one verdict per job, identical to
+ * {@link verifyTxJob} on each: MLSAGs job by job, then the range proofs of the jobs whose MLSAGs
+ * passed batch-verified with one multiscalar multiplication; only if that batch fails is each
+ * proof re-verified alone (so a bad proof costs its sender, not the others' verdicts).
+ * @returns per job: `undefined` (valid) or the error `verifyTxJob` would throw (a ConsensusError, or another error for a non-rule failure)
+ */
+export function verifyTxJobs(jobs: readonly TxVerifyJob[]): unknown[] {
+  const out: unknown[] = jobs.map(() => undefined);
+  const ranged: number[] = [];
+  jobs.forEach((job, i) => {
+    try {
+      for (const j of job.mlsag) verifyMlsagJob(j);
+      if (job.range !== undefined) ranged.push(i);
+    } catch (e) {
+      out[i] = e;
+    }
+  });
+  if (ranged.length === 0) return out;
+  if (ranged.length > 1) {
+    try {
+      rangeBatchVerify(ranged.map((i) => jobs[i]!.range!));
+      return out;
+    } catch (e) {
+      if (!isCryptoError(e)) throw e;
+    }
+  }
+  for (const i of ranged) {
+    try {
+      verifyRangeProofJobs([jobs[i]!.range!]);
+    } catch (e) {
+      out[i] = e;
+    }
+  }
+  return out;
+}

@@ -96,9 +96,14 @@ export async function validateTx(input: Uint8Array | Tx, view: ChainView, params
   const signingHash = txSigningHash(tx);
   const verifier = opts.verifier ?? localVerifier;
   const jobs: MlsagJob[] = mlsagJobs(tx, signingHash, rings, txIndex);
-  await verifier.verifyMlsag(jobs);
-  // 7. range proof
   const rangeJob = rangeProofJob(tx, txIndex);
-  if (!opts.deferRangeProof) await verifier.verifyRangeProofs([rangeJob]);
+  if (verifier.verifyTx !== undefined && !opts.deferRangeProof) {
+    // 6–7 in one call (one pool message)
+    await verifier.verifyTx({ mlsag: jobs, range: rangeJob });
+  } else {
+    await verifier.verifyMlsag(jobs);
+    // 7. range proof
+    if (!opts.deferRangeProof) await verifier.verifyRangeProofs([rangeJob]);
+  }
   return { tx, txid, bytes, signingHash, rangeJob };
 }

@@ -8,10 +8,11 @@
  * job in it is re-verified on its own, so only the transactions with a bad proof are rejected
  * (a sender of bad proofs costs the node about what one-by-one checks would). A batch the pool
  * refuses as busy (`NodeBusyError`) fails every job in it with that error, without retries.
- * MLSAG jobs pass straight through.
+ * MLSAG jobs pass straight through, and so do whole transactions (`verifyTx`) when the inner
+ * verifier takes them (the pool micro-batches those itself, range proofs batched on one worker).
  * @module
  */
-import type { MlsagJob, RangeProofJob, Verifier } from "@baios/consensus";
+import type { MlsagJob, RangeProofJob, TxVerifyJob, Verifier } from "@baios/consensus";
 import { NodeBusyError } from "./busy.ts";
 
 /** Tuning of {@link RangeProofBatcher}. */
@@ -46,6 +47,16 @@ export class RangeProofBatcher implements Verifier {
   /** MLSAG jobs are not batched: passed to the inner verifier as they come. */
   verifyMlsag(jobs: readonly MlsagJob[]): Promise<void> {
     return this.#inner.verifyMlsag(jobs);
+  }
+
+  /**
+   * Steps 6–7 of one tx: to the inner verifier's `verifyTx` when it has one (one message), else
+   * its MLSAGs straight through and its range proof into the next batch.
+   */
+  async verifyTx(job: TxVerifyJob): Promise<void> {
+    if (this.#inner.verifyTx !== undefined) return this.#inner.verifyTx(job);
+    await this.#inner.verifyMlsag(job.mlsag);
+    if (job.range !== undefined) await this.verifyRangeProofs([job.range]);
   }
 
   /**

@@ -3,10 +3,17 @@
  * steps (MLSAG, range proofs) run off the main thread, one worker per core, so concurrent
  * transactions and a block's signatures use every core.
  *
- * Work splitting: a call's jobs are cut into up to `size` contiguous chunks, one task each;
- * tasks queue FIFO per lane for the first idle worker. A call rejects with the failure of the
- * earliest failing chunk (deterministic: the lowest job position), as a rebuilt `ConsensusError`.
- * A worker that dies is replaced; its task fails with an Error (not a ConsensusError).
+ * Work splitting: a call's MLSAG jobs are cut into up to `size` contiguous chunks, one task each;
+ * a call's range-proof jobs are one batch and stay on one worker (one multiscalar multiplication).
+ * A whole transaction (`verifyTx`: its MLSAGs and range proof) is one queued item; items queued
+ * together are posted as one `txs` micro-batch message, whose range proofs the worker batches.
+ * Tasks queue FIFO per lane and go to an idle worker only (a worker's queue is never longer
+ * than its running task: least-loaded dispatch), and a micro-batch takes the lane's queued
+ * transactions divided by the idle workers (at most `maxMicroBatch`), so a backlog spreads
+ * evenly over the workers. A call rejects with the failure of the earliest failing chunk
+ * (deterministic: the lowest job position), as a rebuilt `ConsensusError`; each transaction of a
+ * micro-batch gets its own verdict. A worker that dies is replaced; its task fails with an Error
+ * (not a ConsensusError).
  *
  * Backpressure: two lanes, `block` and `tx`. An idle worker always takes the oldest block-lane
  * task before any tx-lane task, so a transaction flood cannot starve block validation. Each lane
@@ -15,16 +22,18 @@
  * @module
  */
 import { Worker } from "node:worker_threads";
-import { ConsensusError, type MlsagJob, type RangeProofJob, type Verifier } from "@baios/consensus";
+import { ConsensusError, type MlsagJob, type RangeProofJob, type TxVerifyJob, type Verifier } from "@baios/consensus";
 import type { Logger } from "../log.ts";
 import type { NodeMetrics } from "../metrics.ts";
 import { NodeBusyError, type Lane } from "./busy.ts";
-import type { WorkerReply, WorkerTask } from "./protocol.ts";
+import type { TxResult, WorkerReply, WorkerTask } from "./protocol.ts";
 
 /** Default bound of the tx lane: queued jobs (one MLSAG job = one input, one range job = one tx's proof); ≈ 2–3 s of work on 2 cores. */
 export const DEFAULT_TX_QUEUE_MAX_JOBS = 1024;
 /** Default bound of the block lane, in queued jobs: the MLSAG jobs of 16 full blocks of 1,024 four-input txs. */
 export const DEFAULT_BLOCK_QUEUE_MAX_JOBS = 65_536;
+/** Default cap on transactions per `txs` micro-batch message. */
+export const DEFAULT_MAX_MICRO_BATCH = 16;
 
 /** Options of {@link WorkerPool}. */
 export interface WorkerPoolOptions {
@@ -34,6 +43,8 @@ export interface WorkerPoolOptions {
   txQueueMaxJobs?: number;
   /** Bound of the block lane in queued jobs (default {@link DEFAULT_BLOCK_QUEUE_MAX_JOBS}; ≥ 1). */
   blockQueueMaxJobs?: number;
+  /** At most this many transactions per `txs` message (default {@link DEFAULT_MAX_MICRO_BATCH}; ≥ 1). */
+  maxMicroBatch?: number;
 }
 
 type Distribute<T> = T extends { kind: infer K } ? Omit<T, "id"> & { kind: K } : never;
@@ -50,8 +61,17 @@ interface Pending {
 
 interface Slot {
   worker: Worker;
-  busy: Pending | undefined;
+  /** The items of the running task (several for a `txs` micro-batch). */
+  busy: Pending[] | undefined;
   taskId: number;
+}
+
+/** Settles one transaction of a `txs` reply. */
+function settle(p: Pending, r: TxResult | undefined): void {
+  if (r === null) p.resolve();
+  else if (r === undefined) p.reject(new Error("validation worker: missing verdict"));
+  else if ("error" in r) p.reject(ConsensusError.fromJSON(r.error));
+  else p.reject(new Error(`validation worker: ${r.fatal}`));
 }
 
 const WORKER_URL = new URL("./worker.ts", import.meta.url);
@@ -90,6 +110,7 @@ export class WorkerPool implements Verifier {
   readonly #log: Logger | undefined;
   readonly #metrics: NodeMetrics | undefined;
   readonly #lanes: Record<Lane, Verifier>;
+  readonly #maxMicroBatch: number;
   #nextId = 1;
   #closed = false;
 
@@ -100,11 +121,14 @@ export class WorkerPool implements Verifier {
     if (!Number.isInteger(tx) || tx < 1 || !Number.isInteger(block) || block < 1) throw new RangeError("queue bounds must be ≥ 1");
     this.size = size;
     this.#maxJobs = { block, tx };
+    this.#maxMicroBatch = opts.maxMicroBatch ?? DEFAULT_MAX_MICRO_BATCH;
+    if (!Number.isInteger(this.#maxMicroBatch) || this.#maxMicroBatch < 1) throw new RangeError("maxMicroBatch must be ≥ 1");
     this.#log = opts.log;
     this.#metrics = opts.metrics;
     const lane = (l: Lane): Verifier => ({
       verifyMlsag: (jobs) => this.#verify(l, "mlsag", jobs),
       verifyRangeProofs: (jobs) => this.#verify(l, "range", jobs),
+      verifyTx: (job) => this.#verifyTx(l, job),
     });
     this.#lanes = { block: lane("block"), tx: lane("tx") };
     for (let i = 0; i < size; i++) this.#slots.push(this.#spawn());
@@ -115,12 +139,13 @@ export class WorkerPool implements Verifier {
     const worker = new Worker(WORKER_URL);
     const slot: Slot = { worker, busy: undefined, taskId: 0 };
     worker.on("message", (r: WorkerReply) => {
-      const p = slot.busy;
-      if (p === undefined || r.id !== slot.taskId) return;
+      const ps = slot.busy;
+      if (ps === undefined || r.id !== slot.taskId) return;
       slot.busy = undefined;
-      if (r.ok) p.resolve();
-      else if ("error" in r) p.reject(ConsensusError.fromJSON(r.error));
-      else p.reject(new Error(`validation worker: ${r.fatal}`));
+      if (r.ok && r.results !== undefined) ps.forEach((p, i) => settle(p, r.results?.[i]));
+      else if (r.ok) for (const p of ps) p.resolve();
+      else if ("error" in r) for (const p of ps) p.reject(ConsensusError.fromJSON(r.error));
+      else for (const p of ps) p.reject(new Error(`validation worker: ${r.fatal}`));
       this.#pump();
     });
     worker.on("error", (e) => {
@@ -128,9 +153,9 @@ export class WorkerPool implements Verifier {
     });
     worker.on("exit", (code) => {
       const i = this.#slots.indexOf(slot);
-      const p = slot.busy;
+      const ps = slot.busy ?? [];
       slot.busy = undefined;
-      p?.reject(new Error(`validation worker exited (code ${code})`));
+      for (const p of ps) p.reject(new Error(`validation worker exited (code ${code})`));
       if (this.#closed || i < 0) return;
       this.#slots[i] = this.#spawn();
       this.#pump();
@@ -138,13 +163,24 @@ export class WorkerPool implements Verifier {
     return slot;
   }
 
-  #next(): Pending | undefined {
+  /**
+   * The next task for an idle worker: the oldest block-lane item, else the oldest tx-lane item; a
+   * transaction item takes the transactions queued right behind it in its lane along, up to its
+   * share (`ceil(queued / idle)`, at most `maxMicroBatch`).
+   */
+  #next(idle: number): Pending[] | undefined {
     for (const lane of ["block", "tx"] as const) {
-      const p = this.#queues[lane].shift();
-      if (p !== undefined) {
-        this.#queuedJobs[lane] -= p.jobs;
-        return p;
+      const q = this.#queues[lane];
+      const p = q[0];
+      if (p === undefined) continue;
+      let n = 1;
+      if (p.body.kind === "txs") {
+        const share = Math.min(this.#maxMicroBatch, Math.ceil(q.length / Math.max(1, idle)));
+        while (n < share && q[n]?.body.kind === "txs") n++;
       }
+      const taken = q.splice(0, n);
+      for (const t of taken) this.#queuedJobs[lane] -= t.jobs;
+      return taken;
     }
     return undefined;
   }
@@ -157,14 +193,18 @@ export class WorkerPool implements Verifier {
   }
 
   #pump(): void {
+    let idle = this.#slots.filter((s) => s.busy === undefined).length;
     for (const slot of this.#slots) {
       if (slot.busy !== undefined) continue;
-      const p = this.#next();
-      if (p === undefined) break;
-      slot.busy = p;
+      const ps = this.#next(idle);
+      if (ps === undefined) break;
+      idle--;
+      slot.busy = ps;
       slot.taskId = this.#nextId++;
-      this.#metrics?.workerTasks.inc({ kind: p.body.kind });
-      slot.worker.postMessage({ ...p.body, id: slot.taskId } as WorkerTask);
+      const first = ps[0] as Pending;
+      this.#metrics?.workerTasks.inc({ kind: first.body.kind });
+      const body: TaskBody = first.body.kind === "txs" ? { kind: "txs", jobs: ps.flatMap((p) => (p.body.kind === "txs" ? p.body.jobs : [])) } : first.body;
+      slot.worker.postMessage({ ...body, id: slot.taskId } as WorkerTask);
     }
     this.#gauges();
   }
@@ -176,7 +216,7 @@ export class WorkerPool implements Verifier {
    */
   #admit(lane: Lane, bodies: TaskBody[]): Promise<void>[] {
     if (this.#closed) return [Promise.reject(new Error("worker pool closed"))];
-    const jobs = bodies.map((b) => ("jobs" in b ? b.jobs.length : 0));
+    const jobs = bodies.map((b) => (b.kind === "txs" ? b.jobs.reduce((a, j) => a + j.mlsag.length + (j.range === undefined ? 0 : 1), 0) : "jobs" in b ? b.jobs.length : 0));
     const total = jobs.reduce((a, b) => a + b, 0);
     const queued = this.#queuedJobs[lane];
     if (queued > 0 && queued + total > this.#maxJobs[lane]) {
@@ -196,9 +236,15 @@ export class WorkerPool implements Verifier {
 
   async #verify(lane: Lane, kind: "mlsag" | "range", jobs: readonly MlsagJob[] | readonly RangeProofJob[]): Promise<void> {
     if (jobs.length === 0) return;
-    const bodies = kind === "mlsag" ? chunk(jobs as readonly MlsagJob[], this.size).map((c) => ({ kind, jobs: c })) : chunk(jobs as readonly RangeProofJob[], this.size).map((c) => ({ kind, jobs: c }));
+    // MLSAGs split across the workers; a range-proof batch stays whole on one worker
+    const bodies: TaskBody[] = kind === "mlsag" ? chunk(jobs as readonly MlsagJob[], this.size).map((c) => ({ kind, jobs: c })) : [{ kind, jobs: [...(jobs as readonly RangeProofJob[])] }];
     const results = await Promise.allSettled(this.#admit(lane, bodies));
     for (const r of results) if (r.status === "rejected") throw r.reason;
+  }
+
+  async #verifyTx(lane: Lane, job: TxVerifyJob): Promise<void> {
+    if (job.mlsag.length === 0 && job.range === undefined) return;
+    await Promise.all(this.#admit(lane, [{ kind: "txs", jobs: [job] }]));
   }
 
   /** Waits until every worker has loaded (answers a ping). */
@@ -211,9 +257,18 @@ export class WorkerPool implements Verifier {
     return this.#verify("tx", "mlsag", jobs);
   }
 
-  /** Verifier: range proofs batch-verified, one batch per worker, on the bounded `tx` lane. */
+  /** Verifier: range proofs batch-verified as one batch on one worker, on the bounded `tx` lane. */
   verifyRangeProofs(jobs: readonly RangeProofJob[]): Promise<void> {
     return this.#verify("tx", "range", jobs);
+  }
+
+  /**
+   * Verifier: steps 6–7 of one transaction as one queued item on the bounded `tx` lane; items
+   * queued together go to a worker as one `txs` message with their range proofs batched.
+   * Counts `mlsag.length + 1` jobs against the lane bound.
+   */
+  verifyTx(job: TxVerifyJob): Promise<void> {
+    return this.#verifyTx("tx", job);
   }
 
   /**

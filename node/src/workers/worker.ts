@@ -8,6 +8,7 @@ import { parentPort } from "node:worker_threads";
 import { rangeWarmUp } from "@baios/crypto";
 import { ConsensusError, verifyMlsagJob, verifyRangeProofJobs } from "@baios/consensus";
 import type { WorkerReply, WorkerTask } from "./protocol.ts";
+import { verifyTxsTask } from "./txs.ts";
 
 const port = parentPort;
 if (port === null) throw new Error("workers/worker.ts must run in a worker thread");
@@ -21,7 +22,7 @@ port.on("message", (task: WorkerTask) => {
   try {
     if (task.kind === "mlsag") for (const j of task.jobs) verifyMlsagJob(j);
     else if (task.kind === "range") verifyRangeProofJobs(task.jobs);
-    reply = { id: task.id, ok: true };
+    reply = task.kind === "txs" ? { id: task.id, ok: true, results: verifyTxsTask(task.jobs) } : { id: task.id, ok: true };
   } catch (e) {
     if (e instanceof ConsensusError) reply = { id: task.id, ok: false, error: e.toJSON() };
     else reply = { id: task.id, ok: false, fatal: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
