@@ -183,9 +183,17 @@ export class NodeDandelion implements TxRouter {
     return "ACCEPT";
   }
 
-  /** A fluffed tx seen on gossip: leaves the stempool (its embargo stops). */
-  onFluffed(txid: Uint8Array): void {
-    this.#seen(hex(txid));
+  /**
+   * A fluffed tx seen on gossip. When the stempool holds the very same bytes, the checked copy
+   * leaves the stempool (its embargo stops) and is returned for the mempool; otherwise nothing
+   * changes here (a copy with another Tx-PoW nonce has the same txid but must not cancel ours).
+   */
+  takeFluffed(txid: Uint8Array, bytes: Uint8Array): CheckedTx | undefined {
+    const id = hex(txid);
+    const v = this.#checked.get(id);
+    if (v === undefined || !this.router.stempool.has(id) || Buffer.compare(Buffer.from(v.bytes), Buffer.from(bytes)) !== 0) return undefined;
+    this.#seen(id);
+    return v;
   }
 
   #seen(id: string): void {

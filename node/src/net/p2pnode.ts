@@ -26,7 +26,7 @@ import type { Logger } from "../log.ts";
 import type { NodeMetrics } from "../metrics.ts";
 import { verdictOf } from "./handlers.ts";
 import { Syncer, SYNC_BATCH, type SyncState } from "./sync.ts";
-import type { TxIntake } from "./txrelay.ts";
+import type { CheckedTx, TxIntake } from "./txrelay.ts";
 import type { NetworkStatusJson } from "../rpc/methods.ts";
 import { decodePair, decodePairs, decodeRange, decodeStatus, encodePair, encodePairs, encodeRange, encodeStatus } from "./wire.ts";
 
@@ -47,8 +47,8 @@ export interface TxRouter {
   holds(txid: Uint8Array): boolean;
   /** A stem transaction from `from`: checked in full here, then kept in the stempool and relayed or fluffed. */
   onStem(bytes: Uint8Array, from: string): Promise<Verdict>;
-  /** A fluffed transaction seen on gossip: leaves the stempool (its embargo timer stops). */
-  onFluffed(txid: Uint8Array): void;
+  /** A fluffed transaction seen on gossip: when the stempool holds these very bytes they leave it (embargo stops) and the checked copy is returned. */
+  takeFluffed(txid: Uint8Array, bytes: Uint8Array): CheckedTx | undefined;
   /** Registers protocols/timers. */
   start(): void;
   stop(): void;
@@ -201,9 +201,15 @@ export class NodeNetwork {
 
   async #onFluffTx(bytes: Uint8Array): Promise<Verdict> {
     try {
-      const id = this.#o.intake.idOf(bytes);
-      this.router?.onFluffed(id);
-      await this.#o.intake.submit(bytes);
+      const { intake } = this.#o;
+      const held = this.router?.takeFluffed(intake.idOf(bytes), bytes);
+      if (held !== undefined) {
+        // our stem copy, already checked in full: only the chain-dependent checks again
+        await intake.recheckAgainstChain(held.tx);
+        intake.accept(held);
+        return "ACCEPT";
+      }
+      await intake.submit(bytes);
       return "ACCEPT";
     } catch (e) {
       return verdictOf(e);
