@@ -4,9 +4,13 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { createP2P, type P2P } from "@baios/p2p";
 import { DEVNET_CHAIN_ID } from "@baios/consensus";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { encodePair } from "../src/net/wire.ts";
+import { loadGenesis } from "../src/genesis.ts";
+import { RPC_ERRORS } from "../src/rpc/errors.ts";
 import { startNodeProc, stopNodeProc, until, writeTestGenesis, type NodeProc } from "./helpers/procs.ts";
-import { tmpDir } from "./helpers/fixture.ts";
+import { buildTx, tmpDir } from "./helpers/fixture.ts";
 
 const procs: NodeProc[] = [];
 afterAll(async () => {
@@ -85,6 +89,35 @@ describe("node processes over libp2p (loopback)", () => {
       await bad.stop();
       await stopNodeProc(v);
     }
+  }, 60_000);
+});
+
+describe("Dandelion++ between node processes (loopback)", () => {
+  it("a tx submitted at a node is stemmed: the origin's public RPC does not show it at first; every node then gets it", async () => {
+    const root = tmpDir("baios-p2p-");
+    const genesisPath = writeTestGenesis(root, 60_000); // no block takes the txs away during the test
+    const long = ["--dandelion-embargo-ms", "600000"]; // no embargo fires: stems end by fluff epochs or loops
+    const v = await startNodeProc({ dataDir: tmpDir(), genesisPath, validator: true, extra: long });
+    procs.push(v);
+    const a = await startNodeProc({ dataDir: tmpDir(), genesisPath, validator: false, bootstrap: [v.addr], extra: [...long, "--log-level", "debug"] });
+    procs.push(a);
+    const b = await startNodeProc({ dataDir: tmpDir(), genesisPath, validator: false, bootstrap: [v.addr, a.addr], extra: long });
+    procs.push(b);
+    await until(async () => ((await a.client.status()).network?.peerCount ?? 0) >= 2, 20_000, "A connected");
+    const genesis = await loadGenesis(genesisPath);
+    for (let i = 0; i < 3; i++) {
+      const t = buildTx(genesis, 2 + i, { salt: 40 + i });
+      const id = Buffer.from(t.txid).toString("hex");
+      await a.client.submitTx(t.bytes);
+      // right after submit_tx the origin answers as if it had never seen it (the stem is under way)
+      await expect(a.client.getTx(id)).rejects.toMatchObject({ code: RPC_ERRORS.NOT_FOUND });
+      expect((await a.client.getMempool()).txs.some((x) => x.txid === id)).toBe(false);
+      // fluffed somewhere along the stem: then every node has it
+      await until(async () => (await Promise.all([v, a, b].map((n) => n.client.getTx(id).then(() => true, () => false)))).every(Boolean), 20_000, "tx everywhere");
+    }
+    const logText = readFileSync(join(a.dataDir, "node.log"), "utf8");
+    expect(logText.match(/"action":"stemmed"[^\n]*"own tx routed"/g)?.length ?? 0).toBe(3);
+    await Promise.all([v, a, b].map((p) => stopNodeProc(p)));
   }, 60_000);
 });
 
