@@ -14,3 +14,5 @@ export * from "./builder.ts";
 export * from "./txkey.ts";
 export * from "./wallet.ts";
 export * from "./amount.ts";
+export * from "./scan-match.ts";
+export * from "./scan-workers.ts";

@@ -16,13 +16,14 @@
  * block's input carries it; a view-only wallet (a, B) sees incoming outputs but not spends.
  * @module
  */
-import { commit, keyImage, oneTimeSecret, scanOutputs } from "@baios/crypto";
+import { keyImage, oneTimeSecret } from "@baios/crypto";
 import { decodeTx, txId } from "@baios/consensus";
 import { RPC_ERRORS, RpcError, type NodeRpcClient, type ScanBlockJson, type ScanTxJson } from "@baios/node";
 import type { Network } from "./address.ts";
 import { NodeTrustError, verifyAnchor, verifyScanBlock, type ChainAnchor, type ScanCursor } from "./trust.ts";
-import { matchOutput, ONE_SCALAR, openAmount, sharedPoint } from "./derive.ts";
-import { bytesEqual, bytesToHex, hexToBytes } from "./hex.ts";
+import { matchBlock, type BlockMatches } from "./scan-match.ts";
+import type { ScanWorkers } from "./scan-workers.ts";
+import { bytesToHex, hexToBytes } from "./hex.ts";
 import type { OwnedOutput, WalletState } from "./state.ts";
 
 /** Secrets used while scanning; `spendSecret` is absent for a view-only wallet. */
@@ -65,8 +66,11 @@ function withKeyImage(o: OwnedOutput, keys: ScanKeys): OwnedOutput {
  * Scans one block into `state` (outputs found, spends detected). Idempotent per height. Does not
  * verify the block (see {@link scanChain}). An output whose one-time key the wallet already holds is
  * not credited (counted in `duplicateKeys`). `touched` collects the txids that paid or spent the wallet.
+ * `matches`: the block's per-output results computed beforehand (e.g. on worker threads by
+ * {@link ScanWorkers}); computed here on the calling thread when absent. Same result either way.
  */
-export function scanBlock(state: WalletState, keys: ScanKeys, block: ScanView, stats: ScanStats = newStats(), touched?: Set<string>): ScanStats {
+export function scanBlock(state: WalletState, keys: ScanKeys, block: ScanView, stats: ScanStats = newStats(), touched?: Set<string>, matches?: BlockMatches): ScanStats {
+  const m = matches ?? matchBlock(keys, block);
   const have = new Set(state.outputs.map((o) => o.globalIndex));
   const ownedKeys = new Set(state.outputs.map((o) => bytesToHex(o.oneTimeKey)));
   let fee = 0n;
@@ -91,24 +95,16 @@ export function scanBlock(state: WalletState, keys: ScanKeys, block: ScanView, s
 
   // Coinbase / premine: public amounts, mask 1, one tx public key.
   const cb = block.coinbase;
-  if (cb.outputs.length > 0) {
-    const R = hexToBytes(cb.txPublicKey);
-    const D = sharedPoint(keys.viewSecret, R);
-    cb.outputs.forEach((o, i) => {
-      stats.outputs++;
-      const P = hexToBytes(o.oneTimeKey);
-      if (matchOutput(D, i, P, o.viewTag, keys.spendPublic) === undefined) return;
-      const amount = BigInt(o.amount);
-      const C = hexToBytes(o.commitment);
-      if (!bytesEqual(commit(amount, ONE_SCALAR), C)) return;
-      add({ globalIndex: o.globalIndex, height: block.height, txid: `coinbase:${block.height}`, index: i, txPublicKey: R, amount, mask: ONE_SCALAR, oneTimeKey: P, commitment: C, unlockHeight: o.unlockHeight, coinbase: true });
-    });
+  stats.outputs += cb.outputs.length;
+  for (const f of m.coinbase) {
+    const o = cb.outputs[f.index]!;
+    add({ globalIndex: o.globalIndex, height: block.height, txid: `coinbase:${block.height}`, index: f.index, txPublicKey: f.txPublicKey, amount: f.amount, mask: f.mask, oneTimeKey: f.oneTimeKey, commitment: f.commitment, unlockHeight: o.unlockHeight, coinbase: true });
   }
 
   const byKeyImage = new Map<string, OwnedOutput>();
   for (const o of state.outputs) if (o.keyImage !== undefined && o.spentHeight === undefined) byKeyImage.set(bytesToHex(o.keyImage), o);
 
-  for (const tx of block.txs) {
+  block.txs.forEach((tx, ti) => {
     stats.txs++;
     fee = BigInt(tx.fee);
     // spends
@@ -124,26 +120,12 @@ export function scanBlock(state: WalletState, keys: ScanKeys, block: ScanView, s
     }
     for (const s of state.sent) if (s.txid === tx.txid) s.height = block.height;
     // receipts
-    const outs = tx.outputs.map((o) => ({ oneTimeKey: hexToBytes(o.oneTimeKey), commitment: hexToBytes(o.commitment), viewTag: o.viewTag, encryptedAmount: hexToBytes(o.encryptedAmount) }));
-    stats.outputs += outs.length;
+    stats.outputs += tx.outputs.length;
     const unlockHeight = block.height + 1;
-    if (tx.txPublicKeys.length === 1) {
-      const R = hexToBytes(tx.txPublicKeys[0]!);
-      for (const f of scanOutputs(keys.viewSecret, keys.spendPublic, R, outs, true)) {
-        const o = outs[f.index]!;
-        add({ globalIndex: tx.outputs[f.index]!.globalIndex, height: block.height, txid: tx.txid, index: f.index, txPublicKey: R, amount: f.amount, mask: f.mask, oneTimeKey: o.oneTimeKey, commitment: o.commitment, unlockHeight, coinbase: false });
-      }
-    } else {
-      outs.forEach((o, i) => {
-        const R = hexToBytes(tx.txPublicKeys[i]!);
-        const s = matchOutput(sharedPoint(keys.viewSecret, R), i, o.oneTimeKey, o.viewTag, keys.spendPublic);
-        if (s === undefined) return;
-        const opened = openAmount(s, o.encryptedAmount, o.commitment);
-        if (opened === undefined) return;
-        add({ globalIndex: tx.outputs[i]!.globalIndex, height: block.height, txid: tx.txid, index: i, txPublicKey: R, amount: opened.amount, mask: opened.mask, oneTimeKey: o.oneTimeKey, commitment: o.commitment, unlockHeight, coinbase: false });
-      });
+    for (const f of m.txs[ti] ?? []) {
+      add({ globalIndex: tx.outputs[f.index]!.globalIndex, height: block.height, txid: tx.txid, index: f.index, txPublicKey: f.txPublicKey, amount: f.amount, mask: f.mask, oneTimeKey: f.oneTimeKey, commitment: f.commitment, unlockHeight, coinbase: false });
     }
-  }
+  });
   state.scannedHeight = Math.max(state.scannedHeight, block.height);
   return stats;
 }
@@ -166,6 +148,8 @@ export interface ScanOptions {
   onProgress?: (p: ScanProgress) => void;
   /** Called after each verified batch has been applied to the state (the wallet saves its file there). */
   onBatch?: () => void;
+  /** Worker threads for the per-output work ({@link ScanWorkers}, made with the same keys); absent: the calling thread does it. Header and certificate checks stay on the calling thread. */
+  workers?: ScanWorkers;
 }
 
 /**
@@ -278,9 +262,15 @@ export async function scanChain(client: NodeRpcClient, state: WalletState, keys:
     const work = structuredClone(state);
     const s = newStats();
     const touched = new Set<string>();
-    for (const b of blocks) {
+    let matches: BlockMatches[] | undefined;
+    try {
+      matches = opts.workers === undefined ? undefined : await opts.workers.matchBlocks(blocks);
+    } catch (e) {
+      throw new NodeTrustError("BAD_TX", `blocks ${blocks[0]?.height}..: malformed scan view (${(e as Error).message})`);
+    }
+    for (const [bi, b] of blocks.entries()) {
       try {
-        scanBlock(work, keys, b, s, touched);
+        scanBlock(work, keys, b, s, touched, matches?.[bi]);
       } catch (e) {
         // only a malformed view of a tx that the tx root does not bind byte for byte gets here
         throw new NodeTrustError("BAD_TX", `block ${b.height}: malformed scan view (${(e as Error).message})`);

@@ -9,6 +9,7 @@ import { decodeViewKey, encodeViewKey, type Network } from "./address.ts";
 import { addressOf, keysFromSeed, mnemonicToSeed, newMnemonic, parseAddress, seedToMnemonic } from "./keys.ts";
 import { deserializeState, emptyState, resetScan, serializeState, type OwnedOutput, type SentTx, type WalletState } from "./state.ts";
 import { scanChain, type ScanKeys, type ScanProgress, type ScanStats } from "./scanner.ts";
+import { ScanWorkers } from "./scan-workers.ts";
 import { DEFAULT_SCRYPT, encryptWithKey, newFileKey, openWalletText, WalletFileError, writeWalletText, type FileKey, type ScryptParams } from "./walletfile.ts";
 import { lockWalletFile, type WalletLock } from "./lock.ts";
 import { blockHash } from "@baios/consensus";
@@ -228,8 +229,17 @@ export class Wallet {
    * batch; releases reservations of pending transfers the node has dropped.
    * @throws NodeTrustError when the node's chain fails a check (nothing of the failing batch is credited); RpcError
    */
-  async refresh(client: NodeRpcClient, onProgress?: (p: ScanProgress) => void): Promise<ScanStats> {
-    const { anchor, ...stats } = await scanChain(client, this.state, this.scanKeys(), { onBatch: () => this.save(), ...(onProgress ? { onProgress } : {}) });
+  async refresh(client: NodeRpcClient, onProgress?: (p: ScanProgress) => void, opts: { scanWorkers?: number } = {}): Promise<ScanStats> {
+    // per-output work on worker threads when asked (docs/wallet.md §4: ~2× on 2 cores for a long scan; each worker costs a WebAssembly start-up)
+    const n = opts.scanWorkers ?? 0;
+    const workers = n > 0 ? new ScanWorkers({ viewSecret: this.state.viewSecret, spendPublic: this.state.spendPublic }, n) : undefined;
+    let result: Awaited<ReturnType<typeof scanChain>>;
+    try {
+      result = await scanChain(client, this.state, this.scanKeys(), { onBatch: () => this.save(), ...(onProgress ? { onProgress } : {}), ...(workers ? { workers } : {}) });
+    } finally {
+      await workers?.close();
+    }
+    const { anchor, ...stats } = result;
     this.#anchor = anchor;
     const stale = this.state.sent.filter((s) => s.height === undefined && s.keyImages.length > 0 && Date.now() - s.createdMs > 120_000);
     if (stale.length > 0) {

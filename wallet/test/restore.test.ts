@@ -102,6 +102,12 @@ describe("wallet against a real node", () => {
       expect(strip(restored)).toEqual(strip(orig));
       await restored.rescan(client);
       expect(strip(restored)).toEqual(strip(orig));
+      // the same restore with the per-output work on 2 worker threads finds exactly the same
+      const onWorkers = Wallet.restore(words, "devnet");
+      await onWorkers.refresh(client, undefined, { scanWorkers: 2 });
+      expect(await onWorkers.balance(client)).toEqual(await orig.balance(client));
+      expect(strip(onWorkers)).toEqual(strip(orig));
+      expect(onWorkers.state.outputs).toEqual(restored.state.outputs);
     }
 
     // a view-only wallet sees carol's incoming funds but not her spend

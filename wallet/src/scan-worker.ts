@@ -1,0 +1,23 @@
+/**
+ * Scan worker entry (node:worker_threads, see ./scan-workers.ts): holds one wallet's keys
+ * (`workerData`, decoded once) and answers each {@link ScanTask} with the matches of its units.
+ * @module
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { matchCoinbase, matchTx, type MatchKeys } from "./scan-match.ts";
+import type { ScanReply, ScanTask } from "./scan-workers.ts";
+
+const port = parentPort;
+if (port === null) throw new Error("scan-worker.ts must run in a worker thread");
+const data = workerData as MatchKeys;
+const keys: MatchKeys = { viewSecret: Uint8Array.from(data.viewSecret), spendPublic: Uint8Array.from(data.spendPublic) };
+
+port.on("message", (task: ScanTask) => {
+  let reply: ScanReply;
+  try {
+    reply = { id: task.id, matches: task.units.map((u) => ("cb" in u ? matchCoinbase(keys, u.cb) : matchTx(keys, u.tx))) };
+  } catch (e) {
+    reply = { id: task.id, error: e instanceof Error ? e.message : String(e) };
+  }
+  port.postMessage(reply);
+});
