@@ -12,6 +12,9 @@
  * | request | `status` | 0 → 40 | → `u64 height ‖ hash` | our finalized tip |
  * | request | `headers` | 12 → 1 MiB | range → certified headers | at most {@link MAX_RANGE} |
  * | request | `blocks` | 12 → `maxBlockBytes + 65 536 + 64` or 8 MiB | range → certified blocks | as many as fit the cap |
+ *
+ * At most 8 `headers` and 4 `blocks` answers are built at once node-wide (more: `BUSY`, IGNORE),
+ * which bounds the memory a crowd of requesters can pin.
  * | request | `stem` | `params.maxTxBytes` → 0 | tx wire bytes | Dandelion++ stem relay (full check, stempool) |
  *
  * Every id carries the chain id and a version (`/baios/<chainIdHex>/…/1`, @baios/p2p).
@@ -38,6 +41,8 @@ const CERT_MAX = 65_536;
 const HEADERS_RESPONSE_MAX = 1 << 20;
 /** Cap of the vote placeholder topic. */
 const VOTE_MAX = 4096;
+/** Range requests served at once, node-wide (bounds memory: each answer is built in full before it is sent). */
+const MAX_CONCURRENT_SERVES = { header: 8, block: 4 } as const;
 
 /** Stem/fluff routing of transactions (net/dandelion.ts implements it over @baios/p2p's DandelionRouter). */
 export interface TxRouter {
@@ -241,7 +246,19 @@ export class NodeNetwork {
     }
   }
 
+  readonly #serving = { header: 0, block: 0 };
+
   async #serveRange(req: Uint8Array, kind: "header" | "block", budget: number): Promise<Uint8Array> {
+    if (this.#serving[kind] >= MAX_CONCURRENT_SERVES[kind]) throw new ProtocolError("BUSY", `too many ${kind} requests in flight; retry later`);
+    this.#serving[kind]++;
+    try {
+      return await this.#buildRange(req, kind, budget);
+    } finally {
+      this.#serving[kind]--;
+    }
+  }
+
+  async #buildRange(req: Uint8Array, kind: "header" | "block", budget: number): Promise<Uint8Array> {
     let r;
     try {
       r = decodeRange(req);
