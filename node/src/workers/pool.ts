@@ -113,6 +113,8 @@ export class WorkerPool implements Verifier {
   readonly #maxMicroBatch: number;
   #nextId = 1;
   #closed = false;
+  #taskUs = 0;
+  #messages = 0;
 
   constructor(size: number, opts: WorkerPoolOptions = {}) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError("pool size must be ≥ 1");
@@ -142,6 +144,7 @@ export class WorkerPool implements Verifier {
       const ps = slot.busy;
       if (ps === undefined || r.id !== slot.taskId) return;
       slot.busy = undefined;
+      this.#taskUs += r.us ?? 0;
       if (r.ok && r.results !== undefined) ps.forEach((p, i) => settle(p, r.results?.[i]));
       else if (r.ok) for (const p of ps) p.resolve();
       else if ("error" in r) for (const p of ps) p.reject(ConsensusError.fromJSON(r.error));
@@ -204,6 +207,7 @@ export class WorkerPool implements Verifier {
       const first = ps[0] as Pending;
       this.#metrics?.workerTasks.inc({ kind: first.body.kind });
       const body: TaskBody = first.body.kind === "txs" ? { kind: "txs", jobs: ps.flatMap((p) => (p.body.kind === "txs" ? p.body.jobs : [])) } : first.body;
+      this.#messages++;
       slot.worker.postMessage({ ...body, id: slot.taskId } as WorkerTask);
     }
     this.#gauges();
@@ -283,6 +287,15 @@ export class WorkerPool implements Verifier {
   /** The bounded `tx` lane as a consensus `Verifier`: mempool submissions (RPC `submit_tx`, p2p txs). Over `txQueueMaxJobs` queued jobs it rejects with {@link NodeBusyError}. */
   forTxs(): Verifier {
     return this.#lanes.tx;
+  }
+
+  /**
+   * Work accounting, for measuring the pool's own overhead (bench/src/pool-overhead.ts): task
+   * messages posted, and the summed time (µs) workers spent inside tasks (verification only,
+   * excluding messaging and structured clone), since the pool started.
+   */
+  get stats(): { messages: number; taskUs: number } {
+    return { messages: this.#messages, taskUs: this.#taskUs };
   }
 
   /** Number of queued (not yet running) tasks, both lanes. */

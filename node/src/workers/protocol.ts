@@ -21,8 +21,12 @@ export type WorkerTask =
 export type TxResult = null | { error: ConsensusErrorJSON } | { fatal: string };
 
 /** A worker's answer to the task with the same `id`: success, a rule failure as `ConsensusError.toJSON()` (rebuilt with `ConsensusError.fromJSON`), or `fatal` (`name: message` of an unexpected error). */
-export type WorkerReply =
+export type WorkerReply = (
   | { id: number; ok: true; results?: TxResult[] }
   | { id: number; ok: false; error: ConsensusErrorJSON }
   /** Not a consensus error: a bug or a crypto failure outside the rules. */
-  | { id: number; ok: false; fatal: string };
+  | { id: number; ok: false; fatal: string }
+) & {
+  /** Wall time the worker spent on the task itself (µs), without messaging: lets the pool's own overhead be measured. */
+  us?: number;
+};

@@ -19,6 +19,7 @@ rangeWarmUp(4);
 
 port.on("message", (task: WorkerTask) => {
   let reply: WorkerReply;
+  const t0 = performance.now();
   try {
     if (task.kind === "mlsag") for (const j of task.jobs) verifyMlsagJob(j);
     else if (task.kind === "range") verifyRangeProofJobs(task.jobs);
@@ -27,5 +28,6 @@ port.on("message", (task: WorkerTask) => {
     if (e instanceof ConsensusError) reply = { id: task.id, ok: false, error: e.toJSON() };
     else reply = { id: task.id, ok: false, fatal: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
   }
+  reply.us = (performance.now() - t0) * 1000;
   port.postMessage(reply);
 });
