@@ -160,7 +160,8 @@ async function startChildNode(root: string, index: number, genesisPath: string, 
     "--log-file", logFile,
     "--workers", index === 0 ? "2" : "1",
   ];
-  args.push("--dandelion-embargo-ms", String(opts.dandelionEmbargoMs ?? DEVNET_EMBARGO_MS));
+  // a lone node has nobody to stem to: its own txs wait for the embargo, so keep it short there
+  args.push("--dandelion-embargo-ms", String(opts.dandelionEmbargoMs ?? ((opts.nodes ?? 4) <= 1 ? 1000 : DEVNET_EMBARGO_MS)));
   for (const b of bootstrap) args.push("--bootstrap", b);
   if (index === 0) {
     const keyFile = join(dir, "validator.key");
