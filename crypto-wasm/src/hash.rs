@@ -39,6 +39,14 @@ pub mod tags {
     pub const BULLETPROOF_PLUS: &[u8] = b"BAIOS/v1/bulletproof-plus";
     /// Tag of the Tx-PoW hash (§7).
     pub const TXPOW: &[u8] = b"BAIOS/v1/txpow";
+    /// Tag of the subaddress scalar `m = Hs(SUBADDRESS, enc(a) ‖ u32le(i) ‖ u32le(j))` (§11).
+    pub const SUBADDRESS: &[u8] = b"BAIOS/v1/subaddress";
+    /// Tag of the outgoing-payment (tx) proof challenge (§12.1).
+    pub const TX_PROOF: &[u8] = b"BAIOS/v1/tx-proof";
+    /// Tag of the key-image proof challenge (§12.2).
+    pub const KEY_IMAGE_PROOF: &[u8] = b"BAIOS/v1/key-image-proof";
+    /// Tag of the reserve-proof derivation proof challenge (§12.3).
+    pub const RESERVE_PROOF: &[u8] = b"BAIOS/v1/reserve-proof";
 }
 
 fn tagged_sha512(tag: &[u8], parts: &[&[u8]]) -> Sha512 {

@@ -16,6 +16,8 @@
 //! - [`stealth`]: CryptoNote dual-key stealth addresses, view tags, amount encryption;
 //! - [`mlsag`]: MLSAG ring signatures and key images;
 //! - [`rangeproof`]: aggregated Bulletproofs+ range proofs and batch verification;
+//! - [`subaddress`]: subaddresses and accounts (CryptoNote/Monero);
+//! - [`proofs`]: tx proofs, signed key images and reserve proofs (two-base Schnorr / DLEQ);
 //! - [`txpow`]: transaction proof-of-work;
 //! - [`ed25519`]: strict Ed25519 for validator votes;
 //! - [`rng`]: injected randomness (OS/JS source, or seeded for test vectors).
@@ -29,9 +31,11 @@ pub mod error;
 pub mod hash;
 pub mod mlsag;
 pub mod pedersen;
+pub mod proofs;
 pub mod rangeproof;
 pub mod rng;
 pub mod stealth;
+pub mod subaddress;
 pub mod txpow;
 #[cfg(feature = "vectors")]
 pub mod vectors;

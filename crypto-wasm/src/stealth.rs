@@ -249,6 +249,27 @@ pub fn create_output(r: &Scalar, to: &Address, index: u64, amount: u64) -> Outpu
     }
 }
 
+/// Sender side with the shared point already formed: builds output `index` paying `amount`
+/// atomic units to spend key `spend_public` (`B`, or a subaddress's `D`). `d` is `r·A` (main
+/// address), `r·C` (subaddress), or `a·R` for change to the sender's own address
+/// (docs/crypto.md §11).
+pub fn create_output_with_derivation(
+    d: &Derivation,
+    spend_public: &RistrettoPoint,
+    index: u64,
+    amount: u64,
+) -> Output {
+    let s = derivation_scalar(d, index);
+    let y = commitment_mask(&s);
+    Output {
+        one_time_key: one_time_key(&s, spend_public),
+        view_tag: view_tag(d, index),
+        encrypted_amount: encrypt_amount(amount, &s),
+        commitment: commit(amount, &y),
+        commitment_mask: y,
+    }
+}
+
 /// A detected output: the decrypted amount (atomic units) and the commitment mask `y_i`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Received {
