@@ -15,6 +15,7 @@
 //! - [`pedersen`]: commitments `C = r·G + v·H` and the balance check;
 //! - [`stealth`]: CryptoNote dual-key stealth addresses, view tags, amount encryption;
 //! - [`mlsag`]: MLSAG ring signatures and key images;
+//! - [`ring_cache`]: the bounded cache of decoded ring members used by MLSAG verification;
 //! - [`rangeproof`]: aggregated Bulletproofs+ range proofs and batch verification;
 //! - [`subaddress`]: subaddresses and accounts (CryptoNote/Monero);
 //! - [`proofs`]: tx proofs, signed key images and reserve proofs (two-base Schnorr / DLEQ);
@@ -33,6 +34,7 @@ pub mod mlsag;
 pub mod pedersen;
 pub mod proofs;
 pub mod rangeproof;
+pub mod ring_cache;
 pub mod rng;
 pub mod stealth;
 pub mod subaddress;

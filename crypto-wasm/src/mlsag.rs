@@ -25,6 +25,7 @@ use zeroize::Zeroize;
 use crate::encoding::{decode_key, decode_scalar};
 use crate::error::{CryptoError, Result};
 use crate::hash::{h64, hash_to_point_key_image, tags};
+use crate::ring_cache::{Key, Member, RingCache};
 
 /// Largest ring size accepted (docs/crypto.md §5). The consensus minimum (11) is the chain's.
 pub const MAX_RING_SIZE: usize = 256;
@@ -139,6 +140,24 @@ struct Ring<'a> {
 }
 
 impl<'a> Ring<'a> {
+    /// A ring whose `Hp(P_j)` were computed (or taken from the ring-member cache) by the caller.
+    fn with_hp(
+        keys_enc: &'a [u8],
+        keys: &'a [RistrettoPoint],
+        commitments_enc: &'a [u8],
+        commitments: &[RistrettoPoint],
+        pseudo_out: &RistrettoPoint,
+        hp: Vec<RistrettoPoint>,
+    ) -> Ring<'a> {
+        Ring {
+            keys_enc,
+            keys,
+            commitments_enc,
+            z: commitments.iter().map(|c| c - pseudo_out).collect(),
+            hp,
+        }
+    }
+
     fn new(
         keys_enc: &'a [u8],
         keys: &'a [RistrettoPoint],
@@ -382,6 +401,30 @@ pub fn verify(
     key_image: &[u8],
     sig: &[u8],
 ) -> Result<()> {
+    verify_cached(
+        msg,
+        ring_keys,
+        ring_commitments,
+        pseudo_out,
+        key_image,
+        sig,
+        None,
+    )
+}
+
+/// [`verify`], taking each ring member's decoded `(P, Hp(P), C)` from `cache` when its exact
+/// bytes `enc(P_j) ‖ enc(C_j)` are there, and inserting the members it decodes. Same inputs,
+/// same checks in the same order, same result and error as [`verify`] (the argument is in
+/// [`crate::ring_cache`]); `None` is [`verify`].
+pub fn verify_cached(
+    msg: &[u8],
+    ring_keys: &[u8],
+    ring_commitments: &[u8],
+    pseudo_out: &[u8],
+    key_image: &[u8],
+    sig: &[u8],
+    mut cache: Option<&mut RingCache>,
+) -> Result<()> {
     check_len(msg, MESSAGE_LEN, "MLSAG message")?;
     if ring_keys.len() % 32 != 0 {
         return Err(CryptoError::InvalidLength {
@@ -397,19 +440,67 @@ pub fn verify(
     check_len(key_image, 32, "key image")?;
     let sig = Signature::from_bytes(sig, n)?;
 
+    // Cached members first; the rest are decoded in the uncached order (every ring member,
+    // then every commitment), so a rejection is the same error as without the cache.
+    let cache_key = |j: usize| -> Key {
+        let mut k = [0u8; 64];
+        k[..32].copy_from_slice(&ring_keys[32 * j..32 * j + 32]);
+        k[32..].copy_from_slice(&ring_commitments[32 * j..32 * j + 32]);
+        k
+    };
+    let cached: Vec<Option<Member>> = match cache.as_deref_mut() {
+        Some(c) => (0..n).map(|j| c.get(&cache_key(j))).collect(),
+        None => vec![None; n],
+    };
     let keys = ring_keys
         .chunks_exact(32)
-        .map(|k| decode_key(k, "ring member"))
+        .zip(&cached)
+        .map(|(k, m)| match m {
+            Some(m) => Ok(m.p),
+            None => decode_key(k, "ring member"),
+        })
         .collect::<Result<Vec<_>>>()?;
     let commitments = ring_commitments
         .chunks_exact(32)
-        .map(|k| decode_key(k, "ring commitment"))
+        .zip(&cached)
+        .map(|(k, m)| match m {
+            Some(m) => Ok(m.c),
+            None => decode_key(k, "ring commitment"),
+        })
         .collect::<Result<Vec<_>>>()?;
     let pseudo = decode_key(pseudo_out, "pseudo-output")?;
     let ki = decode_key(key_image, "key image")?;
     check_duplicates(ring_keys)?;
 
-    let ring = Ring::new(ring_keys, &keys, ring_commitments, &commitments, &pseudo);
+    let hp: Vec<RistrettoPoint> = ring_keys
+        .chunks_exact(32)
+        .zip(&cached)
+        .map(|(k, m)| match m {
+            Some(m) => m.hp,
+            None => hash_to_point_key_image(k.try_into().expect("32 bytes")),
+        })
+        .collect();
+    if let Some(c) = cache {
+        for (j, m) in cached.iter().enumerate() {
+            if m.is_none() {
+                let member = Member {
+                    p: keys[j],
+                    hp: hp[j],
+                    c: commitments[j],
+                };
+                c.insert(cache_key(j), member);
+            }
+        }
+    }
+
+    let ring = Ring::with_hp(
+        ring_keys,
+        &keys,
+        ring_commitments,
+        &commitments,
+        &pseudo,
+        hp,
+    );
     let pseudo_enc: &[u8; 32] = pseudo_out.try_into().expect("checked");
     let ki_enc: &[u8; 32] = key_image.try_into().expect("checked");
     let msg: &[u8; 32] = msg.try_into().expect("checked");

@@ -18,9 +18,12 @@
 
 use crate::encoding::{decode_key, decode_keys, decode_point, decode_scalar, encode_point};
 use crate::error::CryptoError;
+use crate::ring_cache::RingCache;
 use crate::{ed25519, hash, mlsag, pedersen, rangeproof, rng, stealth, txpow};
+use core::num::NonZeroUsize;
 use curve25519_dalek::ristretto::RistrettoPoint;
 use curve25519_dalek::scalar::Scalar;
+use std::sync::Mutex;
 use wasm_bindgen::prelude::*;
 
 type JsResult<T> = core::result::Result<T, JsError>;
@@ -447,7 +450,17 @@ pub fn mlsag_sign(
     .map_err(js))
 }
 
-/// Verifies an MLSAG. Errors: see `mlsag::verify`.
+/// This instance's ring-member cache (`None` = off, the default until configured). One
+/// WebAssembly instance runs on one thread, so the lock is never contended.
+static RING_CACHE: Mutex<Option<RingCache>> = Mutex::new(None);
+
+fn ring_cache() -> std::sync::MutexGuard<'static, Option<RingCache>> {
+    // A panic aborts the instance (panic = "abort"), so the lock cannot be poisoned; recover anyway.
+    RING_CACHE.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Verifies an MLSAG, through this instance's ring-member cache when it is on (the verdict is
+/// the same either way; see `ring_cache`). Errors: see `mlsag::verify`.
 #[wasm_bindgen]
 pub fn mlsag_verify(
     msg: &[u8],
@@ -457,7 +470,54 @@ pub fn mlsag_verify(
     key_image: &[u8],
     sig: &[u8],
 ) -> JsResult<()> {
+    let mut guard = ring_cache();
+    mlsag::verify_cached(
+        msg,
+        ring_keys,
+        ring_commitments,
+        pseudo_out,
+        key_image,
+        sig,
+        guard.as_mut(),
+    )
+    .map_err(js)
+}
+
+/// Verifies an MLSAG without the ring-member cache (for comparisons and benchmarks).
+/// Errors: see `mlsag::verify`.
+#[wasm_bindgen]
+pub fn mlsag_verify_uncached(
+    msg: &[u8],
+    ring_keys: &[u8],
+    ring_commitments: &[u8],
+    pseudo_out: &[u8],
+    key_image: &[u8],
+    sig: &[u8],
+) -> JsResult<()> {
     mlsag::verify(msg, ring_keys, ring_commitments, pseudo_out, key_image, sig).map_err(js)
+}
+
+/// Sets this instance's ring-member cache bound to `capacity` entries (about 0.6 KB each):
+/// 0 turns the cache off and frees it; a smaller bound evicts least recently used entries.
+/// Counters survive a resize and reset when the cache is turned off.
+#[wasm_bindgen]
+pub fn ring_cache_configure(capacity: u32) {
+    let mut guard = ring_cache();
+    match (NonZeroUsize::new(capacity as usize), guard.as_mut()) {
+        (None, _) => *guard = None,
+        (Some(cap), Some(c)) => c.resize(cap),
+        (Some(cap), None) => *guard = Some(RingCache::new(cap)),
+    }
+}
+
+/// The ring-member cache's counters: `[hits, misses, entries, capacity]` (all zero when off).
+#[wasm_bindgen]
+pub fn ring_cache_stats() -> Vec<u64> {
+    let s = ring_cache()
+        .as_ref()
+        .map(RingCache::stats)
+        .unwrap_or_default();
+    vec![s.hits, s.misses, s.entries, s.capacity]
 }
 
 /// View tag (0..=255) of output `index` for the shared point `D` (docs/crypto.md §4).

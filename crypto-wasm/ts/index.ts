@@ -294,6 +294,45 @@ export function mlsagSign(ring: MlsagRing, secretIndex: number, x: Uint8Array, z
 export function mlsagVerify(ring: MlsagRing, keyImage: Uint8Array, signature: Uint8Array): void {
   call(() => wasm.mlsag_verify(ring.message, concat("ringKeys", ring.ringKeys, 32), concat("ringCommitments", ring.ringCommitments, 32), ring.pseudoOut, keyImage, signature));
 }
+/**
+ * {@link mlsagVerify} without this instance's ring-member cache, whatever its configuration
+ * (for comparisons and benchmarks). Same result and errors.
+ * @throws CryptoError as {@link mlsagVerify}
+ */
+export function mlsagVerifyUncached(ring: MlsagRing, keyImage: Uint8Array, signature: Uint8Array): void {
+  call(() => wasm.mlsag_verify_uncached(ring.message, concat("ringKeys", ring.ringKeys, 32), concat("ringCommitments", ring.ringCommitments, 32), ring.pseudoOut, keyImage, signature));
+}
+
+/** Counters of the ring-member cache of this WebAssembly instance (one per thread). */
+export interface RingCacheStats {
+  /** Ring members found in the cache. */
+  hits: number;
+  /** Ring members decoded (not found). */
+  misses: number;
+  /** Entries held now (≤ capacity). */
+  entries: number;
+  /** The bound, entries (0 = off). */
+  capacity: number;
+}
+
+/**
+ * Sets this instance's bounded LRU cache of decoded ring members `(P, Hp(P), C)`, keyed by the
+ * exact 64 bytes `enc(P) ‖ enc(C)`, which {@link mlsagVerify} uses; it never changes a verdict
+ * (crypto-wasm/src/ring_cache.rs). About 0.6 KB per entry. `0` (the default) turns it off and
+ * frees it; a smaller bound evicts the least recently used entries. Each worker thread has its
+ * own instance, so each configures its own cache.
+ * @throws RangeError if `capacity` is not an integer in 0..2^32−1
+ */
+export function ringCacheConfigure(capacity: number): void {
+  if (!Number.isInteger(capacity) || capacity < 0 || capacity > 0xffffffff) throw new RangeError(`ring cache capacity must be an integer in 0..4294967295, got ${capacity}`);
+  wasm.ring_cache_configure(capacity);
+}
+
+/** Hits, misses, entries and capacity of this instance's ring-member cache (all 0 when off). */
+export function ringCacheStats(): RingCacheStats {
+  const [hits, misses, entries, capacity] = Array.from(wasm.ring_cache_stats(), Number);
+  return { hits: hits ?? 0, misses: misses ?? 0, entries: entries ?? 0, capacity: capacity ?? 0 };
+}
 
 // ---------------------------------------------------------------- range proofs
 
