@@ -131,6 +131,8 @@ interface InFlight {
 }
 
 const UNAVAILABLE_MESSAGE = "the node is stopping; the outcome of this call is unknown";
+/** How long `close()` keeps reading requests already on the wire (answering them UNAVAILABLE) before it closes every socket, ms. */
+const STOP_GRACE_MS = 300;
 
 function send(res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, { ...headers, "content-type": type, "content-length": Buffer.byteLength(body), "cache-control": "no-store" });
@@ -203,6 +205,13 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
       return whole(RPC_ERRORS.LIMIT_EXCEEDED, `batch of ${items.length} requests exceeds the limit of ${limits.maxBatch}`, { limit: "maxBatch", max: limits.maxBatch, value: items.length });
     }
     const checked = items.map(validateRequest);
+    if (closing) {
+      // arrived while the node stops: nothing runs; every call with an id gets UNAVAILABLE
+      const ids = checked.flatMap((c) => (c.ok ? (c.req.id === undefined ? [] : [c.req.id]) : [c.id]));
+      if (ids.length === 0) return null;
+      const errs = ids.map((id) => JSON.stringify(errorResponse(id, RPC_ERRORS.UNAVAILABLE, UNAVAILABLE_MESSAGE)));
+      return batch ? `[${errs.join(",")}]` : (errs[0] as string);
+    }
     // work budget over the whole batch, before anything runs
     let work = 0;
     const costs = checked.map((c) => (c.ok ? callCost(c.req.method, c.req.params, limits, restricted) : 0));
@@ -271,7 +280,8 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? "/").split("?")[0];
     const rpcPath = path === "/" || path === "/rpc";
-    if (closing) return refuse(req, res, { status: 503, code: RPC_ERRORS.UNAVAILABLE, message: "the node is stopping" });
+    // stopping: a JSON-RPC POST is still read so each call gets its -32020 with its id (below)
+    if (closing && !(req.method === "POST" && rpcPath)) return refuse(req, res, { status: 503, code: RPC_ERRORS.UNAVAILABLE, message: "the node is stopping" });
     const early = checkRequest(req, guard, { auth: false, json: false });
     if (early !== undefined) return refuse(req, res, early);
     if (req.method === "OPTIONS" && rpcPath) return sendPreflight(req, res, guard);
@@ -380,9 +390,15 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     close: () => {
       closed ??= (async () => {
         closing = true;
-        const done = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeIdleConnections();
         await answerInFlight();
+        // a short grace before closing the sockets: requests already on the wire (accepted
+        // connections whose bytes are not parsed yet count as idle, and server.close() would reset
+        // them) are read and answered UNAVAILABLE instead, so no client is left guessing
+        const graceEnd = Date.now() + STOP_GRACE_MS;
+        while (inFlight.size > 0 && Date.now() < graceEnd) await new Promise((r) => setTimeout(r, 10));
+        if (inFlight.size === 0) await new Promise((r) => setTimeout(r, Math.min(50, Math.max(0, graceEnd - Date.now()))));
+        await answerInFlight();
+        const done = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await done;
       })();
