@@ -566,3 +566,142 @@ pub fn open_amount(s: &[u8], encrypted_amount: &[u8], commitment: &[u8]) -> JsRe
         .map(|(v, m)| [v.to_le_bytes().as_slice(), &m.to_bytes()].concat())
         .unwrap_or_default())
 }
+
+// ------------------------------------------------ subaddresses and wallet proofs (issue 12)
+
+fn address64(bytes: &[u8]) -> JsResult<stealth::Address> {
+    stealth::Address::from_bytes(bytes).map_err(js)
+}
+
+/// Subaddress `(i, j)` of view secret `a` and spend key `B` (docs/crypto.md §11): returns
+/// `enc(C) ‖ enc(D) ‖ m` (96 bytes; `m` the subaddress scalar, zero for `(0, 0)`, where
+/// `(C, D) = (A, B)`). Errors: scalar/point decoding.
+#[wasm_bindgen]
+pub fn subaddress_keys(
+    view_secret: &[u8],
+    spend_public: &[u8],
+    account: u32,
+    index: u32,
+) -> JsResult<Vec<u8>> {
+    let a = scalar(view_secret, "view secret key")?;
+    let b = key(spend_public, "spend public key")?;
+    let addr = crate::subaddress::subaddress(&a, &b, account, index);
+    let m = crate::subaddress::subaddress_scalar(&a, account, index);
+    Ok([addr.to_bytes().as_slice(), m.as_bytes()].concat())
+}
+
+/// Scanning with a subaddress table: `enc(P − s·G) ‖ s` (64 bytes) for output `index` of a
+/// transaction with shared point `D` (`a·R`), docs/crypto.md §11. Errors: point decoding.
+#[wasm_bindgen]
+pub fn recover_spend_key(d: &[u8], index: u64, one_time_key: &[u8]) -> JsResult<Vec<u8>> {
+    let d = stealth::Derivation::from_bytes(d).map_err(js)?;
+    let (spend, s) =
+        crate::subaddress::recover_spend_key(&d, index, &key(one_time_key, "one-time key")?);
+    Ok([encode_point(&spend).as_slice(), s.as_bytes()].concat())
+}
+
+/// Outgoing-payment proof `enc(K) ‖ c ‖ s` (96 bytes, docs/crypto.md §12.1) for tx secret `r`,
+/// 32-byte txid, 64-byte destination `enc(A|C) ‖ enc(B|D)`, and a message.
+#[wasm_bindgen]
+pub fn tx_proof(
+    r: &[u8],
+    txid: &[u8],
+    address: &[u8],
+    is_subaddress: bool,
+    message: &[u8],
+    seed: Option<Vec<u8>>,
+) -> JsResult<Vec<u8>> {
+    let r = scalar(r, "tx secret key")?;
+    let txid = arr32(txid, "txid")?;
+    let to = address64(address)?;
+    Ok(rng_call!(seed, |g| crate::proofs::tx_proof(
+        &r,
+        &txid,
+        &to,
+        is_subaddress,
+        message,
+        &mut g
+    ))
+    .to_vec())
+}
+
+/// Checks a tx proof against the tx public key `R`; returns the shared point `K` (32 bytes).
+/// Errors: decoding, `INVALID_SIGNATURE`.
+#[wasm_bindgen]
+pub fn check_tx_proof(
+    tx_public: &[u8],
+    txid: &[u8],
+    address: &[u8],
+    is_subaddress: bool,
+    message: &[u8],
+    proof: &[u8],
+) -> JsResult<Vec<u8>> {
+    let d = crate::proofs::check_tx_proof(
+        &key(tx_public, "tx public key")?,
+        &arr32(txid, "txid")?,
+        &address64(address)?,
+        is_subaddress,
+        message,
+        proof,
+    )
+    .map_err(js)?;
+    Ok(d.as_bytes().to_vec())
+}
+
+/// Signed key image `enc(I) ‖ c ‖ s` (96 bytes, docs/crypto.md §12.2) for one-time secret `x`
+/// of `P` over `ctx`. Errors: decoding, `SIGNER_MISMATCH` (`x·G ≠ P`).
+#[wasm_bindgen]
+pub fn key_image_proof(
+    x: &[u8],
+    one_time_key: &[u8],
+    ctx: &[u8],
+    seed: Option<Vec<u8>>,
+) -> JsResult<Vec<u8>> {
+    let x = scalar(x, "one-time secret")?;
+    let p = key(one_time_key, "one-time key")?;
+    if RistrettoPoint::mul_base(&x) != p {
+        return Err(js(CryptoError::SignerMismatch));
+    }
+    Ok(rng_call!(seed, |g| crate::proofs::key_image_proof(&x, &p, ctx, &mut g)).to_vec())
+}
+
+/// Verifies a signed key image for `P` over `ctx`; returns `enc(I)`. Errors: decoding,
+/// `INVALID_SIGNATURE`.
+#[wasm_bindgen]
+pub fn check_key_image_proof(one_time_key: &[u8], ctx: &[u8], proof: &[u8]) -> JsResult<Vec<u8>> {
+    let ki = crate::proofs::check_key_image_proof(&key(one_time_key, "one-time key")?, ctx, proof)
+        .map_err(js)?;
+    Ok(encode_point(&ki).to_vec())
+}
+
+/// Reserve-proof derivation proof `enc(K = a·R) ‖ c ‖ s` (96 bytes, docs/crypto.md §12.3).
+#[wasm_bindgen]
+pub fn derivation_proof(
+    view_secret: &[u8],
+    tx_public: &[u8],
+    ctx: &[u8],
+    seed: Option<Vec<u8>>,
+) -> JsResult<Vec<u8>> {
+    let a = scalar(view_secret, "view secret key")?;
+    let r = key(tx_public, "tx public key")?;
+    Ok(rng_call!(seed, |g| crate::proofs::derivation_proof(&a, &r, ctx, &mut g)).to_vec())
+}
+
+/// Verifies a derivation proof against view key `A` and tx key `R`; returns `enc(K)`.
+/// Errors: decoding, `INVALID_SIGNATURE`.
+#[wasm_bindgen]
+pub fn check_derivation_proof(
+    view_public: &[u8],
+    tx_public: &[u8],
+    ctx: &[u8],
+    proof: &[u8],
+) -> JsResult<Vec<u8>> {
+    let d = crate::proofs::check_derivation_proof(
+        &key(view_public, "view public key")?,
+        &key(tx_public, "tx public key")?,
+        ctx,
+        proof,
+    )
+    .map_err(js)?;
+    Ok(d.as_bytes().to_vec())
+}

@@ -428,3 +428,75 @@ export function ed25519Sign(seed: Uint8Array, msg: Uint8Array): Uint8Array {
 export function ed25519Verify(publicKey: Uint8Array, msg: Uint8Array, signature: Uint8Array): void {
   call(() => wasm.ed25519_verify(publicKey, msg, signature));
 }
+
+// ------------------------------------------------ subaddresses and wallet proofs (issue 12)
+
+/** A subaddress's public keys and scalar (docs/crypto.md §11). */
+export interface SubaddressKeys {
+  /** View key `C = a·D` (32 bytes; `A` for (0, 0)). */
+  viewPublic: Uint8Array;
+  /** Spend key `D = B + m·G` (32 bytes; `B` for (0, 0)). */
+  spendPublic: Uint8Array;
+  /** Subaddress scalar `m = Hs("BAIOS/v1/subaddress", enc(a) ‖ u32le(i) ‖ u32le(j))` (zero for (0, 0)). */
+  scalar: Uint8Array;
+}
+const assertU32 = (what: string, n: number): void => {
+  if (!Number.isInteger(n) || n < 0 || n > 0xffff_ffff) throw new CryptoError("INVALID_LENGTH", `${what} must be an integer in 0..2^32-1`);
+};
+/**
+ * Subaddress (account `i`, index `j`) of view secret `a` and spend key `B` (docs/crypto.md §11;
+ * Monero's subaddress scheme). (0, 0) is the main address.
+ * @throws CryptoError on invalid encodings or indices outside u32
+ */
+export function subaddressKeys(viewSecret: Uint8Array, spendPublic: Uint8Array, account: number, index: number): SubaddressKeys {
+  assertU32("account", account);
+  assertU32("index", index);
+  const r = call(() => wasm.subaddress_keys(viewSecret, spendPublic, account, index));
+  return { viewPublic: r.slice(0, 32), spendPublic: r.slice(32, 64), scalar: r.slice(64, 96) };
+}
+/**
+ * Scanning step for a subaddress table: the spend key `P − s·G` (32 bytes) output `index` was
+ * sent to, and `s` (32 bytes), given the shared point `a·R` (docs/crypto.md §11).
+ * @throws CryptoError on invalid encodings
+ */
+export function recoverSpendKey(sharedPoint: Uint8Array, index: number, oneTimeKey: Uint8Array): { spendPublic: Uint8Array; s: Uint8Array } {
+  const r = call(() => wasm.recover_spend_key(sharedPoint, BigInt(index), oneTimeKey));
+  return { spendPublic: r.slice(0, 32), s: r.slice(32, 64) };
+}
+/**
+ * Outgoing-payment proof `enc(K) ‖ c ‖ s` (96 bytes, docs/crypto.md §12.1): proves the shared
+ * point `K` of tx key `R` for `address` (64 bytes `enc(A|C) ‖ enc(B|D)`) without revealing `r`.
+ * @throws CryptoError on invalid encodings
+ */
+export function txProof(txSecret: Uint8Array, txid: Uint8Array, address: Uint8Array, isSubaddress: boolean, message: Uint8Array, seed?: Uint8Array): Uint8Array {
+  return call(() => wasm.tx_proof(txSecret, txid, address, isSubaddress, message, seedArg(seed)));
+}
+/**
+ * Checks a tx proof; returns the shared point `K` (32 bytes) to scan the tx's outputs with.
+ * @throws CryptoError `INVALID_SIGNATURE` when it does not verify; decoding errors
+ */
+export function checkTxProof(txPublic: Uint8Array, txid: Uint8Array, address: Uint8Array, isSubaddress: boolean, message: Uint8Array, proof: Uint8Array): Uint8Array {
+  return call(() => wasm.check_tx_proof(txPublic, txid, address, isSubaddress, message, proof));
+}
+/**
+ * Signed key image `enc(I) ‖ c ‖ s` (96 bytes, docs/crypto.md §12.2) for one-time secret `x` of `P`.
+ * @throws CryptoError `SIGNER_MISMATCH` when `x·G ≠ P`; decoding errors
+ */
+export function keyImageProof(oneTimeSecret: Uint8Array, oneTimeKey: Uint8Array, ctx: Uint8Array, seed?: Uint8Array): Uint8Array {
+  return call(() => wasm.key_image_proof(oneTimeSecret, oneTimeKey, ctx, seedArg(seed)));
+}
+/**
+ * Verifies a signed key image for `P` over `ctx`; returns the key image (32 bytes).
+ * @throws CryptoError `INVALID_SIGNATURE`; decoding errors
+ */
+export function checkKeyImageProof(oneTimeKey: Uint8Array, ctx: Uint8Array, proof: Uint8Array): Uint8Array {
+  return call(() => wasm.check_key_image_proof(oneTimeKey, ctx, proof));
+}
+/** Reserve-proof derivation proof `enc(a·R) ‖ c ‖ s` (96 bytes, docs/crypto.md §12.3). @throws CryptoError */
+export function derivationProof(viewSecret: Uint8Array, txPublic: Uint8Array, ctx: Uint8Array, seed?: Uint8Array): Uint8Array {
+  return call(() => wasm.derivation_proof(viewSecret, txPublic, ctx, seedArg(seed)));
+}
+/** Verifies a derivation proof against `A` and `R`; returns `K = a·R` (32 bytes). @throws CryptoError */
+export function checkDerivationProof(viewPublic: Uint8Array, txPublic: Uint8Array, ctx: Uint8Array, proof: Uint8Array): Uint8Array {
+  return call(() => wasm.check_derivation_proof(viewPublic, txPublic, ctx, proof));
+}
