@@ -8,6 +8,16 @@ import { describe, expect, it } from "vitest";
 import * as c from "../ts/index.ts";
 import { CryptoError } from "../ts/errors.ts";
 
+// The WebAssembly global, typed here (the project's tsconfig has no DOM/WebAssembly lib).
+interface WasmModuleApi {
+  Module: {
+    new (bytes: Uint8Array): object;
+    customSections(module: object, name: string): ArrayBuffer[];
+    exports(module: object): { name: string; kind: string }[];
+  };
+}
+const { WebAssembly } = globalThis as unknown as { WebAssembly: WasmModuleApi };
+
 const require = createRequire(import.meta.url);
 // The same path ts/index.ts requires; the glue reads baios_crypto_bg.wasm beside itself.
 const wasmPath = join(dirname(require.resolve("../pkg/baios_crypto.js")), "baios_crypto_bg.wasm");

@@ -66,6 +66,8 @@ export interface NodeConfig {
   workers: number;
   /** Bound of the worker pool's transaction lane in queued jobs (default 1024, ≥ 1); over it `submit_tx` answers NODE_BUSY (docs/node.md §Validation and the worker pool). */
   workerQueueMax: number;
+  /** Ring-member cache bound per validation thread, entries of decoded `(P, Hp(P), C)` (about 0.6 KB each; default 8192 ≈ 5 MB per thread; 0 = off). Never changes a verdict (crypto-wasm/src/ring_cache.rs). */
+  ringCacheEntries: number;
   /** fsync every block batch (default true; tests may turn it off). */
   syncWrites: boolean;
   /** p2p listen multiaddrs (e.g. `/ip4/0.0.0.0/tcp/28546`; `/tcp/0` = a free port); empty = no p2p network (a standalone node). */
@@ -116,6 +118,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: "mempoolMaxTxs", flag: "mempool-max-txs", env: "BAIOS_MEMPOOL_MAX_TXS", kind: "int", doc: "mempool size limit in txs (default 10000)" },
   { key: "workers", flag: "workers", env: "BAIOS_WORKERS", kind: "int", doc: "validation worker threads (default: CPU count; 0 = inline)" },
   { key: "workerQueueMax", flag: "worker-queue-max", env: "BAIOS_WORKER_QUEUE_MAX", kind: "int", doc: "queued tx validation jobs before submit_tx answers NODE_BUSY (default 1024)" },
+  { key: "ringCacheEntries", flag: "ring-cache-entries", env: "BAIOS_RING_CACHE_ENTRIES", kind: "int", doc: "decoded ring members cached per validation thread, ~0.6 KB each (default 8192; 0 = off)" },
   { key: "syncWrites", flag: "sync-writes", env: "BAIOS_SYNC_WRITES", kind: "bool", doc: "fsync each block batch (default true)" },
   { key: "p2pListen", flag: "p2p-listen", env: "BAIOS_P2P_LISTEN", kind: "list", doc: "p2p listen multiaddrs, comma-separated or repeated (e.g. /ip4/0.0.0.0/tcp/28546; default none: no p2p)" },
   { key: "bootstrap", flag: "bootstrap", env: "BAIOS_BOOTSTRAP", kind: "list", doc: "bootstrap peer multiaddrs with /p2p/<peerId>, comma-separated or repeated" },
@@ -149,6 +152,7 @@ export function defaultConfig(): NodeConfig {
     mempoolMaxTxs: 10_000,
     workers: Math.max(1, availableParallelism()),
     workerQueueMax: 1024,
+    ringCacheEntries: 8192,
     syncWrites: true,
     p2pListen: [],
     bootstrap: [],
@@ -315,6 +319,7 @@ export function loadConfig(sources: ConfigSources = {}): NodeConfig {
 /** Cross-field checks. @throws ConfigError */
 export function validateConfig(cfg: NodeConfig): NodeConfig {
   if (cfg.workerQueueMax < 1) throw new ConfigError("workerQueueMax must be at least 1");
+  if (cfg.ringCacheEntries < 0 || cfg.ringCacheEntries > 1_000_000) throw new ConfigError("ringCacheEntries must be in 0..1000000 (about 0.6 KB each)");
   if (cfg.maxPeers < 1) throw new ConfigError("maxPeers must be at least 1");
   for (const a of [...cfg.p2pListen, ...cfg.bootstrap]) if (!a.startsWith("/")) throw new ConfigError(`p2p address ${JSON.stringify(a)}: expected a multiaddr such as /ip4/127.0.0.1/tcp/28546`);
   for (const a of cfg.bootstrap) if (!/\/p2p\/[1-9A-HJ-NP-Za-km-z]+$/.test(a)) throw new ConfigError(`bootstrap ${JSON.stringify(a)}: must end in /p2p/<peerId>`);

@@ -37,6 +37,10 @@ export interface NodeMetrics {
   workerQueueJobs: Gauge<"lane">;
   workerQueueRejected: Counter<"lane">;
   workerThreads: Gauge;
+  /** Ring-member cache of the validation threads, summed over them (node/src/ring-cache-metrics.ts). */
+  ringCacheHits: Counter;
+  ringCacheMisses: Counter;
+  ringCacheEntries: Gauge;
 }
 
 /** Creates a registry with the node's metrics and the default process metrics (`baios_process_*`, `baios_nodejs_*`). */
@@ -75,5 +79,8 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): NodeMetr
     workerQueueJobs: new Gauge({ name: `${p}worker_queue_jobs`, help: "Jobs waiting for a validation worker, by lane (block|tx)", labelNames: ["lane"], registers }),
     workerQueueRejected: new Counter({ name: `${p}worker_queue_rejected_total`, help: "Validation calls refused with NODE_BUSY because their lane's queue was full, by lane (block|tx)", labelNames: ["lane"], registers }),
     workerThreads: new Gauge({ name: `${p}worker_threads`, help: "Validation worker threads", registers }),
+    ringCacheHits: new Counter({ name: `${p}ring_cache_hits_total`, help: "MLSAG ring members found in the validation threads' ring-member caches", registers }),
+    ringCacheMisses: new Counter({ name: `${p}ring_cache_misses_total`, help: "MLSAG ring members decoded because they were not cached", registers }),
+    ringCacheEntries: new Gauge({ name: `${p}ring_cache_entries`, help: "Decoded ring members held, summed over the validation threads (about 0.6 KB each)", registers }),
   };
 }

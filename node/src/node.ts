@@ -7,6 +7,7 @@
  * @module
  */
 import { existsSync, readFileSync, rmSync } from "node:fs";
+import { ringCacheConfigure } from "@baios/crypto";
 import { createP2P, type Network, type P2P } from "@baios/p2p";
 import type { DandelionParams } from "@baios/p2p/dandelion";
 import { join } from "node:path";
@@ -139,11 +140,14 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
     let blockLane: Verifier = localVerifier;
     let txLane: Verifier = localVerifier;
     if (config.workers > 0) {
-      const pool = new WorkerPool(config.workers, { log: log.child({ mod: "workers" }), metrics, txQueueMaxJobs: config.workerQueueMax });
+      const pool = new WorkerPool(config.workers, { log: log.child({ mod: "workers" }), metrics, txQueueMaxJobs: config.workerQueueMax, ringCacheEntries: config.ringCacheEntries });
       cleanups.push(() => pool.close());
       await pool.ready();
       blockLane = pool.forBlocks();
       txLane = pool.forTxs();
+    } else {
+      // Inline validation: this thread's WebAssembly instance (shared by every node in the process).
+      ringCacheConfigure(config.ringCacheEntries);
     }
     // time spent in the expensive steps (workers)
     const timed = (verifier: Verifier): Verifier => ({

@@ -25,6 +25,7 @@ import { Worker } from "node:worker_threads";
 import { ConsensusError, type MlsagJob, type RangeProofJob, type TxVerifyJob, type Verifier } from "@baios/consensus";
 import type { Logger } from "../log.ts";
 import type { NodeMetrics } from "../metrics.ts";
+import { RingCacheMetrics } from "../ring-cache-metrics.ts";
 import { NodeBusyError, type Lane } from "./busy.ts";
 import type { TxResult, WorkerReply, WorkerTask } from "./protocol.ts";
 
@@ -45,6 +46,8 @@ export interface WorkerPoolOptions {
   blockQueueMaxJobs?: number;
   /** At most this many transactions per `txs` message (default {@link DEFAULT_MAX_MICRO_BATCH}; ≥ 1). */
   maxMicroBatch?: number;
+  /** Ring-member cache bound of each worker's WebAssembly instance, entries (default 0 = off; config `ringCacheEntries`). */
+  ringCacheEntries?: number;
 }
 
 type Distribute<T> = T extends { kind: infer K } ? Omit<T, "id"> & { kind: K } : never;
@@ -112,6 +115,9 @@ export class WorkerPool implements Verifier {
   readonly #lanes: Record<Lane, Verifier>;
   readonly #maxMicroBatch: number;
   #nextId = 1;
+  readonly #ringCacheEntries: number;
+  /** Per-worker ring-cache counters, summed into the metrics. */
+  readonly ringCache: RingCacheMetrics;
   #closed = false;
   #taskUs = 0;
   #messages = 0;
@@ -127,6 +133,8 @@ export class WorkerPool implements Verifier {
     if (!Number.isInteger(this.#maxMicroBatch) || this.#maxMicroBatch < 1) throw new RangeError("maxMicroBatch must be ≥ 1");
     this.#log = opts.log;
     this.#metrics = opts.metrics;
+    this.#ringCacheEntries = opts.ringCacheEntries ?? 0;
+    this.ringCache = new RingCacheMetrics(opts.metrics);
     const lane = (l: Lane): Verifier => ({
       verifyMlsag: (jobs) => this.#verify(l, "mlsag", jobs),
       verifyRangeProofs: (jobs) => this.#verify(l, "range", jobs),
@@ -138,13 +146,14 @@ export class WorkerPool implements Verifier {
   }
 
   #spawn(): Slot {
-    const worker = new Worker(WORKER_URL);
+    const worker = new Worker(WORKER_URL, { workerData: { ringCacheEntries: this.#ringCacheEntries } });
     const slot: Slot = { worker, busy: undefined, taskId: 0 };
     worker.on("message", (r: WorkerReply) => {
       const ps = slot.busy;
       if (ps === undefined || r.id !== slot.taskId) return;
       slot.busy = undefined;
       this.#taskUs += r.us ?? 0;
+      if (r.ringCache !== undefined) this.ringCache.report(worker, r.ringCache);
       if (r.ok && r.results !== undefined) ps.forEach((p, i) => settle(p, r.results?.[i]));
       else if (r.ok) for (const p of ps) p.resolve();
       else if ("error" in r) for (const p of ps) p.reject(ConsensusError.fromJSON(r.error));
@@ -155,6 +164,7 @@ export class WorkerPool implements Verifier {
       this.#log?.error({ err: e.message }, "validation worker crashed");
     });
     worker.on("exit", (code) => {
+      this.ringCache.drop(worker);
       const i = this.#slots.indexOf(slot);
       const ps = slot.busy ?? [];
       slot.busy = undefined;

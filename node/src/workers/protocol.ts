@@ -29,4 +29,6 @@ export type WorkerReply = (
 ) & {
   /** Wall time the worker spent on the task itself (µs), without messaging: lets the pool's own overhead be measured. */
   us?: number;
+  /** The worker's ring-member cache counters after the task: `[hits, misses, entries]`, cumulative. */
+  ringCache?: [hits: number, misses: number, entries: number];
 };

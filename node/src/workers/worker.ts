@@ -4,8 +4,8 @@
  * pipeline steps: MLSAG verification (step 6) and batched range proofs (step 7).
  * @module
  */
-import { parentPort } from "node:worker_threads";
-import { rangeWarmUp } from "@baios/crypto";
+import { parentPort, workerData } from "node:worker_threads";
+import { rangeWarmUp, ringCacheConfigure, ringCacheStats } from "@baios/crypto";
 import { ConsensusError, verifyMlsagJob, verifyRangeProofJobs } from "@baios/consensus";
 import type { WorkerReply, WorkerTask } from "./protocol.ts";
 import { verifyTxsTask } from "./txs.ts";
@@ -16,6 +16,8 @@ if (port === null) throw new Error("workers/worker.ts must run in a worker threa
 // Build this thread's Bulletproofs+ generator tables (for 1- to 4-output proofs, the common
 // sizes) before the first task, so the first transactions are not charged for them.
 rangeWarmUp(4);
+// This thread's ring-member cache (node config `ringCacheEntries`, passed by the pool).
+ringCacheConfigure((workerData as { ringCacheEntries?: number } | null)?.ringCacheEntries ?? 0);
 
 port.on("message", (task: WorkerTask) => {
   let reply: WorkerReply;
@@ -29,5 +31,7 @@ port.on("message", (task: WorkerTask) => {
     else reply = { id: task.id, ok: false, fatal: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
   }
   reply.us = (performance.now() - t0) * 1000;
+  const rc = ringCacheStats();
+  reply.ringCache = [rc.hits, rc.misses, rc.entries];
   port.postMessage(reply);
 });
