@@ -32,6 +32,7 @@ import {
   type NodeRpcClient,
 } from "@baios/node";
 import type { Wallet } from "./wallet.ts";
+import { decodeAddress } from "./address.ts";
 
 /**
  * Error codes of the wallet JSON-RPC (docs/wallet.md §8): the JSON-RPC 2.0 standard codes, the
@@ -196,6 +197,31 @@ export function walletRpcMethods(wallet: Wallet, client: NodeRpcClient): Record<
       const txid = obj(params)["txid"];
       if (typeof txid !== "string" || !/^[0-9a-f]{64}$/.test(txid)) throw new ParamsError("txid: expected 32 bytes of lowercase hex");
       return { txKey: wallet.txKey(txid) };
+    },
+    sweep_all: async (params) => {
+      const p = obj(params);
+      const address = p["address"];
+      if (typeof address !== "string") throw new ParamsError("address: expected the destination address (string)");
+      const atomic = (k: string): bigint | undefined => {
+        const v = p[k];
+        if (v === undefined) return undefined;
+        if (typeof v !== "string" || !/^\d{1,20}$/.test(v)) throw new ParamsError(`${k}: expected atomic units as a decimal string`);
+        return BigInt(v);
+      };
+      const fee = atomic("fee");
+      const maxFee = atomic("maxFee");
+      const r = await wallet.transfer(client, { destinations: [{ address, amount: 0n }], sweepAll: true, ...(fee !== undefined ? { fee } : {}), ...(maxFee !== undefined ? { maxFee } : {}) });
+      return { txid: r.txid, amount: str(r.sent), fee: str(r.fee), size: r.size, inputs: r.inputs, ringSize: r.ringSize };
+    },
+    validate_address: async (params) => {
+      const address = obj(params)["address"];
+      if (typeof address !== "string") throw new ParamsError("address: expected a string");
+      try {
+        decodeAddress(address, wallet.network);
+        return { valid: true, network: wallet.network };
+      } catch (e) {
+        return { valid: false, reason: (e as Error).message };
+      }
     },
   };
 }

@@ -61,8 +61,26 @@ export interface TransferRequest {
   maxFee?: bigint;
   /** Tx-PoW mining progress callback. */
   onPowProgress?: (p: PowProgress) => void;
+  /** Sweep: send everything spendable (up to `maxInputs` outputs, largest first) to the single destination, whose `amount` is ignored and becomes the sum minus the fee (monero-wallet-rpc `sweep_all`). */
+  sweepAll?: boolean;
+  /** Called once the fee, ring size and inputs are known, before decoys, proofs and Tx-PoW; resolving false stops the transfer with WalletError "transfer cancelled" (the CLI's confirmation, skipped by `--yes`). */
+  confirm?: (plan: TransferPlan) => Promise<boolean>;
   /** Uniform RNG for decoys and output order (default the OS CSPRNG; tests pin it). */
   rng?: Rng;
+}
+
+/** What a transfer will do, shown for confirmation ({@link TransferRequest.confirm}). Amounts in atomic units. */
+export interface TransferPlan {
+  /** Payments (for a sweep: the one destination with the swept amount). */
+  destinations: { address: string; amount: bigint }[];
+  /** Fee that will be paid. */
+  fee: bigint;
+  /** Ring size of every input (real output + decoys). */
+  ringSize: number;
+  /** Owned outputs spent. */
+  inputs: number;
+  /** Change returned to the wallet. */
+  change: bigint;
 }
 
 /** The outcome of a submitted transfer. Amounts in atomic units. */
@@ -71,6 +89,8 @@ export interface TransferResult {
   txid: string;
   /** Fee paid. */
   fee: bigint;
+  /** Total paid to the destinations (for a sweep: everything spent minus the fee). */
+  sent: bigint;
   /** Change returned to the wallet (may be 0). */
   change: bigint;
   /** Size in wire bytes (docs/protocol.md §10.1). */
@@ -375,9 +395,10 @@ export class Wallet {
     const params = await client.getParams();
     if (params.chainId !== anchor.genesis.chainId) throw new NodeTrustError("BAD_PARAMS", `the node's chainId ${params.chainId} is not the genesis header's ${anchor.genesis.chainId}`);
     const txPowTarget = checkPowTarget(anchor, this.network, params.txPowTarget);
+    if (req.sweepAll === true && req.destinations.length !== 1) throw new WalletError("sweep_all takes exactly one destination");
     const dests = req.destinations.map((d) => {
       const a = parseAddress(d.address, this.network);
-      if (d.amount <= 0n) throw new WalletError("amounts must be positive");
+      if (d.amount <= 0n && req.sweepAll !== true) throw new WalletError("amounts must be positive");
       return { viewPublic: a.viewPublic, spendPublic: a.spendPublic, amount: d.amount };
     });
     if (dests.length + 1 > params.maxOutputs) throw new WalletError(`at most ${params.maxOutputs - 1} destinations`);
@@ -387,11 +408,18 @@ export class Wallet {
     if (asked > cap && (req.fee === undefined || req.fee < asked)) {
       throw new NodeTrustError("FEE_ABOVE_CAP", `the node asks for a fee of ${asked} atomic units, above the cap ${cap}; confirm with a higher maxFee (--max-fee) or use another node`);
     }
-    const fee = req.fee !== undefined && req.fee > asked ? req.fee : asked;
-    const need = dests.reduce((s, d) => s + d.amount, 0n) + fee;
+    // a fee below what the node and consensus ask is the caller's mistake: refuse, never raise it silently
+    if (req.fee !== undefined && req.fee < asked) throw new WalletError(`fee ${req.fee} atomic units is below the minimum ${asked} (the node's fee, at least the consensus floor)`);
+    const fee = req.fee ?? asked;
 
-    // Input selection: largest first until the amount and fee are covered.
+    // Input selection: largest first until the amount and fee are covered (a sweep takes all, up to maxInputs).
     const candidates = this.spendableOutputs().sort((a, b) => (a.amount < b.amount ? 1 : a.amount > b.amount ? -1 : 0));
+    if (req.sweepAll === true) {
+      const total = candidates.slice(0, params.maxInputs).reduce((s, o) => s + o.amount, 0n);
+      if (total <= fee) throw new WalletError(`nothing to sweep: spendable ${total} atomic units does not cover the fee ${fee}`);
+      dests[0]!.amount = total - fee;
+    }
+    const need = dests.reduce((s, d) => s + d.amount, 0n) + fee;
     const chosen: OwnedOutput[] = [];
     let sum = 0n;
     for (const o of candidates) {
@@ -404,6 +432,10 @@ export class Wallet {
       throw new WalletError(`insufficient funds: need ${need} (incl. fee ${fee}), spendable ${bal.spendable}, pending ${bal.pending}`);
     }
     if (chosen.length > params.maxInputs) throw new WalletError(`would need ${chosen.length} inputs (max ${params.maxInputs}); send a smaller amount first`);
+
+    const ringSize = ringSizeFor(params.minRingSize);
+    const paid = req.destinations.map((d, i) => ({ address: d.address, amount: dests[i]!.amount }));
+    if (req.confirm !== undefined && !(await req.confirm({ destinations: paid, fee, ringSize, inputs: chosen.length, change: sum - need }))) throw new WalletError("transfer cancelled");
 
     // Decoys: gamma picker over the node's output distribution.
     const tip = this.state.scannedHeight;
@@ -424,7 +456,6 @@ export class Wallet {
         if (m === null || m.unlockHeight > tip + 1) locked.add(recent[i]!);
       });
     }
-    const ringSize = ringSizeFor(params.minRingSize);
     // Ring members are checked against the output MMR root of the last verified header.
     const tipHeader = headerFromJson(await client.getHeader({ height: tip }));
     if (this.state.scannedHash === undefined || bytesToHex(blockHash(tipHeader)) !== this.state.scannedHash) {
@@ -479,7 +510,7 @@ export class Wallet {
     const sent: SentTx = {
       txid: localTxid,
       txSecret: built.txSecret,
-      destinations: req.destinations.map((d) => ({ address: d.address, amount: d.amount })),
+      destinations: paid,
       change: built.change,
       fee,
       keyImages: inputs.map((i) => bytesToHex(i.keyImage)),
@@ -499,6 +530,7 @@ export class Wallet {
     return {
       txid,
       fee,
+      sent: paid.reduce((s, d) => s + d.amount, 0n),
       change: built.change,
       size: built.bytes.length,
       inputs: inputs.length,

@@ -108,7 +108,7 @@ describe("the wallet file is locked while a process has it open", () => {
       // another process: the CLI refuses with a clear message and sends nothing
       const before = (await hn.client.getMempool()).count;
       const bob = Wallet.restore(devnetMnemonic(5), "devnet").address;
-      const t = await cli(["wallet", "transfer", ...common, bob, "1"]);
+      const t = await cli(["wallet", "transfer", "--yes", ...common, bob, "1"]);
       expect(t.status).not.toBe(0);
       expect(t.stderr).toMatch(/wallet file is in use by another process/);
       expect((await hn.client.getMempool()).count).toBe(before);
@@ -128,7 +128,7 @@ describe("the wallet file is locked while a process has it open", () => {
 
     // now the CLI sends, and the payment proof it stored is there for the next process
     const bob = Wallet.restore(devnetMnemonic(5), "devnet").address;
-    const t = await cli(["wallet", "transfer", ...["--wallet", path, "--rpc", hn.proxyUrl, "--password-file", pwFile, "-q"], bob, "1"]);
+    const t = await cli(["wallet", "transfer", "--yes", ...["--wallet", path, "--rpc", hn.proxyUrl, "--password-file", pwFile, "-q"], bob, "1"]);
     expect(t.status, t.stderr).toBe(0);
     const txid = t.stdout.match(/txid\s+([0-9a-f]{64})/)?.[1];
     expect(txid).toBeDefined();

@@ -5,7 +5,7 @@
  * @module
  */
 import { existsSync } from "node:fs";
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { formatBai, parseBai } from "../amount.ts";
 import { checkTxKey } from "../txkey.ts";
 import { Wallet } from "../wallet.ts";
@@ -14,6 +14,9 @@ import { assertAuthPolicy } from "@baios/node";
 import { startWalletRpc } from "../rpc.ts";
 import { network, out, password, promptHidden, rpcClient, walletPath, type CommonOpts } from "./common.ts";
 import { powBar, scanBar } from "./progress.ts";
+import { addSharedOptions } from "./shared-options.ts";
+import { checkAddress, checkAmount, confirmer, parseDestinations } from "./confirm.ts";
+import { historyRows, historyTable, type HistoryFilter } from "./history-table.ts";
 
 const common = (c: Command): Command =>
   c
@@ -41,6 +44,31 @@ async function refreshed(o: CommonOpts): Promise<Wallet> {
   return w;
 }
 
+/** A commander argParser for a non-negative integer flag. */
+const intArg =
+  (flag: string) =>
+  (v: string): number => {
+    if (!/^\d{1,15}$/.test(v)) throw new InvalidArgumentError(`${flag}: expected a non-negative integer`);
+    return Number(v);
+  };
+
+/** Sends a checked transfer (or a sweep): password, scan, confirmation (unless --yes), Tx-PoW, submit; prints txid, amounts and fee in BAI. */
+async function send(o: CommonOpts & { fee?: string; maxFee?: string; yes?: boolean }, destinations: { address: string; amount: bigint }[], sweepAll: boolean): Promise<void> {
+  const fee = o.fee !== undefined ? checkAmount(o.fee) : undefined;
+  const maxFee = o.maxFee !== undefined ? checkAmount(o.maxFee) : undefined;
+  const wallet = await refreshed(o);
+  const bar = powBar({ label: "transfer", quiet: o.quiet === true });
+  try {
+    const r = await wallet.transfer(rpcClient(o), { destinations, sweepAll, ...(fee !== undefined ? { fee } : {}), ...(maxFee !== undefined ? { maxFee } : {}), confirm: confirmer(o.yes === true), onPowProgress: bar.onPowProgress });
+    bar.done();
+    out(`txid   ${r.txid}`);
+    out(`sent   ${formatBai(r.sent)} BAI   fee ${formatBai(r.fee)} BAI   change ${formatBai(r.change)} BAI`);
+    out(`size   ${r.size} bytes, ${r.inputs} in / ${r.outputs} out, ring ${r.ringSize}, Tx-PoW ${r.powHashes} hashes`);
+  } finally {
+    bar.done();
+  }
+}
+
 function newWalletFile(o: CommonOpts): string {
   const path = walletPath(o);
   if (existsSync(path)) throw new Error(`${path} exists; refusing to overwrite a wallet`);
@@ -50,7 +78,7 @@ function newWalletFile(o: CommonOpts): string {
 
 /** The `baios wallet` command and its subcommands: create, restore, address, balance, transfer, history, rescan, tx-key, check-tx-key, export-view-key, rpc (docs/wallet.md §9). Chain access goes through the node's JSON-RPC; secrets stay in this process. */
 export function walletCommand(): Command {
-  const w = new Command("wallet").description("wallet commands (keys never leave this process)");
+  const w = addSharedOptions(new Command("wallet").description("wallet commands (keys never leave this process)"));
 
   common(w.command("create").description("create a wallet with a new 24-word mnemonic"))
     .addOption(new Option("--network <net>", "mainnet | testnet | devnet (env BAIOS_NETWORK)").default(undefined))
@@ -68,7 +96,8 @@ export function walletCommand(): Command {
     .option("--network <net>", "mainnet | testnet | devnet (env BAIOS_NETWORK)")
     .option("--mnemonic-file <file>", "read the 24 words from a file (else env BAIOS_MNEMONIC, else a prompt)")
     .option("--view-key <key>", "restore a view-only wallet from an exported view key")
-    .action(async (o: CommonOpts & { mnemonicFile?: string; viewKey?: string }) => {
+    .option("--restore-height <n>", "first block height to scan (the wallet's birthday; default 0)", intArg("--restore-height"))
+    .action(async (o: CommonOpts & { mnemonicFile?: string; viewKey?: string; restoreHeight?: number }) => {
       const path = newWalletFile(o);
       let wallet: Wallet;
       if (o.viewKey !== undefined) wallet = Wallet.fromViewKey(o.viewKey);
@@ -77,6 +106,8 @@ export function walletCommand(): Command {
         const m = o.mnemonicFile !== undefined ? readFileSync(o.mnemonicFile, "utf8") : (process.env["BAIOS_MNEMONIC"] ?? (await promptHidden("24 words: ")));
         wallet = Wallet.restore(m, network(o));
       }
+      // a scan starts after the block before the birthday, which is then verified on its own (certificate)
+      if (o.restoreHeight !== undefined && o.restoreHeight > 0) wallet.state.scannedHeight = o.restoreHeight - 1;
       wallet.saveAs(path, await password(o, true));
       out(`wallet   ${path}${wallet.viewOnly ? " (view-only)" : ""}`);
       out(`address  ${wallet.address}`);
@@ -95,38 +126,37 @@ export function walletCommand(): Command {
     out(`height    ${wallet.state.scannedHeight}${wallet.viewOnly ? "  (view-only: spends are not visible)" : ""}`);
   });
 
-  common(w.command("transfer").description("send BAI: transfer <address> <amount> [<address> <amount> …]"))
+  common(w.command("transfer").description("send BAI: transfer <address> <amount> [<address> <amount> …] (shows destinations, fee and ring size and asks before sending)"))
     .argument("<pairs...>", "address amount pairs (amount in BAI, e.g. 12.5)")
-    .option("--fee <bai>", "fee in BAI (default: the node's current fee, at least the consensus minimum 0.001)")
+    .option("--fee <bai>", "fee in BAI (default: the node's current fee, at least the consensus minimum 0.001; a lower fee is an error)")
     .option("--max-fee <bai>", "pay up to this fee when the node asks for more than 0.01 BAI (10 × the consensus minimum); without it such a transfer stops")
-    .action(async (pairs: string[], o: CommonOpts & { fee?: string; maxFee?: string }) => {
-      if (pairs.length % 2 !== 0) throw new Error("expected <address> <amount> pairs");
-      const destinations = [];
-      for (let i = 0; i < pairs.length; i += 2) destinations.push({ address: pairs[i]!, amount: parseBai(pairs[i + 1]!) });
-      const wallet = await refreshed(o);
-      const client = rpcClient(o);
-      const est = await wallet.estimateFee(client, destinations.length);
-      const fee = o.fee !== undefined ? parseBai(o.fee) : undefined;
-      out(`fee estimate ${formatBai(est.fee)} BAI (~${est.size} bytes)`);
-      const bar = powBar({ label: "transfer", quiet: o.quiet === true });
-      try {
-        const r = await wallet.transfer(client, { destinations, ...(fee !== undefined ? { fee } : {}), ...(o.maxFee !== undefined ? { maxFee: parseBai(o.maxFee) } : {}), onPowProgress: bar.onPowProgress });
-        bar.done();
-        out(`txid   ${r.txid}`);
-        out(`fee    ${formatBai(r.fee)} BAI   change ${formatBai(r.change)} BAI`);
-        out(`size   ${r.size} bytes, ${r.inputs} in / ${r.outputs} out, ring ${r.ringSize}, Tx-PoW ${r.powHashes} hashes`);
-      } finally {
-        bar.done();
-      }
+    .option("-y, --yes", "send without asking for confirmation (needed when stdin is not a terminal)")
+    .action(async (pairs: string[], o: CommonOpts & { fee?: string; maxFee?: string; yes?: boolean }) => {
+      // everything the user typed is checked before the password prompt and the scan
+      const destinations = parseDestinations(pairs, o.network !== undefined ? network(o) : undefined);
+      await send(o, destinations, false);
     });
 
-  common(w.command("history").description("transfers seen on chain")).action(async (o: CommonOpts) => {
-    const wallet = await refreshed(o);
-    for (const h of wallet.history()) {
-      const dest = h.destinations?.map((d) => `${d.address.slice(0, 20)}…:${formatBai(d.amount)}`).join(" ") ?? "";
-      out(`${String(h.height).padStart(7)}  ${h.direction === "in" ? "IN " : "OUT"}  ${formatBai(h.amount).padStart(16)} BAI  fee ${formatBai(h.fee)}  ${h.coinbase ? "(coinbase/premine) " : ""}${h.txid}  ${dest}`);
-    }
-  });
+  common(w.command("sweep-all").description("send everything spendable to <address> (minus the fee); asks before sending"))
+    .argument("<address>", "destination address")
+    .option("--fee <bai>", "fee in BAI (default: the node's current fee; a lower fee is an error)")
+    .option("--max-fee <bai>", "pay up to this fee when the node asks for more than 0.01 BAI")
+    .option("-y, --yes", "send without asking for confirmation (needed when stdin is not a terminal)")
+    .action(async (address: string, o: CommonOpts & { fee?: string; maxFee?: string; yes?: boolean }) => {
+      await send(o, [{ address: checkAddress(address, o.network !== undefined ? network(o) : undefined), amount: 0n }], true);
+    });
+
+  common(w.command("history").description("transfers seen on chain, as a table (date UTC, amounts and fees in BAI, full addresses)"))
+    .option("--in", "incoming only")
+    .option("--out", "outgoing only")
+    .option("--pending", "sent transfers not yet on chain")
+    .option("--min-height <n>", "from this height", intArg("--min-height"))
+    .option("--max-height <n>", "up to this height", intArg("--max-height"))
+    .action(async (o: CommonOpts & HistoryFilter) => {
+      const wallet = await refreshed(o);
+      const rows = historyRows(wallet, o);
+      out(rows.length === 0 ? "no transfers" : historyTable(rows));
+    });
 
   common(w.command("rescan").description("forget scanned data and scan again from genesis")).action(async (o: CommonOpts) => {
     const wallet = await openWallet(o);
