@@ -662,7 +662,10 @@ pub fn key_image_proof(
     if RistrettoPoint::mul_base(&x) != p {
         return Err(js(CryptoError::SignerMismatch));
     }
-    Ok(rng_call!(seed, |g| crate::proofs::key_image_proof(&x, &p, ctx, &mut g)).to_vec())
+    Ok(rng_call!(seed, |g| crate::proofs::key_image_proof(
+        &x, &p, ctx, &mut g
+    ))
+    .to_vec())
 }
 
 /// Verifies a signed key image for `P` over `ctx`; returns `enc(I)`. Errors: decoding,
@@ -684,7 +687,10 @@ pub fn derivation_proof(
 ) -> JsResult<Vec<u8>> {
     let a = scalar(view_secret, "view secret key")?;
     let r = key(tx_public, "tx public key")?;
-    Ok(rng_call!(seed, |g| crate::proofs::derivation_proof(&a, &r, ctx, &mut g)).to_vec())
+    Ok(rng_call!(seed, |g| crate::proofs::derivation_proof(
+        &a, &r, ctx, &mut g
+    ))
+    .to_vec())
 }
 
 /// Verifies a derivation proof against view key `A` and tx key `R`; returns `enc(K)`.

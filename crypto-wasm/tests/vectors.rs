@@ -12,10 +12,13 @@ use baios_crypto::encoding::{decode_key, decode_point, decode_scalar, encode_poi
 use baios_crypto::hash::{hash_to_point, hash_to_scalar};
 use baios_crypto::mlsag::{key_image_bytes, verify};
 use baios_crypto::pedersen::{balance_check, commit, generator_h};
+use baios_crypto::proofs::{check_derivation_proof, check_key_image_proof, check_tx_proof};
+use baios_crypto::stealth::Address;
 use baios_crypto::stealth::{
     commitment_mask, derivation, derivation_scalar, encrypt_amount, keys_from_seed, one_time_key,
     one_time_secret, scan_output_bytes, view_tag,
 };
+use baios_crypto::subaddress::{subaddress, subaddress_scalar};
 use curve25519_dalek::ristretto::RistrettoPoint;
 use serde_json::Value;
 
@@ -31,6 +34,8 @@ const CORE_FILES: &[&str] = &[
     "stealth.json",
     "key_image.json",
     "mlsag.json",
+    "subaddress.json",
+    "wallet_proofs.json",
 ];
 
 fn load(name: &str) -> Value {
@@ -214,6 +219,58 @@ fn check_case(kind: &str, g: &Value, t: &Value) -> Verdict {
                 &h(t, "keyImage"),
                 &h(t, "signature"),
             ))
+        }
+        "Subaddress" => {
+            let a = code(decode_scalar(&h(t, "viewSecret"), "viewSecret"))?;
+            let b = code(decode_key(&h(t, "spendPublic"), "spendPublic"))?;
+            let n = |k: &str| u32::try_from(t[k].as_u64().expect("u32 field")).expect("u32");
+            let (i, j) = (n("account"), n("index"));
+            let sub = subaddress(&a, &b, i, j);
+            assert_eq!(
+                hex::encode(subaddress_scalar(&a, i, j).as_bytes()),
+                s(t, "scalar")
+            );
+            if hexp(&sub.view_public) == s(t, "subaddressView")
+                && hexp(&sub.spend_public) == s(t, "subaddressSpend")
+            {
+                Ok(())
+            } else {
+                Err(None)
+            }
+        }
+        "TxProofVerify" => {
+            let r = code(decode_key(&h(t, "txPublic"), "txPublic"))?;
+            let txid: [u8; 32] = h(t, "txid").try_into().expect("txid");
+            let to = code(Address::from_bytes(&h(t, "address")))?;
+            let sub = t["isSubaddress"].as_bool().expect("isSubaddress");
+            let d = code(check_tx_proof(
+                &r,
+                &txid,
+                &to,
+                sub,
+                &h(t, "message"),
+                &h(t, "proof"),
+            ))?;
+            assert_eq!(hex::encode(d.as_bytes()), s(t, "sharedPoint"));
+            Ok(())
+        }
+        "KeyImageProofVerify" => {
+            let p = code(decode_key(&h(t, "oneTimeKey"), "oneTimeKey"))?;
+            let ki = code(check_key_image_proof(&p, &h(t, "context"), &h(t, "proof")))?;
+            assert_eq!(hexp(&ki), s(t, "keyImage"));
+            Ok(())
+        }
+        "DerivationProofVerify" => {
+            let a = code(decode_key(&h(t, "viewPublic"), "viewPublic"))?;
+            let r = code(decode_key(&h(t, "txPublic"), "txPublic"))?;
+            let d = code(check_derivation_proof(
+                &a,
+                &r,
+                &h(t, "context"),
+                &h(t, "proof"),
+            ))?;
+            assert_eq!(hex::encode(d.as_bytes()), s(t, "sharedPoint"));
+            Ok(())
         }
         other => panic!("unknown group type {other}"),
     }

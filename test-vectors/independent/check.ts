@@ -25,6 +25,7 @@ import {
   senderDerivation, viewTag, walletFromSeed,
 } from "./stealth.ts";
 import { keyImageFromEncodings } from "./keyimage.ts";
+import { checkDerivationProof, checkKeyImageProof, checkTxProof, subaddress, subaddressScalar } from "./walletproofs.ts";
 import { verifyMlsag, type RingMemberBytes } from "./mlsag.ts";
 import { powHash, verifyTxPow } from "./txpow.ts";
 import { ed25519PublicKey, ed25519Sign, ed25519VerifyStrict, nobleVerifyRfc8032 } from "./ed25519.ts";
@@ -148,6 +149,36 @@ export const CHECKERS: Readonly<Record<string, Checker>> = {
   KeyImage(_g, t, rec, w) {
     const I = keyImageFromEncodings(hexField(t.raw, "oneTimeSecret", w), hexField(t.raw, "oneTimeKey", w));
     rec.check("keyImage", P(I), toHex(hexField(t.raw, "keyImage", w)));
+  },
+
+  Subaddress(_g, t, rec, w) {
+    const a = decodeScalar(hexField(t.raw, "viewSecret", w), "viewSecret");
+    const B = decodePoint(hexField(t.raw, "spendPublic", w), "spendPublic");
+    const i = intField(t.raw, "account", w, 0, 0xffff_ffff);
+    const j = intField(t.raw, "index", w, 0, 0xffff_ffff);
+    rec.derived("scalar", S(subaddressScalar(a, i, j)), toHex(hexField(t.raw, "scalar", w)));
+    const sub = subaddress(a, B, i, j);
+    rec.check("subaddressView", P(sub.view), toHex(hexField(t.raw, "subaddressView", w)));
+    rec.check("subaddressSpend", P(sub.spend), toHex(hexField(t.raw, "subaddressSpend", w)));
+  },
+
+  TxProofVerify(_g, t, rec, w) {
+    const R = decodePoint(hexField(t.raw, "txPublic", w), "txPublic");
+    const K = checkTxProof(R, hexField(t.raw, "txid", w), hexField(t.raw, "address", w), boolField(t.raw, "isSubaddress", w), hexField(t.raw, "message", w), hexField(t.raw, "proof", w));
+    rec.derived("sharedPoint", P(K), toHex(hexField(t.raw, "sharedPoint", w)));
+  },
+
+  KeyImageProofVerify(_g, t, rec, w) {
+    const Pk = decodePoint(hexField(t.raw, "oneTimeKey", w), "oneTimeKey");
+    const I = checkKeyImageProof(Pk, hexField(t.raw, "context", w), hexField(t.raw, "proof", w));
+    rec.derived("keyImage", P(I), toHex(hexField(t.raw, "keyImage", w)));
+  },
+
+  DerivationProofVerify(_g, t, rec, w) {
+    const A = decodePoint(hexField(t.raw, "viewPublic", w), "viewPublic");
+    const R = decodePoint(hexField(t.raw, "txPublic", w), "txPublic");
+    const K = checkDerivationProof(A, R, hexField(t.raw, "context", w), hexField(t.raw, "proof", w));
+    rec.derived("sharedPoint", P(K), toHex(hexField(t.raw, "sharedPoint", w)));
   },
 
   MlsagVerify(_g, t, _rec, w) {

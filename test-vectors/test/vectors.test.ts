@@ -26,6 +26,8 @@ const EXPECTED: Readonly<Record<string, readonly string[]>> = {
   "rangeproof.json": ["RangeProofVerify"],
   "txpow.json": ["TxPowVerify"],
   "ed25519.json": ["Ed25519Verify"],
+  "subaddress.json": ["Subaddress"],
+  "wallet_proofs.json": ["TxProofVerify", "KeyImageProofVerify", "DerivationProofVerify"],
   "wire.json": ["GenesisWire", "TxWire", "HeaderWire", "BlockWire", "CertificateWire", "VoteWire"],
 };
 

@@ -19,6 +19,7 @@ pub mod rangeproof;
 pub mod scalar;
 pub mod stealth;
 pub mod txpow;
+pub mod wallet_proofs;
 
 /// Version string written to every file's `generatorVersion`.
 pub const GENERATOR_VERSION: &str = "1";
@@ -39,6 +40,8 @@ pub const FILES: &[FileGenerator] = &[
     ("rangeproof.json", rangeproof::generate),
     ("txpow.json", txpow::generate),
     ("ed25519.json", ed25519::generate),
+    ("subaddress.json", wallet_proofs::generate_subaddress),
+    ("wallet_proofs.json", wallet_proofs::generate_wallet_proofs),
 ];
 
 /// The per-file deterministic generator: ChaCha20 seeded with
