@@ -7,7 +7,7 @@
  * @module
  */
 import { commit, scanOutputs } from "@baios/crypto";
-import type { ScanBlockJson, ScanTxJson } from "@baios/node";
+import type { ScanBlockJson, ScanTxJson } from "@baios/node/client";
 import { matchOutput, ONE_SCALAR, openAmount, sharedPoint } from "./derive.ts";
 import { bytesEqual, hexToBytes } from "./hex.ts";
 

@@ -18,7 +18,7 @@
  */
 import { keyImage, oneTimeSecret } from "@baios/crypto";
 import { decodeTx, txId } from "@baios/consensus";
-import { RPC_ERRORS, RpcError, type NodeRpcClient, type ScanBlockJson, type ScanTxJson } from "@baios/node";
+import { RPC_ERRORS, RpcError, type NodeRpcClient, type ScanBlockJson, type ScanTxJson } from "@baios/node/client";
 import type { Network } from "./address.ts";
 import { NodeTrustError, verifyAnchor, verifyScanBlock, type ChainAnchor, type ScanCursor } from "./trust.ts";
 import { matchBlock, type BlockMatches } from "./scan-match.ts";

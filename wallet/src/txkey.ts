@@ -7,7 +7,7 @@
  * @module
  */
 import { checkScalar, scalarMultBase } from "@baios/crypto";
-import type { NodeRpcClient, TxJson } from "@baios/node";
+import type { NodeRpcClient, TxJson } from "@baios/node/client";
 import type { Network } from "./address.ts";
 import { parseAddress } from "./keys.ts";
 import { matchOutput, openAmount, sharedPoint } from "./derive.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 import { keyImage as computeKeyImage, oneTimeSecret, scalarMultBase, type WalletKeys } from "@baios/crypto";
-import type { NodeRpcClient, TxJson } from "@baios/node";
+import type { NodeRpcClient, TxJson } from "@baios/node/client";
 import { decodeViewKey, encodeViewKey, type Network } from "./address.ts";
 import { addressOf, keysFromSeed, mnemonicToSeed, newMnemonic, parseAddress, seedToMnemonic } from "./keys.ts";
 import { deserializeState, emptyState, resetScan, serializeState, type OwnedOutput, type SentTx, type WalletState } from "./state.ts";

@@ -54,3 +54,18 @@ describe("wallet file", () => {
     expect(first.kdf).toMatchObject({ name: "scrypt", N: 1024, r: 8, p: 1, dkLen: 32 });
   });
 });
+
+describe("wallet-file KDF: node:crypto scrypt == @noble/hashes scrypt (files written before the switch still open)", () => {
+  it("derives the same 32 bytes for any password (NFKC, UTF-8) and salt", async () => {
+    const { scryptSync } = await import("node:crypto");
+    const { scrypt } = await import("@noble/hashes/scrypt.js");
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme", maxLength: 24 }), fc.uint8Array({ minLength: 32, maxLength: 32 }), (pw, salt) => {
+        const a = scrypt(pw.normalize("NFKC"), salt, { N: 1024, r: 8, p: 1, dkLen: 32 });
+        const b = scryptSync(Buffer.from(pw.normalize("NFKC"), "utf8"), salt, 32, { N: 1024, r: 8, p: 1 });
+        expect(Buffer.from(b).equals(Buffer.from(a))).toBe(true);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});

@@ -4,7 +4,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { Writable } from "node:stream";
-import { NodeRpcClient } from "@baios/node";
+import { NodeRpcClient } from "@baios/node/client";
 import { NETWORKS, type Network } from "../address.ts";
 
 /** Default node JSON-RPC URL (the node's default RPC listener, docs/node.md §Configuration). */

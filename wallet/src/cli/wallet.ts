@@ -10,8 +10,7 @@ import { formatBai, parseBai } from "../amount.ts";
 import { checkTxKey } from "../txkey.ts";
 import { Wallet } from "../wallet.ts";
 import { ensureWalletDir } from "../walletfile.ts";
-import { assertAuthPolicy } from "@baios/node";
-import { startWalletRpc } from "../rpc.ts";
+import { assertAuthPolicy } from "@baios/node/client";
 import { network, out, password, promptHidden, rpcClient, walletPath, type CommonOpts } from "./common.ts";
 import { powBar, scanBar } from "./progress.ts";
 import { addSharedOptions } from "./shared-options.ts";
@@ -207,6 +206,7 @@ export function walletCommand(): Command {
       // refuse a bad listen configuration before the (slow) scan
       assertAuthPolicy({ what: "wallet RPC", host: o.host, authEnabled: o.disableAuth !== true });
       const wallet = await refreshed(o);
+      const { startWalletRpc } = await import("../rpc.ts"); // the server only for `wallet rpc`
       const srv = await startWalletRpc(wallet, rpcClient(o), {
         host: o.host,
         port,
