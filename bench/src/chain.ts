@@ -292,7 +292,6 @@ async function startChild(): Promise<ChildNode> {
     "--validator",
     "--validator-key-file", keyFile,
     "--payout", `${hex(PAYOUT.viewPublic)}:${hex(PAYOUT.spendPublic)}`,
-    "--block-time-ms", String(BLOCK_MS),
     "--workers", "2",
     "--log-level", "warn",
     "--log-file", join(dir, "node.log"),
@@ -485,6 +484,7 @@ async function main(): Promise<void> {
   // ---- the worker pool's levers (issue 11): before/after in this run, interleaved
   log("worker pool before/after (interleaved rounds)…");
   const levers = await poolLevers(load);
+  log(`pool levers: ${JSON.stringify({ before: { txPerS: levers.before.txPerS.median, overheadUs: levers.before.overheadUsPerTx.median, msgs: levers.before.messagesPerTx }, after: { txPerS: levers.after.txPerS.median, overheadUs: levers.after.overheadUsPerTx.median, msgs: levers.after.messagesPerTx } })}`);
 
   // ---- throughput
   const rounds: Awaited<ReturnType<typeof throughputRound>>[] = [];
