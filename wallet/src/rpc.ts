@@ -33,6 +33,7 @@ import {
 } from "@baios/node";
 import type { Wallet } from "./wallet.ts";
 import { decodeAddress } from "./address.ts";
+import { proofRpcMethods } from "./rpc-proofs.ts";
 
 /**
  * Error codes of the wallet JSON-RPC (docs/wallet.md §8): the JSON-RPC 2.0 standard codes, the
@@ -57,6 +58,8 @@ export const WALLET_RPC_ERRORS = {
   NODE_UNTRUSTED: -32104,
   /** The wallet file cannot be written or is in use (WalletFileError). */
   WALLET_FILE_ERROR: -32105,
+  /** A signed proof is malformed or does not verify, or cannot be made by this wallet (ProofError); `data: { reason }`. */
+  PROOF_ERROR: -32106,
   /** The wallet RPC is stopping. */
   UNAVAILABLE: RPC_ERRORS.UNAVAILABLE,
   LIMIT_EXCEEDED: RPC_ERRORS.LIMIT_EXCEEDED,
@@ -131,6 +134,8 @@ export function walletRpcError(e: unknown): JSONRPCErrorException {
       return code(WALLET_RPC_ERRORS.NODE_UNTRUSTED, { reason: (err as Error & { code?: unknown }).code });
     case "WalletFileError":
       return code(WALLET_RPC_ERRORS.WALLET_FILE_ERROR, { reason: (err as Error & { code?: unknown }).code });
+    case "ProofError":
+      return code(WALLET_RPC_ERRORS.PROOF_ERROR, { reason: (err as Error & { code?: unknown }).code });
     default:
       return new JSONRPCErrorException(`internal error (${err.name})`, WALLET_RPC_ERRORS.INTERNAL_ERROR);
   }
@@ -152,6 +157,7 @@ const obj = (p: unknown): Record<string, unknown> => {
  */
 export function walletRpcMethods(wallet: Wallet, client: NodeRpcClient): Record<string, (p: unknown) => Promise<unknown>> {
   return {
+    ...proofRpcMethods(wallet, client),
     get_address: async () => ({ address: wallet.address, network: wallet.network, viewOnly: wallet.viewOnly }),
     get_balance: async () => {
       await wallet.refresh(client);

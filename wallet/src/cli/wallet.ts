@@ -16,6 +16,7 @@ import { powBar, scanBar } from "./progress.ts";
 import { addSharedOptions } from "./shared-options.ts";
 import { checkAddress, checkAmount, confirmer, parseDestinations } from "./confirm.ts";
 import { historyRows, historyTable, type HistoryFilter } from "./history-table.ts";
+import { addProofCommands } from "./wallet-proofs.ts";
 
 const common = (c: Command): Command =>
   c
@@ -223,6 +224,8 @@ export function walletCommand(): Command {
       await srv.close();
       wallet.close(); // save on shutdown, release the file lock
     });
+
+  addProofCommands(w, { common, openWallet, refreshed });
 
   return w;
 }

@@ -1,0 +1,61 @@
+/**
+ * Wallet JSON-RPC methods for signed proofs (docs/wallet.md §8, §7.1–§7.3): `get_tx_proof`,
+ * `check_tx_proof`, `get_reserve_proof`, `check_reserve_proof`, `export_key_images`,
+ * `import_key_images`. By-name params; amounts are atomic units as decimal strings. A bad
+ * parameter throws ProofError `BAD_PROOF` (→ PROOF_ERROR with `data.reason`), like a bad proof.
+ * @module
+ */
+import type { NodeRpcClient } from "@baios/node/client";
+import { checkReserveProof, checkTxProof, exportKeyImages, getReserveProof, getTxProof, importKeyImages, ProofError } from "./proofs.ts";
+import type { Wallet } from "./wallet.ts";
+
+const params = (p: unknown): Record<string, unknown> => (p !== null && typeof p === "object" && !Array.isArray(p) ? (p as Record<string, unknown>) : {});
+const text = (p: Record<string, unknown>, k: string, optional = false): string => {
+  const v = p[k];
+  if (v === undefined && optional) return "";
+  if (typeof v !== "string" || v.length > 1_000_000) throw new ProofError("BAD_PROOF", `${k}: expected a string`);
+  return v;
+};
+const txidOf = (p: Record<string, unknown>): string => {
+  const t = text(p, "txid");
+  if (!/^[0-9a-f]{64}$/.test(t)) throw new ProofError("BAD_PROOF", "txid: expected 32 bytes of lowercase hex");
+  return t;
+};
+
+/** The proof methods over `wallet` and a node `client` (merged into the wallet RPC's method table). */
+export function proofRpcMethods(wallet: Wallet, client: NodeRpcClient): Record<string, (p: unknown) => Promise<unknown>> {
+  return {
+    get_tx_proof: async (raw) => {
+      const p = params(raw);
+      return { signature: getTxProof(wallet.state, txidOf(p), text(p, "address"), text(p, "message", true)) };
+    },
+    check_tx_proof: async (raw) => {
+      const p = params(raw);
+      const r = await checkTxProof(client, txidOf(p), text(p, "address"), text(p, "signature"), text(p, "message", true), wallet.network);
+      return { good: true, received: r.received.toString(), outputs: r.outputs.map((o) => ({ index: o.index, amount: o.amount.toString() })), inPool: r.status === "mempool", height: r.height };
+    },
+    get_reserve_proof: async (raw) => {
+      const p = params(raw);
+      const a = p["amount"];
+      if (a !== undefined && (typeof a !== "string" || !/^\d{1,20}$/.test(a))) throw new ProofError("BAD_PROOF", "amount: expected atomic units as a decimal string");
+      await wallet.refresh(client);
+      wallet.save();
+      return { signature: getReserveProof(wallet.state, typeof a === "string" ? BigInt(a) : undefined, text(p, "message", true)) };
+    },
+    check_reserve_proof: async (raw) => {
+      const p = params(raw);
+      const r = await checkReserveProof(client, text(p, "address"), text(p, "signature"), text(p, "message", true), wallet.network);
+      return { good: true, total: (r.unspent + r.spent).toString(), spent: r.spent.toString(), unspent: r.unspent.toString(), outputs: r.outputs.length };
+    },
+    export_key_images: async () => {
+      await wallet.refresh(client);
+      wallet.save();
+      return exportKeyImages(wallet.state);
+    },
+    import_key_images: async (raw) => {
+      const r = await importKeyImages(wallet.state, params(raw)["keyImages"] !== undefined ? params(raw) : raw, client);
+      wallet.save();
+      return r;
+    },
+  };
+}
