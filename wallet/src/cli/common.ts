@@ -3,7 +3,6 @@ import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { Writable } from "node:stream";
 import { NodeRpcClient } from "@baios/node/client";
 import { NETWORKS, type Network } from "../address.ts";
 
@@ -57,28 +56,70 @@ export function network(o: CommonOpts): Network {
 
 let pipedLines: AsyncIterator<string> | undefined;
 
-/** Reads one line from the terminal without echoing it (or the next line of piped stdin). */
-export async function promptHidden(question: string): Promise<string> {
-  if (!process.stdin.isTTY) {
-    pipedLines ??= createInterface({ input: process.stdin })[Symbol.asyncIterator]();
-    const next = await pipedLines.next();
-    return next.done === true ? "" : next.value;
+/** The user ended a prompt (Ctrl-C, Ctrl-D): {@link main} prints `cancelled` and exits with status 130, no stack trace. */
+export class CancelledError extends Error {
+  override name = "CancelledError";
+  constructor() {
+    super("cancelled");
   }
-  let muted = false;
-  const out = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      if (!muted) process.stderr.write(chunk);
-      cb();
-    },
-  });
-  const rl = createInterface({ input: process.stdin, output: out, terminal: true });
-  process.stderr.write(question);
-  muted = true;
-  const answer = await new Promise<string>((resolve) => rl.question("", resolve));
-  muted = false;
-  rl.close();
-  process.stderr.write("\n");
-  return answer;
+}
+
+/** The next line of piped (non-terminal) stdin, "" at its end. */
+async function pipedLine(): Promise<string> {
+  pipedLines ??= createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+  const next = await pipedLines.next();
+  return next.done === true ? "" : next.value;
+}
+
+/**
+ * Reads one line from the terminal without echoing it (@inquirer/password, on stderr), or the
+ * next line of piped stdin. @throws CancelledError on Ctrl-C or Ctrl-D
+ */
+export async function promptHidden(question: string): Promise<string> {
+  if (!process.stdin.isTTY) return pipedLine();
+  const { default: password } = await import("@inquirer/password");
+  try {
+    return await password({ message: question.replace(/:\s*$/, ""), mask: false }, { output: process.stderr });
+  } catch (e) {
+    if (e instanceof Error && (e.name === "ExitPromptError" || e.name === "AbortPromptError")) throw new CancelledError();
+    throw e;
+  }
+}
+
+/**
+ * Reads a 24-word mnemonic, visibly (a mnemonic is long: the user must see what they type), and
+ * names every word that is not in the BIP39 English wordlist, asking again (piped stdin: one line,
+ * an unknown word is an error). The checksum is checked later by `Wallet.restore`.
+ * @throws CancelledError on Ctrl-C or Ctrl-D; Error naming the bad words on piped input
+ */
+export async function promptMnemonic(): Promise<string> {
+  const { wordlist } = await import("@scure/bip39/wordlists/english.js");
+  const known = new Set(wordlist);
+  const bad = (m: string): string[] => m.trim().toLowerCase().split(/\s+/).map((w, i) => [w, i] as const).filter(([w]) => w !== "" && !known.has(w)).map(([w, i]) => `word ${i + 1} "${w}"`);
+  if (!process.stdin.isTTY) {
+    const m = await pipedLine();
+    const b = bad(m);
+    if (b.length > 0) throw new Error(`not in the BIP39 English wordlist: ${b.join(", ")}`);
+    return m;
+  }
+  const { createInterface: rlp } = await import("node:readline/promises");
+  const rl = rlp({ input: process.stdin, output: process.stderr, terminal: true });
+  const ac = new AbortController();
+  rl.on("SIGINT", () => ac.abort());
+  rl.on("close", () => ac.abort());
+  try {
+    for (;;) {
+      const m = await rl.question("24 words (shown as you type): ", { signal: ac.signal });
+      const b = bad(m);
+      if (b.length === 0) return m;
+      process.stderr.write(`not in the BIP39 English wordlist: ${b.join(", ")}; type the words again\n`);
+    }
+  } catch (e) {
+    if (ac.signal.aborted) throw new CancelledError();
+    throw e;
+  } finally {
+    rl.close();
+  }
 }
 
 /** The wallet password: --password-file, else BAIOS_WALLET_PASSWORD, else a hidden prompt. */

@@ -20,11 +20,13 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { delimiter, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { setTimeout as sleep } from "node:timers/promises";
 import { Command } from "commander";
+import getPort from "get-port";
+import pWaitFor from "p-wait-for";
 import { DEFAULT_TXPOW_TARGET, ed25519PublicKey, txPowExpectedHashes } from "@baios/crypto";
 import { devnetGenesis, genesisToFile } from "@baios/consensus";
 import { DEVNET_VALIDATOR_SEED, NodeRpcClient, RPC_ERRORS, RpcError, readRpcCookie } from "@baios/node";
@@ -79,7 +81,7 @@ export interface DevnetOptions {
   keep?: boolean;
   /** Block interval in ms (`--block-time-ms`, default 1000), written into a new genesis (`params.blockTimeMs`); the node takes it from there. */
   blockTimeMs?: number;
-  /** RPC port of node0 on 127.0.0.1 (`--rpc-port`); the others and every p2p port are free ports. Default a free port. */
+  /** RPC port of node0 on 127.0.0.1 (`--rpc-port`); default {@link DEVNET_RPC_PORT} (node i: +10·i; p2p {@link DEVNET_P2P_PORT} + 10·i), a busy port replaced by a free one. */
   rpcPort?: number;
   /** Number of node processes (`--nodes`, default 4, at least 1): node0 validates, the others are full nodes. */
   nodes?: number;
@@ -91,18 +93,22 @@ export interface DevnetOptions {
   quiet?: boolean;
 }
 
-const freePort = (): Promise<number> =>
-  new Promise((res, rej) => {
-    const s = createServer();
-    s.once("error", rej);
-    s.listen(0, "127.0.0.1", () => {
-      const a = s.address();
-      const port = typeof a === "object" && a !== null ? a.port : 0;
-      s.close(() => res(port));
-    });
-  });
+/**
+ * The devnet's fixed default ports on 127.0.0.1 (README §Default ports): node `i` serves JSON-RPC
+ * on {@link DEVNET_RPC_PORT} + 10·i and p2p on {@link DEVNET_P2P_PORT} + 10·i. A port already in
+ * use is replaced by a free one (get-port), and the devnet prints the ports it used.
+ */
+export const DEVNET_RPC_PORT = 48545;
+/** node0's p2p port; see {@link DEVNET_RPC_PORT}. */
+export const DEVNET_P2P_PORT = 48544;
+/** The wallet RPC port the devnet's printed `baios wallet rpc` line uses. */
+export const DEVNET_WALLET_RPC_PORT = 48546;
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** The preferred port if free on 127.0.0.1, else any free port. */
+const portNear = (preferred: number): Promise<number> => getPort({ port: preferred, host: "127.0.0.1" });
+/** The `baios` wrapper at the repository root (README §The `baios` command). */
+const WRAPPER = fileURLToPath(new URL("../../../baios", import.meta.url));
+
 const BIN = fileURLToPath(new URL("../../bin/baios.ts", import.meta.url));
 
 /** Writes (or reuses) the devnet genesis file in `dir`. */
@@ -143,8 +149,8 @@ async function startChildNode(root: string, index: number, genesisPath: string, 
   const name = `node${index}`;
   const dir = join(root, name);
   mkdirSync(dir, { recursive: true });
-  const port = index === 0 && opts.rpcPort !== undefined ? opts.rpcPort : await freePort();
-  const p2pPort = await freePort();
+  const port = index === 0 && opts.rpcPort !== undefined ? opts.rpcPort : await portNear(DEVNET_RPC_PORT + 10 * index);
+  const p2pPort = await portNear(DEVNET_P2P_PORT + 10 * index);
   const logFile = join(dir, "node.log");
   const outFd = openSync(join(dir, "node.out"), "a");
   const args = [
@@ -241,22 +247,19 @@ const short = (s: string): string => `${s.slice(0, 10)}…`;
 /** Waits until every node has at least one peer (the full nodes dialled their bootstrap peers). */
 async function waitConnected(nodes: StartedNode[], timeoutMs: number): Promise<void> {
   if (nodes.length < 2) return;
-  const t0 = Date.now();
-  for (;;) {
-    const counts = await Promise.all(nodes.map(async (n) => (await n.client.status().catch(() => undefined))?.network?.peerCount ?? 0));
-    if (counts.every((c) => c > 0)) return;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`nodes not connected after ${timeoutMs} ms (peers: ${counts.join(", ")})`);
-    await sleep(200);
-  }
+  let counts: number[] = [];
+  const connected = async (): Promise<boolean> => {
+    counts = await Promise.all(nodes.map(async (n) => (await n.client.status().catch(() => undefined))?.network?.peerCount ?? 0));
+    return counts.every((c) => c > 0);
+  };
+  await pWaitFor(connected, { interval: 200, timeout: { milliseconds: timeoutMs, message: new Error(`nodes not connected after ${timeoutMs} ms (peers: ${counts.join(", ")})`) } }).catch((e: unknown) => {
+    throw new Error(`nodes not connected after ${timeoutMs} ms (peers: ${counts.join(", ")})`, { cause: e });
+  });
 }
 
 /** Waits until the node's finalized height reaches `height`. */
 async function waitHeight(client: NodeRpcClient, height: number, timeoutMs: number): Promise<void> {
-  const t0 = Date.now();
-  while ((await client.status()).height < height) {
-    if (Date.now() - t0 > timeoutMs) throw new Error(`node stuck below height ${height} after ${timeoutMs} ms`);
-    await sleep(100);
-  }
+  await pWaitFor(async () => (await client.status()).height >= height, { interval: 100, timeout: { milliseconds: timeoutMs, message: new Error(`node stuck below height ${height} after ${timeoutMs} ms`) } });
 }
 
 interface HeadRow {
@@ -340,7 +343,9 @@ export async function runDevnet(opts: DevnetOptions): Promise<number> {
     // 2. wallets
     const wallets: Record<string, Wallet> = {};
     for (const f of DEVNET_FUNDED) wallets[f.name] = Wallet.restore(devnetMnemonic(f.index), "devnet");
-    wallets["carol"] = Wallet.create("devnet").wallet;
+    const carol0 = Wallet.create("devnet");
+    wallets["carol"] = carol0.wallet;
+    const mnemonics: Record<string, string> = { ...Object.fromEntries(DEVNET_FUNDED.map((f) => [f.name, devnetMnemonic(f.index)])), carol: carol0.mnemonic };
     const names = Object.keys(wallets);
     out("");
     out("wallets (restored from the devnet mnemonics; carol is new and empty):");
@@ -459,7 +464,11 @@ export async function runDevnet(opts: DevnetOptions): Promise<number> {
       out(`  node pid   ${node.child.pid}   (stop: kill ${node.child.pid})`);
       out(`  node log   ${node.logFile}`);
       out(`  wallets    ${wdir}/{${names.join(",")}}.json   password "${DEVNET_WALLET_PASSWORD}"`);
-      out(`  try        BAIOS_WALLET_PASSWORD=devnet baios wallet balance --wallet ${join(wdir, "carol.json")} --rpc ${node.rpcUrl} --rpc-token-file ${node.cookieFile}`);
+      out("");
+      out("mnemonics (devnet only: throw-away keys; `baios wallet restore` takes them):");
+      for (const n of names) out(`  ${n.padEnd(6)} ${mnemonics[n]}`);
+      out("");
+      out(devnetCommandLines({ baios: onPath("baios") ? "baios" : WRAPPER, rpcUrl: node.rpcUrl, cookieFile: node.cookieFile, walletDir: wdir, names, to: wallets["bob"]!.address }));
       for (const n of nodes) n.child.unref();
     }
   } catch (e) {
@@ -477,6 +486,30 @@ export async function runDevnet(opts: DevnetOptions): Promise<number> {
   return failed ? 1 : 0;
 }
 
+/** True when `cmd` is an executable on PATH. */
+function onPath(cmd: string): boolean {
+  return (process.env["PATH"] ?? "").split(delimiter).some((d) => d !== "" && existsSync(join(d, cmd)));
+}
+
+/**
+ * The command lines printed by `baios devnet --keep`: each works as printed against the running
+ * devnet (wallet files, password `devnet`, node0's RPC and cookie). Tested by running them
+ * (wallet/test/devnet-commands.test.ts).
+ */
+export function devnetCommandLines(o: { baios: string; rpcUrl: string; cookieFile: string; walletDir: string; names: readonly string[]; to: string }): string {
+  const env = `export BAIOS_RPC_URL=${o.rpcUrl} BAIOS_RPC_TOKEN_FILE=${o.cookieFile} BAIOS_WALLET_PASSWORD=${DEVNET_WALLET_PASSWORD}`;
+  const w = (n: string): string => join(o.walletDir, `${n}.json`);
+  return [
+    "try (copy line by line; the first sets the node and the devnet wallet password for this shell):",
+    `  ${env}`,
+    ...o.names.map((n) => `  ${o.baios} wallet balance --wallet ${w(n)}`),
+    `  ${o.baios} wallet history --wallet ${w("alice")}`,
+    `  ${o.baios} wallet transfer --wallet ${w("alice")} ${o.to} 1.5`,
+    `  ${o.baios} wallet open --wallet ${w("carol")}`,
+    `  ${o.baios} wallet rpc --wallet ${w("carol")} --port ${DEVNET_WALLET_RPC_PORT}`,
+  ].join("\n");
+}
+
 /** The `baios devnet` commander command (`--data-dir`, `--keep`, `--block-time-ms`, `--rpc-port`, `-q`); sets `process.exitCode` from {@link runDevnet}. */
 export function devnetCommand(): Command {
   return new Command("devnet")
@@ -484,7 +517,7 @@ export function devnetCommand(): Command {
     .option("--data-dir <dir>", "node data directory (default: a temporary folder, removed afterwards)")
     .option("--keep", "leave the devnet running and print its RPC endpoints")
     .option("--block-time-ms <ms>", "block interval", "1000")
-    .option("--rpc-port <port>", "node0's RPC port (default: a free port)")
+    .option("--rpc-port <port>", "node0's RPC port (default 48545; node i uses 48545+10·i, p2p 48544+10·i; a busy port is replaced by a free one)")
     .option("--nodes <n>", "node processes on loopback (node0 validates, the rest are full nodes)", "4")
     .option("--dandelion-epoch-ms <ms>", "Dandelion++ epoch of every node", "30000")
     .option("--dandelion-embargo-ms <ms>", "Dandelion++ mean embargo of every node (default 27000: the paper's bound for the loopback hop delay)")

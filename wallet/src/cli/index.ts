@@ -70,6 +70,11 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   try {
     await (await makeProgram(argv)).parseAsync([...argv]);
   } catch (e) {
+    if ((e as Error).name === "CancelledError") {
+      process.stderr.write("cancelled\n");
+      process.exitCode = 130;
+      return;
+    }
     process.stderr.write(`error: ${(e as Error).message}\n`);
     process.exitCode = 1;
   }

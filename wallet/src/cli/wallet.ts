@@ -11,7 +11,7 @@ import { checkTxKey } from "../txkey.ts";
 import { Wallet } from "../wallet.ts";
 import { ensureWalletDir } from "../walletfile.ts";
 import { assertAuthPolicy } from "@baios/node/client";
-import { network, out, password, promptHidden, rpcClient, walletPath, type CommonOpts } from "./common.ts";
+import { network, out, password, promptMnemonic, rpcClient, walletPath, type CommonOpts } from "./common.ts";
 import { powBar, scanBar } from "./progress.ts";
 import { addSharedOptions } from "./shared-options.ts";
 import { checkAddress, checkAmount, confirmer, parseDestinations } from "./confirm.ts";
@@ -103,7 +103,7 @@ export function walletCommand(): Command {
       if (o.viewKey !== undefined) wallet = Wallet.fromViewKey(o.viewKey);
       else {
         const { readFileSync } = await import("node:fs");
-        const m = o.mnemonicFile !== undefined ? readFileSync(o.mnemonicFile, "utf8") : (process.env["BAIOS_MNEMONIC"] ?? (await promptHidden("24 words: ")));
+        const m = o.mnemonicFile !== undefined ? readFileSync(o.mnemonicFile, "utf8") : (process.env["BAIOS_MNEMONIC"] ?? (await promptMnemonic()));
         wallet = Wallet.restore(m, network(o));
       }
       // a scan starts after the block before the birthday, which is then verified on its own (certificate)
@@ -156,6 +156,18 @@ export function walletCommand(): Command {
       const wallet = await refreshed(o);
       const rows = historyRows(wallet, o);
       out(rows.length === 0 ? "no transfers" : historyTable(rows));
+    });
+
+  common(w.command("open").description("interactive shell: keeps the wallet unlocked and refreshes in the background (balance, address, transfer, sweep-all, history, refresh, exit)"))
+    .option("--refresh-ms <ms>", "background refresh interval in ms", intArg("--refresh-ms"), 10_000)
+    .action(async (o: CommonOpts & { refreshMs: number }) => {
+      const wallet = await refreshed(o);
+      const { runShell } = await import("./shell.ts");
+      try {
+        await runShell(wallet, rpcClient(o), { refreshMs: Math.max(1000, o.refreshMs) });
+      } finally {
+        wallet.close(); // save, release the file lock
+      }
     });
 
   common(w.command("rescan").description("forget scanned data and scan again from genesis")).action(async (o: CommonOpts) => {
