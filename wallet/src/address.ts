@@ -86,6 +86,36 @@ export function decodeAddress(text: string, expected?: Network): Address {
   return { network, viewPublic: first, spendPublic: second };
 }
 
+/** bech32m human-readable part of subaddresses per network (docs/wallet.md §2.1): the address prefix followed by `sub` (`baiossub1…`), payload `0x01 ‖ C (32) ‖ D (32)`. */
+export const SUBADDRESS_PREFIX: Readonly<Record<Network, string>> = {
+  mainnet: `${ADDRESS_PREFIX.mainnet}sub`,
+  testnet: `${ADDRESS_PREFIX.testnet}sub`,
+  devnet: `${ADDRESS_PREFIX.devnet}sub`,
+};
+
+/** Encodes a subaddress `(C, D)` (docs/crypto.md §11) for `network` (prefix {@link SUBADDRESS_PREFIX}). */
+export function encodeSubaddress(addr: Address): string {
+  return encodePayload(SUBADDRESS_PREFIX[addr.network], addr.viewPublic, addr.spendPublic);
+}
+
+/** A standard address or a subaddress, and which (`subaddress: true` for `<prefix>sub1…`). */
+export interface AnyAddress extends Address {
+  subaddress: boolean;
+}
+
+/**
+ * Decodes a standard address or a subaddress.
+ * @throws AddressError on a bad checksum, unknown prefix, wrong length or version, or another network than `expected`
+ */
+export function decodeAnyAddress(text: string, expected?: Network): AnyAddress {
+  const t = text.trim();
+  const hrp = t.slice(0, Math.max(0, t.lastIndexOf("1"))).toLowerCase();
+  if (!Object.values(SUBADDRESS_PREFIX).includes(hrp)) return { ...decodeAddress(t, expected), subaddress: false };
+  const { network, first, second } = decodePayload(t, SUBADDRESS_PREFIX, "subaddress");
+  if (expected !== undefined && network !== expected) throw new AddressError(`subaddress is for ${network}, expected ${expected}`);
+  return { network, viewPublic: first, spendPublic: second, subaddress: true };
+}
+
 const VIEW_PREFIX: Readonly<Record<Network, string>> = {
   mainnet: `${ADDRESS_PREFIX.mainnet}view`,
   testnet: `${ADDRESS_PREFIX.testnet}view`,

@@ -6,10 +6,10 @@
  * hash; 255 of 256 foreign outputs stop there), then the derivation.
  * @module
  */
-import { commit, scanOutputs } from "@baios/crypto";
+import { commit, recoverSpendKey, scanOutputs, viewTag } from "@baios/crypto";
 import type { ScanBlockJson, ScanTxJson } from "@baios/node/client";
 import { matchOutput, ONE_SCALAR, openAmount, sharedPoint } from "./derive.ts";
-import { bytesEqual, hexToBytes } from "./hex.ts";
+import { bytesEqual, bytesToHex, hexToBytes } from "./hex.ts";
 
 /**
  * The wallet keys a scan needs, decoded once per wallet (not per output or per tx): the view
@@ -18,6 +18,8 @@ import { bytesEqual, hexToBytes } from "./hex.ts";
 export interface MatchKeys {
   viewSecret: Uint8Array;
   spendPublic: Uint8Array;
+  /** The subaddress table (docs/crypto.md §11): hex of each subaddress spend key `D` → `[account, index]`, besides the main `B`; absent or empty: main address only. */
+  subaddresses?: ReadonlyMap<string, readonly [number, number]>;
 }
 
 /** An output found to belong to the wallet. */
@@ -32,6 +34,24 @@ export interface Match {
   mask: Uint8Array;
   oneTimeKey: Uint8Array;
   commitment: Uint8Array;
+  /** `[account, index]` of the subaddress it pays; absent for the main address. */
+  subaddress?: [number, number];
+}
+
+/**
+ * With a subaddress table: output `i` under shared point `D` (view tag first), then ONE lookup of
+ * `P − s·G` among `B` and the table (docs/crypto.md §11). Undefined when not ours.
+ */
+function matchWithTable(keys: MatchKeys, D: Uint8Array, i: number, o: { oneTimeKey: Uint8Array; viewTag: number }): { s: Uint8Array; subaddress?: [number, number] } | undefined {
+  try {
+    if (viewTag(D, i) !== o.viewTag) return undefined;
+    const { spendPublic, s } = recoverSpendKey(D, i, o.oneTimeKey);
+    if (bytesEqual(spendPublic, keys.spendPublic)) return { s };
+    const hit = keys.subaddresses?.get(bytesToHex(spendPublic));
+    return hit === undefined ? undefined : { s, subaddress: [hit[0], hit[1]] };
+  } catch {
+    return undefined; // a malformed key on chain is "not ours"
+  }
 }
 
 /** The coinbase part of a scan view. */
@@ -68,6 +88,18 @@ export function matchCoinbase(keys: MatchKeys, cb: CoinbaseView): Match[] {
 export function matchTx(keys: MatchKeys, tx: TxView): Match[] {
   const outs = tx.outputs.map((o) => ({ oneTimeKey: hexToBytes(o.oneTimeKey), commitment: hexToBytes(o.commitment), viewTag: o.viewTag, encryptedAmount: hexToBytes(o.encryptedAmount) }));
   const found: Match[] = [];
+  if (keys.subaddresses !== undefined && keys.subaddresses.size > 0) {
+    const shared = tx.txPublicKeys.length === 1 ? sharedPoint(keys.viewSecret, hexToBytes(tx.txPublicKeys[0]!)) : undefined;
+    outs.forEach((o, i) => {
+      const R = hexToBytes(tx.txPublicKeys[shared === undefined ? i : 0]!);
+      const m = matchWithTable(keys, shared ?? sharedPoint(keys.viewSecret, R), i, o);
+      if (m === undefined) return;
+      const opened = openAmount(m.s, o.encryptedAmount, o.commitment);
+      if (opened === undefined) return;
+      found.push({ index: i, txPublicKey: R, amount: opened.amount, mask: opened.mask, oneTimeKey: o.oneTimeKey, commitment: o.commitment, ...(m.subaddress ? { subaddress: m.subaddress } : {}) });
+    });
+    return found;
+  }
   if (tx.txPublicKeys.length === 1) {
     const R = hexToBytes(tx.txPublicKeys[0]!);
     for (const f of scanOutputs(keys.viewSecret, keys.spendPublic, R, outs, true)) {

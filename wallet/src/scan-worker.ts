@@ -10,7 +10,7 @@ import type { ScanReply, ScanTask } from "./scan-workers.ts";
 const port = parentPort;
 if (port === null) throw new Error("scan-worker.ts must run in a worker thread");
 const data = workerData as MatchKeys;
-const keys: MatchKeys = { viewSecret: Uint8Array.from(data.viewSecret), spendPublic: Uint8Array.from(data.spendPublic) };
+const keys: MatchKeys = { viewSecret: Uint8Array.from(data.viewSecret), spendPublic: Uint8Array.from(data.spendPublic), ...(data.subaddresses ? { subaddresses: data.subaddresses } : {}) };
 
 port.on("message", (task: ScanTask) => {
   let reply: ScanReply;

@@ -55,7 +55,7 @@ export class ScanWorkers {
     if (!Number.isInteger(size) || size < 1) throw new RangeError("scan workers: size must be ≥ 1");
     this.size = size;
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(WORKER_URL, { workerData: { viewSecret: keys.viewSecret, spendPublic: keys.spendPublic } });
+      const worker = new Worker(WORKER_URL, { workerData: { viewSecret: keys.viewSecret, spendPublic: keys.spendPublic, subaddresses: keys.subaddresses } });
       const slot: Slot = { worker, pending: new Map() };
       worker.on("message", (r: ScanReply) => {
         const p = slot.pending.get(r.id);

@@ -16,7 +16,7 @@
  * block's input carries it; a view-only wallet (a, B) sees incoming outputs but not spends.
  * @module
  */
-import { keyImage, oneTimeSecret } from "@baios/crypto";
+import { keyImage } from "@baios/crypto";
 import { decodeTx, txId } from "@baios/consensus";
 import { RPC_ERRORS, RpcError, type NodeRpcClient, type ScanBlockJson, type ScanTxJson } from "@baios/node/client";
 import type { Network } from "./address.ts";
@@ -25,12 +25,15 @@ import { matchBlock, type BlockMatches } from "./scan-match.ts";
 import type { ScanWorkers } from "./scan-workers.ts";
 import { bytesToHex, hexToBytes } from "./hex.ts";
 import type { OwnedOutput, WalletState } from "./state.ts";
+import { outputSecret, remember } from "./subaddress.ts";
 
 /** Secrets used while scanning; `spendSecret` is absent for a view-only wallet. */
 export interface ScanKeys {
   viewSecret: Uint8Array;
   spendPublic: Uint8Array;
   spendSecret?: Uint8Array;
+  /** Subaddress table (hex `D` → `[account, index]`, docs/crypto.md §11); absent: main address only. */
+  subaddresses?: ReadonlyMap<string, readonly [number, number]>;
 }
 
 /** Counters of a scan ({@link scanBlock}, {@link scanChain}). */
@@ -56,7 +59,7 @@ export type ScanView = Pick<ScanBlockJson, "height" | "timeMs" | "coinbase"> & {
 
 function withKeyImage(o: OwnedOutput, keys: ScanKeys): OwnedOutput {
   if (keys.spendSecret !== undefined) {
-    const x = oneTimeSecret(keys.viewSecret, keys.spendSecret, o.txPublicKey, o.index);
+    const x = outputSecret(keys, keys.spendSecret, o);
     o.keyImage = keyImage(x, o.oneTimeKey);
   }
   return o;
@@ -123,7 +126,8 @@ export function scanBlock(state: WalletState, keys: ScanKeys, block: ScanView, s
     stats.outputs += tx.outputs.length;
     const unlockHeight = block.height + 1;
     for (const f of m.txs[ti] ?? []) {
-      add({ globalIndex: tx.outputs[f.index]!.globalIndex, height: block.height, txid: tx.txid, index: f.index, txPublicKey: f.txPublicKey, amount: f.amount, mask: f.mask, oneTimeKey: f.oneTimeKey, commitment: f.commitment, unlockHeight, coinbase: false });
+      add({ globalIndex: tx.outputs[f.index]!.globalIndex, height: block.height, txid: tx.txid, index: f.index, txPublicKey: f.txPublicKey, amount: f.amount, mask: f.mask, oneTimeKey: f.oneTimeKey, commitment: f.commitment, unlockHeight, coinbase: false, ...(f.subaddress ? { subaddress: f.subaddress } : {}) });
+      if (f.subaddress) remember(state, f.subaddress[0], f.subaddress[1]); // a look-ahead hit widens the table next time
     }
   });
   state.scannedHeight = Math.max(state.scannedHeight, block.height);

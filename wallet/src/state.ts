@@ -29,6 +29,8 @@ export interface OwnedOutput {
   coinbase: boolean;
   /** Key image (full wallets only; a view-only wallet cannot compute it). */
   keyImage?: Uint8Array;
+  /** The subaddress `[account, index]` it was received on (docs/crypto.md §11); absent for the main address (0, 0). */
+  subaddress?: [number, number];
   /** Set when a block spends it. */
   spentHeight?: number;
   spentTxid?: string;
@@ -73,6 +75,8 @@ export interface WalletState {
   scannedHash?: string;
   /** Output count (`outputCount`) of the header at `scannedHeight`: the global index of the next block's first output. */
   scannedOutputs?: number;
+  /** Subaddresses handed out (docs/wallet.md §2.1): `[account, index]` pairs besides (0, 0), each in the scan table; absent when none. */
+  subaddresses?: [number, number][];
   /** Owned outputs found by scanning, spent ones included (`spentHeight` set). */
   outputs: OwnedOutput[];
   /** Transfers this wallet sent, with their tx secrets (payment proofs). */
@@ -120,6 +124,7 @@ const u64 = v.pipe(
   v.maxValue(0xffff_ffff_ffff_ffffn, "must fit in 64 bits"),
 );
 const int = (min = 0) => v.pipe(v.number("must be a number"), v.safeInteger("must be an integer"), v.minValue(min, `must be ≥ ${min}`));
+const u32 = v.pipe(int(), v.maxValue(0xffff_ffff, "must fit in 32 bits"));
 const hash = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, "must be 32 bytes of lowercase hex"));
 
 const OutputSchema = v.object({
@@ -135,6 +140,7 @@ const OutputSchema = v.object({
   unlockHeight: int(),
   coinbase: v.boolean(),
   keyImage: v.optional(bytes(32)),
+  subaddress: v.optional(v.tuple([u32, u32])),
   spentHeight: v.optional(int()),
   spentTxid: v.optional(v.string()),
 });
@@ -161,6 +167,7 @@ const StateSchema = v.object({
   scannedHeight: int(-1),
   scannedHash: v.optional(hash),
   scannedOutputs: v.optional(int()),
+  subaddresses: v.optional(v.array(v.tuple([u32, u32]))),
   outputs: v.array(OutputSchema),
   sent: v.array(SentSchema),
   txMeta: v.record(v.string(), v.object({ height: int(-1), timeMs: int(), fee: u64 })),

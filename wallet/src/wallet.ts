@@ -6,6 +6,7 @@
 import { keyImage as computeKeyImage, oneTimeSecret, scalarMultBase, type WalletKeys } from "@baios/crypto";
 import type { NodeRpcClient, TxJson } from "@baios/node/client";
 import { decodeViewKey, encodeViewKey, type Network } from "./address.ts";
+import { outputSecret, subaddressTable } from "./subaddress.ts";
 import { addressOf, keysFromSeed, mnemonicToSeed, newMnemonic, parseAddress, seedToMnemonic } from "./keys.ts";
 import { deserializeState, emptyState, resetScan, serializeState, type OwnedOutput, type SentTx, type WalletState } from "./state.ts";
 import { scanChain, type ScanKeys, type ScanProgress, type ScanStats } from "./scanner.ts";
@@ -239,7 +240,7 @@ export class Wallet {
   }
 
   private scanKeys(): ScanKeys {
-    const k: ScanKeys = { viewSecret: this.state.viewSecret, spendPublic: this.state.spendPublic };
+    const k: ScanKeys = { viewSecret: this.state.viewSecret, spendPublic: this.state.spendPublic, subaddresses: subaddressTable(this.state) };
     if (this.#keys !== undefined) k.spendSecret = this.#keys.spendSecret;
     return k;
   }
@@ -252,7 +253,7 @@ export class Wallet {
   async refresh(client: NodeRpcClient, onProgress?: (p: ScanProgress) => void, opts: { scanWorkers?: number } = {}): Promise<ScanStats> {
     // per-output work on worker threads when asked (docs/wallet.md §4: ~2× on 2 cores for a long scan; each worker costs a WebAssembly start-up)
     const n = opts.scanWorkers ?? 0;
-    const workers = n > 0 ? new ScanWorkers({ viewSecret: this.state.viewSecret, spendPublic: this.state.spendPublic }, n) : undefined;
+    const workers = n > 0 ? new ScanWorkers({ viewSecret: this.state.viewSecret, spendPublic: this.state.spendPublic, subaddresses: subaddressTable(this.state) }, n) : undefined;
     let result: Awaited<ReturnType<typeof scanChain>>;
     try {
       result = await scanChain(client, this.state, this.scanKeys(), { onBatch: () => this.save(), ...(onProgress ? { onProgress } : {}), ...(workers ? { workers } : {}) });
@@ -491,7 +492,7 @@ export class Wallet {
         }
       }
       if (ring === undefined) throw new WalletError("could not find enough unlocked decoys");
-      const x = oneTimeSecret(this.state.viewSecret, this.#keys.spendSecret, o.txPublicKey, o.index);
+      const x = outputSecret(this.state, this.#keys.spendSecret, o);
       inputs.push({ globalIndex: o.globalIndex, amount: o.amount, mask: o.mask, oneTimeSecret: x, keyImage: o.keyImage ?? computeKeyImage(x, o.oneTimeKey), ring });
     }
 
