@@ -1,7 +1,11 @@
 /**
  * Cryptography benchmarks (issue: crypto-wasm). Measures, in one run:
  * - the WebAssembly build through `@baios/crypto` (what the node and wallet really call);
- * - the same operations natively (`cargo bench -p baios-crypto --bench native`, same names);
+ * - the same operations natively (`cargo bench -p baios-crypto --bench native`, same names), twice:
+ *   with dalek's default backend for x86-64 (64-bit limbs, AVX2 where present) and forced to its
+ *   32-bit serial backend (`RUSTFLAGS='--cfg curve25519_dalek_bits="32"'`, own target dir), the
+ *   one the WebAssembly build uses, so "WASM vs native-32" is the engine's cost alone;
+ * - MLSAG ring-11 verify with the ring-member cache warm vs off, interleaved (A B A B …);
  * - the same Ristretto operations in @noble/curves, as the pure-TypeScript reference.
  * Prints a table with the issue's targets and writes `bench/results/crypto.json`.
  *
@@ -10,9 +14,10 @@
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { ristretto255, ristretto255_hasher } from "@noble/curves/ed25519.js";
 import * as c from "@baios/crypto";
-import { fmtUs, measure, type Measurement, printTable } from "./harness.ts";
+import { fmtUs, interleave, measure, type Measurement, printTable } from "./harness.ts";
 
 const root = new URL("../../", import.meta.url);
 const results: Measurement[] = [];
@@ -57,7 +62,21 @@ wasm("hash_to_point", () => c.hashToPoint(dst, msg), 50, 20);
   const sig = c.mlsagSign(ring, pi, xs[pi] as Uint8Array, z);
   const ki = c.keyImage(xs[pi] as Uint8Array, ring.ringKeys[pi] as Uint8Array);
   wasm("mlsag_sign_11", () => c.mlsagSign(ring, pi, xs[pi] as Uint8Array, z), 30);
-  wasm("mlsag_verify_11", () => c.mlsagVerify(ring, ki, sig), 30);
+  wasm("mlsag_verify_11", () => c.mlsagVerifyUncached(ring, ki, sig), 30);
+  // Ring-member cache: the same verification with the cache off vs warm (all 11 members cached),
+  // interleaved A B A B …; each sample is the mean of 5 verifications (µs each).
+  c.ringCacheConfigure(64);
+  c.mlsagVerify(ring, ki, sig);
+  const per = (f: () => void) => () => {
+    const t0 = performance.now();
+    for (let i = 0; i < 5; i++) f();
+    return ((performance.now() - t0) * 1000) / 5;
+  };
+  const ab = await interleave({ off: per(() => c.mlsagVerifyUncached(ring, ki, sig)), warm: per(() => c.mlsagVerify(ring, ki, sig)) }, 30, 2);
+  for (const [name, v] of [["mlsag_verify_11_off", ab.off], ["mlsag_verify_11_warm", ab.warm]] as const) {
+    results.push({ name, impl: "wasm", medianUs: v.summary.median, madUs: 0, minUs: v.summary.min, p25Us: v.summary.p25, samples: v.samples.length, inner: 5 });
+  }
+  c.ringCacheConfigure(0);
 }
 
 // ---- Bulletproofs+
@@ -106,10 +125,17 @@ wasm("bp_batch64_m2", () => c.rangeBatchVerify(batch), 7);
 
 // ---- native, same operations
 const native: Record<string, number> = {};
+/** Native with dalek's 32-bit serial backend (what wasm32 compiles to), µs by operation. */
+const native32: Record<string, number> = {};
 if (!process.argv.includes("--skip-native")) {
-  const out = execFileSync("cargo", ["bench", "-q", "-p", "baios-crypto", "--bench", "native"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
-  Object.assign(native, JSON.parse(out.slice(out.indexOf("{"))));
+  const cargoBench = (env: NodeJS.ProcessEnv): Record<string, number> => {
+    const out = execFileSync("cargo", ["bench", "-q", "-p", "baios-crypto", "--bench", "native"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...env } });
+    return JSON.parse(out.slice(out.indexOf("{"))) as Record<string, number>;
+  };
+  Object.assign(native, cargoBench({}));
   for (const [name, us] of Object.entries(native)) results.push({ name, impl: "native", medianUs: us, madUs: 0, samples: 0, inner: 0 });
+  // Its own target dir: other RUSTFLAGS would otherwise rebuild the default target's artefacts.
+  Object.assign(native32, cargoBench({ RUSTFLAGS: '--cfg curve25519_dalek_bits="32"', CARGO_TARGET_DIR: fileURLToPath(new URL("target/bench-bits32", root)) }));
 }
 
 // ---- Tx-PoW calibration: median time to mine at the default target, in WASM
@@ -123,11 +149,22 @@ const ops = [...new Set(results.map((r) => r.name))];
 const rows = ops.map((name) => {
   const w = get(name, "wasm");
   const n = get(name, "native");
+  const n32 = native32[name];
   const nb = get(name, "noble");
-  return [name, w === undefined ? "" : fmtUs(w), n === undefined ? "" : fmtUs(n), w && n ? `${(w / n).toFixed(2)}×` : "", nb === undefined ? "" : fmtUs(nb), w && nb ? `${(nb / w).toFixed(1)}×` : ""];
+  const ratio = (a: number | undefined, b: number | undefined): string => (a && b ? `${(a / b).toFixed(2)}×` : "");
+  return [name, w === undefined ? "" : fmtUs(w), n === undefined ? "" : fmtUs(n), n32 === undefined ? "" : fmtUs(n32), ratio(w, n), ratio(w, n32), nb === undefined ? "" : fmtUs(nb), w && nb ? `${(nb / w).toFixed(1)}×` : ""];
 });
-console.log("\nMedian time per operation (scanning: per output; txpow_hash: per hash)\n");
-printTable(["operation", "wasm", "native", "wasm/native", "@noble", "noble/wasm"], rows);
+console.log("\nMedian time per operation (scanning: per output; txpow_hash: per hash). native-64: dalek's default x86-64 backend; native-32: its 32-bit serial backend, as in WASM\n");
+printTable(["operation", "wasm", "native-64", "native-32", "wasm/native-64", "wasm/native-32", "@noble", "noble/wasm"], rows);
+{
+  const off = results.find((r) => r.name === "mlsag_verify_11_off");
+  const warm = results.find((r) => r.name === "mlsag_verify_11_warm" && r.impl === "wasm");
+  if (off && warm) {
+    console.log("\nRing-member cache, MLSAG ring-11 verify (wasm), interleaved off/warm, µs per verify\n");
+    const row = (k: string, m: Measurement) => [k, fmtUs(m.medianUs), fmtUs(m.p25Us ?? NaN), fmtUs(m.minUs ?? NaN)];
+    printTable(["cache", "median", "p25", "min"], [row("off", off), row("warm (11/11 hits)", warm), ["warm vs off", `${((warm.medianUs / off.medianUs - 1) * 100).toFixed(1)}%`, `${(((warm.p25Us ?? NaN) / (off.p25Us ?? NaN) - 1) * 100).toFixed(1)}%`, `${(((warm.minUs ?? NaN) / (off.minUs ?? NaN) - 1) * 100).toFixed(1)}%`]]);
+  }
+}
 
 const bp2 = get("bp_verify_m2", "wasm") ?? NaN;
 const batchPer = (get("bp_batch64_m2", "wasm") ?? NaN) / 64;
@@ -141,16 +178,19 @@ const targets = [
 ] as const;
 const ratios = ops.map((o) => [o, (get(o, "wasm") ?? NaN) / (get(o, "native") ?? NaN)] as const).filter(([, r]) => Number.isFinite(r));
 const worst = ratios.reduce((a, b) => (b[1] > a[1] ? b : a), ["", 0] as readonly [string, number]);
+const ratios32 = ops.map((o) => [o, (get(o, "wasm") ?? NaN) / (native32[o] ?? NaN)] as const).filter(([, r]) => Number.isFinite(r));
+const worst32 = ratios32.reduce((a, b) => (b[1] > a[1] ? b : a), ["", 0] as readonly [string, number]);
 console.log("\nTargets (issue: crypto-wasm)\n");
 printTable(
   ["figure", "measured", "target", "met"],
   [
     ...targets.map(([f, m, t, ok]) => [f, m, t, ok ? "yes" : "NO"]),
     ["WASM vs native, same operation (worst)", ratios.length ? `${worst[1].toFixed(2)}× (${worst[0]})` : "not measured", "≤ 1.6×", ratios.length && worst[1] <= 1.6 ? "yes" : "NO"],
+    ["WASM vs native with 32-bit limbs (worst)", ratios32.length ? `${worst32[1].toFixed(2)}× (${worst32[0]})` : "not measured", "≤ 1.3×", ratios32.length && worst32[1] <= 1.3 ? "yes" : "NO"],
   ],
 );
 
 mkdirSync(new URL("bench/results/", root), { recursive: true });
 const file = new URL("bench/results/crypto.json", root);
-writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, results, txpow: { expectedHashes: expected, wasmHashesPerSecond: powRate, medianSeconds: powMedianS } }, null, 2)}\n`);
+writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, results, native32, txpow: { expectedHashes: expected, wasmHashesPerSecond: powRate, medianSeconds: powMedianS } }, null, 2)}\n`);
 console.log(`\nwrote ${file.pathname}`);

@@ -6,11 +6,13 @@
 //! then the median of many samples; timings are printed, never asserted.
 
 use std::hint::black_box;
+use std::num::NonZeroUsize;
 use std::time::Instant;
 
 use baios_crypto::encoding::{decode_key, decode_point, decode_scalar, encode_point};
 use baios_crypto::hash::{hash_to_point, tags};
 use baios_crypto::pedersen::commit;
+use baios_crypto::ring_cache::RingCache;
 use baios_crypto::rng::seeded_rng;
 use baios_crypto::{ed25519, mlsag, rangeproof, stealth, txpow};
 use curve25519_dalek::ristretto::RistrettoPoint;
@@ -89,6 +91,16 @@ fn main() {
         "mlsag_verify_11".into(),
         median_us(30, 1, || {
             mlsag::verify(&msg, &kb, &cb, &pb, &ki, black_box(&sig)).unwrap();
+        }),
+    ));
+    // The same verification with every ring member in the ring-member cache (warm).
+    let mut cache = RingCache::new(NonZeroUsize::new(64).unwrap());
+    mlsag::verify_cached(&msg, &kb, &cb, &pb, &ki, &sig, Some(&mut cache)).unwrap();
+    out.push((
+        "mlsag_verify_11_warm".into(),
+        median_us(30, 1, || {
+            mlsag::verify_cached(&msg, &kb, &cb, &pb, &ki, black_box(&sig), Some(&mut cache))
+                .unwrap();
         }),
     ));
 
