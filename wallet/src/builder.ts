@@ -5,7 +5,7 @@
  * the Tx-PoW nonce, mined in bounded `txPowMine` calls so progress can be shown.
  * @module
  */
-import { commit, makeOutput, mlsagSign, randomScalar, rangeProve, scalarAdd, scalarMultBase, scalarSub, txPowExpectedHashes, txPowMine } from "@baios/crypto";
+import { commit, makeOutput, mlsagSign, randomScalar, rangeProve, scalarAdd, scalarMult, scalarMultBase, scalarSub, txPowExpectedHashes, txPowMine } from "@baios/crypto";
 import { encodeTx, TX_VERSION, txId, txSigningHash, type Tx, type TxInput, type TxOutput } from "@baios/consensus";
 import { bytesEqual } from "./hex.ts";
 import { randInt, secureRng, type Rng } from "./decoys.ts";
@@ -32,6 +32,8 @@ export interface BuildDestination {
   spendPublic: Uint8Array;
   /** Amount in atomic units (1 BAI = 10^8); must be > 0. */
   amount: bigint;
+  /** The keys are a subaddress's `(C, D)`: the tx then gets one tx public key per output, `R_k = r_k·D` for this output (docs/crypto.md §11). */
+  subaddress?: boolean;
 }
 
 /** Tx-PoW mining progress: reported after each `txPowMine` chunk and once when the nonce is found. */
@@ -72,8 +74,10 @@ export interface BuiltTx {
   txid: Uint8Array;
   /** Wire bytes (`encodeTx`, docs/protocol.md §10.1) to submit. */
   bytes: Uint8Array;
-  /** Tx secret r (the payment-proof key). */
+  /** Tx secret r (the payment-proof key); with per-output keys, the first output's `r_0`. */
   txSecret: Uint8Array;
+  /** Per-output tx secrets `r_k` when a destination is a subaddress (then `tx.txPublicKeys` has one key per output); absent otherwise. */
+  txSecrets?: Uint8Array[];
   /** Change returned to the wallet, atomic units (may be 0). */
   change: bigint;
   /** Position of each destination's output, and of the change output. */
@@ -101,7 +105,7 @@ export async function buildTx(o: BuildTxOptions): Promise<BuiltTx> {
 
   // Output order: destinations and change shuffled, so the change position tells nothing.
   const rng = o.rng ?? secureRng;
-  const plan: { to: { viewPublic: Uint8Array; spendPublic: Uint8Array }; amount: bigint; dest: number }[] = [
+  const plan: { to: { viewPublic: Uint8Array; spendPublic: Uint8Array; subaddress?: boolean }; amount: bigint; dest: number }[] = [
     ...o.destinations.map((d, i) => ({ to: d, amount: d.amount, dest: i })),
     { to: o.change, amount: change, dest: -1 },
   ];
@@ -109,9 +113,13 @@ export async function buildTx(o: BuildTxOptions): Promise<BuiltTx> {
     const j = randInt(rng, i + 1);
     [plan[i], plan[j]] = [plan[j]!, plan[i]!];
   }
+  // One shared R = r·G, or (a subaddress destination) one key per output: R_k = r_k·D_k for a
+  // subaddress, r_k·G otherwise, with shared point r_k·C_k / r_k·A_k (docs/crypto.md §11).
+  const perOutput = o.destinations.some((d) => d.subaddress === true);
   const r = randomScalar();
-  const R = scalarMultBase(r);
-  const made = plan.map((p, i) => makeOutput(r, p.to.viewPublic, p.to.spendPublic, i, p.amount));
+  const rs = perOutput ? plan.map((_p, i) => (i === 0 ? r : randomScalar())) : undefined;
+  const txPublicKeys = rs !== undefined ? plan.map((p, i) => (p.to.subaddress === true ? scalarMult(rs[i]!, p.to.spendPublic) : scalarMultBase(rs[i]!))) : [scalarMultBase(r)];
+  const made = plan.map((p, i) => makeOutput(rs?.[i] ?? r, p.to.viewPublic, p.to.spendPublic, i, p.amount));
   const outputs: TxOutput[] = made.map((m) => ({ oneTimeKey: m.oneTimeKey, commitment: m.commitment, viewTag: m.viewTag, encryptedAmount: m.encryptedAmount }));
   const rangeProof = rangeProve(
     plan.map((p) => p.amount),
@@ -133,7 +141,7 @@ export async function buildTx(o: BuildTxOptions): Promise<BuiltTx> {
     return { ring, keyImage: inp.keyImage, pseudoOut: commit(inp.amount, pseudoMasks[k]!) };
   });
 
-  const tx: Tx = { version: TX_VERSION, chainId: o.chainId, fee: o.fee, inputs, outputs, txPublicKeys: [R], rangeProof, signatures: [], powNonce: 0n };
+  const tx: Tx = { version: TX_VERSION, chainId: o.chainId, fee: o.fee, inputs, outputs, txPublicKeys, rangeProof, signatures: [], powNonce: 0n };
   const message = txSigningHash(tx);
   tx.signatures = o.inputs.map((inp, k) => {
     const pi = inp.ring.findIndex((m) => m.globalIndex === inp.globalIndex);
@@ -156,6 +164,7 @@ export async function buildTx(o: BuildTxOptions): Promise<BuiltTx> {
     txid,
     bytes: encodeTx(tx),
     txSecret: r,
+    ...(rs !== undefined ? { txSecrets: rs } : {}),
     change,
     destinationIndices: o.destinations.map((_d, i) => plan.findIndex((p) => p.dest === i)),
     changeIndex: plan.findIndex((p) => p.dest === -1),

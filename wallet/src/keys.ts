@@ -13,7 +13,7 @@ import { entropyToMnemonic, generateMnemonic, mnemonicToEntropy, validateMnemoni
 import { wordlist } from "@scure/bip39/wordlists/english.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { checkPoint, walletKeysFromSeed, type WalletKeys } from "@baios/crypto";
-import { decodeAddress, encodeAddress, type Address, type Network } from "./address.ts";
+import { decodeAddress, decodeAnyAddress, encodeAddress, type Address, type AnyAddress, type Network } from "./address.ts";
 
 export type { WalletKeys } from "@baios/crypto";
 
@@ -60,6 +60,14 @@ export function keysFromMnemonic(mnemonic: string): WalletKeys {
 /** The bech32m address (BIP-350) of the keys `(A, B)` (32 bytes each) on `network`. @throws AddressError when a key is not 32 bytes */
 export function addressOf(keys: { viewPublic: Uint8Array; spendPublic: Uint8Array }, network: Network): string {
   return encodeAddress({ network, viewPublic: keys.viewPublic, spendPublic: keys.spendPublic });
+}
+
+/** Decodes a standard address or a subaddress (`<prefix>sub1…`) and checks both keys are valid non-identity ristretto255 points. @throws AddressError; CryptoError */
+export function parseAnyAddress(text: string, expected?: Network): AnyAddress {
+  const a = decodeAnyAddress(text, expected);
+  checkPoint(a.viewPublic);
+  checkPoint(a.spendPublic);
+  return a;
 }
 
 /** Decodes an address and checks both keys are valid non-identity ristretto255 points. */

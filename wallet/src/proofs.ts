@@ -12,12 +12,13 @@
  */
 import {
   checkDerivationProof, checkKeyImageProof, checkTxProof as coreCheckTxProof, commit, derivationProof, keyImageProof,
-  oneTimeSecret, txProof,
+  pointAdd, scalarMultBase, subaddressKeys, txProof,
 } from "@baios/crypto";
+import { outputSecret } from "./subaddress.ts";
 import { decodeTx, txId } from "@baios/consensus";
 import type { NodeRpcClient, TxJson } from "@baios/node/client";
 import type { Network } from "./address.ts";
-import { keysFromSeed, parseAddress } from "./keys.ts";
+import { keysFromSeed, parseAddress, parseAnyAddress } from "./keys.ts";
 import { matchOutput, openAmount } from "./derive.ts";
 import { bytesEqual, bytesToHex, hexToBytes } from "./hex.ts";
 import type { OwnedOutput, WalletState } from "./state.ts";
@@ -66,11 +67,25 @@ async function fetchTx(client: NodeRpcClient, txid: string): Promise<{ tx: TxJso
 export function getTxProof(state: WalletState, txid: string, address: string, message = ""): string {
   const sent = state.sent.find((s) => s.txid === txid.toLowerCase());
   if (sent === undefined) throw new ProofError("NOT_SENT", "no transfer with this txid was sent by this wallet");
-  const to = parseAddress(address, state.network);
-  const proof = txProof(sent.txSecret, hexToBytes(sent.txid), addressBytes(to), false, utf8(message));
-  const body = new Uint8Array(1 + 4 + 96);
-  body[0] = 1;
-  body.set(proof, 5); // key index 0: the transaction's shared tx public key
+  const to = parseAnyAddress(address, state.network);
+  // one shared R: one entry (key index 0); one key per output: one entry per output paid to `address`
+  const entries: [number, Uint8Array][] = [];
+  if (sent.txSecrets === undefined || sent.outputIndices === undefined) entries.push([0, sent.txSecret]);
+  else {
+    sent.destinations.forEach((d, i) => {
+      const k = sent.outputIndices?.[i];
+      const r = k === undefined ? undefined : sent.txSecrets?.[k];
+      if (d.address.trim() === address.trim() && k !== undefined && r !== undefined) entries.push([k, r]);
+    });
+    if (entries.length === 0) throw new ProofError("NOT_SENT", "this transfer paid nothing to that address");
+  }
+  const body = new Uint8Array(1 + entries.length * 100);
+  body[0] = entries.length;
+  const view = new DataView(body.buffer);
+  entries.forEach(([k, r], i) => {
+    view.setUint32(1 + i * 100, k, true);
+    body.set(txProof(r, hexToBytes(sent.txid), addressBytes(to), to.subaddress, utf8(message)), 5 + i * 100);
+  });
   return TX_PROOF_PREFIX + bytesToHex(body);
 }
 
@@ -106,7 +121,7 @@ function parseTxProof(text: string): { keyIndex: number; proof: Uint8Array }[] {
  */
 export async function checkTxProof(client: NodeRpcClient, txid: string, address: string, proofText: string, message = "", network?: Network): Promise<TxProofCheck> {
   const entries = parseTxProof(proofText);
-  const to = parseAddress(address, network);
+  const to = parseAnyAddress(address, network);
   const { tx, status, height } = await fetchTx(client, txid);
   const keys = tx.txPublicKeys.map(hexToBytes);
   const outputs: { index: number; amount: bigint }[] = [];
@@ -115,7 +130,7 @@ export async function checkTxProof(client: NodeRpcClient, txid: string, address:
     if (R === undefined) throw new ProofError("BAD_PROOF", `the proof names tx public key ${e.keyIndex}, the tx has ${keys.length}`);
     let K: Uint8Array;
     try {
-      K = coreCheckTxProof(R, hexToBytes(txid), addressBytes(to), false, utf8(message), e.proof);
+      K = coreCheckTxProof(R, hexToBytes(txid), addressBytes(to), to.subaddress, utf8(message), e.proof);
     } catch (err) {
       throw new ProofError("INVALID_PROOF", `the tx proof does not verify for this tx, address and message (${(err as Error).message})`);
     }
@@ -147,7 +162,7 @@ function fullKeys(state: WalletState) {
   if (state.seed === undefined) throw new ProofError("VIEW_ONLY", "this needs the spend key: a view-only wallet cannot sign key images or reserve proofs");
   return keysFromSeed(state.seed);
 }
-const secretOf = (state: WalletState, spendSecret: Uint8Array, o: OwnedOutput): Uint8Array => oneTimeSecret(state.viewSecret, spendSecret, o.txPublicKey, o.index);
+const secretOf = (state: WalletState, spendSecret: Uint8Array, o: OwnedOutput): Uint8Array => outputSecret(state, spendSecret, o);
 
 /**
  * Signs the key image of every output the (full) wallet owns (docs/crypto.md §12.2).
@@ -271,7 +286,7 @@ export function getReserveProof(state: WalletState, amount?: bigint, message = "
       txid: o.txid,
       index: o.index,
       derivationProof: bytesToHex(derivationProof(state.viewSecret, o.txPublicKey, ctx)),
-      subaddressScalar: "00".repeat(32),
+      subaddressScalar: o.subaddress === undefined ? "00".repeat(32) : bytesToHex(subaddressKeys(state.viewSecret, state.spendPublic, o.subaddress[0], o.subaddress[1]).scalar),
       signedKeyImage: bytesToHex(keyImageProof(secretOf(state, k.spendSecret, o), o.oneTimeKey, ctx)),
       amount: o.amount.toString(),
       mask: bytesToHex(o.mask),
@@ -340,9 +355,10 @@ export async function checkReserveProof(client: NodeRpcClient, address: string, 
     const amount = BigInt(e.amount);
     try {
       const K = checkDerivationProof(to.viewPublic, loc.R, ctx, hexToBytes(e.derivationProof!));
-      const s = matchOutput(K, e.index!, loc.oneTimeKey, undefined, to.spendPublic);
+      // received on the main address (m = 0) or on subaddress spend key D = B + m·G
       const m = hexToBytes(e.subaddressScalar!);
-      if (!m.every((x) => x === 0)) throw bad("subaddress outputs are not supported by this version");
+      const spend = m.every((x) => x === 0) ? to.spendPublic : pointAdd(to.spendPublic, scalarMultBase(m));
+      const s = matchOutput(K, e.index!, loc.oneTimeKey, undefined, spend);
       if (s === undefined) throw bad("the output does not belong to the address");
       const ki = checkKeyImageProof(loc.oneTimeKey, ctx, hexToBytes(e.signedKeyImage!));
       if (!bytesEqual(commit(amount, hexToBytes(e.mask!)), loc.commitment)) throw bad("the amount and mask do not open the output's commitment");

@@ -1,12 +1,13 @@
 /**
  * Wallet JSON-RPC methods for signed proofs (docs/wallet.md §8, §7.1–§7.3): `get_tx_proof`,
  * `check_tx_proof`, `get_reserve_proof`, `check_reserve_proof`, `export_key_images`,
- * `import_key_images`. By-name params; amounts are atomic units as decimal strings. A bad
+ * `import_key_images`, and for subaddresses `create_address` and `get_accounts`. By-name params; amounts are atomic units as decimal strings. A bad
  * parameter throws ProofError `BAD_PROOF` (→ PROOF_ERROR with `data.reason`), like a bad proof.
  * @module
  */
 import type { NodeRpcClient } from "@baios/node/client";
 import { checkReserveProof, checkTxProof, exportKeyImages, getReserveProof, getTxProof, importKeyImages, ProofError } from "./proofs.ts";
+import { accountBalances, newSubaddress, subaddressOf } from "./subaddress.ts";
 import type { Wallet } from "./wallet.ts";
 
 const params = (p: unknown): Record<string, unknown> => (p !== null && typeof p === "object" && !Array.isArray(p) ? (p as Record<string, unknown>) : {});
@@ -46,6 +47,18 @@ export function proofRpcMethods(wallet: Wallet, client: NodeRpcClient): Record<s
       const p = params(raw);
       const r = await checkReserveProof(client, text(p, "address"), text(p, "signature"), text(p, "message", true), wallet.network);
       return { good: true, total: (r.unspent + r.spent).toString(), spent: r.spent.toString(), unspent: r.unspent.toString(), outputs: r.outputs.length };
+    },
+    create_address: async (raw) => {
+      const a = params(raw)["account"] ?? 0;
+      if (typeof a !== "number" || !Number.isSafeInteger(a) || a < 0 || a > 0xffff_ffff) throw new ProofError("BAD_PROOF", "account: expected an integer in 0..4294967295");
+      const r = newSubaddress(wallet.state, a);
+      wallet.save();
+      return r;
+    },
+    get_accounts: async () => {
+      await wallet.refresh(client);
+      wallet.save();
+      return { accounts: accountBalances(wallet.state).map((b) => ({ account: b.account, spendable: b.spendable.toString(), pending: b.pending.toString(), outputs: b.outputs, address: subaddressOf(wallet.state, b.account, 0) })) };
     },
     export_key_images: async () => {
       await wallet.refresh(client);

@@ -32,7 +32,7 @@ import {
   type NodeRpcClient,
 } from "@baios/node";
 import type { Wallet } from "./wallet.ts";
-import { decodeAddress } from "./address.ts";
+import { decodeAnyAddress } from "./address.ts";
 import { proofRpcMethods } from "./rpc-proofs.ts";
 
 /**
@@ -223,8 +223,8 @@ export function walletRpcMethods(wallet: Wallet, client: NodeRpcClient): Record<
       const address = obj(params)["address"];
       if (typeof address !== "string") throw new ParamsError("address: expected a string");
       try {
-        decodeAddress(address, wallet.network);
-        return { valid: true, network: wallet.network };
+        const a = decodeAnyAddress(address, wallet.network);
+        return { valid: true, network: wallet.network, subaddress: a.subaddress };
       } catch (e) {
         return { valid: false, reason: (e as Error).message };
       }

@@ -41,6 +41,10 @@ export interface SentTx {
   txid: string;
   /** The tx secret key r (32 bytes). Secret; reveal it only as a payment proof. */
   txSecret: Uint8Array;
+  /** Per-output tx secrets `r_k` (32 bytes each) of a tx with one tx public key per output (a subaddress destination, docs/crypto.md §11). */
+  txSecrets?: Uint8Array[];
+  /** With `txSecrets`: the output position of each destination (same order as `destinations`). */
+  outputIndices?: number[];
   destinations: { address: string; amount: bigint }[];
   change: bigint;
   fee: bigint;
@@ -147,6 +151,8 @@ const OutputSchema = v.object({
 const SentSchema = v.object({
   txid: hash,
   txSecret: bytes(32),
+  txSecrets: v.optional(v.array(bytes(32))),
+  outputIndices: v.optional(v.array(int())),
   destinations: v.array(v.object({ address: v.string(), amount: u64 })),
   change: u64,
   fee: u64,

@@ -73,3 +73,28 @@ export function outputSecret(state: Pick<WalletState, "viewSecret" | "spendPubli
   if (o.subaddress === undefined) return x;
   return scalarAdd(x, subaddressKeys(state.viewSecret, state.spendPublic, o.subaddress[0], o.subaddress[1]).scalar);
 }
+
+/** Balance of one account (atomic units): unspent outputs received on its subaddresses; `pending` not yet unlocked at the next height. */
+export interface AccountBalance {
+  account: number;
+  spendable: bigint;
+  pending: bigint;
+  outputs: number;
+}
+
+/** Balances per account (account 0 holds the main address's outputs), accounts in ascending order; every account with a handed-out subaddress or an output is listed. */
+export function accountBalances(state: WalletState): AccountBalance[] {
+  const next = state.scannedHeight + 1;
+  const by = new Map<number, AccountBalance>([[0, { account: 0, spendable: 0n, pending: 0n, outputs: 0 }]]);
+  for (const [a] of state.subaddresses ?? []) if (!by.has(a)) by.set(a, { account: a, spendable: 0n, pending: 0n, outputs: 0 });
+  for (const o of state.outputs) {
+    if (o.spentHeight !== undefined) continue;
+    const a = o.subaddress?.[0] ?? 0;
+    const b = by.get(a) ?? { account: a, spendable: 0n, pending: 0n, outputs: 0 };
+    by.set(a, b);
+    b.outputs++;
+    if (o.unlockHeight <= next) b.spendable += o.amount;
+    else b.pending += o.amount;
+  }
+  return [...by.values()].sort((x, y) => x.account - y.account);
+}

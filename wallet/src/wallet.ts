@@ -7,7 +7,7 @@ import { keyImage as computeKeyImage, oneTimeSecret, scalarMultBase, type Wallet
 import type { NodeRpcClient, TxJson } from "@baios/node/client";
 import { decodeViewKey, encodeViewKey, type Network } from "./address.ts";
 import { outputSecret, subaddressTable } from "./subaddress.ts";
-import { addressOf, keysFromSeed, mnemonicToSeed, newMnemonic, parseAddress, seedToMnemonic } from "./keys.ts";
+import { addressOf, keysFromSeed, mnemonicToSeed, newMnemonic, parseAnyAddress, seedToMnemonic } from "./keys.ts";
 import { deserializeState, emptyState, resetScan, serializeState, type OwnedOutput, type SentTx, type WalletState } from "./state.ts";
 import { scanChain, type ScanKeys, type ScanProgress, type ScanStats } from "./scanner.ts";
 import { ScanWorkers } from "./scan-workers.ts";
@@ -398,9 +398,9 @@ export class Wallet {
     const txPowTarget = checkPowTarget(anchor, this.network, params.txPowTarget);
     if (req.sweepAll === true && req.destinations.length !== 1) throw new WalletError("sweep_all takes exactly one destination");
     const dests = req.destinations.map((d) => {
-      const a = parseAddress(d.address, this.network);
+      const a = parseAnyAddress(d.address, this.network);
       if (d.amount <= 0n && req.sweepAll !== true) throw new WalletError("amounts must be positive");
-      return { viewPublic: a.viewPublic, spendPublic: a.spendPublic, amount: d.amount };
+      return { viewPublic: a.viewPublic, spendPublic: a.spendPublic, amount: d.amount, ...(a.subaddress ? { subaddress: true } : {}) };
     });
     if (dests.length + 1 > params.maxOutputs) throw new WalletError(`at most ${params.maxOutputs - 1} destinations`);
     // The fee: never below the consensus floor; what the node asks beyond the caller's fee is capped.
@@ -511,6 +511,7 @@ export class Wallet {
     const sent: SentTx = {
       txid: localTxid,
       txSecret: built.txSecret,
+      ...(built.txSecrets !== undefined ? { txSecrets: built.txSecrets, outputIndices: built.destinationIndices } : {}),
       destinations: paid,
       change: built.change,
       fee,

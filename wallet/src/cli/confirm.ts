@@ -5,7 +5,7 @@
  * @module
  */
 import { createInterface } from "node:readline/promises";
-import { decodeAddress, type Network } from "../address.ts";
+import { decodeAnyAddress, type Network } from "../address.ts";
 import { formatBai, parseBai } from "../amount.ts";
 import type { TransferPlan } from "../wallet.ts";
 
@@ -26,7 +26,7 @@ export function parseDestinations(pairs: readonly string[], network?: Network): 
 /** Checks one address (bech32m checksum, prefix, length, and the network when given); returns it unchanged. @throws Error `bad address <addr>: <reason>` */
 export function checkAddress(address: string, network?: Network): string {
   try {
-    decodeAddress(address, network);
+    decodeAnyAddress(address, network);
   } catch (e) {
     throw new Error(`bad address ${address}: ${(e as Error).message}`);
   }

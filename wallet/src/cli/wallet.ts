@@ -17,6 +17,8 @@ import { addSharedOptions } from "./shared-options.ts";
 import { checkAddress, checkAmount, confirmer, parseDestinations } from "./confirm.ts";
 import { historyRows, historyTable, type HistoryFilter } from "./history-table.ts";
 import { addProofCommands } from "./wallet-proofs.ts";
+import { addSubaddressCommands, u32Arg } from "./wallet-subaddress.ts";
+import { subaddressOf } from "../subaddress.ts";
 
 const common = (c: Command): Command =>
   c
@@ -114,9 +116,13 @@ export function walletCommand(): Command {
       out("Run `baios wallet balance` to scan the chain.");
     });
 
-  common(w.command("address").description("print the wallet's address")).action(async (o: CommonOpts) => {
-    out((await openWallet(o)).address);
-  });
+  common(w.command("address").description("print the wallet's address, or the subaddress --account N --index M (0/0 is the main address)"))
+    .option("--account <n>", "account number", u32Arg("--account"), 0)
+    .option("--index <n>", "subaddress index within the account", u32Arg("--index"), 0)
+    .action(async (o: CommonOpts & { account: number; index: number }) => {
+      const wallet = await openWallet(o);
+      out(o.account === 0 && o.index === 0 ? wallet.address : subaddressOf(wallet.state, o.account, o.index));
+    });
 
   common(w.command("balance").description("scan new blocks and print spendable and pending balance")).action(async (o: CommonOpts) => {
     const wallet = await refreshed(o);
@@ -238,6 +244,7 @@ export function walletCommand(): Command {
     });
 
   addProofCommands(w, { common, openWallet, refreshed });
+  addSubaddressCommands(w, { common, openWallet, refreshed });
 
   return w;
 }
