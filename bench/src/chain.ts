@@ -535,7 +535,7 @@ async function main(): Promise<void> {
       return [k === "before" ? "before: 2 messages/tx, range batches split across workers" : "after: 1 item/tx, micro-batched, range batch on one worker", q(inv(f.txPerS), rate), q(f.cpuUsPerTx, fmtUs), q(f.overheadUsPerTx, fmtUs), f.messagesPerTx.toFixed(2)];
     }),
   );
-  console.log(`pool overhead = CPU of all threads − time workers spent inside tasks − the main-thread part of validateTx (${fmtUs(levers.mainUsPerTx)} per tx, no-op verifier), per tx`);
+  console.log(`pool overhead = CPU of all threads − CPU of the worker threads inside tasks − the main-thread part of validateTx (${fmtUs(levers.mainUsPerTx)} per tx, no-op verifier), per tx`);
 
   console.log(`\nWhere the time goes, per tx (median, single calls; main = the node's thread, worker = pool threads)\n`);
   printTable(

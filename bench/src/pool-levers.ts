@@ -5,7 +5,7 @@
  *   proofs batched by the node's RangeProofBatcher and each batch split across the workers;
  * - after: one `verifyTx` item per tx, queued items micro-batched into one message per idle
  *   worker, range proofs batched on that worker (a batch never split).
- * Pool overhead per tx = (CPU of every thread − CPU the workers spent inside tasks − CPU of the
+ * Pool overhead per tx = (CPU of every thread − CPU of the worker threads inside tasks − CPU of the
  * main-thread part of validateTx, measured with a no-op verifier) / txs: what postMessage,
  * structured clone, dispatch and reply handling cost.
  * @module

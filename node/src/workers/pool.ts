@@ -301,8 +301,8 @@ export class WorkerPool implements Verifier {
 
   /**
    * Work accounting, for measuring the pool's own overhead (bench/src/pool-overhead.ts): task
-   * messages posted, and the summed time (µs) workers spent inside tasks (verification only,
-   * excluding messaging and structured clone), since the pool started.
+   * messages posted, and the summed CPU time (µs) of the worker threads inside tasks
+   * (verification only, excluding messaging and structured clone), since the pool started.
    */
   get stats(): { messages: number; taskUs: number } {
     return { messages: this.#messages, taskUs: this.#taskUs };

@@ -27,7 +27,7 @@ export type WorkerReply = (
   /** Not a consensus error: a bug or a crypto failure outside the rules. */
   | { id: number; ok: false; fatal: string }
 ) & {
-  /** Wall time the worker spent on the task itself (µs), without messaging: lets the pool's own overhead be measured. */
+  /** CPU time (µs) of the worker thread spent on the task itself, without messaging (wall time on Node < 23.9): lets the pool's own overhead be measured. */
   us?: number;
   /** The worker's ring-member cache counters after the task: `[hits, misses, entries]`, cumulative. */
   ringCache?: [hits: number, misses: number, entries: number];

@@ -19,9 +19,16 @@ rangeWarmUp(4);
 // This thread's ring-member cache (node config `ringCacheEntries`, passed by the pool).
 ringCacheConfigure((workerData as { ringCacheEntries?: number } | null)?.ringCacheEntries ?? 0);
 
+/** This thread's CPU time in µs (Node ≥ 23.9: `process.threadCpuUsage`), else wall time: a busy machine preempts tasks, so wall time would overstate their cost. */
+const taskClockUs = (): number => {
+  if (typeof process.threadCpuUsage !== "function") return performance.now() * 1000;
+  const u = process.threadCpuUsage();
+  return u.user + u.system;
+};
+
 port.on("message", (task: WorkerTask) => {
   let reply: WorkerReply;
-  const t0 = performance.now();
+  const t0 = taskClockUs();
   try {
     if (task.kind === "mlsag") for (const j of task.jobs) verifyMlsagJob(j);
     else if (task.kind === "range") verifyRangeProofJobs(task.jobs);
@@ -30,7 +37,7 @@ port.on("message", (task: WorkerTask) => {
     if (e instanceof ConsensusError) reply = { id: task.id, ok: false, error: e.toJSON() };
     else reply = { id: task.id, ok: false, fatal: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
   }
-  reply.us = (performance.now() - t0) * 1000;
+  reply.us = taskClockUs() - t0;
   const rc = ringCacheStats();
   reply.ringCache = [rc.hits, rc.misses, rc.entries];
   port.postMessage(reply);
