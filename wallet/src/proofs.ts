@@ -249,14 +249,17 @@ export interface ReserveEntry {
   mask: string;
 }
 
+/** `enc(A) ‖ enc(B) ‖ u8(len(location)) ‖ location (ASCII) ‖ u32le(index) ‖ message (UTF-8)` (docs/crypto.md §12.3). */
 const reserveCtx = (addr: Uint8Array, txid: string, index: number, message: string): Uint8Array => {
   const t = utf8(txid);
+  if (t.length > 255) throw new ProofError("BAD_PROOF", "an entry's location is longer than 255 bytes");
   const m = utf8(message);
-  const b = new Uint8Array(64 + t.length + 4 + m.length);
+  const b = new Uint8Array(64 + 1 + t.length + 4 + m.length);
   b.set(addr, 0);
-  b.set(t, 64);
-  new DataView(b.buffer).setUint32(64 + t.length, index, true);
-  b.set(m, 68 + t.length);
+  b[64] = t.length;
+  b.set(t, 65);
+  new DataView(b.buffer).setUint32(65 + t.length, index, true);
+  b.set(m, 69 + t.length);
   return b;
 };
 
