@@ -9,8 +9,8 @@
  * together are posted as one `txs` micro-batch message, whose range proofs the worker batches.
  * Tasks queue FIFO per lane and go to an idle worker only (a worker's queue is never longer
  * than its running task: least-loaded dispatch), and a micro-batch takes the lane's queued
- * transactions divided by the idle workers (at most `maxMicroBatch`), so a backlog spreads
- * evenly over the workers. A call rejects with the failure of the earliest failing chunk
+ * transactions divided by the number of workers (at most `maxMicroBatch`), so a backlog spreads
+ * evenly over the workers and the last batches finish together. A call rejects with the failure of the earliest failing chunk
  * (deterministic: the lowest job position), as a rebuilt `ConsensusError`; each transaction of a
  * micro-batch gets its own verdict. A worker that dies is replaced; its task fails with an Error
  * (not a ConsensusError).
@@ -179,16 +179,17 @@ export class WorkerPool implements Verifier {
   /**
    * The next task for an idle worker: the oldest block-lane item, else the oldest tx-lane item; a
    * transaction item takes the transactions queued right behind it in its lane along, up to its
-   * share (`ceil(queued / idle)`, at most `maxMicroBatch`).
+   * share of the backlog (`ceil(queued / workers)`, at most `maxMicroBatch`): the busy workers
+   * will want their share when they finish, so the last batches stay small and end together.
    */
-  #next(idle: number): Pending[] | undefined {
+  #next(): Pending[] | undefined {
     for (const lane of ["block", "tx"] as const) {
       const q = this.#queues[lane];
       const p = q[0];
       if (p === undefined) continue;
       let n = 1;
       if (p.body.kind === "txs") {
-        const share = Math.min(this.#maxMicroBatch, Math.ceil(q.length / Math.max(1, idle)));
+        const share = Math.min(this.#maxMicroBatch, Math.ceil(q.length / this.size));
         while (n < share && q[n]?.body.kind === "txs") n++;
       }
       const taken = q.splice(0, n);
@@ -206,12 +207,10 @@ export class WorkerPool implements Verifier {
   }
 
   #pump(): void {
-    let idle = this.#slots.filter((s) => s.busy === undefined).length;
     for (const slot of this.#slots) {
       if (slot.busy !== undefined) continue;
-      const ps = this.#next(idle);
+      const ps = this.#next();
       if (ps === undefined) break;
-      idle--;
       slot.busy = ps;
       slot.taskId = this.#nextId++;
       const first = ps[0] as Pending;
