@@ -106,7 +106,7 @@ wasm("bp_batch64_m2", () => c.rangeBatchVerify(batch), 7);
   });
   for (const [name, tags] of [["scan_with_view_tags", true], ["scan_without_view_tags", false]] as const) {
     const m = measure(name, "wasm", () => txs.forEach((t) => c.scanOutputs(me.viewSecret, me.spendPublic, t.R, t.outs, tags)), { samples: 15 });
-    results.push({ ...m, medianUs: m.medianUs / 128, madUs: m.madUs / 128 });
+    results.push({ ...m, medianUs: m.medianUs / 128, madUs: m.madUs / 128, minUs: (m.minUs ?? NaN) / 128, p25Us: (m.p25Us ?? NaN) / 128 });
   }
 }
 
@@ -116,7 +116,7 @@ wasm("bp_batch64_m2", () => c.rangeBatchVerify(batch), 7);
   const impossible = new Uint8Array(32);
   const k = 20_000;
   const m = measure("txpow_hash", "wasm", () => c.txPowMine(txid, impossible, 0n, k), { samples: 30 });
-  results.push({ ...m, medianUs: m.medianUs / k, madUs: m.madUs / k, inner: k });
+  results.push({ ...m, medianUs: m.medianUs / k, madUs: m.madUs / k, minUs: (m.minUs ?? NaN) / k, p25Us: (m.p25Us ?? NaN) / k, inner: k });
   const pk = c.ed25519PublicKey(seed(3));
   const vote = new TextEncoder().encode("vote");
   const esig = c.ed25519Sign(seed(3), vote);
