@@ -90,5 +90,13 @@ describe("subaddresses and accounts via the CLI", () => {
     const left = Number(/spendable ([0-9.]+) BAI/.exec(after.stdout)![1]) + Number(/pending\s+([0-9.]+) BAI/.exec(after.stdout)![1]);
     expect(left).toBeGreaterThan(1.2);
     expect(left).toBeLessThan(1.25);
+
+    // restoring bob from the 24 words finds the subaddress payments (look-ahead) and their spend
+    const bob2 = join(dir, "bob2.json");
+    expect((await baios(["wallet", "restore", ...w(bob2)], { BAIOS_MNEMONIC: devnetMnemonic(6) })).code).toBe(0);
+    const restored = await baios(["wallet", "balance", ...w(bob2)]);
+    expect(restored.stdout.split("\n").slice(0, 2)).toEqual(after.stdout.split("\n").slice(0, 2));
+    const acc2 = await baios(["wallet", "accounts", ...w(bob2)]);
+    expect(acc2.stdout).toContain("1/1  " + sub11);
   }, 300_000);
 });
