@@ -195,7 +195,7 @@ describe("wallet RPC methods", () => {
   it("validate_address says valid or why not; sweep_all checks its params", async () => {
     const w = Wallet.restore(devnetMnemonic(7), "devnet");
     const m = walletRpcMethods(w, hn.client);
-    expect(await m["validate_address"]!({ address: w.address })).toEqual({ valid: true, network: "devnet" });
+    expect(await m["validate_address"]!({ address: w.address })).toEqual({ valid: true, network: "devnet", subaddress: false });
     const bad = (await m["validate_address"]!({ address: "baiosdev1qqqq" })) as { valid: boolean; reason: string };
     expect(bad.valid).toBe(false);
     expect(bad.reason.length).toBeGreaterThan(0);
