@@ -8,7 +8,8 @@
  * fsync'ed before `write()` resolves, so a block reported as committed survives power loss too.
  * @module
  */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { ClassicLevel } from "classic-level";
 import {
   SCHEMA_VERSION,
@@ -54,6 +55,9 @@ export class StoreError extends Error {
 const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 const eq = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
+/** The file in the LevelDB directory naming the process that has it open (decimal pid and a newline). */
+export const OWNER_PID_FILE = "owner.pid";
+
 /** Where a transaction is: block height and position among the block's transactions. */
 export interface TxLocation {
   height: number;
@@ -66,18 +70,35 @@ export class Store {
   readonly sync: boolean;
   #tip: TipRecord | undefined;
   #writing = false;
+  #dir: string | undefined;
 
   private constructor(db: Db, sync: boolean) {
     this.db = db;
     this.sync = sync;
   }
 
-  /** Opens (creating if needed) the store at `dir` (the LevelDB directory). */
+  /**
+   * Opens (creating if needed) the store at `dir` (the LevelDB directory) and writes this
+   * process's id to `<dir>/owner.pid` (removed by {@link close}).
+   * @throws StoreError "data directory … is in use by process N" when another process holds the
+   *   LevelDB LOCK (N from its `owner.pid`, or "another process" when that file is missing)
+   */
   static async open(dir: string, opts: { sync?: boolean } = {}): Promise<Store> {
     mkdirSync(dir, { recursive: true });
     const db: Db = new ClassicLevel<Uint8Array, Uint8Array>(dir, { keyEncoding: "view", valueEncoding: "view" });
-    await db.open();
+    try {
+      await db.open();
+    } catch (e) {
+      if ((e as { cause?: { code?: string } }).cause?.code === "LEVEL_LOCKED") {
+        const pidFile = join(dir, OWNER_PID_FILE);
+        const pid = existsSync(pidFile) ? readFileSync(pidFile, "utf8").trim() : "";
+        throw new StoreError(`data directory ${dir} is in use by ${/^\d+$/.test(pid) ? `process ${pid}` : "another process"} (one node per data directory; stop it or pass another --data-dir)`);
+      }
+      throw e;
+    }
+    writeFileSync(join(dir, OWNER_PID_FILE), `${process.pid}\n`);
     const s = new Store(db, opts.sync ?? true);
+    s.#dir = dir;
     const version = await db.get(metaKey("version"));
     if (version !== undefined && readU32be(version) === 1) await migrateV1(db);
     else if (version !== undefined && readU32be(version) !== SCHEMA_VERSION) {
@@ -91,6 +112,7 @@ export class Store {
 
   async close(): Promise<void> {
     await this.db.close();
+    if (this.#dir !== undefined) rmSync(join(this.#dir, OWNER_PID_FILE), { force: true });
   }
 
   /** The committed tip, or `undefined` for an empty database (no genesis yet). */
