@@ -337,7 +337,8 @@ export function validateConfig(cfg: NodeConfig): NodeConfig {
 
 /** The config with secrets replaced by "<redacted>", safe to log or print. */
 export function redactConfig(cfg: NodeConfig): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...cfg };
+  // an option that was never set is left out (so the logger's redaction never shows "<redacted>" for it)
+  const out: Record<string, unknown> = Object.fromEntries(Object.entries(cfg).filter(([, v]) => v !== undefined));
   for (const spec of OPTIONS) if (spec.secret === true && out[spec.key] !== undefined) out[spec.key] = "<redacted>";
   // Payout keys are public but identify the validator's address: keep them out of logs too.
   if (out["payout"] !== undefined) out["payout"] = "<set>";

@@ -7,6 +7,7 @@
  * @module
  */
 import { pino, type Logger, type DestinationStream } from "pino";
+import pretty from "pino-pretty";
 import type { LogLevel } from "./config.ts";
 
 export type { Logger } from "pino";
@@ -33,7 +34,11 @@ export const REDACTED_FIELDS = [
   "keyImage",
 ] as const;
 
-/** Creates the node's root logger writing JSON lines to `destination` (default stdout). */
+/**
+ * Creates the node's root logger. JSON lines to `destination` (a file path or a stream); with no
+ * destination, to stdout: human-readable (pino-pretty, colours) when stdout is a terminal, JSON
+ * lines otherwise (a pipe, a file, a log collector). Env `BAIOS_LOG_FORMAT=json|pretty` overrides.
+ */
 export function createLogger(level: LogLevel, destination?: DestinationStream | string): Logger {
   const paths = [...REDACTED_FIELDS, ...REDACTED_FIELDS.map((f) => `*.${f}`)];
   const opts = {
@@ -42,7 +47,11 @@ export function createLogger(level: LogLevel, destination?: DestinationStream | 
     redact: { paths, censor: "<redacted>" },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
-  if (destination === undefined) return pino(opts);
+  if (destination === undefined) {
+    const format = process.env["BAIOS_LOG_FORMAT"] || (process.stdout.isTTY === true ? "pretty" : "json");
+    if (format === "pretty") return pino(opts, pretty({ colorize: process.stdout.isTTY === true, sync: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname,svc" }));
+    return pino(opts);
+  }
   if (typeof destination === "string") return pino(opts, pino.destination({ dest: destination, mkdir: true, sync: false }));
   return pino(opts, destination);
 }

@@ -54,6 +54,18 @@ describe("config", () => {
     expect(JSON.stringify(r)).not.toContain(V);
   });
 
+  it("an option never set is not logged as <redacted> (issue 12)", async () => {
+    const c = loadConfig({ argv: ["--data-dir", tmp()] });
+    const r = redactConfig(c);
+    expect("validatorKey" in r).toBe(false);
+    expect("payout" in r).toBe(false);
+    const { createLogger } = await import("../src/log.ts");
+    const lines: string[] = [];
+    const log = createLogger("info", { write: (l: string) => void lines.push(l) });
+    log.info({ config: r }, "starting node");
+    expect(lines.join("")).not.toContain("<redacted>");
+  });
+
   it("validator key file", () => {
     const dir = tmp();
     writeFileSync(join(dir, "key"), `${K}\n`);
