@@ -132,6 +132,7 @@ export class Chain implements ChainView {
     this.metrics.chainHeight.set(t.height);
     this.metrics.outputs.set(t.outputs);
     this.metrics.keyImages.set(t.keyImages);
+    if (this.#tipHeader !== undefined) this.metrics.lastBlockTimeMs.value = Number(this.#tipHeader.timeMs);
   }
 
   get tip(): TipRecord {

@@ -4,7 +4,23 @@
  * The full list is in docs/node.md §Metrics.
  * @module
  */
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+let commit: string | undefined;
+/** The git commit of this source tree (12 hex digits; env `BAIOS_COMMIT` first), "unknown" outside a git checkout. Asked once per process. */
+export function buildCommit(): string {
+  commit ??= process.env["BAIOS_COMMIT"] ?? gitCommit();
+  return commit;
+}
+function gitCommit(): string {
+  try {
+    return execFileSync("git", ["rev-parse", "--short=12", "HEAD"], { cwd: fileURLToPath(new URL(".", import.meta.url)), encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 2000 }).trim() || "unknown";
+  } catch {
+    return "unknown";
+  }
+}
 
 /** Prefix of every metric name in a node's registry, prom-client's default `baios_process_*` / `baios_nodejs_*` metrics included (docs/node.md §Metrics). */
 export const METRIC_PREFIX = "baios_";
@@ -41,16 +57,38 @@ export interface NodeMetrics {
   ringCacheHits: Counter;
   ringCacheMisses: Counter;
   ringCacheEntries: Gauge;
+  /** `baios_build_info{version,node,commit} 1` (issue 12). */
+  buildInfo: Gauge<"version" | "node" | "commit">;
+  /** Time of the finalized tip's header (ms since the epoch), read by `baios_last_block_age_seconds` at scrape time; set by the chain. */
+  lastBlockTimeMs: { value: number | undefined };
 }
 
 /** Creates a registry with the node's metrics and the default process metrics (`baios_process_*`, `baios_nodejs_*`). */
-export function createMetrics(opts: { defaultMetrics?: boolean } = {}): NodeMetrics {
+export function createMetrics(opts: { defaultMetrics?: boolean; version?: string } = {}): NodeMetrics {
   const registry = new Registry();
-  if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX });
+  const lastBlockTimeMs: { value: number | undefined } = { value: undefined };
+  new Gauge({
+    name: `${METRIC_PREFIX}last_block_age_seconds`,
+    help: "Seconds since the finalized tip's block time (header timeMs); NaN before the first block",
+    registers: [registry],
+    collect() {
+      this.set(lastBlockTimeMs.value === undefined ? Number.NaN : Math.max(0, (Date.now() - lastBlockTimeMs.value) / 1000));
+    },
+  });
+  const buildInfo = new Gauge({ name: `${METRIC_PREFIX}build_info`, help: "Constant 1, labelled with the node version, the Node.js version and the git commit", labelNames: ["version", "node", "commit"] as const, registers: [registry] });
+  buildInfo.set({ version: opts.version ?? "unknown", node: process.versions.node, commit: buildCommit() }, 1);
+  if (opts.defaultMetrics !== false) {
+    collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX });
+    // prom-client names a few gauges like counters (nodejs_active_{resources,handles,requests}_total);
+    // drop them: the same numbers are in the labelled baios_nodejs_active_{resources,handles,requests}{type}
+    for (const m of registry.getMetricsAsArray()) if (m instanceof Gauge && m.name.endsWith("_total")) registry.removeSingleMetric(m.name);
+  }
   const p = METRIC_PREFIX;
   const registers = [registry];
   return {
     registry,
+    buildInfo,
+    lastBlockTimeMs,
     chainHeight: new Gauge({ name: `${p}chain_height`, help: "Height of the finalized tip", registers }),
     outputs: new Gauge({ name: `${p}chain_outputs`, help: "Number of outputs in the output set (= MMR leaf count)", registers }),
     keyImages: new Gauge({ name: `${p}chain_key_images`, help: "Number of spent key images", registers }),

@@ -120,7 +120,7 @@ export interface NodeHandle {
 export async function startNode(config: NodeConfig, opts: StartNodeOptions = {}): Promise<NodeHandle> {
   const log = opts.log ?? createLogger(config.logLevel, config.logFile);
   log.info({ config: redactConfig(config) }, "starting node");
-  const metrics = createMetrics();
+  const metrics = createMetrics({ version: NODE_VERSION });
   const genesis = opts.genesis ?? (await loadGenesis(config.genesisPath));
   const params = genesis.params;
 
