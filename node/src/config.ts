@@ -171,7 +171,8 @@ const HEX32 = /^[0-9a-f]{64}$/;
 
 function parseValue(spec: OptionSpec, raw: unknown, where: string): unknown {
   const bad = (why: string): never => {
-    throw new ConfigError(`${where}: ${spec.key}: ${why}`);
+    // a flag or env variable is named as the user typed it; a config file key by its key
+    throw new ConfigError(where.startsWith("config file") ? `${where}: ${spec.key}: ${why}` : `${where}: ${why}`);
   };
   switch (spec.kind) {
     case "string":
@@ -318,20 +319,21 @@ export function loadConfig(sources: ConfigSources = {}): NodeConfig {
 
 /** Cross-field checks. @throws ConfigError */
 export function validateConfig(cfg: NodeConfig): NodeConfig {
-  if (cfg.workerQueueMax < 1) throw new ConfigError("workerQueueMax must be at least 1");
-  if (cfg.ringCacheEntries < 0 || cfg.ringCacheEntries > 1_000_000) throw new ConfigError("ringCacheEntries must be in 0..1000000 (about 0.6 KB each)");
-  if (cfg.maxPeers < 1) throw new ConfigError("maxPeers must be at least 1");
-  for (const a of [...cfg.p2pListen, ...cfg.bootstrap]) if (!a.startsWith("/")) throw new ConfigError(`p2p address ${JSON.stringify(a)}: expected a multiaddr such as /ip4/127.0.0.1/tcp/28546`);
-  for (const a of cfg.bootstrap) if (!/\/p2p\/[1-9A-HJ-NP-Za-km-z]+$/.test(a)) throw new ConfigError(`bootstrap ${JSON.stringify(a)}: must end in /p2p/<peerId>`);
-  if (cfg.rpcPort > 65535 || (cfg.metricsPort ?? 0) > 65535) throw new ConfigError("port out of range");
+  // messages name the flags (--x, with the config key in parentheses): the user's words
+  if (cfg.workerQueueMax < 1) throw new ConfigError("--worker-queue-max (workerQueueMax) must be at least 1");
+  if (cfg.ringCacheEntries < 0 || cfg.ringCacheEntries > 1_000_000) throw new ConfigError("--ring-cache-entries (ringCacheEntries) must be in 0..1000000 (about 0.6 KB each)");
+  if (cfg.maxPeers < 1) throw new ConfigError("--max-peers (maxPeers) must be at least 1");
+  for (const a of [...cfg.p2pListen, ...cfg.bootstrap]) if (!a.startsWith("/")) throw new ConfigError(`--p2p-listen/--bootstrap address ${JSON.stringify(a)}: expected a multiaddr such as /ip4/127.0.0.1/tcp/28544`);
+  for (const a of cfg.bootstrap) if (!/\/p2p\/[1-9A-HJ-NP-Za-km-z]+$/.test(a)) throw new ConfigError(`--bootstrap ${JSON.stringify(a)}: must end in /p2p/<peerId>`);
+  if (cfg.rpcPort > 65535 || (cfg.metricsPort ?? 0) > 65535) throw new ConfigError("--rpc-port/--metrics-port: port out of range (0..65535)");
   if (cfg.rpcDisableAuth && !cfg.restrictedRpc && !isLoopbackAddress(cfg.rpcHost)) {
-    throw new ConfigError(`rpcDisableAuth: refusing an unauthenticated RPC on ${cfg.rpcHost}; turn authentication off only on a loopback rpcHost (127.0.0.1, ::1) or together with --restricted-rpc`);
+    throw new ConfigError(`--rpc-disable-auth: refusing an unauthenticated RPC on ${cfg.rpcHost}; turn authentication off only on a loopback --rpc-host (127.0.0.1, ::1) or together with --restricted-rpc`);
   }
   if (cfg.validator) {
-    if (cfg.validatorKey === undefined && cfg.validatorKeyFile === undefined) throw new ConfigError("validator: needs validatorKeyFile or validatorKey");
-    if (cfg.payout === undefined) throw new ConfigError("validator: needs a payout address");
+    if (cfg.validatorKey === undefined && cfg.validatorKeyFile === undefined) throw new ConfigError("--validator needs --validator-key-file <file> (or --validator-key)");
+    if (cfg.payout === undefined) throw new ConfigError("--validator needs --payout <address>");
   }
-  if (cfg.validatorKey !== undefined && !HEX32.test(cfg.validatorKey)) throw new ConfigError("validatorKey: expected 32 bytes of lowercase hex");
+  if (cfg.validatorKey !== undefined && !HEX32.test(cfg.validatorKey)) throw new ConfigError("--validator-key: expected 32 bytes of lowercase hex");
   return cfg;
 }
 

@@ -22,6 +22,6 @@ describe("p2p config", () => {
     const d = tmpDir();
     expect(() => loadConfig({ argv: ["--data-dir", d, "--bootstrap", "/ip4/127.0.0.1/tcp/1"] })).toThrow(/must end in \/p2p\/<peerId>/);
     expect(() => loadConfig({ argv: ["--data-dir", d, "--p2p-listen", "127.0.0.1:1"] })).toThrow(ConfigError);
-    expect(() => loadConfig({ argv: ["--data-dir", d, "--max-peers", "0"] })).toThrow(/maxPeers must be at least 1/);
+    expect(() => loadConfig({ argv: ["--data-dir", d, "--max-peers", "0"] })).toThrow(/--max-peers \(maxPeers\) must be at least 1/);
   });
 });

@@ -110,7 +110,7 @@ describe("config", () => {
       { numRuns: 60 },
     );
     // 0 is a valid value for most counts, but not for the worker queue bound (validateConfig)
-    expect(() => loadConfig({ argv: ["--worker-queue-max", "0", "--data-dir", tmp()] })).toThrow(/workerQueueMax must be at least 1/);
+    expect(() => loadConfig({ argv: ["--worker-queue-max", "0", "--data-dir", tmp()] })).toThrow(/--worker-queue-max \(workerQueueMax\) must be at least 1/);
   });
 
   it("parseFlags rejects positional arguments", () => {

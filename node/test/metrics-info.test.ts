@@ -23,7 +23,7 @@ describe("node metrics", () => {
 
   it("no gauge's name ends in _total (registry, and every Gauge in node/src and p2p/src)", async () => {
     const m = createMetrics({ defaultMetrics: true });
-    for (const metric of await m.registry.getMetricsAsJSON()) if (metric.type === "gauge") expect(metric.name).not.toMatch(/_total$/);
+    for (const metric of await m.registry.getMetricsAsJSON()) if (String(metric.type) === "gauge") expect(metric.name).not.toMatch(/_total$/);
     const root = fileURLToPath(new URL("../../", import.meta.url));
     const files = ["node/src", "p2p/src"].flatMap((d) => (readdirSync(join(root, d), { recursive: true }) as string[]).filter((f) => f.endsWith(".ts")).map((f) => join(root, d, f)));
     const gauges = files.flatMap((f) => [...readFileSync(f, "utf8").matchAll(/new Gauge\(\{\s*name:\s*[`"]([^`"]+)[`"]/g)].map((x) => x[1]!));
