@@ -265,11 +265,12 @@ export function parseEnv(env: Readonly<Record<string, string | undefined>>): { v
 /** The block interval is a consensus parameter now (docs/protocol.md §5.1), not a node option. */
 const BLOCK_TIME_REMOVED = "blockTimeMs / --block-time-ms was removed: the block interval is the genesis file's params.blockTimeMs (docs/protocol.md §5.1)";
 
-/** Validates a parsed JSON config object (keys are the {@link NodeConfig} field names). */
+/** Validates a parsed JSON config object (keys are the {@link NodeConfig} field names; keys starting with `_` are comments and ignored). */
 export function parseConfigObject(obj: unknown, where = "config file"): Partial<NodeConfig> {
   if (typeof obj !== "object" || obj === null || Array.isArray(obj)) throw new ConfigError(`${where}: expected a JSON object`);
   const values: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) {
+    if (k.startsWith("_")) continue; // comments: "_comment", "_rpcPort", … (`baios init` writes them; JSON has no comments)
     const spec = OPTIONS.find((o) => o.key === k);
     if (spec === undefined && k === "blockTimeMs") throw new ConfigError(`${where}: ${BLOCK_TIME_REMOVED}`);
     if (spec === undefined) throw new ConfigError(`${where}: unknown key ${JSON.stringify(k)}`);

@@ -82,3 +82,4 @@ export { Store, StoreError, BlockBatch } from "./store/store.ts";
 export { createMetrics, METRIC_PREFIX, type NodeMetrics } from "./metrics.ts";
 export { createLogger, silentLogger, type Logger } from "./log.ts";
 export { loadGenesis, builtinDevnetGenesis, fromGenesis, DEVNET_VALIDATOR_SEED, type NodeGenesis } from "./genesis.ts";
+export { peerIdentity, peerKeyPath } from "@baios/p2p";

@@ -13,3 +13,4 @@ export * from "./types.ts";
 export * from "./legacy.ts";
 export { createP2P } from "./libp2p.ts";
 export { MemoryHub, MemoryP2P } from "./memory.ts";
+export { peerIdentity, peerKeyPath } from "./peer-key.ts";

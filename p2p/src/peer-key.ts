@@ -41,3 +41,14 @@ export async function loadOrCreatePeerKey(dataDir: string): Promise<PrivateKey> 
   await rename(tmp, path);
   return key;
 }
+
+/**
+ * The node's p2p identity in `dataDir`: loads or creates `<dataDir>/p2p/peer.key` (as
+ * {@link loadOrCreatePeerKey}) and returns its PeerId string (base58btc, `12D3KooW…` for Ed25519)
+ * — what others put after `/p2p/` in `--bootstrap` (used by `baios init`).
+ */
+export async function peerIdentity(dataDir: string): Promise<{ path: string; peerId: string }> {
+  const { peerIdFromPrivateKey } = await import("@libp2p/peer-id");
+  const key = await loadOrCreatePeerKey(dataDir);
+  return { path: peerKeyPath(dataDir), peerId: peerIdFromPrivateKey(key).toString() };
+}

@@ -23,6 +23,7 @@ interface Lazy {
 const SUBCOMMANDS: Record<string, Lazy> = {
   node: { description: "run a BAIOS node (flags > BAIOS_* env > --config file > defaults)", load: async () => (await import("./node.ts")).nodeCommand() },
   wallet: { description: "wallet commands (keys never leave this process)", load: async () => (await import("./wallet.ts")).walletCommand() },
+  init: { description: "create a node home: commented config.json, p2p node key, validator key", load: async () => (await import("./init.ts")).initCommand() },
   devnet: { description: "start a local devnet (4 node processes on loopback) and run private transfers among devnet wallets", load: async () => (await import("./devnet.ts")).devnetCommand() },
 };
 

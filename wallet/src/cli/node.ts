@@ -7,6 +7,7 @@
 import { Command } from "commander";
 import { CONFIG_OPTIONS as OPTIONS, loadConfig, startNode, type OptionSpec } from "@baios/node";
 import { decodeAddress } from "../address.ts";
+import { showValidatorCommand } from "./init.ts";
 import { bytesToHex } from "../hex.ts";
 
 /** `--help` value placeholders by option kind. */
@@ -66,6 +67,7 @@ export function nodeCommand(): Command {
     .helpOption(false)
     .passThroughOptions()
     .argument("[flags...]")
+    .addCommand(showValidatorCommand())
     .addHelpText("after", `\nOptions (flag, environment variable, meaning):\n  ${"--config <file>".padEnd(34)} ${"BAIOS_CONFIG".padEnd(26)} JSON config file\n${help}`)
     .action(async (_flags: string[], _o: unknown, cmd: Command) => {
       const argv = cmd.args;
