@@ -193,8 +193,15 @@ export function walletRpcMethods(wallet: Wallet, client: NodeRpcClient): Record<
       const fee = typeof feeRaw === "string" ? BigInt(feeRaw) : undefined;
       const maxFeeRaw = p["maxFee"];
       if (maxFeeRaw !== undefined && (typeof maxFeeRaw !== "string" || !/^\d{1,20}$/.test(maxFeeRaw))) throw new ParamsError("maxFee: expected atomic units as a decimal string");
-      const r = await wallet.transfer(client, { destinations, ...(fee !== undefined ? { fee } : {}), ...(typeof maxFeeRaw === "string" ? { maxFee: BigInt(maxFeeRaw) } : {}) });
-      return { txid: r.txid, fee: str(r.fee), change: str(r.change), size: r.size, ringSize: r.ringSize };
+      const flag = (k: string): boolean => {
+        const v = p[k];
+        if (v !== undefined && typeof v !== "boolean") throw new ParamsError(`${k}: expected true or false`);
+        return v === true;
+      };
+      const getTxKey = flag("get_tx_key");
+      const doNotRelay = flag("do_not_relay");
+      const r = await wallet.transfer(client, { destinations, ...(fee !== undefined ? { fee } : {}), ...(typeof maxFeeRaw === "string" ? { maxFee: BigInt(maxFeeRaw) } : {}), ...(doNotRelay ? { relay: false } : {}) });
+      return { txid: r.txid, fee: str(r.fee), change: str(r.change), size: r.size, ringSize: r.ringSize, ...(getTxKey ? { txKey: r.txKey } : {}), ...(r.txHex !== undefined ? { txHex: r.txHex, relayed: false } : {}) };
     },
     get_transfers: async () => ({
       transfers: wallet.history().map((h) => ({ ...h, amount: str(h.amount), fee: str(h.fee), destinations: h.destinations?.map((d) => ({ address: d.address, amount: str(d.amount) })) })),

@@ -64,6 +64,8 @@ export interface TransferRequest {
   onPowProgress?: (p: PowProgress) => void;
   /** Sweep: send everything spendable (up to `maxInputs` outputs, largest first) to the single destination, whose `amount` is ignored and becomes the sum minus the fee (monero-wallet-rpc `sweep_all`). */
   sweepAll?: boolean;
+  /** `false`: build and sign but do not submit; nothing is recorded or reserved, and the result carries `txHex` (monero-wallet-rpc `do_not_relay`). Default true. */
+  relay?: boolean;
   /** Called once the fee, ring size and inputs are known, before decoys, proofs and Tx-PoW; resolving false stops the transfer with WalletError "transfer cancelled" (the CLI's confirmation, skipped by `--yes`). */
   confirm?: (plan: TransferPlan) => Promise<boolean>;
   /** Uniform RNG for decoys and output order (default the OS CSPRNG; tests pin it). */
@@ -92,6 +94,10 @@ export interface TransferResult {
   fee: bigint;
   /** Total paid to the destinations (for a sweep: everything spent minus the fee). */
   sent: bigint;
+  /** The tx secret r (32 bytes hex): the payment proof of {@link Wallet.txKey}. Secret. */
+  txKey: string;
+  /** The signed transaction's bytes (hex), only when not relayed (`relay: false`). */
+  txHex?: string;
   /** Change returned to the wallet (may be 0). */
   change: bigint;
   /** Size in wire bytes (docs/protocol.md §10.1). */
@@ -508,6 +514,20 @@ export class Wallet {
     });
     // The tx key is stored (and saved) before submission, so no crash can lose the payment proof.
     const localTxid = bytesToHex(built.txid);
+    const summary = {
+      fee,
+      sent: paid.reduce((s, d) => s + d.amount, 0n),
+      txKey: bytesToHex(built.txSecret),
+      change: built.change,
+      size: built.bytes.length,
+      inputs: inputs.length,
+      outputs: built.tx.outputs.length,
+      ringSize,
+      powHashes: built.powHashes,
+      buildMs: Date.now() - started,
+      fallbackDecoys,
+    };
+    if (req.relay === false) return { txid: localTxid, ...summary, txHex: bytesToHex(built.bytes) };
     const sent: SentTx = {
       txid: localTxid,
       txSecret: built.txSecret,
@@ -529,19 +549,7 @@ export class Wallet {
       throw e;
     }
     if (txid !== localTxid) throw new NodeTrustError("BAD_TX", `the node returned txid ${txid} for transaction ${localTxid}`);
-    return {
-      txid,
-      fee,
-      sent: paid.reduce((s, d) => s + d.amount, 0n),
-      change: built.change,
-      size: built.bytes.length,
-      inputs: inputs.length,
-      outputs: built.tx.outputs.length,
-      ringSize,
-      powHashes: built.powHashes,
-      buildMs: Date.now() - started,
-      fallbackDecoys,
-    };
+    return { txid, ...summary, buildMs: Date.now() - started };
   }
 
   /** The tx secret r of a transfer this wallet sent (hex): the payment proof. */

@@ -202,4 +202,20 @@ describe("wallet RPC methods", () => {
     await expect(m["sweep_all"]!({ address: 5 })).rejects.toThrow(/address/);
     await expect(m["sweep_all"]!({ address: w.address, fee: "1.5" })).rejects.toThrow(/fee: expected atomic units/);
   });
+
+  it("transfer with do_not_relay builds and signs without submitting or reserving; get_tx_key returns the tx key", async () => {
+    const w = Wallet.restore(devnetMnemonic(0), "devnet");
+    const m = walletRpcMethods(w, hn.client);
+    const to = Wallet.restore(devnetMnemonic(8), "devnet").address;
+    const before = (await hn.client.getMempool()).count;
+    const r = (await m["transfer"]!({ destinations: [{ address: to, amount: "100000000" }], do_not_relay: true, get_tx_key: true })) as Record<string, unknown>;
+    expect(r["relayed"]).toBe(false);
+    expect(r["txHex"]).toMatch(/^[0-9a-f]+$/);
+    expect(r["txKey"]).toMatch(/^[0-9a-f]{64}$/);
+    expect((await hn.client.getMempool()).count).toBe(before);
+    expect(w.state.sent).toEqual([]);
+    await expect(m["transfer"]!({ destinations: [{ address: to, amount: "1" }], do_not_relay: "yes" })).rejects.toThrow(/do_not_relay: expected true or false/);
+    const plain = (await m["transfer"]!({ destinations: [{ address: to, amount: "100000000" }], do_not_relay: true })) as Record<string, unknown>;
+    expect("txKey" in plain).toBe(false);
+  }, 60_000);
 });
