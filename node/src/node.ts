@@ -33,7 +33,7 @@ import { TxIntake } from "./net/txrelay.ts";
 import { NodeNetwork, networkStatusJson } from "./net/p2pnode.ts";
 import { NodeDandelion } from "./net/dandelion.ts";
 import { NodeRpcClient } from "./rpc/client.ts";
-import { createMethods } from "./rpc/methods.ts";
+import { createMethods, ISOLATED_WARNING, type NetworkStatusJson } from "./rpc/methods.ts";
 import { generateToken, writeTokenFile } from "./rpc/http-guard.ts";
 import { estimateResponseBytes, type RpcServerLimits } from "./rpc/limits.ts";
 import { startHttpServer, startMetricsServer, type HttpServerHandle } from "./rpc/server.ts";
@@ -44,12 +44,19 @@ import { WorkerPool } from "./workers/pool.ts";
 /** The node software version (semver), reported as `version` by the `status` RPC method (docs/node.md §Methods). */
 export const NODE_VERSION = "0.1.0";
 
+/** Adds {@link ISOLATED_WARNING} to a status's network part when the node is not a validator and has no peer. */
+function withIsolationWarning(s: NetworkStatusJson, validator: boolean): NetworkStatusJson {
+  return !validator && s.peerCount === 0 ? { ...s, warning: ISOLATED_WARNING } : s;
+}
+
 const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 
 /** Extra options for embedding (tests, the CLI). */
 export interface StartNodeOptions {
   /** Use this logger instead of one built from the config. */
   log?: Logger;
+  /** How often a non-validator checks that it has a peer (ms, default 30 000); see {@link ISOLATED_WARNING}. */
+  isolationCheckMs?: number;
   /** Use this genesis instead of loading `config.genesisPath` / the devnet genesis. */
   genesis?: NodeGenesis;
   /** Don't start the block timer even for a validator (tests call `produceBlock()`). */
@@ -270,7 +277,7 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
       if (producer !== undefined) announceOwnBlocks(chain, network, log); // only the producer announces its blocks
     }
 
-    const methods = createMethods({ chain, mempool, params, submitTx: networkSubmit, validatorKey: engine?.localValidator, validators: genesis.validators, version: NODE_VERSION, network: net === undefined ? undefined : () => networkStatusJson(net, config.restrictedRpc) });
+    const methods = createMethods({ chain, mempool, params, submitTx: networkSubmit, validatorKey: engine?.localValidator, validators: genesis.validators, version: NODE_VERSION, network: net === undefined ? undefined : () => withIsolationWarning(networkStatusJson(net, config.restrictedRpc), config.validator) });
     const separateMetrics = config.metrics && config.metricsPort !== undefined;
     // RPC authentication (docs/node.md §Authentication): a fresh cookie per start, removed at stop
     const cookieFile = config.rpcDisableAuth ? undefined : (config.rpcCookieFile ?? join(config.dataDir, "rpc.cookie"));
@@ -295,6 +302,19 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
       estimateBytes: (method, p, limits) => estimateResponseBytes({ tipHeight: () => chain.tip.height, cumulativeOutputs: (h) => chain.store.getCumulativeOutputs(h) }, method, p, limits),
     });
     cleanups.push(() => http.close());
+    // a full node with no peer learns nothing: say so in the log (once per episode) and in status
+    if (!config.validator) {
+      let warned = false;
+      const check = (): void => {
+        const isolated = net === undefined || net.status().peers.length === 0;
+        if (isolated && !warned) log.warn({ p2p: net !== undefined }, net === undefined ? `${ISOLATED_WARNING} (p2p is off: no --p2p-listen)` : ISOLATED_WARNING);
+        warned = isolated;
+      };
+      const t = setInterval(check, opts.isolationCheckMs ?? 30_000);
+      t.unref();
+      if (net === undefined) check();
+      cleanups.push(async () => clearInterval(t));
+    }
     let metricsUrl: string | undefined = config.metrics && !config.restrictedRpc ? `${http.url}/metrics` : undefined;
     if (separateMetrics) {
       const m = await startMetricsServer(config.rpcHost, config.metricsPort as number, metrics, guard);

@@ -46,7 +46,12 @@ export interface NetworkStatusJson {
   sync: { state: string; targetHeight: number; imported: number; penalties: number; lastError: string | null };
   /** Dandelion++ counters that reveal no transaction (epoch, relays), or null. */
   dandelion: Record<string, number> | null;
+  /** Set when something needs the operator: e.g. {@link ISOLATED_WARNING} (not a validator and no peers). */
+  warning?: string;
 }
+
+/** The warning of a node that is not a validator and has no peer: it cannot learn new blocks (status `network.warning`, and a log line). */
+export const ISOLATED_WARNING = "not a validator and no peers: this node cannot learn new blocks; check --bootstrap <multiaddr>/p2p/<peerId> and the network";
 
 // ---------------------------------------------------------------- result types (shared with the client)
 
