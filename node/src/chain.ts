@@ -33,8 +33,8 @@ import type { Logger } from "./log.ts";
 import type { NodeMetrics } from "./metrics.ts";
 import { mmrKey, type StoredOutput, type TipRecord } from "./store/keys.ts";
 import { Store, StoreError } from "./store/store.ts";
+import { toHex as hex } from "@baios/consensus";
 
-const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 
 /** {@link MmrBackend} over the store: reads committed nodes; writes go through the block batch. */
 export class StoreMmrBackend implements MmrBackend {

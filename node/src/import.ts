@@ -39,11 +39,11 @@ import { ChainError, type Chain } from "./chain.ts";
 import type { Logger } from "./log.ts";
 import type { Mempool } from "./mempool.ts";
 import type { NodeMetrics } from "./metrics.ts";
+import { toHex as hex } from "@baios/consensus";
 
 /** Default number of blocks asked from a peer per catch-up request. */
 export const CATCH_UP_BATCH = 64;
 
-const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 
 /** Two certified blocks at one height: the evidence was stored (docs/node.md §Safety failures). */
 export class SafetyFailureError extends Error {

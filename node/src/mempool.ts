@@ -19,8 +19,8 @@
  * @module
  */
 import { ConsensusError, type Tx } from "@baios/consensus";
+import { toHex as hex } from "@baios/consensus";
 
-const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 
 /** One pooled transaction. */
 export interface MempoolEntry {

@@ -40,6 +40,7 @@ import { startHttpServer, startMetricsServer, type HttpServerHandle } from "./rp
 import { Store } from "./store/store.ts";
 import { RangeProofBatcher } from "./workers/batcher.ts";
 import { WorkerPool } from "./workers/pool.ts";
+import { toHex as hex } from "@baios/consensus";
 
 /** The node software version (semver), reported as `version` by the `status` RPC method (docs/node.md §Methods). */
 export const NODE_VERSION = "0.1.0";
@@ -49,7 +50,6 @@ function withIsolationWarning(s: NetworkStatusJson, validator: boolean): Network
   return !validator && s.peerCount === 0 ? { ...s, warning: ISOLATED_WARNING } : s;
 }
 
-const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 
 /** Extra options for embedding (tests, the CLI). */
 export interface StartNodeOptions {

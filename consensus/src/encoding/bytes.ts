@@ -4,6 +4,7 @@
  * @module
  */
 import { U32_MAX, U64_MAX } from "../constants.ts";
+import { bytesToHex as nobleBytesToHex, hexToBytes as nobleHexToBytes } from "@noble/hashes/utils.js";
 
 /** An append-only byte buffer writing fixed-width little-endian integers. */
 export class ByteWriter {
@@ -112,19 +113,18 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
-/** Lower-case hex of bytes. */
+/**
+ * Lower-case hex of bytes (2 characters per byte, no `0x`): @noble/hashes' `bytesToHex`. The one
+ * hex encoder of the TypeScript packages (node and wallet import it from here).
+ */
 export function toHex(b: Uint8Array): string {
-  let s = "";
-  for (const x of b) s += x.toString(16).padStart(2, "0");
-  return s;
+  return nobleBytesToHex(b);
 }
 
-/** Bytes of a hex string (even length, [0-9a-fA-F]). @throws TypeError on bad input */
+/** Bytes of a hex string (even length, [0-9a-fA-F], no `0x`): @noble/hashes' `hexToBytes`. @throws TypeError "invalid hex string" on bad input */
 export function fromHex(hex: string): Uint8Array {
   if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) throw new TypeError("invalid hex string");
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
+  return nobleHexToBytes(hex);
 }
 
 /** The ristretto255 / ed25519 group order ℓ = 2^252 + 27742317777372353535851937790883648493. */

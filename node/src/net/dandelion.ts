@@ -29,8 +29,8 @@ import type { Mempool } from "../mempool.ts";
 import { AlreadyInPoolError } from "../mempool.ts";
 import type { TxRouter } from "./p2pnode.ts";
 import type { CheckedTx, TxIntake } from "./txrelay.ts";
+import { toHex as hex } from "@baios/consensus";
 
-const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 
 /** A stem tx spends a key image another stem tx already spends (`IGNORE`: a race, not proof of malice). */
 export class StemConflictError extends Error {

@@ -15,8 +15,8 @@ import type { Chain } from "../chain.ts";
 import type { Logger } from "../log.ts";
 import { AlreadyInPoolError, type Mempool } from "../mempool.ts";
 import type { NodeMetrics } from "../metrics.ts";
+import { toHex as hex } from "@baios/consensus";
 
-const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 
 /** A transaction that passed every check against the chain and the mempool. */
 export interface CheckedTx {

@@ -7,9 +7,10 @@
  * @module
  */
 import { invalidParams } from "./errors.ts";
+import { toHex } from "@baios/consensus";
 
 /** Encodes bytes as lowercase hex without `0x` (2 characters per byte): the RPC's byte convention (docs/node.md §Conventions). */
-export const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
+export const hex = (b: Uint8Array): string => toHex(b);
 
 const HEX_RE = /^(?:[0-9a-f]{2})*$/;
 

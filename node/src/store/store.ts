@@ -43,6 +43,7 @@ import {
   type StoredOutput,
   type TipRecord,
 } from "./keys.ts";
+import { toHex as hex } from "@baios/consensus";
 
 type Db = ClassicLevel<Uint8Array, Uint8Array>;
 type Op = { type: "put"; key: Uint8Array; value: Uint8Array } | { type: "del"; key: Uint8Array };
@@ -52,7 +53,6 @@ export class StoreError extends Error {
   override name = "StoreError";
 }
 
-const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 const eq = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** The file in the LevelDB directory naming the process that has it open (decimal pid and a newline). */
