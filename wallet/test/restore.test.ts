@@ -6,9 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ed25519PublicKey } from "@baios/crypto";
-import { devnetGenesis } from "@baios/consensus";
-import { DEVNET_VALIDATOR_SEED, NodeRpcClient, defaultConfig, fromGenesis, startNode, type NodeHandle } from "@baios/node";
+import { NodeRpcClient, type NodeHandle } from "@baios/node";
+import { startWalletTestNode } from "./helpers/devnode.ts";
 import { devnetMnemonic } from "../src/keys.ts";
 import { Wallet } from "../src/wallet.ts";
 import { checkTxKey } from "../src/txkey.ts";
@@ -23,27 +22,7 @@ const alice = () => Wallet.restore(devnetMnemonic(0), "devnet");
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "baios-wallet-test-"));
-  const a = alice().state;
-  const payout = Wallet.restore(devnetMnemonic(9), "devnet").state;
-  const genesis = devnetGenesis({
-    wallets: Array.from({ length: 12 }, () => ({ address: { viewPublic: a.viewPublic, spendPublic: a.spendPublic }, amount: 1000n * BAI })),
-    validators: [{ publicKey: ed25519PublicKey(DEVNET_VALIDATOR_SEED), stake: 1n }],
-    params: { txPowTarget: new Uint8Array(32).fill(0xff), coinbaseMaturity: 2n },
-  });
-  node = await startNode(
-    {
-      ...defaultConfig(),
-      dataDir: dir,
-      rpcPort: 0,
-      logLevel: "silent",
-      workers: 0,
-      syncWrites: false,
-      validator: true,
-      validatorKey: bytesToHex(DEVNET_VALIDATOR_SEED),
-      payout: { viewPublic: bytesToHex(payout.viewPublic), spendPublic: bytesToHex(payout.spendPublic) },
-    },
-    { genesis: await fromGenesis(genesis), manualBlocks: true },
-  );
+  node = await startWalletTestNode({ dataDir: dir, premineOutputs: 12, premineAmount: 1000n * BAI });
   client = new NodeRpcClient(node.rpcUrl, { token: node.rpcToken });
   for (let i = 0; i < 3; i++) await node.produceBlock();
 });

@@ -7,14 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ed25519PublicKey } from "@baios/crypto";
-import { devnetGenesis } from "@baios/consensus";
-import { DEVNET_VALIDATOR_SEED, NodeRpcClient, RPC_ERRORS, RpcError, defaultConfig, fromGenesis, startNode, type NodeHandle } from "@baios/node";
+import { NodeRpcClient, RPC_ERRORS, RpcError, type NodeHandle } from "@baios/node";
+import { BAI, startWalletTestNode } from "./helpers/devnode.ts";
 import { devnetMnemonic } from "../src/keys.ts";
 import { Wallet } from "../src/wallet.ts";
-import { bytesToHex } from "../src/hex.ts";
 
-const BAI = 100_000_000n;
 const MAX_RESPONSE = 9_000; // genesis (12 outputs) fits alone; 10 blocks do not
 let node: NodeHandle;
 let client: NodeRpcClient;
@@ -22,27 +19,7 @@ let dir: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "baios-scan-limits-"));
-  const a = Wallet.restore(devnetMnemonic(0), "devnet").state;
-  const payout = Wallet.restore(devnetMnemonic(9), "devnet").state;
-  const genesis = devnetGenesis({
-    wallets: Array.from({ length: 12 }, () => ({ address: { viewPublic: a.viewPublic, spendPublic: a.spendPublic }, amount: 10n * BAI })),
-    validators: [{ publicKey: ed25519PublicKey(DEVNET_VALIDATOR_SEED), stake: 1n }],
-    params: { txPowTarget: new Uint8Array(32).fill(0xff), coinbaseMaturity: 2n },
-  });
-  node = await startNode(
-    {
-      ...defaultConfig(),
-      dataDir: dir,
-      rpcPort: 0,
-      logLevel: "silent",
-      workers: 0,
-      syncWrites: false,
-      validator: true,
-      validatorKey: bytesToHex(DEVNET_VALIDATOR_SEED),
-      payout: { viewPublic: bytesToHex(payout.viewPublic), spendPublic: bytesToHex(payout.spendPublic) },
-    },
-    { genesis: await fromGenesis(genesis), manualBlocks: true, rpcLimits: { maxResponseBytes: MAX_RESPONSE } },
-  );
+  node = await startWalletTestNode({ dataDir: dir, premineOutputs: 12, premineAmount: 10n * BAI, rpcLimits: { maxResponseBytes: MAX_RESPONSE } });
   client = new NodeRpcClient(node.rpcUrl, { token: node.rpcToken });
   for (let i = 0; i < 12; i++) await node.produceBlock();
 });

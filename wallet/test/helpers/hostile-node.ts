@@ -8,14 +8,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
-import { ed25519PublicKey } from "@baios/crypto";
-import { devnetGenesis } from "@baios/consensus";
-import { DEVNET_VALIDATOR_SEED, NodeRpcClient, defaultConfig, fromGenesis, startNode, type NodeHandle } from "@baios/node";
-import { devnetMnemonic } from "../../src/keys.ts";
-import { Wallet } from "../../src/wallet.ts";
-import { bytesToHex } from "../../src/hex.ts";
+import { NodeRpcClient, type NodeHandle } from "@baios/node";
+import { BAI, startWalletTestNode } from "./devnode.ts";
 
-export const BAI = 100_000_000n;
+export { BAI };
 
 /** Rewrites the result of `method` (return it changed, or a new value). */
 export type Tamper = (method: string, params: Record<string, unknown>, result: unknown) => unknown;
@@ -40,27 +36,7 @@ function authHeaders(dir: string): Record<string, string> {
 /** Starts a devnet node whose premine pays `premineTo` (12 × 1000 BAI to devnet wallet 0 by default), 3 blocks produced, and the proxy. */
 export async function startHostileNode(): Promise<HostileNode> {
   const dir = mkdtempSync(join(tmpdir(), "baios-hostile-"));
-  const a = Wallet.restore(devnetMnemonic(0), "devnet").state;
-  const payout = Wallet.restore(devnetMnemonic(9), "devnet").state;
-  const genesis = devnetGenesis({
-    wallets: Array.from({ length: 12 }, () => ({ address: { viewPublic: a.viewPublic, spendPublic: a.spendPublic }, amount: 1000n * BAI })),
-    validators: [{ publicKey: ed25519PublicKey(DEVNET_VALIDATOR_SEED), stake: 1n }],
-    params: { txPowTarget: new Uint8Array(32).fill(0xff), coinbaseMaturity: 2n },
-  });
-  const node = await startNode(
-    {
-      ...defaultConfig(),
-      dataDir: dir,
-      rpcPort: 0,
-      logLevel: "silent",
-      workers: 0,
-      syncWrites: false,
-      validator: true,
-      validatorKey: bytesToHex(DEVNET_VALIDATOR_SEED),
-      payout: { viewPublic: bytesToHex(payout.viewPublic), spendPublic: bytesToHex(payout.spendPublic) },
-    },
-    { genesis: await fromGenesis(genesis), manualBlocks: true },
-  );
+  const node = await startWalletTestNode({ dataDir: dir, premineOutputs: 12, premineAmount: 1000n * BAI });
   for (let i = 0; i < 3; i++) await node.produceBlock();
 
   const h = { tamper: undefined as Tamper | undefined };
