@@ -20,11 +20,22 @@ function startNode(args: string[], wanted: RegExp): Promise<{ out: string; stop:
   const c = spawn(process.execPath, [BIN, "node", "--data-dir", dir, "--rpc-port", "0", "--workers", "0", ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, BAIOS_CONFIG: "", BAIOS_LOG_FORMAT: "json" } });
   return new Promise((resolve, reject) => {
     let out = "";
+    // never leave a node behind: killed if it does not print what we wait for within 45 s
+    const t = setTimeout(() => {
+      c.kill("SIGTERM");
+      reject(new Error(`timed out waiting for ${wanted}: ${out}`));
+    }, 45_000);
     c.stdout.on("data", (d: Buffer) => {
       out += d.toString();
-      if (wanted.test(out)) resolve({ out, dir, stop: () => c.kill("SIGTERM") });
+      if (wanted.test(out)) {
+        clearTimeout(t);
+        resolve({ out, dir, stop: () => c.kill("SIGTERM") });
+      }
     });
-    c.once("exit", (code) => reject(new Error(`exited ${code}: ${out}`)));
+    c.once("exit", (code) => {
+      clearTimeout(t);
+      reject(new Error(`exited ${code}: ${out}`));
+    });
   });
 }
 
