@@ -38,6 +38,7 @@ import { TEST_SCRYPT } from "../walletfile.ts";
 import { bytesToHex } from "../hex.ts";
 import { out } from "./common.ts";
 import { powBar, scanBar } from "./progress.ts";
+import { plainTable } from "./table.ts";
 
 /** Devnet wallets funded by the genesis: index into {@link devnetMnemonic}, outputs × amount. */
 export const DEVNET_FUNDED = [
@@ -403,10 +404,7 @@ export async function runDevnet(opts: DevnetOptions): Promise<number> {
     out("== summary ==");
     const heads = await sameHead(nodes, 20_000);
     out(`network     ${nodes.length} nodes; every node's finalized head and state:`);
-    out("  node    height  tip hash            output MMR root     key images  outputs  peers  sync");
-    for (const h of heads.rows) {
-      out(`  ${h.name.padEnd(6)} ${String(h.height).padStart(7)}  ${short(h.tipHash).padEnd(18)}  ${short(h.outputRoot).padEnd(18)}  ${String(h.keyImages).padStart(10)}  ${String(h.outputs).padStart(7)}  ${String(h.peers).padStart(5)}  ${h.sync}`);
-    }
+    out(plainTable(["node", "height", "tip hash", "output MMR root", "key images", "outputs", "peers", "sync"], heads.rows.map((h) => [h.name, h.height, short(h.tipHash), short(h.outputRoot), h.keyImages, h.outputs, h.peers, h.sync]), [1, 4, 5, 6]));
     if (heads.same) out(`  ✓ all ${nodes.length} nodes hold the same finalized head ${short(heads.rows[0]!.tipHash)} at height ${heads.rows[0]!.height} with the same output MMR root and key-image count`);
     else {
       failed = true;
@@ -414,10 +412,7 @@ export async function runDevnet(opts: DevnetOptions): Promise<number> {
     }
     out(`chain       ${blocks} blocks (height ${status.height}), ${txCount} transactions, ${status.outputCount} outputs, ${status.keyImageCount} key images spent`);
     out("transactions:");
-    out("  txid         height  size(B)  in/out  ring  fee(BAI)  Tx-PoW hashes  build(ms)  to-final(ms)");
-    for (const d of done) {
-      out(`  ${short(d.r.txid)}  ${String(d.height).padStart(6)}  ${String(d.r.size).padStart(7)}  ${`${d.r.inputs}/${d.r.outputs}`.padStart(6)}  ${String(d.r.ringSize).padStart(4)}  ${formatBai(d.r.fee).padStart(8)}  ${String(d.r.powHashes).padStart(13)}  ${String(d.r.buildMs).padStart(9)}  ${String(d.waitedMs).padStart(12)}`);
-    }
+    out(plainTable(["txid", "height", "size(B)", "in/out", "ring", "fee(BAI)", "Tx-PoW hashes", "build(ms)", "to-final(ms)"], done.map((d) => [short(d.r.txid), d.height, d.r.size, `${d.r.inputs}/${d.r.outputs}`, d.r.ringSize, formatBai(d.r.fee), d.r.powHashes, d.r.buildMs, d.waitedMs]), [1, 2, 3, 4, 5, 6, 7, 8]));
     try {
       const text = await (await fetch(`${node.rpcUrl}/metrics`, { headers: { authorization: `Bearer ${readRpcCookie(node.cookieFile)}` } })).text();
       const v = histogram(text, "baios_tx_validation_seconds");
