@@ -289,6 +289,7 @@ async function startChild(): Promise<ChildNode> {
     "--genesis", genesisPath,
     "--rpc-host", "127.0.0.1",
     "--rpc-port", "0",
+    "--p2p-listen=", // no p2p (a lone node; `baios node` would listen on the default p2p port)
     "--validator",
     "--validator-key-file", keyFile,
     "--payout", `${hex(PAYOUT.viewPublic)}:${hex(PAYOUT.spendPublic)}`,

@@ -70,7 +70,7 @@ export interface NodeConfig {
   ringCacheEntries: number;
   /** fsync every block batch (default true; tests may turn it off). */
   syncWrites: boolean;
-  /** p2p listen multiaddrs (e.g. `/ip4/0.0.0.0/tcp/28546`; `/tcp/0` = a free port); empty = no p2p network (a standalone node). */
+  /** p2p listen multiaddrs (e.g. `/ip4/0.0.0.0/tcp/28546`; `/tcp/0` = a free port); empty = no p2p network (a standalone node). Empty in {@link defaultConfig} (embedding, tests); `baios node` defaults to `/ip4/0.0.0.0/tcp/28544` (node/src/ports.ts). */
   p2pListen: string[];
   /** Bootstrap peers: multiaddrs ending in `/p2p/<peerId>`, dialled at start and when few peers are left. */
   bootstrap: string[];
@@ -120,7 +120,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: "workerQueueMax", flag: "worker-queue-max", env: "BAIOS_WORKER_QUEUE_MAX", kind: "int", doc: "queued tx validation jobs before submit_tx answers NODE_BUSY (default 1024)" },
   { key: "ringCacheEntries", flag: "ring-cache-entries", env: "BAIOS_RING_CACHE_ENTRIES", kind: "int", doc: "decoded ring members cached per validation thread, ~0.6 KB each (default 8192; 0 = off)" },
   { key: "syncWrites", flag: "sync-writes", env: "BAIOS_SYNC_WRITES", kind: "bool", doc: "fsync each block batch (default true)" },
-  { key: "p2pListen", flag: "p2p-listen", env: "BAIOS_P2P_LISTEN", kind: "list", doc: "p2p listen multiaddrs, comma-separated or repeated (e.g. /ip4/0.0.0.0/tcp/28546; default none: no p2p)" },
+  { key: "p2pListen", flag: "p2p-listen", env: "BAIOS_P2P_LISTEN", kind: "list", doc: "p2p listen multiaddrs, comma-separated or repeated (`baios node` default /ip4/0.0.0.0/tcp/28544; --p2p-listen= (empty) = no p2p)" },
   { key: "bootstrap", flag: "bootstrap", env: "BAIOS_BOOTSTRAP", kind: "list", doc: "bootstrap peer multiaddrs with /p2p/<peerId>, comma-separated or repeated" },
   { key: "maxPeers", flag: "max-peers", env: "BAIOS_MAX_PEERS", kind: "int", doc: "most p2p connections (default 50)" },
   { key: "dandelionEpochMs", flag: "dandelion-epoch-ms", env: "BAIOS_DANDELION_EPOCH_MS", kind: "int", doc: "Dandelion++ epoch in ms (default ~10 min; devnets shorten it)" },

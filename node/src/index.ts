@@ -22,6 +22,7 @@ export {
   type PayoutAddress,
   type LogLevel,
 } from "./config.ts";
+export { NETWORK_PORTS, DEFAULT_P2P_LISTEN, p2pListenAddr, type NetworkPorts } from "./ports.ts";
 export { NodeRpcClient, RpcError, readRpcCookie, type BlockRef, type RpcClientOptions } from "./rpc/client.ts";
 export {
   RpcSecurityError,

@@ -48,7 +48,7 @@ describe("baios node flags", () => {
     const dir = mkdtempSync(join(tmpdir(), "baios-payout-"));
     const key = join(dir, "validator.key");
     writeFileSync(key, bytesToHex(DEVNET_VALIDATOR_SEED) + "\n", { mode: 0o600 });
-    const c = spawn(process.execPath, [BIN, "node", "--data-dir", dir, "--rpc-port", "0", "--workers", "0", "--validator", "--validator-key-file", key, "--payout", w.address], { stdio: ["ignore", "pipe", "pipe"], env });
+    const c = spawn(process.execPath, [BIN, "node", "--data-dir", dir, "--rpc-port", "0", "--p2p-listen", "/ip4/127.0.0.1/tcp/0", "--workers", "0", "--validator", "--validator-key-file", key, "--payout", w.address], { stdio: ["ignore", "pipe", "pipe"], env });
     try {
       const line = await new Promise<string>((resolve, reject) => {
         let out = "";

@@ -29,7 +29,7 @@ import getPort from "get-port";
 import pWaitFor from "p-wait-for";
 import { DEFAULT_TXPOW_TARGET, ed25519PublicKey, txPowExpectedHashes } from "@baios/crypto";
 import { devnetGenesis, genesisToFile } from "@baios/consensus";
-import { DEVNET_VALIDATOR_SEED, NodeRpcClient, RPC_ERRORS, RpcError, readRpcCookie } from "@baios/node";
+import { DEVNET_VALIDATOR_SEED, NETWORK_PORTS, NodeRpcClient, RPC_ERRORS, RpcError, readRpcCookie } from "@baios/node";
 import { formatBai } from "../amount.ts";
 import { devnetMnemonic } from "../keys.ts";
 import { checkTxKey } from "../txkey.ts";
@@ -99,11 +99,11 @@ export interface DevnetOptions {
  * on {@link DEVNET_RPC_PORT} + 10·i and p2p on {@link DEVNET_P2P_PORT} + 10·i. A port already in
  * use is replaced by a free one (get-port), and the devnet prints the ports it used.
  */
-export const DEVNET_RPC_PORT = 48545;
+export const DEVNET_RPC_PORT: number = NETWORK_PORTS.devnet.rpc;
 /** node0's p2p port; see {@link DEVNET_RPC_PORT}. */
-export const DEVNET_P2P_PORT = 48544;
+export const DEVNET_P2P_PORT: number = NETWORK_PORTS.devnet.p2p;
 /** The wallet RPC port the devnet's printed `baios wallet rpc` line uses. */
-export const DEVNET_WALLET_RPC_PORT = 48546;
+export const DEVNET_WALLET_RPC_PORT: number = NETWORK_PORTS.devnet.walletRpc;
 
 /** The preferred port if free on 127.0.0.1, else any free port. */
 const portNear = (preferred: number): Promise<number> => getPort({ port: preferred, host: "127.0.0.1" });

@@ -20,6 +20,7 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { Command, Option } from "commander";
 import { sha256 } from "@noble/hashes/sha2.js";
+import { NETWORK_PORTS, p2pListenAddr } from "@baios/node/ports";
 import { bytesToHex, hexToBytes } from "../hex.ts";
 import { out } from "./common.ts";
 
@@ -49,9 +50,9 @@ export function initConfig(home: string, network: (typeof INIT_NETWORKS)[number]
     _rpcHost: "JSON-RPC listen host (keep 127.0.0.1 unless a reverse proxy or --restricted-rpc serves the public)",
     rpcHost: "127.0.0.1",
     _rpcPort: "JSON-RPC listen port (README §Default ports)",
-    rpcPort: 28545,
+    rpcPort: NETWORK_PORTS[network].rpc,
     _p2pListen: "p2p listen multiaddrs (libp2p TCP); the port other nodes dial",
-    p2pListen: ["/ip4/0.0.0.0/tcp/28544"],
+    p2pListen: [p2pListenAddr(NETWORK_PORTS[network].p2p)],
     _bootstrap: "peers to dial at start: <multiaddr>/p2p/<peerId> (each node prints its own as `p2p …`)",
     bootstrap: [],
     _maxPeers: "most p2p connections",

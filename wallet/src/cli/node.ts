@@ -5,7 +5,7 @@
  * @module
  */
 import { Command } from "commander";
-import { CONFIG_OPTIONS as OPTIONS, loadConfig, startNode, type OptionSpec } from "@baios/node";
+import { CONFIG_OPTIONS as OPTIONS, DEFAULT_P2P_LISTEN, loadConfig, startNode, type OptionSpec } from "@baios/node";
 import { decodeAddress } from "../address.ts";
 import { showValidatorCommand } from "./init.ts";
 import { bytesToHex } from "../hex.ts";
@@ -83,7 +83,8 @@ export function nodeCommand(): Command {
 export async function runNode(argv: readonly string[]): Promise<void> {
   let config;
   try {
-    config = loadConfig({ argv: payoutAsHex(argv), env: { ...process.env, ...(process.env["BAIOS_PAYOUT"] ? { BAIOS_PAYOUT: payoutHex(process.env["BAIOS_PAYOUT"]) } : {}) } });
+    // base: p2p on the default port unless the file, env or a flag says otherwise (`--p2p-listen=` = none)
+    config = loadConfig({ base: { p2pListen: [...DEFAULT_P2P_LISTEN] }, argv: payoutAsHex(argv), env: { ...process.env, ...(process.env["BAIOS_PAYOUT"] ? { BAIOS_PAYOUT: payoutHex(process.env["BAIOS_PAYOUT"]) } : {}) } });
   } catch (e) {
     const m = /^unknown flag --([\w-]+)/.exec((e as Error).message);
     const near = m ? didYouMean(m[1]!, OPTIONS.map((o) => o.flag).concat("config")) : undefined;
