@@ -2,7 +2,8 @@
  * Wallet JSON-RPC methods for signed proofs (docs/wallet.md §8, §7.1–§7.3): `get_tx_proof`,
  * `check_tx_proof`, `get_reserve_proof`, `check_reserve_proof`, `export_key_images`,
  * `import_key_images`, and for subaddresses `create_address` and `get_accounts`. By-name params; amounts are atomic units as decimal strings. A bad
- * parameter throws ProofError `BAD_PROOF` (→ PROOF_ERROR with `data.reason`), like a bad proof.
+ * parameter throws ProofError `BAD_PROOF` (→ PROOF_ERROR with `data.reason`), like a bad proof;
+ * positional (array) params answer INVALID_PARAMS.
  * @module
  */
 import type { NodeRpcClient } from "@baios/node/client";
@@ -10,7 +11,15 @@ import { checkReserveProof, checkTxProof, exportKeyImages, getReserveProof, getT
 import { accountBalances, newSubaddress, subaddressOf } from "./subaddress.ts";
 import type { Wallet } from "./wallet.ts";
 
-const params = (p: unknown): Record<string, unknown> => (p !== null && typeof p === "object" && !Array.isArray(p) ? (p as Record<string, unknown>) : {});
+/** Positional (array) or scalar params are a user mistake (INVALID_PARAMS), never silently read as `{}`. */
+class ParamsError extends Error {
+  override name = "ParamsError";
+}
+const params = (p: unknown): Record<string, unknown> => {
+  if (p === undefined || p === null) return {};
+  if (typeof p !== "object" || Array.isArray(p)) throw new ParamsError("params: expected an object (by-name parameters)");
+  return p as Record<string, unknown>;
+};
 const text = (p: Record<string, unknown>, k: string, optional = false): string => {
   const v = p[k];
   if (v === undefined && optional) return "";
