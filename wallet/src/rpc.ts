@@ -2,7 +2,8 @@
  * The wallet JSON-RPC server (docs/wallet.md §8): a small local API over one open wallet.
  * Methods (by-name params; amounts are atomic units as decimal strings):
  * `get_address`, `get_balance`, `refresh`, `rescan`, `transfer {destinations: [{address, amount}], fee?, maxFee?}`,
- * `get_transfers`, `get_tx_key {txid}`.
+ * `get_transfers`, `get_tx_key {txid}`; with a wallet directory `create_wallet`, `open_wallet`,
+ * `close_wallet` (src/rpc-wallets.ts).
  *
  * Security (the same guard code as the node, `@baios/node` ./rpc/http-guard.ts): authentication
  * is on by default — a 32-byte random bearer token (64 hex characters) kept in a 0600 file
@@ -34,6 +35,9 @@ import {
 import type { Wallet } from "./wallet.ts";
 import { decodeAnyAddress } from "./address.ts";
 import { proofRpcMethods } from "./rpc-proofs.ts";
+import { walletFileMethods, type WalletHolder } from "./rpc-wallets.ts";
+import type { ScryptParams } from "./walletfile.ts";
+import type { Network } from "./address.ts";
 
 /**
  * Error codes of the wallet JSON-RPC (docs/wallet.md §8): the JSON-RPC 2.0 standard codes, the
@@ -60,6 +64,8 @@ export const WALLET_RPC_ERRORS = {
   WALLET_FILE_ERROR: -32105,
   /** A signed proof is malformed or does not verify, or cannot be made by this wallet (ProofError); `data: { reason }`. */
   PROOF_ERROR: -32106,
+  /** No wallet is open (after `close_wallet`, or a `--wallet-dir` server started without one): open or create one first. */
+  NO_WALLET: -32107,
   /** The wallet RPC is stopping. */
   UNAVAILABLE: RPC_ERRORS.UNAVAILABLE,
   LIMIT_EXCEEDED: RPC_ERRORS.LIMIT_EXCEEDED,
@@ -89,6 +95,12 @@ export interface WalletRpcOptions {
   allowOrigins?: readonly string[];
   /** Extra `Host` names served besides the listen address and localhost. */
   allowHosts?: readonly string[];
+  /** Directory of `create_wallet` / `open_wallet` files (docs/wallet.md §8.1); without it those answer WALLET_FILE_ERROR `NO_WALLET_DIR`. */
+  walletDir?: string;
+  /** KDF cost of files `create_wallet` writes (default: the wallet file default). */
+  scrypt?: ScryptParams;
+  /** Network of `create_wallet` when neither the call nor an open wallet names one (default devnet). */
+  network?: Network;
 }
 
 /** A running wallet JSON-RPC server ({@link startWalletRpc}). */
@@ -99,6 +111,8 @@ export interface WalletRpcHandle {
   token: string | undefined;
   /** The token file, when one was used. */
   tokenFile: string | undefined;
+  /** The wallet served now (`open_wallet` / `create_wallet` swap it, `close_wallet` clears it); the caller closes it after {@link WalletRpcHandle.close}. */
+  wallet(): Wallet | undefined;
   /** Stops accepting requests, lets the call being run finish, then closes every connection. */
   close(): Promise<void>;
 }
@@ -246,7 +260,7 @@ const UNAVAILABLE = "the wallet RPC is stopping";
  * @throws RpcSecurityError when auth is off on a non-loopback host, or the token file is readable by others or holds no token
  * @throws Error from `listen` (address in use, …)
  */
-export async function startWalletRpc(wallet: Wallet, client: NodeRpcClient, opts: WalletRpcOptions = {}): Promise<WalletRpcHandle> {
+export async function startWalletRpc(wallet: Wallet | undefined, client: NodeRpcClient, opts: WalletRpcOptions = {}): Promise<WalletRpcHandle> {
   const host = opts.host ?? "127.0.0.1";
   const authEnabled = opts.disableAuth !== true;
   assertAuthPolicy({ what: "wallet RPC", host, authEnabled });
@@ -259,7 +273,22 @@ export async function startWalletRpc(wallet: Wallet, client: NodeRpcClient, opts
     return createJSONRPCErrorResponse(id, x.code, x.message, x.data);
   };
   let queue: Promise<unknown> = Promise.resolve();
-  const methods = walletRpcMethods(wallet, client);
+  // a swappable wallet: the method table is rebuilt when open_wallet / create_wallet swap it
+  const holder: WalletHolder = { current: wallet };
+  let table: { for: Wallet; methods: Record<string, (p: unknown) => Promise<unknown>> } | undefined;
+  const noWallet = (): never => {
+    throw new JSONRPCErrorException("no wallet is open: call open_wallet or create_wallet", WALLET_RPC_ERRORS.NO_WALLET);
+  };
+  const walletMethod = (name: string) => async (params: unknown): Promise<unknown> => {
+    const w = holder.current ?? noWallet();
+    if (table?.for !== w) table = { for: w, methods: walletRpcMethods(w, client) };
+    return (table.methods[name] as (p: unknown) => Promise<unknown>)(params);
+  };
+  const names = Object.keys(walletRpcMethods(wallet ?? (undefined as unknown as Wallet), client)); // building the table reads no wallet field
+  const methods: Record<string, (p: unknown) => Promise<unknown>> = {
+    ...Object.fromEntries(names.map((n) => [n, walletMethod(n)])),
+    ...walletFileMethods(holder, { walletDir: opts.walletDir, ...(opts.scrypt !== undefined ? { scrypt: opts.scrypt } : {}), ...(opts.network !== undefined ? { network: opts.network } : {}) }),
+  };
   for (const [name, fn] of Object.entries(methods)) {
     rpc.addMethod(name, (params: unknown) => {
       const run = queue.then(() => fn(params));
@@ -362,6 +391,7 @@ export async function startWalletRpc(wallet: Wallet, client: NodeRpcClient, opts
     url: `http://${addr.family === "IPv6" ? `[${addr.address}]` : addr.address}:${addr.port}`,
     token,
     tokenFile: authEnabled && opts.token === undefined ? opts.tokenFile : undefined,
+    wallet: () => holder.current,
     close: () => {
       closed ??= (async () => {
         closing = true;

@@ -4,7 +4,8 @@
  * JSON-RPC (`--rpc`, default http://127.0.0.1:28545); secrets stay in this process.
  * @module
  */
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { formatBai, parseBai } from "../amount.ts";
 import { checkTxKey } from "../txkey.ts";
@@ -217,14 +218,18 @@ export function walletCommand(): Command {
     .option("--disable-auth", "serve without authentication (only on a loopback --host)")
     .option("--allow-origin <origins>", "comma-separated origins whose browser pages may call (default none)")
     .option("--allow-host <names>", "comma-separated extra Host names served (default: the listen address and localhost)")
-    .action(async (o: CommonOpts & { port: string; host: string; tokenFile?: string; disableAuth?: boolean; allowOrigin?: string; allowHost?: string }) => {
+    .option("--wallet-dir <dir>", "directory of create_wallet / open_wallet files; without --wallet (or BAIOS_WALLET) the server starts with no wallet open")
+    .action(async (o: CommonOpts & { port: string; host: string; tokenFile?: string; disableAuth?: boolean; allowOrigin?: string; allowHost?: string; walletDir?: string }) => {
       const list = (v: string | undefined): string[] => (v ?? "").split(",").map((x) => x.trim()).filter((x) => x !== "");
       const port = Number(o.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error("--port: expected 0..65535");
-      const tokenFile = o.tokenFile ?? `${walletPath(o)}.rpc-token`;
+      // with --wallet-dir and no --wallet / BAIOS_WALLET: no wallet until open_wallet / create_wallet (monero-wallet-rpc)
+      const noWallet = o.walletDir !== undefined && o.wallet === undefined && process.env["BAIOS_WALLET"] === undefined;
+      const tokenFile = o.tokenFile ?? (noWallet ? join(o.walletDir as string, ".rpc-token") : `${walletPath(o)}.rpc-token`);
       // refuse a bad listen configuration before the (slow) scan
       assertAuthPolicy({ what: "wallet RPC", host: o.host, authEnabled: o.disableAuth !== true });
-      const wallet = await refreshed(o);
+      if (o.walletDir !== undefined) mkdirSync(o.walletDir, { recursive: true, mode: 0o700 });
+      const wallet = noWallet ? undefined : await refreshed(o);
       const { startWalletRpc } = await import("../rpc.ts"); // the server only for `wallet rpc`
       const srv = await startWalletRpc(wallet, rpcClient(o), {
         host: o.host,
@@ -232,6 +237,7 @@ export function walletCommand(): Command {
         ...(o.disableAuth === true ? { disableAuth: true } : { tokenFile }),
         allowOrigins: list(o.allowOrigin),
         allowHosts: list(o.allowHost),
+        ...(o.walletDir !== undefined ? { walletDir: resolve(o.walletDir), network: network(o) } : {}),
       });
       out(`wallet rpc ${srv.url}`);
       out(srv.tokenFile !== undefined ? `rpc token file ${srv.tokenFile} (send Authorization: Bearer <token>, or curl -u baios:$(cat ${srv.tokenFile}))` : "rpc authentication OFF (--disable-auth)");
@@ -240,7 +246,8 @@ export function walletCommand(): Command {
         process.once("SIGTERM", resolve);
       });
       await srv.close();
-      wallet.close(); // save on shutdown, release the file lock
+      srv.wallet()?.close(); // save on shutdown, release the file lock
+      wallet?.close();
     });
 
   addProofCommands(w, { common, openWallet, refreshed });
