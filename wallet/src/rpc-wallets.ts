@@ -10,6 +10,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { JSONRPCErrorException } from "json-rpc-2.0";
+import * as v from "valibot";
 import { NETWORKS, type Network } from "./address.ts";
 import { Wallet } from "./wallet.ts";
 import { DEFAULT_SCRYPT, type ScryptParams } from "./walletfile.ts";
@@ -43,32 +44,40 @@ const fileError = (reason: string, m: string): never => {
 /**
  * A wallet file name inside the wallet directory: 1..255 characters, no `/`, `\`, NUL, and not
  * starting with `.` (so never `.` or `..`, never an absolute path, never outside the directory).
- * @throws JSONRPCErrorException INVALID_PARAMS otherwise
  */
-export function walletFileName(v: unknown): string {
-  if (typeof v !== "string" || v.length === 0 || v.length > 255) return bad("filename: expected 1 to 255 characters");
-  if (/[/\\\0]/.test(v) || v.startsWith(".")) return bad("filename: a plain file name inside the wallet directory (no '/', '\\', or leading '.')");
-  return v;
+const FILENAME = v.pipe(
+  v.string("filename: expected a string"),
+  v.minLength(1, "filename: expected 1 to 255 characters"),
+  v.maxLength(255, "filename: expected 1 to 255 characters"),
+  v.regex(/^[^/\\\0.][^/\\\0]*$/, "filename: a plain file name inside the wallet directory (no '/', '\\', or leading '.')"),
+);
+const PASSWORD = v.pipe(v.string("password: expected a string (may be empty)"), v.maxLength(1024, "password: at most 1024 characters"));
+const NOT_OBJECT = "params: expected an object (by-name parameters)";
+/** `open_wallet` params (valibot schema). */
+const OPEN_PARAMS = v.object({ filename: FILENAME, password: PASSWORD }, NOT_OBJECT);
+/** `create_wallet` params (valibot schema). */
+const CREATE_PARAMS = v.object({ filename: FILENAME, password: PASSWORD, network: v.optional(v.picklist(NETWORKS, `network: expected one of ${NETWORKS.join("|")}`)) }, NOT_OBJECT);
+
+/** Validates `raw` against `schema`. @throws JSONRPCErrorException INVALID_PARAMS with the first issue's message */
+function parseParams<T extends v.GenericSchema>(schema: T, raw: unknown): v.InferOutput<T> {
+  const r = v.safeParse(schema, raw);
+  return r.success ? r.output : bad(r.issues[0].message);
 }
 
-const password = (v: unknown): string => (typeof v === "string" && v.length <= 1024 ? v : bad("password: expected a string (may be empty)"));
+/** A wallet file name inside the wallet directory ({@link FILENAME}). @throws JSONRPCErrorException INVALID_PARAMS otherwise */
+export const walletFileName = (raw: unknown): string => parseParams(FILENAME, raw);
 
 /** `create_wallet`, `open_wallet`, `close_wallet` over `holder` (run one at a time by the server's queue). */
 export function walletFileMethods(holder: WalletHolder, opts: WalletDirOptions): Record<string, (p: unknown) => Promise<unknown>> {
   const dir = (): string => opts.walletDir ?? fileError("NO_WALLET_DIR", "this wallet RPC has no wallet directory (start it with --wallet-dir)");
-  const params = (p: unknown): Record<string, unknown> => (p !== null && typeof p === "object" && !Array.isArray(p) ? (p as Record<string, unknown>) : bad("params: expected an object (by-name parameters)"));
   const closeCurrent = (): void => {
     holder.current?.close(); // saves and releases the lock
     holder.current = undefined;
   };
   return {
     create_wallet: async (raw) => {
-      const p = params(raw);
-      const name = walletFileName(p["filename"]);
-      const pw = password(p["password"]);
-      const netRaw = p["network"];
-      if (netRaw !== undefined && !(NETWORKS as readonly unknown[]).includes(netRaw)) bad(`network: expected one of ${NETWORKS.join("|")}`);
-      const network = (netRaw as Network | undefined) ?? holder.current?.network ?? opts.network ?? "devnet";
+      const { filename: name, password: pw, network: net } = parseParams(CREATE_PARAMS, raw);
+      const network: Network = net ?? holder.current?.network ?? opts.network ?? "devnet";
       const path = join(dir(), name);
       if (existsSync(path)) fileError("EXISTS", `wallet file ${name} already exists`);
       const { wallet } = Wallet.create(network);
@@ -78,9 +87,7 @@ export function walletFileMethods(holder: WalletHolder, opts: WalletDirOptions):
       return { address: wallet.address, network };
     },
     open_wallet: async (raw) => {
-      const p = params(raw);
-      const name = walletFileName(p["filename"]);
-      const pw = password(p["password"]);
+      const { filename: name, password: pw } = parseParams(OPEN_PARAMS, raw);
       const path = join(dir(), name);
       if (!existsSync(path)) fileError("NOT_FOUND", `no wallet file ${name} in the wallet directory`);
       if (holder.current?.file?.path === path) closeCurrent(); // reopening the same file: release its lock first

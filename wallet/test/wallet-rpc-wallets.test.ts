@@ -47,6 +47,10 @@ describe("wallet RPC: create_wallet / open_wallet / close_wallet", () => {
     expect(existsSync(join(root, "evil"))).toBe(false);
     expect(readdirSync(dir)).toEqual([]);
     expect((await call("create_wallet", [1])).error.code).toBe(WALLET_RPC_ERRORS.INVALID_PARAMS);
+    expect((await call("create_wallet", { filename: "x", password: 5 })).error).toMatchObject({ code: WALLET_RPC_ERRORS.INVALID_PARAMS, message: expect.stringMatching(/^password: /) });
+    expect((await call("create_wallet", { filename: "x", password: "", network: "moon" })).error).toMatchObject({ code: WALLET_RPC_ERRORS.INVALID_PARAMS, message: expect.stringMatching(/^network: /) });
+    expect((await call("open_wallet", { filename: "../x", password: "" })).error.message).toMatch(/^filename: /);
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it("create, swap, reopen, close: each swap saves and releases the lock", async () => {
