@@ -1,8 +1,9 @@
 /**
  * Fixed default ports of each network (README §Default ports, docs/node.md §Default ports).
  * `baios node` listens for p2p on {@link DEFAULT_P2P_LISTEN} unless `--p2p-listen` /
- * `BAIOS_P2P_LISTEN` / the config file says otherwise; `baios init --network <net>` writes the
- * network's ports; `baios devnet` node `i` uses the devnet's ports + 10·i. {@link defaultConfig}
+ * `BAIOS_P2P_LISTEN` / the config file says otherwise; `baios init` writes the same (mainnet) ports
+ * for any network, matching the wallet's default `--rpc`; `baios devnet` node `i` uses the devnet's
+ * ports + 10·i. {@link defaultConfig}
  * (embedding, tests) listens for no p2p, so a test never binds a fixed port.
  * @module
  */

@@ -22,8 +22,9 @@ describe("default ports", () => {
     expect([DEVNET_RPC_PORT, DEVNET_P2P_PORT, DEVNET_WALLET_RPC_PORT]).toEqual([48545, 48544, 48546]);
     expect(NETWORK_PORTS.mainnet).toEqual({ rpc: 28545, p2p: 28544, walletRpc: 28546 });
     expect(NETWORK_PORTS.testnet).toEqual({ rpc: 38545, p2p: 38544, walletRpc: 38546 });
+    // `baios init` writes the ports plain `baios node` and the wallet's default --rpc use, for any network
     const dev = initConfig("/tmp/x", "devnet");
-    expect([dev["rpcPort"], dev["p2pListen"]]).toEqual([48545, ["/ip4/0.0.0.0/tcp/48544"]]);
+    expect([dev["rpcPort"], dev["p2pListen"]]).toEqual([28545, ["/ip4/0.0.0.0/tcp/28544"]]);
     const main = initConfig("/tmp/x", "mainnet");
     expect([main["rpcPort"], main["p2pListen"]]).toEqual([28545, ["/ip4/0.0.0.0/tcp/28544"]]);
     // embedding and tests never bind a fixed p2p port

@@ -50,9 +50,9 @@ export function initConfig(home: string, network: (typeof INIT_NETWORKS)[number]
     _rpcHost: "JSON-RPC listen host (keep 127.0.0.1 unless a reverse proxy or --restricted-rpc serves the public)",
     rpcHost: "127.0.0.1",
     _rpcPort: "JSON-RPC listen port (README §Default ports)",
-    rpcPort: NETWORK_PORTS[network].rpc,
+    rpcPort: NETWORK_PORTS.mainnet.rpc, // the ports plain `baios node` and the wallet's default --rpc use, for every network (README §Default ports)
     _p2pListen: "p2p listen multiaddrs (libp2p TCP); the port other nodes dial",
-    p2pListen: [p2pListenAddr(NETWORK_PORTS[network].p2p)],
+    p2pListen: [p2pListenAddr(NETWORK_PORTS.mainnet.p2p)],
     _bootstrap: "peers to dial at start: <multiaddr>/p2p/<peerId> (each node prints its own as `p2p …`)",
     bootstrap: [],
     _maxPeers: "most p2p connections",
