@@ -88,6 +88,20 @@ export const CONSENSUS_ERRORS = {
   CERT_DUPLICATE_VOTE: ["REJECT", "two votes by one validator, or votes not sorted by key"],
   CERT_INVALID_SIGNATURE: ["REJECT", "an Ed25519 vote signature does not verify"],
   CERT_INSUFFICIENT_STAKE: ["REJECT", "signers hold no more than 2/3 of the stake"],
+  // ---- staking state machine (docs/consensus.md §5, consensus/src/staking/)
+  STAKE_PARAMS_INVALID: ["REJECT", "staking parameters out of range (epochLength, unbondingDelay, minStake, maxValidators, permille values)"],
+  STAKE_WRONG_HEIGHT: ["REJECT", "staking input height is not the staking state's height + 1"],
+  STAKE_MALFORMED: ["REJECT", "a staking input field has the wrong length, type or range (key not 32 bytes, amount not u64, view tag not u8, unknown slash kind)"],
+  STAKE_ZERO_AMOUNT: ["REJECT", "a bond or unbond of amount 0"],
+  STAKE_AMOUNT_OVERFLOW: ["REJECT", "a bond would make the validator's bonded stake exceed u64"],
+  STAKE_BANNED_VALIDATOR: ["REJECT", "bond, unbond or evidence for a key banned for equivocation"],
+  STAKE_UNKNOWN_VALIDATOR: ["REJECT", "unbond or evidence for a key that never bonded"],
+  STAKE_UNBOND_EXCEEDS_BONDED: ["REJECT", "unbond amount (summed over the block) larger than the bonded stake"],
+  STAKE_DUPLICATE_ONE_TIME_KEY: ["REJECT", "an unbond payout one-time key already queued or used twice in the block"],
+  STAKE_DUPLICATE_SLASH: ["REJECT", "the same offender and evidence kind twice in one block"],
+  STAKE_UNKNOWN_SIGNER: ["REJECT", "a lastCertificate signer is not in the validator set that finalized the parent"],
+  STAKE_DUPLICATE_SIGNER: ["REJECT", "a lastCertificate signer listed twice"],
+  STAKE_STATE_MALFORMED: ["REJECT", "a staking state snapshot is not in canonical form (docs/consensus.md §5.5): truncated, trailing bytes, unsorted, out of range or inconsistent"],
   // ---- genesis
   GENESIS_INVALID: ["REJECT", "invalid genesis file"],
 } as const satisfies Record<string, readonly [ErrorAction, string]>;

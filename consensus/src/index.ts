@@ -24,3 +24,4 @@ export * from "./validation/block.ts";
 export * from "./builder.ts";
 export * from "./engine.ts";
 export * from "./genesis.ts";
+export * from "./staking/index.ts";
