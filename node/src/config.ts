@@ -1,319 +1,100 @@
 /**
- * Node configuration: one table of options drives the command-line flags, the `BAIOS_*`
- * environment variables and the JSON config file.
+ * Node configuration: one table of options (config-options.ts `OPTIONS`) drives the command-line
+ * flags and `BAIOS_*` environment variables (commander `Option.env` + `argParser`,
+ * config-cli.ts) and the JSON config file (a valibot schema built from the same table); each
+ * value kind has one valibot schema for all three sources (config-kinds.ts).
  *
- * Precedence (highest first): flags > environment > config file > built-in defaults.
+ * Precedence (highest first): flags > environment > config file > `base` > built-in defaults.
  * The config file is `--config <path>` / `BAIOS_CONFIG`, else `<dataDir>/config.json` if it exists.
+ * `network` (`--network`, `BAIOS_NETWORK`, the file's `network`; default `devnet`) picks the
+ * defaults that depend on it (the RPC port; `baios node`'s p2p port through a `base` function).
  * See docs/node.md §Configuration.
  * @module
  */
 import { existsSync, readFileSync } from "node:fs";
-import { availableParallelism, homedir } from "node:os";
 import { join, resolve } from "node:path";
+import * as v from "valibot";
 import { isLoopbackAddress } from "./rpc/http-guard.ts";
+import { ConfigError, isHex32, kindSchema, type KindContext } from "./config-kinds.ts";
+import { BLOCK_TIME_REMOVED, parseCommandLine } from "./config-cli.ts";
+import { OPTIONS, defaultConfig, type NodeConfig } from "./config-options.ts";
+import { DEFAULT_NETWORK, type NetworkName } from "./ports.ts";
 
-/** Pino log levels accepted by `logLevel`. */
-export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
-/** One of {@link LOG_LEVELS}: the pino level of `logLevel` (`--log-level`, `BAIOS_LOG_LEVEL`, default `info`; docs/node.md §Configuration). */
-export type LogLevel = (typeof LOG_LEVELS)[number];
+export { ConfigError, LOG_LEVELS, type Kind, type KindContext, type LogLevel, type PayoutAddress } from "./config-kinds.ts";
+export { OPTIONS, defaultConfig, type NodeConfig, type OptionSpec } from "./config-options.ts";
+export { flagTerm, nodeHelp, parseCommandLine, type CommandLineValues } from "./config-cli.ts";
 
-/** The validator's payout address: where the stealth coinbase output goes (hex, 32 bytes each). */
-export interface PayoutAddress {
-  viewPublic: string;
-  spendPublic: string;
-}
-
-/** Everything a node needs to run. Produced by {@link loadConfig}; also buildable by hand. */
-export interface NodeConfig {
-  /** Data directory (the LevelDB lives in `<dataDir>/chain`). */
-  dataDir: string;
-  /** Path to a genesis JSON file; `undefined` = the built-in devnet genesis. */
-  genesisPath: string | undefined;
-  /** JSON-RPC listen address; port 0 = an ephemeral port (see the handle's `rpcUrl`). */
-  rpcHost: string;
-  rpcPort: number;
-  /** Turn RPC authentication off (default false); allowed only on a loopback `rpcHost` or with `restrictedRpc` (docs/node.md §Authentication). */
-  rpcDisableAuth: boolean;
-  /** Where the RPC cookie (64 hex characters, mode 0600, new at every start) is written; `undefined` = `<dataDir>/rpc.cookie`. */
-  rpcCookieFile: string | undefined;
-  /** Origins (`scheme://host[:port]`) whose browser pages may call the RPC; default none. */
-  rpcAllowOrigins: string[];
-  /** Extra `Host` names the RPC answers to besides the listen address and localhost (e.g. a reverse proxy's name); `*` = any. */
-  rpcAllowHosts: string[];
-  /** Public-node mode (like monerod `--restricted-rpc`): tighter limits, no operator-only methods, no `/metrics` on the RPC listener (docs/node.md §Limits). */
-  restrictedRpc: boolean;
-  /** Serve `GET /metrics` on the RPC server too (default true). */
-  metrics: boolean;
-  /** Separate metrics listener port; `undefined` = same server as RPC. */
-  metricsPort: number | undefined;
-  logLevel: LogLevel;
-  /** Log file path; `undefined` = stdout. */
-  logFile: string | undefined;
-  /** Produce blocks (requires a validator key and payout address). */
-  validator: boolean;
-  /** Path to a file holding the 32-byte Ed25519 validator seed as hex. Preferred over `validatorKey`. */
-  validatorKeyFile: string | undefined;
-  /** The 32-byte Ed25519 validator seed as hex (avoid: use `validatorKeyFile`). Never logged. */
-  validatorKey: string | undefined;
-  /** Coinbase payout address of the validator. */
-  payout: PayoutAddress | undefined;
-  /** Produce a block even when the mempool is empty (default true: steady heights). */
-  emptyBlocks: boolean;
-  /** Mempool limits: total encoded bytes and transaction count. */
-  mempoolMaxBytes: number;
-  mempoolMaxTxs: number;
-  /** Worker threads for validation (default: available parallelism, min 1). 0 = validate inline. */
-  workers: number;
-  /** Bound of the worker pool's transaction lane in queued jobs (default 1024, ≥ 1); over it `submit_tx` answers NODE_BUSY (docs/node.md §Validation and the worker pool). */
-  workerQueueMax: number;
-  /** Ring-member cache bound per validation thread, entries of decoded `(P, Hp(P), C)` (about 0.6 KB each; default 8192 ≈ 5 MB per thread; 0 = off). Never changes a verdict (crypto-wasm/src/ring_cache.rs). */
-  ringCacheEntries: number;
-  /** fsync every block batch (default true; tests may turn it off). */
-  syncWrites: boolean;
-  /** p2p listen multiaddrs (e.g. `/ip4/0.0.0.0/tcp/28546`; `/tcp/0` = a free port); empty = no p2p network (a standalone node). Empty in {@link defaultConfig} (embedding, tests); `baios node` defaults to `/ip4/0.0.0.0/tcp/28544` (node/src/ports.ts). */
-  p2pListen: string[];
-  /** Bootstrap peers: multiaddrs ending in `/p2p/<peerId>`, dialled at start and when few peers are left. */
-  bootstrap: string[];
-  /** Most p2p connections (inbound + outbound), default 50. */
-  maxPeers: number;
-  /** Dandelion++ epoch length in ms (default: the router's, ~10 minutes; the devnet shortens it). */
-  dandelionEpochMs: number | undefined;
-  /** Dandelion++ mean embargo in ms (default: derived from the measured hop delay, docs/node.md §Dandelion++). */
-  dandelionEmbargoMs: number | undefined;
-}
-
-type Kind = "string" | "int" | "bool" | "level" | "payout" | "list";
-
-/** One configurable option: its config key, flag, environment variable and type. */
-export interface OptionSpec {
-  key: keyof NodeConfig;
-  flag: string;
-  env: string;
-  kind: Kind;
-  doc: string;
-  secret?: boolean;
-}
-
-/** The option table (also rendered in docs/node.md). */
-export const OPTIONS: readonly OptionSpec[] = [
-  { key: "dataDir", flag: "data-dir", env: "BAIOS_DATA_DIR", kind: "string", doc: "data directory (default ~/.baios)" },
-  { key: "genesisPath", flag: "genesis", env: "BAIOS_GENESIS", kind: "string", doc: "genesis file (default: built-in devnet genesis)" },
-  { key: "rpcHost", flag: "rpc-host", env: "BAIOS_RPC_HOST", kind: "string", doc: "RPC listen host (default 127.0.0.1)" },
-  { key: "rpcPort", flag: "rpc-port", env: "BAIOS_RPC_PORT", kind: "int", doc: "RPC listen port (default 28545; 0 = ephemeral)" },
-  { key: "rpcDisableAuth", flag: "rpc-disable-auth", env: "BAIOS_RPC_DISABLE_AUTH", kind: "bool", doc: "turn RPC authentication off (loopback or --restricted-rpc only)" },
-  { key: "rpcCookieFile", flag: "rpc-cookie-file", env: "BAIOS_RPC_COOKIE_FILE", kind: "string", doc: "RPC token file written at start (default <data-dir>/rpc.cookie)" },
-  { key: "rpcAllowOrigins", flag: "rpc-allow-origin", env: "BAIOS_RPC_ALLOW_ORIGIN", kind: "list", doc: "comma-separated origins browsers may call the RPC from (default none)" },
-  { key: "rpcAllowHosts", flag: "rpc-allow-host", env: "BAIOS_RPC_ALLOW_HOST", kind: "list", doc: "comma-separated extra Host names served (default: listen address, localhost)" },
-  { key: "restrictedRpc", flag: "restricted-rpc", env: "BAIOS_RESTRICTED_RPC", kind: "bool", doc: "public-node RPC: tighter limits, no operator-only methods, no /metrics" },
-  { key: "metrics", flag: "metrics", env: "BAIOS_METRICS", kind: "bool", doc: "serve GET /metrics (default true)" },
-  { key: "metricsPort", flag: "metrics-port", env: "BAIOS_METRICS_PORT", kind: "int", doc: "separate metrics port (default: the RPC server)" },
-  { key: "logLevel", flag: "log-level", env: "BAIOS_LOG_LEVEL", kind: "level", doc: "fatal|error|warn|info|debug|trace|silent (default info)" },
-  { key: "logFile", flag: "log-file", env: "BAIOS_LOG_FILE", kind: "string", doc: "log to this file instead of stdout" },
-  { key: "validator", flag: "validator", env: "BAIOS_VALIDATOR", kind: "bool", doc: "produce and sign blocks (default false)" },
-  { key: "validatorKeyFile", flag: "validator-key-file", env: "BAIOS_VALIDATOR_KEY_FILE", kind: "string", doc: "file with the hex Ed25519 validator seed" },
-  { key: "validatorKey", flag: "validator-key", env: "BAIOS_VALIDATOR_KEY", kind: "string", doc: "hex Ed25519 validator seed (prefer the key file)", secret: true },
-  { key: "payout", flag: "payout", env: "BAIOS_PAYOUT", kind: "payout", doc: "coinbase address as <viewPublicHex>:<spendPublicHex>" },
-  { key: "emptyBlocks", flag: "empty-blocks", env: "BAIOS_EMPTY_BLOCKS", kind: "bool", doc: "produce blocks with no txs (default true)" },
-  { key: "mempoolMaxBytes", flag: "mempool-max-bytes", env: "BAIOS_MEMPOOL_MAX_BYTES", kind: "int", doc: "mempool size limit in bytes (default 32 MiB)" },
-  { key: "mempoolMaxTxs", flag: "mempool-max-txs", env: "BAIOS_MEMPOOL_MAX_TXS", kind: "int", doc: "mempool size limit in txs (default 10000)" },
-  { key: "workers", flag: "workers", env: "BAIOS_WORKERS", kind: "int", doc: "validation worker threads (default: CPU count; 0 = inline)" },
-  { key: "workerQueueMax", flag: "worker-queue-max", env: "BAIOS_WORKER_QUEUE_MAX", kind: "int", doc: "queued tx validation jobs before submit_tx answers NODE_BUSY (default 1024)" },
-  { key: "ringCacheEntries", flag: "ring-cache-entries", env: "BAIOS_RING_CACHE_ENTRIES", kind: "int", doc: "decoded ring members cached per validation thread, ~0.6 KB each (default 8192; 0 = off)" },
-  { key: "syncWrites", flag: "sync-writes", env: "BAIOS_SYNC_WRITES", kind: "bool", doc: "fsync each block batch (default true)" },
-  { key: "p2pListen", flag: "p2p-listen", env: "BAIOS_P2P_LISTEN", kind: "list", doc: "p2p listen multiaddrs, comma-separated or repeated (`baios node` default /ip4/0.0.0.0/tcp/28544; --p2p-listen= (empty) = no p2p)" },
-  { key: "bootstrap", flag: "bootstrap", env: "BAIOS_BOOTSTRAP", kind: "list", doc: "bootstrap peer multiaddrs with /p2p/<peerId>, comma-separated or repeated" },
-  { key: "maxPeers", flag: "max-peers", env: "BAIOS_MAX_PEERS", kind: "int", doc: "most p2p connections (default 50)" },
-  { key: "dandelionEpochMs", flag: "dandelion-epoch-ms", env: "BAIOS_DANDELION_EPOCH_MS", kind: "int", doc: "Dandelion++ epoch in ms (default ~10 min; devnets shorten it)" },
-  { key: "dandelionEmbargoMs", flag: "dandelion-embargo-ms", env: "BAIOS_DANDELION_EMBARGO_MS", kind: "int", doc: "Dandelion++ mean embargo in ms (default derived, docs/node.md)" },
-];
-
-/** Built-in defaults. */
-export function defaultConfig(): NodeConfig {
-  return {
-    dataDir: join(homedir(), ".baios"),
-    genesisPath: undefined,
-    rpcHost: "127.0.0.1",
-    rpcPort: 28545,
-    rpcDisableAuth: false,
-    rpcCookieFile: undefined,
-    rpcAllowOrigins: [],
-    rpcAllowHosts: [],
-    restrictedRpc: false,
-    metrics: true,
-    metricsPort: undefined,
-    logLevel: "info",
-    logFile: undefined,
-    validator: false,
-    validatorKeyFile: undefined,
-    validatorKey: undefined,
-    payout: undefined,
-    emptyBlocks: true,
-    mempoolMaxBytes: 32 * 1024 * 1024,
-    mempoolMaxTxs: 10_000,
-    workers: Math.max(1, availableParallelism()),
-    workerQueueMax: 1024,
-    ringCacheEntries: 8192,
-    syncWrites: true,
-    p2pListen: [],
-    bootstrap: [],
-    maxPeers: 50,
-    dandelionEpochMs: undefined,
-    dandelionEmbargoMs: undefined,
-  };
-}
-
-/** A configuration error (bad flag, bad value, unreadable file). */
-export class ConfigError extends Error {
-  override name = "ConfigError";
-}
-
-const HEX32 = /^[0-9a-f]{64}$/;
-
-function parseValue(spec: OptionSpec, raw: unknown, where: string): unknown {
-  const bad = (why: string): never => {
-    // a flag or env variable is named as the user typed it; a config file key by its key
-    throw new ConfigError(where.startsWith("config file") ? `${where}: ${spec.key}: ${why}` : `${where}: ${why}`);
-  };
-  switch (spec.kind) {
-    case "string":
-      if (typeof raw !== "string" || raw === "") bad("expected a non-empty string");
-      return raw;
-    case "int": {
-      const n = typeof raw === "number" ? raw : typeof raw === "string" && /^\d+$/.test(raw) ? Number(raw) : NaN;
-      if (!Number.isSafeInteger(n) || n < 0) bad("expected a non-negative integer");
-      return n;
-    }
-    case "bool":
-      if (typeof raw === "boolean") return raw;
-      if (raw === "true" || raw === "1" || raw === "yes") return true;
-      if (raw === "false" || raw === "0" || raw === "no") return false;
-      return bad("expected true or false");
-    case "level":
-      if (typeof raw !== "string" || !(LOG_LEVELS as readonly string[]).includes(raw)) bad(`expected one of ${LOG_LEVELS.join("|")}`);
-      return raw;
-    case "list": {
-      const items = typeof raw === "string" ? raw.split(",") : Array.isArray(raw) ? raw : undefined;
-      if (items === undefined || !items.every((x): x is string => typeof x === "string")) return bad("expected a comma-separated list or an array of strings");
-      return items.map((x) => x.trim()).filter((x) => x !== "");
-    }
-    case "payout": {
-      let p: unknown = raw;
-      if (typeof raw === "string") {
-        const [v, s, ...rest] = raw.split(":");
-        p = rest.length === 0 ? { viewPublic: v, spendPublic: s } : undefined;
-      }
-      if (typeof p !== "object" || p === null) return bad("expected <viewPublicHex>:<spendPublicHex>");
-      const { viewPublic, spendPublic } = p as Record<string, unknown>;
-      if (typeof viewPublic !== "string" || !HEX32.test(viewPublic) || typeof spendPublic !== "string" || !HEX32.test(spendPublic)) {
-        bad("expected two 32-byte lowercase hex public keys");
-      }
-      return { viewPublic, spendPublic } as PayoutAddress;
-    }
-  }
-}
-
-/** Parses `--flag value`, `--flag=value`, `--bool-flag` and `--no-bool-flag` for the option table. */
-export function parseFlags(argv: readonly string[]): { values: Partial<NodeConfig>; configPath: string | undefined } {
-  const values: Record<string, unknown> = {};
-  let configPath: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? "";
-    if (!arg.startsWith("--")) throw new ConfigError(`unexpected argument ${JSON.stringify(arg)}`);
-    const eq = arg.indexOf("=");
-    let name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
-    let raw: string | undefined = eq >= 0 ? arg.slice(eq + 1) : undefined;
-    if (name === "config") {
-      configPath = raw ?? argv[++i];
-      if (configPath === undefined) throw new ConfigError("--config needs a value");
-      continue;
-    }
-    let spec = OPTIONS.find((o) => o.flag === name);
-    if (spec === undefined && name.startsWith("no-")) {
-      spec = OPTIONS.find((o) => o.flag === name.slice(3) && o.kind === "bool");
-      if (spec !== undefined && raw === undefined) {
-        name = spec.flag;
-        raw = "false";
-      }
-    }
-    if (spec === undefined && name === "block-time-ms") throw new ConfigError(BLOCK_TIME_REMOVED);
-    if (spec === undefined) throw new ConfigError(`unknown flag --${name}`);
-    if (raw === undefined) {
-      const next = argv[i + 1];
-      if (spec.kind === "bool" && (next === undefined || next.startsWith("--"))) raw = "true";
-      else if (next === undefined) throw new ConfigError(`--${name} needs a value`);
-      else raw = argv[++i];
-    }
-    const v = parseValue(spec, raw, `flag --${spec.flag}`);
-    // a repeated list flag adds to the list (`--bootstrap A --bootstrap B` = `--bootstrap A,B`)
-    const prev = values[spec.key];
-    values[spec.key] = spec.kind === "list" && Array.isArray(prev) && Array.isArray(v) ? [...(prev as string[]), ...(v as string[])] : v;
-  }
-  return { values: values as Partial<NodeConfig>, configPath };
-}
-
-/** Reads the `BAIOS_*` variables of the option table. */
-export function parseEnv(env: Readonly<Record<string, string | undefined>>): { values: Partial<NodeConfig>; configPath: string | undefined } {
-  const values: Record<string, unknown> = {};
-  for (const spec of OPTIONS) {
-    const raw = env[spec.env];
-    if (raw !== undefined && raw !== "") values[spec.key] = parseValue(spec, raw, `env ${spec.env}`);
-  }
-  const configPath = env["BAIOS_CONFIG"];
-  return { values: values as Partial<NodeConfig>, configPath: configPath === "" ? undefined : configPath };
-}
-
-/** The block interval is a consensus parameter now (docs/protocol.md §5.1), not a node option. */
-const BLOCK_TIME_REMOVED = "blockTimeMs / --block-time-ms was removed: the block interval is the genesis file's params.blockTimeMs (docs/protocol.md §5.1)";
-
-/** Validates a parsed JSON config object (keys are the {@link NodeConfig} field names; keys starting with `_` are comments and ignored). */
-export function parseConfigObject(obj: unknown, where = "config file"): Partial<NodeConfig> {
+/**
+ * Validates a parsed JSON config object against the valibot schema built from the option table
+ * (keys are the {@link NodeConfig} field names; keys starting with `_` are comments and ignored;
+ * `null` = not set).
+ * @param where prefixed to messages, e.g. `config file /home/x/.baios/config.json`
+ * @throws ConfigError `<where>: unknown key "foo"`, `<where>: rpcPort: expected a non-negative integer`, …
+ */
+export function parseConfigObject(obj: unknown, where = "config file", ctx: KindContext = {}): Partial<NodeConfig> {
   if (typeof obj !== "object" || obj === null || Array.isArray(obj)) throw new ConfigError(`${where}: expected a JSON object`);
-  const values: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) {
-    if (k.startsWith("_")) continue; // comments: "_comment", "_rpcPort", … (`baios init` writes them; JSON has no comments)
-    const spec = OPTIONS.find((o) => o.key === k);
-    if (spec === undefined && k === "blockTimeMs") throw new ConfigError(`${where}: ${BLOCK_TIME_REMOVED}`);
-    if (spec === undefined) throw new ConfigError(`${where}: unknown key ${JSON.stringify(k)}`);
-    if (v !== null) values[k] = parseValue(spec, v, where);
+  // comments ("_comment", "_rpcPort", … that `baios init` writes: JSON has no comments) and nulls are left out
+  const set = Object.entries(obj).filter(([k, x]) => !k.startsWith("_") && x !== null);
+  if (set.some(([k]) => k === "blockTimeMs")) throw new ConfigError(`${where}: ${BLOCK_TIME_REMOVED}`);
+  const schema = v.strictObject(Object.fromEntries(OPTIONS.map((s) => [s.key, v.optional(kindSchema(s.kind, ctx))])));
+  const r = v.safeParse(schema, Object.fromEntries(set));
+  if (r.success) return r.output as Partial<NodeConfig>;
+  const issue = r.issues[0];
+  const key = issue.path?.[0]?.key;
+  if (!OPTIONS.some((s) => s.key === key)) throw new ConfigError(`${where}: unknown key ${JSON.stringify(key)}`);
+  throw new ConfigError(`${where}: ${String(key)}: ${issue.message}`);
+}
+
+/** Reads and validates a config file. @throws ConfigError naming the file */
+function readConfigFile(path: string, ctx: KindContext): Partial<NodeConfig> {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new ConfigError(`cannot read config file ${path}: ${(e as Error).message}`);
   }
-  return values as Partial<NodeConfig>;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`config file ${path}: invalid JSON: ${(e as Error).message}`);
+  }
+  return parseConfigObject(json, `config file ${path}`, ctx);
 }
 
 /** Inputs of {@link loadConfig}; each defaults to nothing (not to `process.*`). */
 export interface ConfigSources {
+  /** The flags (the arguments after `baios node`). */
   argv?: readonly string[];
+  /** The environment to read `BAIOS_*` variables from (empty values count as unset). */
   env?: Readonly<Record<string, string | undefined>>;
-  /** Extra values applied above the defaults and below the file (e.g. a `baios devnet` preset). */
-  base?: Partial<NodeConfig>;
+  /**
+   * Values above the defaults and below the file: an object (e.g. a `baios devnet` preset), or a
+   * function of the network in effect (`baios node`: p2p on the network's port,
+   * `defaultP2pListen`). A function cannot choose the network.
+   */
+  base?: Partial<NodeConfig> | ((network: NetworkName) => Partial<NodeConfig>);
+  /** Decodes `baios1…` payout addresses (given by the wallet CLI, which owns the address format); see KindContext. */
+  decodeAddress?: KindContext["decodeAddress"];
 }
 
 /**
- * Merges defaults < base < config file < environment < flags into a {@link NodeConfig}.
+ * Merges defaults < base < config file < environment < flags into a {@link NodeConfig}: commander
+ * reads the flags and environment (flag > env), then the file they name (or
+ * `<dataDir>/config.json`), then the network's defaults fill what nobody set.
  * @throws ConfigError
  */
 export function loadConfig(sources: ConfigSources = {}): NodeConfig {
-  const flags = parseFlags(sources.argv ?? []);
-  const env = parseEnv(sources.env ?? {});
-  const preFile = { ...defaultConfig(), ...(sources.base ?? {}), ...env.values, ...flags.values };
-  let filePath = flags.configPath ?? env.configPath;
-  if (filePath === undefined && existsSync(join(preFile.dataDir, "config.json"))) filePath = join(preFile.dataDir, "config.json");
-  let file: Partial<NodeConfig> = {};
-  if (filePath !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(filePath, "utf8");
-    } catch (e) {
-      throw new ConfigError(`cannot read config file ${filePath}: ${(e as Error).message}`);
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (e) {
-      throw new ConfigError(`config file ${filePath}: invalid JSON: ${(e as Error).message}`);
-    }
-    file = parseConfigObject(json, `config file ${filePath}`);
-  }
-  const cfg: NodeConfig = { ...defaultConfig(), ...(sources.base ?? {}), ...file, ...env.values, ...flags.values };
+  const ctx: KindContext = sources.decodeAddress !== undefined ? { decodeAddress: sources.decodeAddress } : {};
+  const cli = parseCommandLine(sources.argv ?? [], sources.env ?? {}, ctx);
+  const fixedBase = typeof sources.base === "function" ? {} : (sources.base ?? {});
+  const dataDir = cli.values.dataDir ?? fixedBase.dataDir ?? defaultConfig().dataDir;
+  let filePath = cli.configPath;
+  if (filePath === undefined && existsSync(join(dataDir, "config.json"))) filePath = join(dataDir, "config.json");
+  const file = filePath !== undefined ? readConfigFile(filePath, ctx) : {};
+  const network = cli.values.network ?? file.network ?? fixedBase.network ?? DEFAULT_NETWORK;
+  const base = typeof sources.base === "function" ? sources.base(network) : fixedBase;
+  const cfg: NodeConfig = { ...defaultConfig(network), ...base, ...file, ...cli.values, network };
   cfg.dataDir = resolve(cfg.dataDir);
   return validateConfig(cfg);
 }
@@ -330,11 +111,14 @@ export function validateConfig(cfg: NodeConfig): NodeConfig {
   if (cfg.rpcDisableAuth && !cfg.restrictedRpc && !isLoopbackAddress(cfg.rpcHost)) {
     throw new ConfigError(`--rpc-disable-auth: refusing an unauthenticated RPC on ${cfg.rpcHost}; turn authentication off only on a loopback --rpc-host (127.0.0.1, ::1) or together with --restricted-rpc`);
   }
+  if (cfg.network !== "devnet" && cfg.genesisPath === undefined) {
+    throw new ConfigError(`--network ${cfg.network} needs --genesis <file> (the ${cfg.network} genesis file): the built-in genesis is the devnet's`);
+  }
   if (cfg.validator) {
     if (cfg.validatorKey === undefined && cfg.validatorKeyFile === undefined) throw new ConfigError("--validator needs --validator-key-file <file> (or --validator-key)");
     if (cfg.payout === undefined) throw new ConfigError("--validator needs --payout <address>");
   }
-  if (cfg.validatorKey !== undefined && !HEX32.test(cfg.validatorKey)) throw new ConfigError("--validator-key: expected 32 bytes of lowercase hex");
+  if (cfg.validatorKey !== undefined && !isHex32(cfg.validatorKey)) throw new ConfigError("--validator-key: expected 32 bytes of lowercase hex");
   return cfg;
 }
 
@@ -358,6 +142,6 @@ export function readValidatorSeed(cfg: NodeConfig): Uint8Array {
       throw new ConfigError(`cannot read validator key file: ${(e as Error).message}`);
     }
   }
-  if (hex === undefined || !HEX32.test(hex)) throw new ConfigError("validator key: expected 32 bytes of hex");
+  if (hex === undefined || !isHex32(hex)) throw new ConfigError("validator key: expected 32 bytes of hex");
   return Uint8Array.from(Buffer.from(hex, "hex"));
 }

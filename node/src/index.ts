@@ -10,19 +10,22 @@ export {
   validateConfig,
   redactConfig,
   readValidatorSeed,
-  parseFlags,
-  parseEnv,
+  parseCommandLine,
   parseConfigObject,
+  nodeHelp,
+  flagTerm,
   ConfigError,
   OPTIONS as CONFIG_OPTIONS,
   LOG_LEVELS,
   type NodeConfig,
   type ConfigSources,
+  type CommandLineValues,
+  type KindContext,
   type OptionSpec,
   type PayoutAddress,
   type LogLevel,
 } from "./config.ts";
-export { NETWORK_PORTS, DEFAULT_P2P_LISTEN, p2pListenAddr, type NetworkPorts } from "./ports.ts";
+export { NETWORKS, DEFAULT_NETWORK, NETWORK_PORTS, defaultP2pListen, defaultRpcUrl, p2pListenAddr, type NetworkName, type NetworkPorts } from "./ports.ts";
 export { NodeRpcClient, RpcError, readRpcCookie, type BlockRef, type RpcClientOptions } from "./rpc/client.ts";
 export {
   RpcSecurityError,

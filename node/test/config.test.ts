@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ConfigError, OPTIONS, defaultConfig, loadConfig, parseFlags, readValidatorSeed, redactConfig } from "../src/config.ts";
+import { ConfigError, OPTIONS, defaultConfig, loadConfig, parseCommandLine, parseConfigObject, readValidatorSeed, redactConfig } from "../src/config.ts";
+import { NETWORK_PORTS, NETWORKS, defaultP2pListen } from "../src/ports.ts";
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), "baios-cfg-"));
 const K = "11".repeat(32);
@@ -113,7 +114,58 @@ describe("config", () => {
     expect(() => loadConfig({ argv: ["--worker-queue-max", "0", "--data-dir", tmp()] })).toThrow(/--worker-queue-max \(workerQueueMax\) must be at least 1/);
   });
 
-  it("parseFlags rejects positional arguments", () => {
-    expect(() => parseFlags(["x"])).toThrow(ConfigError);
+  it("parseCommandLine rejects positional arguments, unknown flags (with commander's suggestion) and missing values", () => {
+    expect(() => parseCommandLine(["x"])).toThrow(/unexpected argument "x"/);
+    expect(() => parseCommandLine(["--rpc-prot", "1"])).toThrow(/^unknown flag --rpc-prot\n\(Did you mean --rpc-port\?\)$/);
+    expect(() => parseCommandLine(["--rpc-port"])).toThrow(/^--rpc-port needs a value$/);
+    expect(() => parseCommandLine(["--rpc-port", "abc"])).toThrow(/^flag --rpc-port: expected a non-negative integer$/);
+    expect(() => parseCommandLine([], { BAIOS_RPC_PORT: "abc" })).toThrow(/^env BAIOS_RPC_PORT: expected a non-negative integer$/);
+  });
+
+  it("switches: --x, --x=false, --no-x, and BAIOS_X=false|0|no really mean false (commander's env for a switch alone would mean true)", () => {
+    const d = tmp();
+    expect(loadConfig({ argv: ["--data-dir", d], env: { BAIOS_METRICS: "false", BAIOS_SYNC_WRITES: "0", BAIOS_EMPTY_BLOCKS: "no" } })).toMatchObject({ metrics: false, syncWrites: false, emptyBlocks: false });
+    expect(loadConfig({ argv: ["--data-dir", d, "--metrics=false", "--no-sync-writes", "--restricted-rpc"], env: { BAIOS_METRICS: "true" } })).toMatchObject({ metrics: false, syncWrites: false, restrictedRpc: true });
+    expect(() => loadConfig({ env: { BAIOS_METRICS: "maybe" } })).toThrow(/^env BAIOS_METRICS: expected true or false$/);
+    // the process environment is restored after parsing
+    expect(process.env["BAIOS_METRICS"]).toBeUndefined();
+  });
+
+  it("the config file is checked by the valibot schema of the table: key and reason named, _comments and nulls skipped", () => {
+    const where = "config file f.json";
+    expect(parseConfigObject({ _comment: ["x"], _rpcPort: "c", rpcPort: 7, payout: null, genesisPath: null, bootstrap: [], logLevel: "warn" }, where)).toEqual({ rpcPort: 7, bootstrap: [], logLevel: "warn" });
+    expect(() => parseConfigObject({ rpcPort: "x" }, where)).toThrow(/^config file f\.json: rpcPort: expected a non-negative integer$/);
+    expect(() => parseConfigObject({ rpcPort: -1 }, where)).toThrow(/rpcPort: expected a non-negative integer/);
+    expect(() => parseConfigObject({ validator: "perhaps" }, where)).toThrow(/validator: expected true or false/);
+    expect(() => parseConfigObject({ rpcPorts: 1 }, where)).toThrow(/^config file f\.json: unknown key "rpcPorts"$/);
+    expect(() => parseConfigObject({ network: "moon" }, where)).toThrow(/network: expected one of mainnet\|testnet\|devnet/);
+    expect(() => parseConfigObject([], where)).toThrow(/expected a JSON object/);
+    expect(parseConfigObject({ payout: { viewPublic: K, spendPublic: V } })).toEqual({ payout: { viewPublic: K, spendPublic: V } });
+    expect(parseConfigObject({ payout: `${K}:${V}` })).toEqual({ payout: { viewPublic: K, spendPublic: V } });
+    expect(() => parseConfigObject({ payout: { viewPublic: K } })).toThrow(/payout: /);
+    // a baios… address needs the caller's decoder (the wallet CLI); its error is passed through
+    expect(() => parseConfigObject({ payout: "baios1xyz" })).toThrow(/payout: a baios… address is read by the baios CLI/);
+    const decodeAddress = (t: string) => (t === "baios1good" ? { viewPublic: K, spendPublic: V } : (() => { throw new Error("bad checksum"); })());
+    expect(parseConfigObject({ payout: "baios1good" }, where, { decodeAddress })).toEqual({ payout: { viewPublic: K, spendPublic: V } });
+    expect(() => parseConfigObject({ payout: "baios1bad" }, where, { decodeAddress })).toThrow(/payout: bad checksum$/);
+    expect(loadConfig({ argv: ["--data-dir", tmp(), "--payout", "baios1good"], decodeAddress }).payout).toEqual({ viewPublic: K, spendPublic: V });
+  });
+
+  it("--network picks the default RPC port (flag > env > file > devnet); an explicit port wins; base may depend on the network", () => {
+    for (const n of NETWORKS) {
+      const extra = n === "devnet" ? [] : ["--genesis", "/g.json"];
+      expect(loadConfig({ argv: ["--data-dir", tmp(), "--network", n, ...extra] }).rpcPort).toBe(NETWORK_PORTS[n].rpc);
+      expect(loadConfig({ argv: ["--data-dir", tmp(), ...extra], env: { BAIOS_NETWORK: n } }).rpcPort).toBe(NETWORK_PORTS[n].rpc);
+      const d = tmp();
+      writeFileSync(join(d, "config.json"), JSON.stringify({ network: n, genesisPath: "/g.json" }));
+      const c = loadConfig({ argv: ["--data-dir", d], base: (net) => ({ p2pListen: defaultP2pListen(net) }) });
+      expect([c.network, c.rpcPort, c.p2pListen]).toEqual([n, NETWORK_PORTS[n].rpc, [`/ip4/0.0.0.0/tcp/${NETWORK_PORTS[n].p2p}`]]);
+    }
+    expect(defaultConfig().network).toBe("devnet");
+    expect(defaultConfig().rpcPort).toBe(48545);
+    expect(loadConfig({ argv: ["--data-dir", tmp(), "--network", "testnet", "--genesis", "/g", "--rpc-port", "5"], env: { BAIOS_NETWORK: "mainnet" } })).toMatchObject({ network: "testnet", rpcPort: 5 });
+    // off the devnet the built-in (devnet) genesis is refused
+    expect(() => loadConfig({ argv: ["--data-dir", tmp(), "--network", "mainnet"] })).toThrow(/^--network mainnet needs --genesis <file>/);
+    expect(() => loadConfig({ argv: ["--network", "moon"] })).toThrow(/^flag --network: expected one of mainnet\|testnet\|devnet$/);
   });
 });
