@@ -16,11 +16,23 @@ export const U64_MAX = 0xffff_ffff_ffff_ffffn;
 /** Largest u32 value, 2^32 − 1. */
 export const U32_MAX = 0xffff_ffff;
 
-/** Transaction format version understood by this code (u32, docs/protocol.md §3). */
+/** Transaction format version of a plain transfer (u32, docs/protocol.md §3). */
 export const TX_VERSION = 1;
 
-/** Block header format version understood by this code (u32, docs/protocol.md §5). */
-export const BLOCK_VERSION = 1;
+/** Transaction format version of a bond: version 1 plus the public stake field after the fee (u32, docs/protocol.md §3.1). */
+export const TX_VERSION_BOND = 2;
+
+/** Block header format version understood by this code (u32, docs/protocol.md §5): 2 (PoW hash, BFT fields). */
+export const BLOCK_VERSION = 2;
+
+/** Largest number of unbond requests in one block body (docs/protocol.md §5). */
+export const MAX_BLOCK_UNBONDS = 1024;
+
+/** Largest number of evidence items in one block body (docs/protocol.md §5). */
+export const MAX_BLOCK_EVIDENCE = 256;
+
+/** Highest superblock level `powLevel` reports: 63. */
+export const MAX_POW_LEVEL = 63;
 
 /** Block time in milliseconds (10 s). */
 export const BLOCK_TIME_MS = 10_000;
@@ -58,6 +70,13 @@ export const TAGS = {
   prevote: "BAIOS/v1/prevote",
   proposal: "BAIOS/v1/proposal",
   validators: "BAIOS/v1/validators",
+  certificate: "BAIOS/v1/certificate",
+  unbond: "BAIOS/v1/unbond",
+  unbondLeaf: "BAIOS/v1/unbond-leaf",
+  stakingRoot: "BAIOS/v1/staking-root",
+  evidence: "BAIOS/v1/evidence",
+  evidenceRoot: "BAIOS/v1/evidence-root",
+  bond: "BAIOS/v1/bond",
   genesisTxKey: "BAIOS/v1/genesis-tx-key",
   chainId: "BAIOS/v1/chain-id",
 } as const;

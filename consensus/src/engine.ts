@@ -19,6 +19,7 @@ import { blockHash, sortValidators, validatorsHash, voteMessage } from "./hashes
 import type { Address } from "./coinbase.ts";
 import type { Mmr } from "./mmr/mmr.ts";
 import { assembleBlock, type AssembledBlock } from "./builder.ts";
+import { mineBlockYielding, nextBlockTarget } from "./pow.ts";
 import type { Tx } from "./types.ts";
 
 /** A validator set in canonical order (sorted by key) with its total stake and hash. */
@@ -130,11 +131,15 @@ export function certificateFromVotes(height: bigint, round: number, blockHash: U
 /** What the node gives the engine to build a block. */
 export interface ProposeContext {
   parent: BlockHeader;
+  /** `timeMs` of the parent's parent, `undefined` iff the parent is genesis (for the retarget). */
+  grandparentTimeMs: bigint | undefined;
   mmr: Mmr;
   /** Mempool selection, valid against the parent state, key images disjoint. */
   txs: Tx[];
-  /** Block time (ms since epoch), ≥ parent time + blockTimeMs (docs/protocol.md §5.1). */
+  /** Block time (ms since epoch), > parent time (docs/protocol.md §5.1). */
   timeMs: bigint;
+  /** The parent's finality certificate (carried in the body). */
+  lastCertificate: FinalityCertificate;
 }
 
 /**
@@ -204,18 +209,24 @@ export class SingleValidatorEngine implements ConsensusEngine {
     return this.localValidator.slice();
   }
 
+  /** Assembles and mines (yielding between nonce chunks) a block on `ctx.parent`; the validator set never changes. */
   async propose(ctx: ProposeContext, _round = 0): Promise<AssembledBlock> {
-    return assembleBlock({
+    const a = await assembleBlock({
       params: this.params,
       parent: ctx.parent,
       mmr: ctx.mmr,
       txs: ctx.txs,
       timeMs: ctx.timeMs,
-      proposer: this.localValidator,
-      validatorsHash: this.validatorSet.hash,
+      blockTarget: nextBlockTarget(ctx.parent, ctx.grandparentTimeMs, this.params),
+      nextValidatorsHash: this.validatorSet.hash,
+      lastCertificate: ctx.lastCertificate,
       rewardTo: this.rewardTo,
       coinbaseSecret: randomScalar(),
     });
+    const header = await mineBlockYielding(a.block.header);
+    if (header === undefined) throw new Error("no PoW nonce found");
+    a.block.header = header;
+    return { ...a, hash: blockHash(header) };
   }
 
   async onProposal(): Promise<SignedVote[]> {

@@ -39,6 +39,7 @@ export const CONSENSUS_ERRORS = {
   TX_FEE_TOO_LOW: ["REJECT", "plaintext fee below minFee"],
   TX_DUPLICATE_OUTPUT_KEY: ["REJECT", "two outputs with the same one-time key"],
   TX_KEY_IMAGE_DUPLICATE: ["REJECT", "the same key image twice in one transaction"],
+  TX_BAD_STAKE: ["REJECT", "bond (version 2) stake field invalid: amount 0, or fee + amount above 2^64 − 1"],
   // ---- Tx-PoW (step 2)
   TX_POW_INSUFFICIENT: ["REJECT", "Tx-PoW hash above the target"],
   // ---- key images (step 3)
@@ -53,7 +54,8 @@ export const CONSENSUS_ERRORS = {
   // ---- points and balance (step 5)
   TX_INVALID_POINT: ["REJECT", "a point field is not a canonical ristretto255 encoding"],
   TX_IDENTITY_POINT: ["REJECT", "a point field is the identity (zero commitment / zero key)"],
-  TX_UNBALANCED: ["REJECT", "sum of pseudo-outputs != sum of outputs + fee·H (inflation)"],
+  TX_UNBALANCED: ["REJECT", "sum of pseudo-outputs != sum of outputs + (fee + stake amount)·H (inflation)"],
+  TX_STAKE_SIGNATURE_INVALID: ["REJECT", "a bond's validator consent signature (Ed25519 over the bond message) does not verify"],
   // ---- MLSAG (step 6)
   TX_SIGNATURE_INVALID: ["REJECT", "an MLSAG signature does not verify"],
   // ---- range proofs (step 7)
@@ -66,7 +68,7 @@ export const CONSENSUS_ERRORS = {
   BLOCK_WRONG_CHAIN: ["REJECT", "chain id differs from this chain's"],
   BLOCK_BAD_HEIGHT: ["REJECT", "height is not parent height + 1"],
   BLOCK_BAD_PARENT: ["REJECT", "parent hash is not the hash of the current tip"],
-  BLOCK_BAD_TIME: ["REJECT", "block time earlier than the parent's time + blockTimeMs"],
+  BLOCK_BAD_TIME: ["REJECT", "block time not after the parent's time"],
   BLOCK_FUTURE_TIME: ["IGNORE", "block time too far ahead of the local clock"],
   BLOCK_TOO_MANY_TXS: ["REJECT", "more than maxBlockTxs transactions"],
   BLOCK_DUPLICATE_TX: ["REJECT", "the same transaction twice in a block"],
@@ -77,7 +79,17 @@ export const CONSENSUS_ERRORS = {
   BLOCK_OUTPUT_COUNT_MISMATCH: ["REJECT", "header outputCount differs from the MMR size after this block"],
   BLOCK_TXPOW_TARGET: ["REJECT", "header txPowTarget differs from the chain's target"],
   BLOCK_VALIDATORS_HASH: ["REJECT", "header validatorsHash differs from the current validator set"],
-  BLOCK_WRONG_PROPOSER: ["REJECT", "proposer is not the validator scheduled for this height/round"],
+  BLOCK_WRONG_PROPOSER: ["REJECT", "reserved, no longer raised: header v2 names no proposer (the BFT engine checks proposals)"],
+  BLOCK_BAD_POW: ["REJECT", "block hash (the PoW hash) above the header's blockTarget"],
+  BLOCK_BAD_TARGET: ["REJECT", "header blockTarget differs from the retarget of the parent (docs/protocol.md §5.2)"],
+  BLOCK_NEXT_VALIDATORS_HASH: ["REJECT", "header nextValidatorsHash differs from the staking state's next set"],
+  BLOCK_LAST_CERTIFICATE_MISMATCH: ["REJECT", "lastCertificateHash differs from the body's certificate, or the certificate is not for the parent"],
+  BLOCK_EVIDENCE_ROOT_MISMATCH: ["REJECT", "header evidenceRoot differs from the body's evidence"],
+  BLOCK_STAKING_ROOT_MISMATCH: ["REJECT", "header stakingRoot differs from the body's unbonds"],
+  BLOCK_TOO_MANY_UNBONDS: ["REJECT", "more than MAX_BLOCK_UNBONDS unbond requests"],
+  BLOCK_TOO_MANY_EVIDENCE: ["REJECT", "more than MAX_BLOCK_EVIDENCE evidence items"],
+  BLOCK_UNBOND_INVALID: ["REJECT", "an unbond request is invalid: amount 0, bad key, repeated, or its signature does not verify"],
+  BLOCK_EVIDENCE_INVALID: ["REJECT", "an evidence item is invalid: votes not conflicting, wrong order, bad signature, too old, repeated, or the attested block does not match"],
   BLOCK_COINBASE_INVALID: ["REJECT", "coinbase height, output count, unlock height or key invalid"],
   BLOCK_COINBASE_AMOUNT: ["REJECT", "coinbase amount != block reward + fees"],
   BLOCK_RANGE_PROOFS_INVALID: ["REJECT", "batch verification of the block's range proofs failed"],
@@ -102,6 +114,8 @@ export const CONSENSUS_ERRORS = {
   STAKE_UNKNOWN_SIGNER: ["REJECT", "a lastCertificate signer is not in the validator set that finalized the parent"],
   STAKE_DUPLICATE_SIGNER: ["REJECT", "a lastCertificate signer listed twice"],
   STAKE_STATE_MALFORMED: ["REJECT", "a staking state snapshot is not in canonical form (docs/consensus.md §5.5): truncated, trailing bytes, unsorted, out of range or inconsistent"],
+  // ---- evidence
+  EVIDENCE_MALFORMED: ["REJECT", "not a well-formed evidence item (docs/protocol.md §10.8): truncated, unknown kind or vote kind, over the size limit, trailing bytes"],
   // ---- genesis
   GENESIS_INVALID: ["REJECT", "invalid genesis file"],
 } as const satisfies Record<string, readonly [ErrorAction, string]>;

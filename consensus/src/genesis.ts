@@ -12,18 +12,18 @@
 import { hashToScalar } from "@baios/crypto";
 import { BLOCK_VERSION, BLOCKS_PER_YEAR, TAGS, U32_MAX, U64_MAX } from "./constants.ts";
 import { ConsensusError } from "./errors.ts";
-import { DEVNET_CHAIN_ID, GENESIS_FLOORS, defaultParams, type ChainParams } from "./params.ts";
-import type { Block, OutputRecord, Validator } from "./types.ts";
-import { fromHex, toHex, u32le, ZERO_HASH } from "./encoding/bytes.ts";
-import { blockHash, txRoot } from "./hashes.ts";
+import { DEVNET_CHAIN_ID, GENESIS_FLOORS, devnetParams, type ChainParams } from "./params.ts";
+import type { Block, FinalityCertificate, OutputRecord, Validator } from "./types.ts";
+import { compareBytes, fromHex, toHex, u32le, ZERO_HASH } from "./encoding/bytes.ts";
+import { blockHash, certificateHash, evidenceRoot, stakingRoot, txRoot } from "./hashes.ts";
 import { makeCoinbase, type Address } from "./coinbase.ts";
 import { FOUNDERS_PREMINE, PREMINE_TOTAL, TREASURY_PREMINE } from "./emission.ts";
 import { makeValidatorSet } from "./engine.ts";
 import { MemoryMmrBackend, Mmr, type MmrAppendResult } from "./mmr/mmr.ts";
 import { blockOutputs, outputLeaves } from "./validation/block.ts";
 
-/** Genesis file format tag. */
-export const GENESIS_FORMAT = "baios-genesis/1";
+/** Genesis file format tag (2: header v2 parameters — block target, epochs, staking). */
+export const GENESIS_FORMAT = "baios-genesis/2";
 /** Founders' vesting: 60 monthly tranches over 5 years. */
 export const FOUNDERS_VESTING_TRANCHES = 60n;
 /** Blocks between two founders' tranches: 5 · 3 153 600 / 60 = 262 800 (≈ 30.4 days). */
@@ -78,6 +78,13 @@ export interface GenesisFile {
     blockTimeMs: number;
     maxFutureBlockTimeMs: number;
     txPowTarget: string;
+    blockTarget: string;
+    blockTargetMax: string;
+    epochLength: string;
+    unbondingDelay: string;
+    minStake: string;
+    maxValidators: number;
+    downtimeThresholdPermille: number;
   };
   validators: { publicKey: string; stake: string }[];
   premine: { label: string; viewPublic: string; spendPublic: string; amount: string; unlockHeight: string }[];
@@ -136,7 +143,10 @@ export function parseGenesis(input: string | unknown): Genesis {
   if (o.devnet !== undefined && o.devnet !== true) bad("devnet: expected true or absent");
   if (o.format !== GENESIS_FORMAT) bad(`format must be "${GENESIS_FORMAT}"`);
   const chainId = u32(o.chainId, "chainId");
-  const p = obj(o.params, "params", ["minRingSize", "maxRingSize", "minFee", "maxTxBytes", "maxInputs", "maxOutputs", "maxBlockBytes", "maxBlockTxs", "coinbaseMaturity", "blockTimeMs", "maxFutureBlockTimeMs", "txPowTarget"]);
+  const p = obj(o.params, "params", [
+    "minRingSize", "maxRingSize", "minFee", "maxTxBytes", "maxInputs", "maxOutputs", "maxBlockBytes", "maxBlockTxs", "coinbaseMaturity", "blockTimeMs", "maxFutureBlockTimeMs", "txPowTarget",
+    "blockTarget", "blockTargetMax", "epochLength", "unbondingDelay", "minStake", "maxValidators", "downtimeThresholdPermille",
+  ]);
   const params: ChainParams = {
     chainId,
     minRingSize: u32(p.minRingSize, "params.minRingSize", 1),
@@ -151,6 +161,13 @@ export function parseGenesis(input: string | unknown): Genesis {
     blockTimeMs: u32(p.blockTimeMs, "params.blockTimeMs", 1),
     maxFutureBlockTimeMs: u32(p.maxFutureBlockTimeMs, "params.maxFutureBlockTimeMs"),
     txPowTarget: hex(p.txPowTarget, "params.txPowTarget", 32),
+    blockTarget: hex(p.blockTarget, "params.blockTarget", 32),
+    blockTargetMax: hex(p.blockTargetMax, "params.blockTargetMax", 32),
+    epochLength: u64s(p.epochLength, "params.epochLength"),
+    unbondingDelay: u64s(p.unbondingDelay, "params.unbondingDelay"),
+    minStake: u64s(p.minStake, "params.minStake"),
+    maxValidators: u32(p.maxValidators, "params.maxValidators"),
+    downtimeThresholdPermille: u32(p.downtimeThresholdPermille, "params.downtimeThresholdPermille"),
   };
   if (params.maxRingSize < params.minRingSize || params.maxRingSize > 256) bad("params.maxRingSize must be in minRingSize..=256");
   if (params.maxOutputs > 16) bad("params.maxOutputs must be ≤ 16 (Bulletproofs+ aggregation limit)");
@@ -191,8 +208,11 @@ const cmpBytes = (a: Uint8Array, b: Uint8Array): number => {
  * The whitepaper's floors (docs/protocol.md §13.1, `GENESIS_FLOORS`). Every chain:
  * `minRingSize ≥ 11`, `minFee ≥ 100 000`, `maxBlockTxs ≤ 1 024`. Every chain but a devnet:
  * `coinbaseMaturity ≥ 60`, each validator's stake ≥ 10 000 BAI, `blockTimeMs = 10 000`,
- * `txPowTarget ≤ DEFAULT_TXPOW_TARGET`. A devnet: maturity ≥ 1, stake ≥ 1, `blockTimeMs ≥ 10`,
- * any Tx-PoW target.
+ * `txPowTarget ≤ DEFAULT_TXPOW_TARGET`, `blockTargetMax ≤ DEFAULT_BLOCK_TARGET_MAX`,
+ * `minStake ≥ 10 000 BAI`, `unbondingDelay ≥ 8 640`. A devnet: maturity ≥ 1, stake ≥ 1,
+ * `blockTimeMs ≥ 10`, any Tx-PoW and block target, `minStake ≥ 1`, `unbondingDelay ≥ 1`.
+ * Every chain: `1 ≤ blockTarget ≤ blockTargetMax`, `epochLength ≥ 1`, `1 ≤ maxValidators ≤ 682`,
+ * `downtimeThresholdPermille ≤ 1000`.
  * @throws ConsensusError `GENESIS_INVALID` naming the parameter and the floor
  */
 export function checkGenesisFloors(params: ChainParams, validators: readonly Validator[], devnet: boolean): void {
@@ -212,7 +232,18 @@ export function checkGenesisFloors(params: ChainParams, validators: readonly Val
   } else {
     if (params.blockTimeMs !== F.blockTimeMs) bad(`params.blockTimeMs ${params.blockTimeMs} must be ${F.blockTimeMs} ms (non-devnet chain: the emission schedule counts 8 640 blocks a day)`);
     if (cmpBytes(params.txPowTarget, F.txPowTarget) > 0) bad("params.txPowTarget is easier than the default target (non-devnet chain)");
+    if (cmpBytes(params.blockTargetMax, F.blockTargetMax) > 0) bad(`params.blockTargetMax is easier than the ceiling ${toHex(F.blockTargetMax)} (non-devnet chain)`);
   }
+  if (compareBytes(params.blockTarget, ZERO_HASH) === 0) bad("params.blockTarget must be ≥ 1 (every chain)");
+  if (cmpBytes(params.blockTarget, params.blockTargetMax) > 0) bad("params.blockTarget is easier than params.blockTargetMax (every chain)");
+  const minStake = devnet ? F.devnet.minStake : F.minStake;
+  if (params.minStake < minStake) bad(`params.minStake ${params.minStake} is below the floor ${minStake} atomic units (${kind})`);
+  const delay = devnet ? F.devnet.unbondingDelay : F.unbondingDelay;
+  if (params.unbondingDelay < delay) bad(`params.unbondingDelay ${params.unbondingDelay} is below the floor ${delay} blocks (${kind})`);
+  if (params.epochLength < 1n) bad("params.epochLength must be ≥ 1 block (every chain)");
+  if (params.maxValidators < 1 || params.maxValidators > F.maxValidators) bad(`params.maxValidators ${params.maxValidators} must be in 1..=${F.maxValidators} (every chain: a certificate's decode limit)`);
+  if (params.downtimeThresholdPermille > 1000) bad(`params.downtimeThresholdPermille ${params.downtimeThresholdPermille} must be ≤ 1000 (every chain)`);
+
 }
 
 /** The JSON form of a genesis (inverse of {@link parseGenesis}). */
@@ -236,6 +267,13 @@ export function genesisToFile(g: Genesis): GenesisFile {
       blockTimeMs: p.blockTimeMs,
       maxFutureBlockTimeMs: p.maxFutureBlockTimeMs,
       txPowTarget: toHex(p.txPowTarget),
+      blockTarget: toHex(p.blockTarget),
+      blockTargetMax: toHex(p.blockTargetMax),
+      epochLength: p.epochLength.toString(),
+      unbondingDelay: p.unbondingDelay.toString(),
+      minStake: p.minStake.toString(),
+      maxValidators: p.maxValidators,
+      downtimeThresholdPermille: p.downtimeThresholdPermille,
     },
     validators: g.validators.map((v) => ({ publicKey: toHex(v.publicKey), stake: v.stake.toString() })),
     premine: g.premine.map((e) => ({ label: e.label, viewPublic: toHex(e.to.viewPublic), spendPublic: toHex(e.to.spendPublic), amount: e.amount.toString(), unlockHeight: e.unlockHeight.toString() })),
@@ -268,9 +306,28 @@ export interface GenesisBlock {
 }
 
 /**
+ * The `lastCertificate` carried by the genesis body: `{height 0, round 0, blockHash: 32 zero
+ * bytes, votes: []}` (genesis has no parent).
+ */
+export function genesisBodyCertificate(): FinalityCertificate {
+  return { height: 0n, round: 0, blockHash: ZERO_HASH.slice(), votes: [] };
+}
+
+/**
+ * The certificate of the genesis block itself, carried as `lastCertificate` by block 1 (and
+ * stored by nodes): `{height 0, round 0, blockHash: genesis hash, votes: []}` — genesis is
+ * trusted by its hash, nobody signs it.
+ */
+export function genesisCertificate(genesisHash: Uint8Array): FinalityCertificate {
+  return { height: 0n, round: 0, blockHash: genesisHash.slice(), votes: [] };
+}
+
+/**
  * Builds the genesis block: height 0, zero parent hash, coinbase = the premine outputs (output
- * `i` derived with {@link genesisTxSecret}), no txs, proposer = 32 zero bytes (nobody proposes
- * genesis; it is trusted by its hash), the validator set's hash.
+ * `i` derived with {@link genesisTxSecret}), no txs, `blockTarget` = the initial target
+ * `params.blockTarget`, `validatorsHash` = `nextValidatorsHash` = the genesis set's hash, body
+ * certificate {@link genesisBodyCertificate}, no unbonds or evidence, `powNonce` 0 (genesis is
+ * trusted by its hash and need not meet its target).
  * @throws CryptoError when a premine address is not a valid point
  */
 export async function buildGenesisBlock(g: Genesis): Promise<GenesisBlock> {
@@ -279,6 +336,8 @@ export async function buildGenesisBlock(g: Genesis): Promise<GenesisBlock> {
     genesisTxSecret(g.params.chainId),
     g.premine.map((e) => ({ to: e.to, amount: e.amount, unlockHeight: e.unlockHeight })),
   );
+  const setHash = makeValidatorSet(g.validators).hash;
+  const lastCertificate = genesisBodyCertificate();
   const block: Block = {
     header: {
       version: BLOCK_VERSION,
@@ -290,11 +349,19 @@ export async function buildGenesisBlock(g: Genesis): Promise<GenesisBlock> {
       outputRoot: new Uint8Array(32),
       outputCount: 0n,
       txPowTarget: g.params.txPowTarget.slice(),
-      validatorsHash: makeValidatorSet(g.validators).hash,
-      proposer: new Uint8Array(32),
+      blockTarget: g.params.blockTarget.slice(),
+      validatorsHash: setHash,
+      nextValidatorsHash: setHash.slice(),
+      lastCertificateHash: certificateHash(lastCertificate),
+      evidenceRoot: evidenceRoot([]),
+      stakingRoot: stakingRoot([]),
+      powNonce: 0n,
     },
     coinbase,
     txs: [],
+    lastCertificate,
+    unbonds: [],
+    evidence: [],
   };
   const newOutputs = blockOutputs(block, 0n);
   const mmr = await new Mmr(new MemoryMmrBackend()).preview(outputLeaves(newOutputs));
@@ -311,7 +378,7 @@ export interface DevnetGenesisOptions {
   validators: readonly Validator[];
   /** Genesis time, ms since epoch (default: 2026-01-01T00:00:00Z). */
   timeMs?: bigint;
-  /** Parameter overrides (chainId defaults to DEVNET_CHAIN_ID; an easier txPowTarget is typical). */
+  /** Parameter overrides over {@link devnetParams} (chain id DEVNET_CHAIN_ID, easy block target, minStake 1; an easier txPowTarget is typical). */
   params?: Partial<ChainParams>;
   /** Chain name (default "baios-devnet"). */
   chainName?: string;
@@ -322,7 +389,7 @@ export interface DevnetGenesisOptions {
  * @throws ConsensusError `GENESIS_INVALID` (e.g. the amounts exceed the premine allowance)
  */
 export function devnetGenesis(opts: DevnetGenesisOptions): Genesis {
-  const params = defaultParams({ chainId: DEVNET_CHAIN_ID, ...opts.params });
+  const params = devnetParams(opts.params);
   const g: Genesis = {
     chainName: opts.chainName ?? "baios-devnet",
     timeMs: opts.timeMs ?? 1_767_225_600_000n,

@@ -6,9 +6,10 @@
  */
 import { h32 } from "@baios/crypto";
 import { TAGS } from "./constants.ts";
-import type { Block, BlockHeader, Coinbase, Tx, Validator } from "./types.ts";
-import { concatBytes, u64le } from "./encoding/bytes.ts";
-import { coinbaseBytes, headerBytes, txBodyBytes, txSigningBytes, validatorSetBytes, voteBytes, type VoteKind } from "./encoding/canonical.ts";
+import type { Block, BlockHeader, Coinbase, Evidence, FinalityCertificate, Tx, Unbond, Validator } from "./types.ts";
+import { concatBytes, u32le, u64le } from "./encoding/bytes.ts";
+import { certificateBytes, coinbaseBytes, headerBytes, txBodyBytes, txSigningBytes, unbondBytes, unbondSignedBytes, validatorSetBytes, voteBytes, type VoteKind } from "./encoding/canonical.ts";
+import { encodeEvidence } from "./encoding/wire.ts";
 
 /** The MLSAG message: `h32("BAIOS/v1/tx-sign", txSigningBytes(tx))` (32 bytes, docs/protocol.md §3.2). */
 export function txSigningHash(tx: Tx): Uint8Array {
@@ -35,7 +36,10 @@ export function coinbaseHash(cb: Coinbase): Uint8Array {
   return h32(TAGS.coinbase, coinbaseBytes(cb));
 }
 
-/** Block hash: `h32("BAIOS/v1/block", headerBytes(header))` over the 224-byte header (§5). */
+/**
+ * Block hash: `h32("BAIOS/v1/block", headerBytes(header))` over the 360-byte header (§5). It is
+ * also the block's PoW hash: valid iff, read big-endian, it is ≤ `header.blockTarget`.
+ */
 export function blockHash(header: BlockHeader): Uint8Array {
   return h32(TAGS.block, headerBytes(header));
 }
@@ -62,6 +66,51 @@ export function merkleRoot(items: readonly Uint8Array[], tag: string = TAGS.txRo
 export function txRoot(coinbase: Coinbase, txs: readonly Tx[], txids?: readonly Uint8Array[]): Uint8Array {
   const leaves = [coinbaseHash(coinbase), ...txs.map((tx, i) => txLeafHash(txids?.[i] ?? txId(tx), tx.powNonce))];
   return merkleRoot(leaves);
+}
+
+/**
+ * The validator's consent message of a bond tx (docs/protocol.md §3.2):
+ * `h32("BAIOS/v1/bond", txSigningBytes(tx with stake.validatorSignature = 64 zero bytes))`
+ * (32 bytes). The validator signs it with Ed25519; the MLSAGs then sign the signing hash, which
+ * covers the validator signature too. Its own tag keeps it apart from every other signed message.
+ * @throws RangeError when `tx` has no stake field
+ */
+export function bondConsentMessage(tx: Tx): Uint8Array {
+  if (tx.stake === undefined) throw new RangeError("bondConsentMessage: the tx has no stake field");
+  return h32(TAGS.bond, txSigningBytes({ ...tx, stake: { ...tx.stake, validatorSignature: new Uint8Array(64) } }));
+}
+
+/** `lastCertificateHash`: `h32("BAIOS/v1/certificate", certificate bytes (§10.4))` (32 bytes). */
+export function certificateHash(cert: FinalityCertificate): Uint8Array {
+  return h32(TAGS.certificate, certificateBytes(cert));
+}
+
+/**
+ * The message an unbond request's validator signs (32 bytes):
+ * `h32("BAIOS/v1/unbond", u32le chainId ‖ validator ‖ u64le amount ‖ oneTimeKey ‖ u8 viewTag ‖ txPublicKey)`.
+ */
+export function unbondMessage(chainId: number, u: Omit<Unbond, "signature">): Uint8Array {
+  return h32(TAGS.unbond, concatBytes(u32le(chainId), unbondSignedBytes(u)));
+}
+
+/** Leaf of the staking root: `h32("BAIOS/v1/unbond-leaf", unbond wire bytes[169])`. */
+export function unbondLeafHash(u: Unbond): Uint8Array {
+  return h32(TAGS.unbondLeaf, unbondBytes(u));
+}
+
+/** Header `stakingRoot`: {@link merkleRoot} with tag `BAIOS/v1/staking-root` over the unbonds' leaf hashes, in body order. */
+export function stakingRoot(unbonds: readonly Unbond[]): Uint8Array {
+  return merkleRoot(unbonds.map(unbondLeafHash), TAGS.stakingRoot);
+}
+
+/** Leaf of the evidence root: `h32("BAIOS/v1/evidence", evidence wire bytes (§10.8))`. */
+export function evidenceLeafHash(ev: Evidence): Uint8Array {
+  return h32(TAGS.evidence, encodeEvidence(ev));
+}
+
+/** Header `evidenceRoot`: {@link merkleRoot} with tag `BAIOS/v1/evidence-root` over the evidence leaf hashes, in body order. */
+export function evidenceRoot(evidence: readonly Evidence[]): Uint8Array {
+  return merkleRoot(evidence.map(evidenceLeafHash), TAGS.evidenceRoot);
 }
 
 /** Block hash of a whole block (hash of its header). */

@@ -5,7 +5,7 @@
 export * from "./constants.ts";
 export * from "./params.ts";
 export * from "./errors.ts";
-/** The consensus data types, type-only: `Tx`, `TxInput`, `TxOutput`, `Coinbase`, `BlockHeader`, `Block`, `Vote`, `VoteMessage`, `FinalityCertificate`, `Validator`, `OutputRecord`, `ChainView` (docs/protocol.md §3–§5, §9). */
+/** The consensus data types, type-only: `Tx`, `TxInput`, `TxOutput`, `TxStake`, `Coinbase`, `BlockHeader`, `Block`, `Unbond`, `UnbondPayout`, `Evidence`, `Vote`, `VoteMessage`, `FinalityCertificate`, `Validator`, `OutputRecord`, `ChainView` (docs/protocol.md §3–§5, §9). */
 export type * from "./types.ts";
 export * from "./encoding/bytes.ts";
 export * from "./encoding/canonical.ts";
@@ -21,6 +21,8 @@ export * from "./validation/structure.ts";
 export * from "./validation/stages.ts";
 export * from "./validation/tx.ts";
 export * from "./validation/block.ts";
+export * from "./validation/body.ts";
+export * from "./pow.ts";
 export * from "./builder.ts";
 export * from "./engine.ts";
 export * from "./genesis.ts";

@@ -46,7 +46,48 @@ export interface ChainParams {
   maxFutureBlockTimeMs: number;
   /** Tx-PoW target, 32 bytes big-endian (docs/crypto.md §7); a tx is valid iff pow_hash ≤ target. */
   txPowTarget: Uint8Array;
+  /**
+   * Initial block PoW target, 32 bytes big-endian: the genesis header's `blockTarget`, from which
+   * every block retargets (docs/protocol.md §5.2). Mainnet {@link DEFAULT_BLOCK_TARGET} (~2^20 hashes).
+   */
+  blockTarget: Uint8Array;
+  /** Easiest block target ever allowed (32 bytes big-endian); retargeting clamps to it. Mainnet {@link DEFAULT_BLOCK_TARGET_MAX} (~2^16 hashes). */
+  blockTargetMax: Uint8Array;
+  /** Epoch length in blocks (u64): the validator set changes at epoch boundaries (docs/consensus.md §5). Mainnet 360 (≈ 1 h). */
+  epochLength: bigint;
+  /** Blocks between an unbond request and its payout (u64); also the max evidence age. Mainnet 8 640 (≈ 1 day). */
+  unbondingDelay: bigint;
+  /** Smallest bonded stake that can be in the validator set, atomic units (u64). Mainnet 10 000 BAI. */
+  minStake: bigint;
+  /** Largest validator set (u32). Mainnet 100; at most 682 (a certificate's 65 536-byte decode limit). */
+  maxValidators: number;
+  /** A validator that signed fewer than this many per mille of an epoch's certificates is jailed (0..=1000). Mainnet 500. */
+  downtimeThresholdPermille: number;
 }
+
+/** Big-endian 32-byte target `2^(256 − bits) − 1` (expected `2^bits` hashes). */
+export function targetForBits(bits: number): Uint8Array {
+  if (!Number.isInteger(bits) || bits < 0 || bits > 256) throw new RangeError(`bits must be in 0..=256: ${bits}`);
+  const v = (1n << BigInt(256 - bits)) - 1n;
+  const out = new Uint8Array(32);
+  let x = v;
+  for (let i = 31; i >= 0; i--) {
+    out[i] = Number(x & 0xffn);
+    x >>= 8n;
+  }
+  return out;
+}
+
+/** Mainnet initial block target: `2^236 − 1` (≈ 2^20 hashes per block network-wide; retargets from there). */
+export const DEFAULT_BLOCK_TARGET: Uint8Array = targetForBits(20);
+/** Mainnet easiest block target: `2^240 − 1` (≈ 2^16 hashes); also the non-devnet ceiling of `blockTargetMax`. */
+export const DEFAULT_BLOCK_TARGET_MAX: Uint8Array = targetForBits(16);
+/** Devnet initial block target: `2^246 − 1` (≈ 2^10 = 1 024 hashes, a few ms). */
+export const DEVNET_BLOCK_TARGET: Uint8Array = targetForBits(10);
+/** Devnet easiest block target: `2^250 − 1` (≈ 64 hashes). */
+export const DEVNET_BLOCK_TARGET_MAX: Uint8Array = targetForBits(6);
+/** Largest `maxValidators`: 682 votes fill a certificate's 65 536-byte decode limit (docs/protocol.md §10.4). */
+export const MAX_VALIDATORS_CEILING = 682;
 
 /** Default minimum fee: 0.001 BAI = 100 000 atomic units. */
 export const DEFAULT_MIN_FEE = ATOMIC_UNITS_PER_BAI / 1000n;
@@ -78,8 +119,16 @@ export const GENESIS_FLOORS = {
   blockTimeMs: BLOCK_TIME_MS,
   /** `txPowTarget ≤ DEFAULT_TXPOW_TARGET` (at least as hard; devnet: any). */
   txPowTarget: DEFAULT_TXPOW_TARGET,
+  /** `minStake ≥ 10 000 BAI` (devnet: ≥ 1). */
+  minStake: 10_000n * ATOMIC_UNITS_PER_BAI,
+  /** `unbondingDelay ≥ 8 640` blocks ≈ 1 day (devnet: ≥ 1): stake stays slashable while evidence can still arrive. */
+  unbondingDelay: 8_640n,
+  /** `blockTargetMax ≤ DEFAULT_BLOCK_TARGET_MAX` (devnet: any); every chain: `1 ≤ blockTarget ≤ blockTargetMax`. */
+  blockTargetMax: DEFAULT_BLOCK_TARGET_MAX,
+  /** `1 ≤ maxValidators ≤ 682` (every chain). */
+  maxValidators: MAX_VALIDATORS_CEILING,
   /** What a devnet may relax, and its own lower bounds. */
-  devnet: { coinbaseMaturity: 1n, validatorStake: 1n, blockTimeMs: 10 },
+  devnet: { coinbaseMaturity: 1n, validatorStake: 1n, blockTimeMs: 10, minStake: 1n, unbondingDelay: 1n },
 } as const;
 
 /** Mainnet chain id (u32). Devnet uses {@link DEVNET_CHAIN_ID}. */
@@ -106,8 +155,32 @@ export function defaultParams(overrides: Partial<ChainParams> = {}): ChainParams
     blockTimeMs: BLOCK_TIME_MS,
     maxFutureBlockTimeMs: 30_000,
     txPowTarget: DEFAULT_TXPOW_TARGET.slice(),
+    blockTarget: DEFAULT_BLOCK_TARGET.slice(),
+    blockTargetMax: DEFAULT_BLOCK_TARGET_MAX.slice(),
+    epochLength: 360n,
+    unbondingDelay: 8_640n,
+    minStake: 10_000n * ATOMIC_UNITS_PER_BAI,
+    maxValidators: 100,
+    downtimeThresholdPermille: 500,
     ...overrides,
   };
+}
+
+/**
+ * The devnet defaults laid over {@link defaultParams}: chain id {@link DEVNET_CHAIN_ID}, an easy
+ * block target ({@link DEVNET_BLOCK_TARGET}, max {@link DEVNET_BLOCK_TARGET_MAX}), `minStake` 1,
+ * `unbondingDelay` 20 blocks, `epochLength` 10 blocks; then `overrides`.
+ */
+export function devnetParams(overrides: Partial<ChainParams> = {}): ChainParams {
+  return defaultParams({
+    chainId: DEVNET_CHAIN_ID,
+    blockTarget: DEVNET_BLOCK_TARGET.slice(),
+    blockTargetMax: DEVNET_BLOCK_TARGET_MAX.slice(),
+    minStake: 1n,
+    unbondingDelay: 20n,
+    epochLength: 10n,
+    ...overrides,
+  });
 }
 
 /** The default mainnet parameters (a frozen snapshot of {@link defaultParams}()). */

@@ -29,16 +29,34 @@ export interface TxOutput {
 }
 
 /**
+ * The public stake field of a bond transaction (tx version 2, docs/protocol.md §3.1, docs/consensus.md §4.4):
+ * `validator[32] ‖ u64le amount ‖ validatorSignature[64]` (104 bytes) right after the fee.
+ */
+export interface TxStake {
+  /** Ed25519 public key of the validator the stake is bonded to (32 bytes). */
+  validator: Uint8Array;
+  /** Bonded amount in atomic units (u64, > 0); leaves the shielded pool: `Σ pseudoOut = Σ out + (fee + amount)·H`. */
+  amount: bigint;
+  /**
+   * The validator's consent (64 bytes): Ed25519 by `validator` over {@link bondConsentMessage}
+   * (`h32("BAIOS/v1/bond", signing bytes with this field zeroed)`, docs/protocol.md §3.2).
+   */
+  validatorSignature: Uint8Array;
+}
+
+/**
  * A RingCT transaction. There is no transparent field: amounts only appear as commitments
- * (the fee is the one plaintext amount). See docs/protocol.md §3.
+ * (the fee and a bond's stake amount are the only plaintext amounts). See docs/protocol.md §3.
  */
 export interface Tx {
-  /** Format version, u32 (= TX_VERSION = 1). */
+  /** Format version, u32: 1 (transfer) or 2 (bond: carries {@link Tx.stake}). */
   version: number;
   /** Chain id, u32 (ChainParams.chainId). */
   chainId: number;
   /** Plaintext fee in atomic units (u64), ≥ minFee. */
   fee: bigint;
+  /** Version 2 only (required there, absent in version 1): the bonded stake (docs/consensus.md §4.4). */
+  stake?: TxStake;
   /** 1..=maxInputs inputs. */
   inputs: TxInput[];
   /** 1..=maxOutputs outputs. */
@@ -75,9 +93,9 @@ export interface Coinbase {
   outputs: CoinbaseOutput[];
 }
 
-/** Block header: everything the block hash covers (docs/protocol.md §5). */
+/** Block header: everything the block hash covers (docs/protocol.md §5; 360 bytes, version 2). */
 export interface BlockHeader {
-  /** Format version, u32 (= BLOCK_VERSION = 1). */
+  /** Format version, u32 (= BLOCK_VERSION = 2). */
   version: number;
   /** Chain id, u32. */
   chainId: number;
@@ -85,7 +103,7 @@ export interface BlockHeader {
   height: bigint;
   /** Hash of the parent header (32 bytes; zeros for genesis). */
   parentHash: Uint8Array;
-  /** Block time, milliseconds since the Unix epoch (u64); ≥ parent's time + blockTimeMs, ≤ local clock + maxFutureBlockTimeMs (docs/protocol.md §5.1). */
+  /** Block time, milliseconds since the Unix epoch (u64); > parent's time, ≤ local clock + maxFutureBlockTimeMs (docs/protocol.md §5.1). */
   timeMs: bigint;
   /** Merkle root over the coinbase hash and the tx leaves (32 bytes, docs/protocol.md §6). */
   txRoot: Uint8Array;
@@ -95,17 +113,107 @@ export interface BlockHeader {
   outputCount: bigint;
   /** Tx-PoW target every tx in this block meets (32 bytes big-endian). */
   txPowTarget: Uint8Array;
-  /** Hash of the validator set that must finalize this block (32 bytes, docs/protocol.md §9). */
+  /**
+   * The block PoW target (32 bytes big-endian): the block hash, read as a 256-bit big-endian
+   * integer, is ≤ it. Equals `nextBlockTarget(parent, grandparent time)` (docs/protocol.md §5.2).
+   */
+  blockTarget: Uint8Array;
+  /** Hash of the validator set that must finalize this block (32 bytes, docs/protocol.md §9) = the parent's `nextValidatorsHash`. */
   validatorsHash: Uint8Array;
-  /** Ed25519 public key of the proposer (32 bytes). */
-  proposer: Uint8Array;
+  /** Hash of the validator set that finalizes the next block (32 bytes; computed by the staking state machine). */
+  nextValidatorsHash: Uint8Array;
+  /** `h32("BAIOS/v1/certificate", certificate wire bytes)` of the body's `lastCertificate` (32 bytes). */
+  lastCertificateHash: Uint8Array;
+  /** Merkle root of the body's evidence list (32 bytes, tags `BAIOS/v1/evidence`, `BAIOS/v1/evidence-root`). */
+  evidenceRoot: Uint8Array;
+  /** Merkle root of the body's unbond list (32 bytes, tags `BAIOS/v1/unbond-leaf`, `BAIOS/v1/staking-root`). */
+  stakingRoot: Uint8Array;
+  /** PoW nonce (u64), the last 8 header bytes; miners grind it until the block hash ≤ `blockTarget`. */
+  powNonce: bigint;
 }
 
-/** A block: header, coinbase and transactions (in block order). */
+/**
+ * An unbond request (docs/consensus.md §4.4), a block body entry of 169 wire bytes:
+ * `validator[32] ‖ u64le amount ‖ oneTimeKey[32] ‖ u8 viewTag ‖ txPublicKey[32] ‖ signature[64]`.
+ * After `unbondingDelay` blocks the amount (less any slash) is paid to `oneTimeKey` as a
+ * coinbase-style output (commitment `1·G + amount·H`).
+ */
+export interface Unbond {
+  /** Validator Ed25519 public key (32 bytes); it signs the request. */
+  validator: Uint8Array;
+  /** Amount to unbond, atomic units (u64, > 0). */
+  amount: bigint;
+  /** One-time key of the payout output (32 bytes, ristretto255); must be unused on chain. */
+  oneTimeKey: Uint8Array;
+  /** View tag of the payout output (u8). */
+  viewTag: number;
+  /** Tx public key `R` the payout's one-time key was derived with (32 bytes, ristretto255). */
+  txPublicKey: Uint8Array;
+  /** Ed25519 signature (64 bytes) by `validator` over `h32("BAIOS/v1/unbond", u32le chainId ‖ the 105 bytes before it)`. */
+  signature: Uint8Array;
+}
+
+/**
+ * A matured unbond paid in a block (supplied by the staking state, not carried in the body):
+ * appended to the output MMR right after the coinbase outputs, commitment `commit(amount, 1)`,
+ * unlock height `height + coinbaseMaturity` (docs/protocol.md §5.3).
+ */
+export interface UnbondPayout {
+  /** One-time key (32 bytes) from the unbond request. */
+  oneTimeKey: Uint8Array;
+  /** View tag (u8) from the unbond request. */
+  viewTag: number;
+  /** Amount paid, atomic units (u64): the unbonded amount less any slash. */
+  amount: bigint;
+  /** Tx public key `R` (32 bytes) from the unbond request. */
+  txPublicKey: Uint8Array;
+}
+
+/**
+ * A signed vote as carried in evidence: the §10.5 vote message (kind, chain id, height, round,
+ * block hash, validator, signature). Its wire form is exactly 145 bytes.
+ */
+export type SignedVoteMessage = VoteMessage;
+
+/**
+ * Equivocation (docs/consensus.md §3): two votes by one validator with the same kind, chain id,
+ * height and round and different block hashes (nil counts as a value), canonical order
+ * `voteA.blockHash < voteB.blockHash` bytewise. Wire: `u8 1 ‖ voteA[145] ‖ voteB[145]`.
+ */
+export interface DuplicateVoteEvidence {
+  kind: "duplicate-vote";
+  voteA: SignedVoteMessage;
+  voteB: SignedVoteMessage;
+}
+
+/**
+ * A validator's signed non-nil prevote or precommit for a block that fails validation against
+ * its parent (docs/consensus.md §3). Wire: `u8 2 ‖ vote[145] ‖ u32le len ‖ block wire[len]`.
+ */
+export interface InvalidAttestationEvidence {
+  kind: "invalid-attestation";
+  vote: SignedVoteMessage;
+  /** Wire bytes of the attested block (docs/protocol.md §10.3); its hash is `vote.blockHash`. */
+  block: Uint8Array;
+}
+
+/** Evidence of validator misbehaviour carried in a block body (docs/protocol.md §10.3, §10.8). */
+export type Evidence = DuplicateVoteEvidence | InvalidAttestationEvidence;
+
+/**
+ * A block (docs/protocol.md §5, §10.3): header, coinbase, transactions (in block order), the
+ * parent's finality certificate, unbond requests and evidence.
+ */
 export interface Block {
   header: BlockHeader;
   coinbase: Coinbase;
   txs: Tx[];
+  /** Finality certificate of the parent block (height − 1); genesis + 1 carries genesis's empty-vote certificate. */
+  lastCertificate: FinalityCertificate;
+  /** Unbond requests, in body order. */
+  unbonds: Unbond[];
+  /** Evidence of misbehaviour, in body order. */
+  evidence: Evidence[];
 }
 
 /** One validator's signed vote (precommit) for a block. */

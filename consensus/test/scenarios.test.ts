@@ -8,7 +8,6 @@ import { ConsensusError, type ConsensusErrorCode } from "../src/errors.ts";
 import type { Block, ChainView, Tx } from "../src/types.ts";
 import { validateTx } from "../src/validation/tx.ts";
 import { validateBlock, type ValidatedBlock } from "../src/validation/block.ts";
-import { assembleBlock } from "../src/builder.ts";
 import { makeValidatorSet, SingleValidatorEngine, verifyFinalityCertificate } from "../src/engine.ts";
 import { encodeTx } from "../src/encoding/wire.ts";
 import { GROUP_ORDER, SCALAR_ONE } from "../src/encoding/bytes.ts";
@@ -46,24 +45,12 @@ function payment(c: TestChain, i = 0, opts: Partial<Parameters<typeof buildTx>[1
   });
 }
 
+/** The next block on `c`'s tip with `txs`; `mutate` runs before mining, so the PoW holds. */
 async function nextBlock(c: TestChain, txs: Tx[], mutate?: (b: Block) => void): Promise<Block> {
-  const set = makeValidatorSet(c.genesis.validators);
-  const a = await assembleBlock({
-    params: c.params,
-    parent: c.tip,
-    mmr: c.mmr,
-    txs,
-    timeMs: c.tip.timeMs + 10_000n,
-    proposer: ed25519PublicKey(c.validatorSeed),
-    validatorsHash: set.hash,
-    rewardTo: addr(c.alice),
-    coinbaseSecret: randomScalar(),
-  });
-  mutate?.(a.block);
-  return a.block;
+  return c.nextBlock(txs, mutate === undefined ? {} : { mutate });
 }
 function blockCtx(c: TestChain) {
-  return { params: c.params, parent: c.tip, view: c, mmr: c.mmr, validatorsHash: makeValidatorSet(c.genesis.validators).hash, expectedProposer: ed25519PublicKey(c.validatorSeed) };
+  return c.blockContext();
 }
 const blockCode = (c: TestChain, b: Block) => codeOf(validateBlock(b, blockCtx(c)));
 
@@ -367,11 +354,12 @@ describe("rejection scenarios (block and chain)", () => {
     expect((e as ConsensusError).code).toBe("TX_RANGE_PROOF_INVALID");
     expect((e as ConsensusError).index).toBe(1);
   });
-  it("40 wrong parent / height / proposer → BLOCK_BAD_PARENT, BLOCK_BAD_HEIGHT, BLOCK_WRONG_PROPOSER", async () => {
+  it("40 wrong parent / height / validator sets → BLOCK_BAD_PARENT, BLOCK_BAD_HEIGHT, BLOCK_VALIDATORS_HASH, BLOCK_NEXT_VALIDATORS_HASH", async () => {
     const c = await new TestChain().init();
     expect(await blockCode(c, await nextBlock(c, [], (b) => (b.header.parentHash = new Uint8Array(32))))).toBe("BLOCK_BAD_PARENT");
     expect(await blockCode(c, await nextBlock(c, [], (b) => (b.header.height = 5n)))).toBe("BLOCK_BAD_HEIGHT");
-    expect(await blockCode(c, await nextBlock(c, [], (b) => (b.header.proposer = ed25519PublicKey(new Uint8Array(32).fill(3)))))).toBe("BLOCK_WRONG_PROPOSER");
+    expect(await blockCode(c, await nextBlock(c, [], (b) => (b.header.validatorsHash = new Uint8Array(32).fill(3))))).toBe("BLOCK_VALIDATORS_HASH");
+    expect(await blockCode(c, await nextBlock(c, [], (b) => (b.header.nextValidatorsHash = new Uint8Array(32).fill(3))))).toBe("BLOCK_NEXT_VALIDATORS_HASH");
   });
   it("41 forged or foreign finality certificates → CERT_INVALID_SIGNATURE, CERT_UNKNOWN_VALIDATOR, CERT_WRONG_BLOCK", async () => {
     const c = await new TestChain().init();

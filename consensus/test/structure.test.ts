@@ -21,6 +21,13 @@ const params: ChainParams = {
   blockTimeMs: 10_000,
   maxFutureBlockTimeMs: 30_000,
   txPowTarget: new Uint8Array(32).fill(0xff),
+  blockTarget: new Uint8Array(32).fill(0xff),
+  blockTargetMax: new Uint8Array(32).fill(0xff),
+  epochLength: 10n,
+  unbondingDelay: 20n,
+  minStake: 1n,
+  maxValidators: 100,
+  downtimeThresholdPermille: 500,
 };
 const b = (n: number, v: number): Uint8Array => new Uint8Array(n).fill(v);
 
@@ -50,7 +57,14 @@ const codeOf = (tx: Tx): string => {
 describe("checkTxStructure", () => {
   it("accepts a well-formed tx", () => expect(codeOf(baseTx())).toBe("OK"));
   it("each rule has its code", () => {
-    expect(codeOf({ ...baseTx(), version: 2 })).toBe("TX_UNSUPPORTED_VERSION");
+    expect(codeOf({ ...baseTx(), version: 3 })).toBe("TX_UNSUPPORTED_VERSION");
+    expect(codeOf({ ...baseTx(), version: 0 })).toBe("TX_UNSUPPORTED_VERSION");
+    const stake = { validator: new Uint8Array(32).fill(1), amount: 5n, validatorSignature: new Uint8Array(64) };
+    expect(codeOf({ ...baseTx(), version: 2, stake })).toBe("OK");
+    expect(codeOf({ ...baseTx(), version: 2 })).toBe("TX_BAD_STAKE");
+    expect(codeOf({ ...baseTx(), version: 1, stake })).toBe("TX_BAD_STAKE");
+    expect(codeOf({ ...baseTx(), version: 2, stake: { ...stake, amount: 0n } })).toBe("TX_BAD_STAKE");
+    expect(codeOf({ ...baseTx(), version: 2, fee: 1n << 63n, stake: { ...stake, amount: 1n << 63n } })).toBe("TX_BAD_STAKE");
     expect(codeOf({ ...baseTx(), chainId: 8 })).toBe("TX_WRONG_CHAIN");
     expect(codeOf({ ...baseTx(), inputs: [], signatures: [] })).toBe("TX_INPUT_COUNT");
     expect(codeOf(baseTx(17))).toBe("TX_INPUT_COUNT");

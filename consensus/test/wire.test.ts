@@ -6,14 +6,14 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import {
-  blockWireOverhead, blockWireSize, decodeBlock, decodeCertificate, decodeCoinbase, decodeHeader, decodeTx, decodeVoteMessage, encodeBlock,
-  encodeCertificate, encodeCoinbase, encodeHeader, encodeTx, encodeVoteMessage, txWireSize, VOTE_MESSAGE_BYTES,
+  blockWireOverhead, blockWireSize, decodeBlock, decodeCertificate, decodeCoinbase, decodeEvidence, decodeHeader, decodeTx, decodeUnbond, decodeVoteMessage, encodeBlock,
+  encodeCertificate, encodeCoinbase, encodeEvidence, encodeHeader, encodeTx, encodeUnbond, encodeVoteMessage, evidenceWireSize, txWireSize, VOTE_MESSAGE_BYTES,
 } from "../src/encoding/wire.ts";
 import { coinbaseBytes, headerBytes, txBodyBytes, txSigningBytes, voteBytes } from "../src/encoding/canonical.ts";
 import { concatBytes } from "../src/encoding/bytes.ts";
 import { ConsensusError } from "../src/errors.ts";
 import type { Tx, VoteMessage } from "../src/types.ts";
-import { blockArb, bytesN, certArb, coinbaseArb, headerArb, txArb, u32, u64 } from "./helpers/arbitraries.ts";
+import { blockArb, bytesN, certArb, coinbaseArb, evidenceArb, headerArb, txArb, u32, u64, unbondArb } from "./helpers/arbitraries.ts";
 
 /** The code of the ConsensusError `f` throws, "OK" when it returns; anything else is rethrown (fails the test). */
 const codeOf = (f: () => unknown): string => {
@@ -47,7 +47,7 @@ const voteArb: fc.Arbitrary<VoteMessage> = fc.record({
 });
 
 /** A tx with one input whose ring count field is at byte 20 (after version, chainId, fee, nIn). */
-const oneInputTx = txArb.filter((t) => t.inputs.length >= 1);
+const oneInputTx = txArb.filter((t) => t.inputs.length >= 1 && t.version !== 2);
 
 describe("wire codec: round trips and layout", () => {
   it("decode(encode(x)) = x for txs, headers, coinbases, blocks, certificates and vote messages", () => {
@@ -70,6 +70,22 @@ describe("wire codec: round trips and layout", () => {
       const b = encodeVoteMessage(v);
       expect(b.length).toBe(VOTE_MESSAGE_BYTES);
       expect(decodeVoteMessage(b)).toEqual(v);
+    }));
+    fc.assert(fc.property(unbondArb, (u) => {
+      const b = encodeUnbond(u);
+      expect(b.length).toBe(169);
+      expect(decodeUnbond(b)).toEqual(u);
+    }));
+    fc.assert(fc.property(evidenceArb, (ev) => {
+      const b = encodeEvidence(ev);
+      expect(b.length).toBe(evidenceWireSize(ev));
+      expect(decodeEvidence(b)).toEqual(ev);
+      if (ev.kind === "duplicate-vote") expect([b[0], b.length]).toEqual([1, 291]);
+      else {
+        expect(b[0]).toBe(2);
+        expect(b.subarray(1, 146)).toEqual(encodeVoteMessage(ev.vote));
+        expect(new DataView(b.buffer).getUint32(146, true)).toBe(ev.block.length);
+      }
     }));
   });
 
@@ -117,6 +133,12 @@ describe("wire codec: round trips and layout", () => {
     ].join("");
     expect(hex(encodeTx(tx))).toBe(want);
     expect(txWireSize(tx)).toBe(want.length / 2);
+    // the same tx as a version-2 bond: the 104-byte stake field sits right after the fee
+    const bond: Tx = { ...tx, version: 2, stake: { validator: new Uint8Array(32).fill(0x77), amount: 5n, validatorSignature: new Uint8Array(64).fill(0x88) } };
+    const stake = ["77".repeat(32), "0500000000000000", "88".repeat(64)].join("");
+    expect(hex(encodeTx(bond))).toBe("02000000" + want.slice(8, 32) + stake + want.slice(32));
+    expect(txWireSize(bond)).toBe(want.length / 2 + 104);
+    expect(decodeTx(encodeTx(bond))).toEqual(bond);
   });
 });
 
@@ -149,7 +171,14 @@ describe("wire codec: the decoder enforces the spec", () => {
     fc.assert(fc.property(voteArb, fc.nat({ max: VOTE_MESSAGE_BYTES - 1 }), (v, cut) => {
       expect(codeOf(() => decodeVoteMessage(encodeVoteMessage(v).subarray(0, cut)))).toBe("CERT_MALFORMED");
     }));
-    for (let n = 0; n < 224; n += 7) expect(codeOf(() => decodeHeader(new Uint8Array(n)))).toBe("BLOCK_MALFORMED");
+    for (let n = 0; n < 360; n += 7) expect(codeOf(() => decodeHeader(new Uint8Array(n)))).toBe("BLOCK_MALFORMED");
+    fc.assert(fc.property(evidenceArb, fc.nat(), (ev, cut) => {
+      const b = encodeEvidence(ev);
+      expect(codeOf(() => decodeEvidence(b.subarray(0, cut % b.length)))).toBe("EVIDENCE_MALFORMED");
+    }));
+    fc.assert(fc.property(unbondArb, fc.nat({ max: 168 }), (u, cut) => {
+      expect(codeOf(() => decodeUnbond(encodeUnbond(u).subarray(0, cut)))).toBe("BLOCK_MALFORMED");
+    }));
   });
 
   it("rejects appended bytes (no trailing data; an extra field such as a transparent amount is unrepresentable)", () => {
@@ -182,15 +211,26 @@ describe("wire codec: the decoder enforces the spec", () => {
       expect((e as ConsensusError).reason).toMatch(new RegExp(`^inputs\\[0\\]\\.ring: count ${n} exceeds remaining bytes`));
       expect((e as ConsensusError).message).toMatch(/^TX_MALFORMED: inputs\[0\]\.ring: count/);
     }), { numRuns: 30 });
-    fc.assert(fc.property(txArb, fc.integer({ min: 1 << 16, max: 0xffff_ffff }), (tx, n) => {
+    fc.assert(fc.property(txArb.filter((t) => t.version !== 2), fc.integer({ min: 1 << 16, max: 0xffff_ffff }), (tx, n) => {
       const b = encodeTx(tx);
-      new DataView(b.buffer).setUint32(16, n, true); // nIn
+      new DataView(b.buffer).setUint32(16, n, true); // nIn (a version-1 layout)
       expect(reasonOf(() => decodeTx(b, BIG))).toMatch(new RegExp(`^inputs: count ${n} exceeds remaining bytes`));
     }), { numRuns: 30 });
-    // a block claiming 2^32−1 txs in 272 bytes, a certificate claiming 2^32−1 votes
-    const blk = encodeBlock({ header: decodeHeader(new Uint8Array(224)), coinbase: { height: 0n, txPublicKey: new Uint8Array(32), outputs: [] }, txs: [] });
-    new DataView(blk.buffer).setUint32(blk.length - 4, 0xffff_ffff, true);
+    // a block claiming 2^32−1 txs, unbonds or evidence items in 468 bytes, a certificate claiming 2^32−1 votes
+    const emptyBlock = () => encodeBlock({ header: decodeHeader(new Uint8Array(360)), coinbase: { height: 0n, txPublicKey: new Uint8Array(32), outputs: [] }, txs: [], lastCertificate: { height: 0n, round: 0, blockHash: new Uint8Array(32), votes: [] }, unbonds: [], evidence: [] });
+    const blk = emptyBlock();
+    expect(blk.length).toBe(360 + 44 + 4 + 48 + 4 + 4);
+    new DataView(blk.buffer).setUint32(404, 0xffff_ffff, true);
     expect(reasonOf(() => decodeBlock(blk))).toMatch(/^txs: count 4294967295 exceeds remaining bytes/);
+    const blk2 = emptyBlock();
+    new DataView(blk2.buffer).setUint32(blk2.length - 8, 0xffff_ffff, true);
+    expect(reasonOf(() => decodeBlock(blk2))).toMatch(/^unbonds: count 4294967295 exceeds remaining bytes/);
+    const blk3 = emptyBlock();
+    new DataView(blk3.buffer).setUint32(blk3.length - 4, 0xffff_ffff, true);
+    expect(reasonOf(() => decodeBlock(blk3))).toMatch(/^evidence: count 4294967295 exceeds remaining bytes/);
+    const blk4 = emptyBlock();
+    new DataView(blk4.buffer).setUint32(blk4.length - 12, 0xffff_ffff, true);
+    expect(reasonOf(() => decodeBlock(blk4))).toMatch(/^lastCertificate\.votes: count 4294967295 exceeds remaining bytes/);
     const cert = encodeCertificate({ height: 1n, round: 0, blockHash: new Uint8Array(32), votes: [] });
     new DataView(cert.buffer).setUint32(44, 0xffff_ffff, true);
     expect(reasonOf(() => decodeCertificate(cert))).toMatch(/^votes: count 4294967295 exceeds remaining bytes/);
@@ -200,7 +240,7 @@ describe("wire codec: the decoder enforces the spec", () => {
     fc.assert(fc.property(blockArb.filter((b) => b.txs.length > 0), (blk) => {
       const tx0 = encodeTx(blk.txs[0]!);
       const b = encodeBlock(blk);
-      const at = 224 + coinbaseBytes(blk.coinbase).length + 4; // txs[0].length
+      const at = 360 + coinbaseBytes(blk.coinbase).length + 4; // txs[0].length
       const longer = concatBytes(b.subarray(0, at), new Uint8Array(4), tx0, Uint8Array.of(0), b.subarray(at + 4 + tx0.length));
       new DataView(longer.buffer).setUint32(at, tx0.length + 1, true);
       expect(codeOf(() => decodeBlock(longer))).toBe("BLOCK_MALFORMED");
@@ -209,6 +249,17 @@ describe("wire codec: the decoder enforces the spec", () => {
       new DataView(shorter.buffer).setUint32(at, tx0.length - 1, true);
       expect(reasonOf(() => decodeBlock(shorter))).toMatch(/^txs\[0\]\./);
     }), { numRuns: 30 });
+  });
+
+  it("evidence kind must be 1 (duplicate vote) or 2 (invalid attestation), and its votes' kinds 1 or 2", () => {
+    fc.assert(fc.property(evidenceArb, fc.integer({ min: 0, max: 255 }).filter((k) => k !== 1 && k !== 2), (ev, k) => {
+      const b = encodeEvidence(ev);
+      b[0] = k;
+      expect(reasonOf(() => decodeEvidence(b))).toMatch(/^evidence\.kind: /);
+      const c = encodeEvidence(ev);
+      c[1] = k; // the first vote's kind byte
+      expect(reasonOf(() => decodeEvidence(c))).toMatch(/^evidence\.vote(A)?\.kind: /);
+    }));
   });
 
   it("vote kind must be 1 (prevote) or 2 (precommit)", () => {
@@ -241,10 +292,10 @@ describe("wire codec: the decoder enforces the spec", () => {
 
   it("garbage never throws anything but a ConsensusError", () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 400 }), (b) => {
-      for (const f of [() => decodeTx(b), () => decodeBlock(b), () => decodeHeader(b), () => decodeCoinbase(b), () => decodeCertificate(b), () => decodeVoteMessage(b)]) {
+      for (const f of [() => decodeTx(b), () => decodeBlock(b), () => decodeHeader(b), () => decodeCoinbase(b), () => decodeCertificate(b), () => decodeVoteMessage(b), () => decodeUnbond(b), () => decodeEvidence(b)]) {
         const c = codeOf(f);
         if (c === "OK") continue;
-        expect(["TX_MALFORMED", "BLOCK_MALFORMED", "CERT_MALFORMED"]).toContain(c);
+        expect(["TX_MALFORMED", "BLOCK_MALFORMED", "CERT_MALFORMED", "EVIDENCE_MALFORMED"]).toContain(c);
       }
     }), { numRuns: 500 });
     expect(codeOf(() => decodeTx("not bytes" as unknown as Uint8Array))).toBe("TX_MALFORMED");
@@ -265,11 +316,11 @@ describe("wire codec: the decoder enforces the spec", () => {
 describe("block size budget", () => {
   it("blockWireOverhead bounds everything in a block but its txs' own wire bytes", () => {
     fc.assert(fc.property(blockArb, (b) => {
-      const txBytes = b.txs.reduce((s, tx) => s + txWireSize(tx), 0);
-      expect(blockWireSize(b)).toBeLessThanOrEqual(txBytes + blockWireOverhead(b.txs.length, b.coinbase.outputs.length));
-      expect(blockWireSize(b)).toBe(txBytes + blockWireOverhead(b.txs.length, b.coinbase.outputs.length));
+      const body = b.txs.reduce((s, tx) => s + txWireSize(tx), 0) + 169 * b.unbonds.length + b.evidence.reduce((s, ev) => s + evidenceWireSize(ev), 0);
+      expect(blockWireSize(b)).toBe(body + blockWireOverhead(b.txs.length, b.coinbase.outputs.length, b.lastCertificate.votes.length));
     }), { numRuns: 50 });
     // a full block of the default limits: 1 024 length prefixes alone take 4 096 bytes
-    expect(blockWireOverhead(1024, 16)).toBe(224 + 44 + 16 * 49 + 4 + 4 * 1024);
+    expect(blockWireOverhead(1024, 16)).toBe(360 + 44 + 16 * 49 + 4 + 4 * 1024 + 48 + 8);
+    expect(blockWireOverhead(0, 1, 3) - blockWireOverhead(0, 1)).toBe(3 * 96);
   });
 });

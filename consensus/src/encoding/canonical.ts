@@ -7,11 +7,20 @@
  * not consensus rules. Validation lives in src/validation/.
  * @module
  */
-import type { BlockHeader, Coinbase, Tx, Validator } from "../types.ts";
+import { TX_VERSION_BOND } from "../constants.ts";
+import type { BlockHeader, Coinbase, FinalityCertificate, Tx, Unbond, Validator } from "../types.ts";
 import { ByteWriter } from "./bytes.ts";
 
-/** Byte length of {@link headerBytes}: 224. */
-export const HEADER_BYTES = 224;
+/** Byte length of {@link headerBytes}: 360 (version 2). */
+export const HEADER_BYTES = 360;
+/** Offset of the `u64le powNonce` in the header bytes: 352 (the last 8 bytes). */
+export const HEADER_NONCE_OFFSET = 352;
+/** Byte length of the stake field of a bond tx: `validator[32] ‖ u64 amount ‖ validatorSignature[64]` = 104. */
+export const TX_STAKE_BYTES = 104;
+/** Byte length of an unbond request: 169. */
+export const UNBOND_BYTES = 169;
+/** Byte length of the part of an unbond its signature covers (everything before the signature): 105. */
+export const UNBOND_SIGNED_BYTES = 105;
 
 /**
  * The transaction prefix (docs/protocol.md §3.1):
@@ -26,9 +35,19 @@ export function txPrefixBytes(tx: Tx): Uint8Array {
   return w.finish();
 }
 
-/** Appends the §3.1 prefix of `tx` to `w` (shared by the hashes and the wire codec). @throws RangeError */
+/**
+ * Appends the §3.1 prefix of `tx` to `w` (shared by the hashes and the wire codec). A version-2
+ * (bond) tx carries `validator[32] ‖ u64 amount ‖ validatorSignature[64]` right after the fee;
+ * every other version has no stake field.
+ * @throws RangeError when a field does not fit its width, or the stake field is missing on a
+ *   version-2 tx or present on another version
+ */
 export function writeTxPrefix(w: ByteWriter, tx: Tx): void {
   w.u32(tx.version).u32(tx.chainId).u64(tx.fee);
+  if (tx.version === TX_VERSION_BOND) {
+    if (tx.stake === undefined) throw new RangeError("a version-2 (bond) tx needs a stake field");
+    w.bytes(tx.stake.validator, 32).u64(tx.stake.amount).bytes(tx.stake.validatorSignature, 64);
+  } else if (tx.stake !== undefined) throw new RangeError(`tx version ${tx.version} has no stake field (bond txs are version ${TX_VERSION_BOND})`);
   w.u32(tx.inputs.length);
   for (const inp of tx.inputs) {
     w.u32(inp.ring.length);
@@ -88,9 +107,10 @@ export function writeCoinbase(w: ByteWriter, cb: Coinbase): void {
 }
 
 /**
- * The block header, 224 bytes (docs/protocol.md §5): `u32 version ‖ u32 chainId ‖ u64 height ‖
+ * The block header, 360 bytes (docs/protocol.md §5): `u32 version ‖ u32 chainId ‖ u64 height ‖
  * parentHash[32] ‖ u64 timeMs ‖ txRoot[32] ‖ outputRoot[32] ‖ u64 outputCount ‖
- * txPowTarget[32] ‖ validatorsHash[32] ‖ proposer[32]`.
+ * txPowTarget[32] ‖ blockTarget[32] ‖ validatorsHash[32] ‖ nextValidatorsHash[32] ‖
+ * lastCertificateHash[32] ‖ evidenceRoot[32] ‖ stakingRoot[32] ‖ u64 powNonce`.
  */
 export function headerBytes(h: BlockHeader): Uint8Array {
   const w = new ByteWriter(HEADER_BYTES);
@@ -98,11 +118,49 @@ export function headerBytes(h: BlockHeader): Uint8Array {
   return w.finish();
 }
 
-/** Appends the 224 §5 header bytes to `w`. @throws RangeError */
+/** Appends the 360 §5 header bytes to `w`. @throws RangeError */
 export function writeHeader(w: ByteWriter, h: BlockHeader): void {
   w.u32(h.version).u32(h.chainId).u64(h.height).bytes(h.parentHash, 32).u64(h.timeMs);
   w.bytes(h.txRoot, 32).bytes(h.outputRoot, 32).u64(h.outputCount);
-  w.bytes(h.txPowTarget, 32).bytes(h.validatorsHash, 32).bytes(h.proposer, 32);
+  w.bytes(h.txPowTarget, 32).bytes(h.blockTarget, 32).bytes(h.validatorsHash, 32).bytes(h.nextValidatorsHash, 32);
+  w.bytes(h.lastCertificateHash, 32).bytes(h.evidenceRoot, 32).bytes(h.stakingRoot, 32).u64(h.powNonce);
+}
+
+/**
+ * A finality certificate (docs/protocol.md §9, §10.4): `u64 height ‖ u32 round ‖ blockHash[32] ‖
+ * u32 n ‖ n × (validator[32] ‖ signature[64])`, votes in the given order (`48 + 96·n` bytes).
+ * `lastCertificateHash` is `h32("BAIOS/v1/certificate", these bytes)`.
+ */
+export function certificateBytes(cert: FinalityCertificate): Uint8Array {
+  const w = new ByteWriter(48 + 96 * cert.votes.length);
+  writeCertificate(w, cert);
+  return w.finish();
+}
+
+/** Appends the §10.4 certificate bytes to `w`. @throws RangeError */
+export function writeCertificate(w: ByteWriter, cert: FinalityCertificate): void {
+  w.u64(cert.height).u32(cert.round).bytes(cert.blockHash, 32).u32(cert.votes.length);
+  for (const v of cert.votes) w.bytes(v.validator, 32).bytes(v.signature, 64);
+}
+
+/**
+ * The 105 bytes of an unbond request its signature covers (docs/protocol.md §5.3):
+ * `validator[32] ‖ u64 amount ‖ oneTimeKey[32] ‖ u8 viewTag ‖ txPublicKey[32]`.
+ */
+export function unbondSignedBytes(u: Omit<Unbond, "signature">): Uint8Array {
+  return new ByteWriter(UNBOND_SIGNED_BYTES).bytes(u.validator, 32).u64(u.amount).bytes(u.oneTimeKey, 32).u8(u.viewTag).bytes(u.txPublicKey, 32).finish();
+}
+
+/** Appends the 169 wire bytes of an unbond request: {@link unbondSignedBytes} ‖ signature[64]. @throws RangeError */
+export function writeUnbond(w: ByteWriter, u: Unbond): void {
+  w.bytes(u.validator, 32).u64(u.amount).bytes(u.oneTimeKey, 32).u8(u.viewTag).bytes(u.txPublicKey, 32).bytes(u.signature, 64);
+}
+
+/** The 169 bytes of an unbond request (its stakingRoot leaf hashes them). @throws RangeError */
+export function unbondBytes(u: Unbond): Uint8Array {
+  const w = new ByteWriter(UNBOND_BYTES);
+  writeUnbond(w, u);
+  return w.finish();
 }
 
 /** The vote kinds; each signs under its own tag (docs/protocol.md §9). */

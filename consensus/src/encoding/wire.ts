@@ -5,12 +5,14 @@
  *
  * | object | wire bytes |
  * |---|---|
- * | tx | `bodyBytes (§3.3) ‖ u64le powNonce` |
- * | header | the 224 header bytes (§5) |
+ * | tx | `bodyBytes (§3.3) ‖ u64le powNonce` (version 2 carries the 104-byte stake field after the fee) |
+ * | header | the 360 header bytes (§5) |
  * | coinbase | the coinbase bytes (§4) |
- * | block | `header[224] ‖ coinbaseBytes ‖ u32le nTx ‖ nTx × (u32le len ‖ tx wire[len])` |
+ * | block | `header[360] ‖ coinbaseBytes ‖ u32le nTx ‖ nTx × (u32le len ‖ tx wire[len]) ‖ certificate ‖ u32le nUnbond ‖ nUnbond × unbond[169] ‖ u32le nEv ‖ nEv × evidence` |
  * | certificate | `u64le height ‖ u32le round ‖ blockHash[32] ‖ u32le n ‖ n × (validator[32] ‖ signature[64])` |
  * | vote message | `u8 kind (1 prevote, 2 precommit) ‖ voteBytes[48] (§9) ‖ validator[32] ‖ signature[64]` (145 bytes) |
+ * | unbond | `validator[32] ‖ u64le amount ‖ oneTimeKey[32] ‖ u8 viewTag ‖ txPublicKey[32] ‖ signature[64]` (169 bytes) |
+ * | evidence | `u8 1 ‖ vote[145] ‖ vote[145]` (duplicate vote) or `u8 2 ‖ vote[145] ‖ u32le len ‖ block[len]` (invalid attestation) |
  *
  * Decoding is a bounded cursor parse ({@link WireReader}): the size limit is checked before
  * the first byte is read (`*_OVERSIZED`); every count is checked against the remaining bytes
@@ -21,9 +23,10 @@
  * @module
  */
 import { ConsensusError, type ConsensusErrorCode } from "../errors.ts";
-import type { Block, BlockHeader, Coinbase, CoinbaseOutput, FinalityCertificate, Tx, TxInput, TxOutput, Vote, VoteMessage } from "../types.ts";
+import { TX_VERSION_BOND } from "../constants.ts";
+import type { Block, BlockHeader, Coinbase, CoinbaseOutput, Evidence, FinalityCertificate, Tx, TxInput, TxOutput, TxStake, Unbond, Vote, VoteMessage } from "../types.ts";
 import { ByteWriter } from "./bytes.ts";
-import { HEADER_BYTES, writeCoinbase, writeHeader, writeTxBody, writeVoteBytes } from "./canonical.ts";
+import { HEADER_BYTES, TX_STAKE_BYTES, UNBOND_BYTES, writeCertificate, writeCoinbase, writeHeader, writeTxBody, writeUnbond, writeVoteBytes } from "./canonical.ts";
 import { WireReader } from "./reader.ts";
 
 /** Smallest tx wire encoding (no inputs, outputs, keys, proof or signatures): 44 bytes. */
@@ -45,6 +48,17 @@ export const VOTE_KIND_PREVOTE = 1;
 /** The vote-message `kind` byte of a precommit. */
 export const VOTE_KIND_PRECOMMIT = 2;
 
+/** Evidence kind byte of a duplicate vote. */
+export const EVIDENCE_KIND_DUPLICATE_VOTE = 1;
+/** Evidence kind byte of an invalid attestation. */
+export const EVIDENCE_KIND_INVALID_ATTESTATION = 2;
+/** Wire size of duplicate-vote evidence: `1 + 2·145` = 291 bytes. */
+export const DUPLICATE_VOTE_EVIDENCE_BYTES = 1 + 2 * VOTE_MESSAGE_BYTES;
+/** Smallest evidence encoding (invalid attestation with an empty block): `1 + 145 + 4` = 150 bytes. */
+const MIN_EVIDENCE_BYTES = 1 + VOTE_MESSAGE_BYTES + 4;
+/** Default decode limit of one evidence item outside a block: 4 MiB + 150 (it may carry a whole block). */
+export const DEFAULT_MAX_EVIDENCE_BYTES = 4 * 1024 * 1024 + MIN_EVIDENCE_BYTES;
+
 /** Default decode limit of a tx when the caller passes none (the default maxTxBytes): 65 536 bytes. */
 export const DEFAULT_MAX_TX_BYTES = 65_536;
 /** Default decode limit of a block when the caller passes none (the default maxBlockBytes): 4 MiB. */
@@ -56,30 +70,49 @@ export const DEFAULT_MAX_CERT_BYTES = 65_536;
 
 /**
  * Byte length of {@link encodeTx}`(tx)`, computed without encoding:
- * `44 + Σ(68 + 8·ringSize) + 73·nOut + 32·nR + len(rangeProof) + Σ(4 + len(sig))`.
+ * `44 + Σ(68 + 8·ringSize) + 73·nOut + 32·nR + len(rangeProof) + Σ(4 + len(sig))`, plus 104
+ * for the stake field of a version-2 (bond) tx.
  */
 export function txWireSize(tx: Tx): number {
   let n = MIN_TX_WIRE_BYTES + OUTPUT_BYTES * tx.outputs.length + 32 * tx.txPublicKeys.length + tx.rangeProof.length;
+  if (tx.version === TX_VERSION_BOND) n += TX_STAKE_BYTES;
   for (const i of tx.inputs) n += MIN_INPUT_BYTES + 8 * i.ring.length;
   for (const s of tx.signatures) n += 4 + s.length;
   return n;
 }
 
-/** Byte length of {@link encodeBlock}`(block)`: `224 + 44 + 49·nCoinbaseOut + 4 + Σ(4 + txWireSize)`. */
+/** Byte length of {@link encodeCertificate}`(cert)`: `48 + 96·nVotes`. */
+export function certificateWireSize(cert: FinalityCertificate): number {
+  return CERT_FIXED_BYTES + CERT_VOTE_BYTES * cert.votes.length;
+}
+
+/** Byte length of {@link encodeEvidence}`(ev)`: 291 for a duplicate vote, `150 + len(block)` for an invalid attestation. */
+export function evidenceWireSize(ev: Evidence): number {
+  return ev.kind === "duplicate-vote" ? DUPLICATE_VOTE_EVIDENCE_BYTES : MIN_EVIDENCE_BYTES + ev.block.length;
+}
+
+/**
+ * Byte length of {@link encodeBlock}`(block)`: `360 + 44 + 49·nCoinbaseOut + 4 + Σ(4 + txWireSize)
+ * + (48 + 96·nVotes) + 4 + 169·nUnbond + 4 + Σ evidenceWireSize`.
+ */
 export function blockWireSize(block: Block): number {
   let n = HEADER_BYTES + 44 + COINBASE_OUTPUT_BYTES * block.coinbase.outputs.length + 4;
   for (const tx of block.txs) n += 4 + txWireSize(tx);
+  n += certificateWireSize(block.lastCertificate) + 4 + UNBOND_BYTES * block.unbonds.length + 4;
+  for (const ev of block.evidence) n += evidenceWireSize(ev);
   return n;
 }
 
 /**
- * The most wire bytes a block spends beyond its txs' own wire bytes, for a block builder's
- * budget: header 224, a coinbase of up to `maxCoinbaseOutputs` outputs (`44 + 49·n`), the tx
- * count (4) and one 4-byte length per tx (`4·maxTxs`). For every block within those counts,
- * `blockWireSize(block) ≤ Σ txWireSize(tx) + blockWireOverhead(maxTxs, maxCoinbaseOutputs)`.
+ * The most wire bytes a block spends beyond its txs' own wire bytes, unbonds and evidence, for a
+ * block builder's budget: header 360, a coinbase of up to `maxCoinbaseOutputs` outputs
+ * (`44 + 49·n`), the tx count (4), one 4-byte length per tx (`4·maxTxs`), a last certificate of
+ * up to `maxCertificateVotes` votes (`48 + 96·n`) and the two empty body counts (8). For every
+ * block within those counts, `blockWireSize(block) ≤ Σ txWireSize(tx) + 169·nUnbond +
+ * Σ evidenceWireSize + blockWireOverhead(maxTxs, maxCoinbaseOutputs, maxCertificateVotes)`.
  */
-export function blockWireOverhead(maxTxs: number, maxCoinbaseOutputs: number): number {
-  return HEADER_BYTES + 44 + COINBASE_OUTPUT_BYTES * maxCoinbaseOutputs + 4 + 4 * maxTxs;
+export function blockWireOverhead(maxTxs: number, maxCoinbaseOutputs: number, maxCertificateVotes = 0): number {
+  return HEADER_BYTES + 44 + COINBASE_OUTPUT_BYTES * maxCoinbaseOutputs + 4 + 4 * maxTxs + CERT_FIXED_BYTES + CERT_VOTE_BYTES * maxCertificateVotes + 8;
 }
 
 // ------------------------------------------------------------------ encoders
@@ -100,7 +133,7 @@ export function encodeTx(tx: Tx): Uint8Array {
   return w.finish();
 }
 
-/** Wire bytes of a block header: the 224 header bytes the block hash is taken over (§5, §10.2). @throws RangeError */
+/** Wire bytes of a block header: the 360 header bytes the block hash is taken over (§5, §10.2). @throws RangeError */
 export function encodeHeader(header: BlockHeader): Uint8Array {
   const w = new ByteWriter(HEADER_BYTES);
   writeHeader(w, header);
@@ -115,8 +148,9 @@ export function encodeCoinbase(cb: Coinbase): Uint8Array {
 }
 
 /**
- * Wire bytes of a block: `header[224] ‖ coinbaseBytes ‖ u32le nTx ‖ nTx × (u32le len ‖ tx wire)`
- * (docs/protocol.md §10.3).
+ * Wire bytes of a block (docs/protocol.md §10.3): `header[360] ‖ coinbaseBytes ‖ u32le nTx ‖
+ * nTx × (u32le len ‖ tx wire) ‖ lastCertificate (§10.4) ‖ u32le nUnbond ‖ nUnbond × unbond[169] ‖
+ * u32le nEvidence ‖ nEvidence × evidence (§10.8)`.
  * @throws RangeError
  */
 export function encodeBlock(block: Block): Uint8Array {
@@ -128,18 +162,60 @@ export function encodeBlock(block: Block): Uint8Array {
     w.u32(txWireSize(tx));
     writeTx(w, tx);
   }
+  writeCertificate(w, block.lastCertificate);
+  w.u32(block.unbonds.length);
+  for (const u of block.unbonds) writeUnbond(w, u);
+  w.u32(block.evidence.length);
+  for (const ev of block.evidence) writeEvidence(w, ev);
   return w.finish();
 }
 
 /**
  * Wire bytes of a finality certificate: `u64le height ‖ u32le round ‖ blockHash[32] ‖ u32le n ‖
  * n × (validator[32] ‖ signature[64])` (docs/protocol.md §10.4), votes in the given order.
+ * These are also the canonical bytes `lastCertificateHash` is taken over.
  * @throws RangeError
  */
 export function encodeCertificate(cert: FinalityCertificate): Uint8Array {
-  const w = new ByteWriter(CERT_FIXED_BYTES + CERT_VOTE_BYTES * cert.votes.length);
-  w.u64(cert.height).u32(cert.round).bytes(cert.blockHash, 32).u32(cert.votes.length);
-  for (const v of cert.votes) w.bytes(v.validator, 32).bytes(v.signature, 64);
+  const w = new ByteWriter(certificateWireSize(cert));
+  writeCertificate(w, cert);
+  return w.finish();
+}
+
+/** Wire bytes of an unbond request (169 bytes, docs/protocol.md §10.3). @throws RangeError */
+export function encodeUnbond(u: Unbond): Uint8Array {
+  const w = new ByteWriter(UNBOND_BYTES);
+  writeUnbond(w, u);
+  return w.finish();
+}
+
+function writeVoteMessage(w: ByteWriter, vote: VoteMessage): void {
+  w.u8(vote.kind === "prevote" ? VOTE_KIND_PREVOTE : VOTE_KIND_PRECOMMIT);
+  writeVoteBytes(w, vote.chainId, vote.height, vote.round, vote.blockHash);
+  w.bytes(vote.validator, 32).bytes(vote.signature, 64);
+}
+
+function writeEvidence(w: ByteWriter, ev: Evidence): void {
+  if (ev.kind === "duplicate-vote") {
+    w.u8(EVIDENCE_KIND_DUPLICATE_VOTE);
+    writeVoteMessage(w, ev.voteA);
+    writeVoteMessage(w, ev.voteB);
+  } else {
+    w.u8(EVIDENCE_KIND_INVALID_ATTESTATION);
+    writeVoteMessage(w, ev.vote);
+    w.varBytes(ev.block);
+  }
+}
+
+/**
+ * Wire bytes of one evidence item (docs/protocol.md §10.8): duplicate vote
+ * `u8 1 ‖ voteA[145] ‖ voteB[145]`; invalid attestation `u8 2 ‖ vote[145] ‖ u32le len ‖ block[len]`
+ * (votes as §10.5 vote messages). Also the bytes its evidence-root leaf hashes.
+ * @throws RangeError
+ */
+export function encodeEvidence(ev: Evidence): Uint8Array {
+  const w = new ByteWriter(evidenceWireSize(ev));
+  writeEvidence(w, ev);
   return w.finish();
 }
 
@@ -151,9 +227,7 @@ export function encodeCertificate(cert: FinalityCertificate): Uint8Array {
  */
 export function encodeVoteMessage(vote: VoteMessage): Uint8Array {
   const w = new ByteWriter(VOTE_MESSAGE_BYTES);
-  w.u8(vote.kind === "prevote" ? VOTE_KIND_PREVOTE : VOTE_KIND_PRECOMMIT);
-  writeVoteBytes(w, vote.chainId, vote.height, vote.round, vote.blockHash);
-  w.bytes(vote.validator, 32).bytes(vote.signature, 64);
+  writeVoteMessage(w, vote);
   return w.finish();
 }
 
@@ -180,6 +254,10 @@ function readTx(r: WireReader, pre: string): Tx {
   const version = r.u32(`${pre}version`);
   const chainId = r.u32(`${pre}chainId`);
   const fee = r.u64(`${pre}fee`);
+  let stake: TxStake | undefined;
+  if (version === TX_VERSION_BOND) {
+    stake = { validator: r.bytes(32, `${pre}stake.validator`), amount: r.u64(`${pre}stake.amount`), validatorSignature: r.bytes(64, `${pre}stake.validatorSignature`) };
+  }
   const nIn = r.count(`${pre}inputs`, MIN_INPUT_BYTES);
   const inputs: TxInput[] = [];
   for (let i = 0; i < nIn; i++) inputs.push(readInput(r, `${pre}inputs[${i}]`));
@@ -194,7 +272,9 @@ function readTx(r: WireReader, pre: string): Tx {
   const signatures: Uint8Array[] = [];
   for (let s = 0; s < nSig; s++) signatures.push(r.varBytes(`${pre}signatures[${s}]`));
   const powNonce = r.u64(`${pre}powNonce`);
-  return { version, chainId, fee, inputs, outputs, txPublicKeys, rangeProof, signatures, powNonce };
+  const tx: Tx = { version, chainId, fee, inputs, outputs, txPublicKeys, rangeProof, signatures, powNonce };
+  if (stake !== undefined) tx.stake = stake;
+  return tx;
 }
 
 function readHeader(r: WireReader, pre: string): BlockHeader {
@@ -208,9 +288,56 @@ function readHeader(r: WireReader, pre: string): BlockHeader {
     outputRoot: r.bytes(32, `${pre}outputRoot`),
     outputCount: r.u64(`${pre}outputCount`),
     txPowTarget: r.bytes(32, `${pre}txPowTarget`),
+    blockTarget: r.bytes(32, `${pre}blockTarget`),
     validatorsHash: r.bytes(32, `${pre}validatorsHash`),
-    proposer: r.bytes(32, `${pre}proposer`),
+    nextValidatorsHash: r.bytes(32, `${pre}nextValidatorsHash`),
+    lastCertificateHash: r.bytes(32, `${pre}lastCertificateHash`),
+    evidenceRoot: r.bytes(32, `${pre}evidenceRoot`),
+    stakingRoot: r.bytes(32, `${pre}stakingRoot`),
+    powNonce: r.u64(`${pre}powNonce`),
   };
+}
+
+function readCertificate(r: WireReader, pre: string): FinalityCertificate {
+  const height = r.u64(`${pre}height`);
+  const round = r.u32(`${pre}round`);
+  const blockHash = r.bytes(32, `${pre}blockHash`);
+  const n = r.count(`${pre}votes`, CERT_VOTE_BYTES);
+  const votes: Vote[] = [];
+  for (let i = 0; i < n; i++) votes.push({ validator: r.bytes(32, `${pre}votes[${i}].validator`), signature: r.bytes(64, `${pre}votes[${i}].signature`) });
+  return { height, round, blockHash, votes };
+}
+
+function readUnbond(r: WireReader, p: string): Unbond {
+  return {
+    validator: r.bytes(32, `${p}.validator`),
+    amount: r.u64(`${p}.amount`),
+    oneTimeKey: r.bytes(32, `${p}.oneTimeKey`),
+    viewTag: r.u8(`${p}.viewTag`),
+    txPublicKey: r.bytes(32, `${p}.txPublicKey`),
+    signature: r.bytes(64, `${p}.signature`),
+  };
+}
+
+function readVoteMessage(r: WireReader, pre: string): VoteMessage {
+  const k = r.u8(`${pre}kind`);
+  if (k !== VOTE_KIND_PREVOTE && k !== VOTE_KIND_PRECOMMIT) throw r.fail(`${pre}kind`, `${k} is neither ${VOTE_KIND_PREVOTE} (prevote) nor ${VOTE_KIND_PRECOMMIT} (precommit)`);
+  return {
+    kind: k === VOTE_KIND_PREVOTE ? "prevote" : "precommit",
+    chainId: r.u32(`${pre}chainId`),
+    height: r.u64(`${pre}height`),
+    round: r.u32(`${pre}round`),
+    blockHash: r.bytes(32, `${pre}blockHash`),
+    validator: r.bytes(32, `${pre}validator`),
+    signature: r.bytes(64, `${pre}signature`),
+  };
+}
+
+function readEvidence(r: WireReader, p: string): Evidence {
+  const k = r.u8(`${p}.kind`);
+  if (k === EVIDENCE_KIND_DUPLICATE_VOTE) return { kind: "duplicate-vote", voteA: readVoteMessage(r, `${p}.voteA.`), voteB: readVoteMessage(r, `${p}.voteB.`) };
+  if (k === EVIDENCE_KIND_INVALID_ATTESTATION) return { kind: "invalid-attestation", vote: readVoteMessage(r, `${p}.vote.`), block: r.varBytes(`${p}.block`) };
+  throw r.fail(`${p}.kind`, `${k} is neither ${EVIDENCE_KIND_DUPLICATE_VOTE} (duplicate vote) nor ${EVIDENCE_KIND_INVALID_ATTESTATION} (invalid attestation)`);
 }
 
 function readCoinbase(r: WireReader, pre: string): Coinbase {
@@ -247,7 +374,7 @@ export function decodeTx(data: Uint8Array, maxBytes: number = DEFAULT_MAX_TX_BYT
 }
 
 /**
- * Decodes a block header: exactly 224 bytes (§5).
+ * Decodes a block header: exactly 360 bytes (§5).
  * @throws ConsensusError `BLOCK_MALFORMED` (wrong length)
  */
 export function decodeHeader(data: Uint8Array): BlockHeader {
@@ -288,8 +415,15 @@ export function decodeBlock(data: Uint8Array, maxBytes: number = DEFAULT_MAX_BLO
     txs.push(readTx(sub, `txs[${i}].`));
     sub.end(`txs[${i}]`);
   }
+  const lastCertificate = readCertificate(r, "lastCertificate.");
+  const nUnbond = r.count("unbonds", UNBOND_BYTES);
+  const unbonds: Unbond[] = [];
+  for (let i = 0; i < nUnbond; i++) unbonds.push(readUnbond(r, `unbonds[${i}]`));
+  const nEv = r.count("evidence", MIN_EVIDENCE_BYTES);
+  const evidence: Evidence[] = [];
+  for (let i = 0; i < nEv; i++) evidence.push(readEvidence(r, `evidence[${i}]`));
   r.end("block");
-  return { header, coinbase, txs };
+  return { header, coinbase, txs, lastCertificate, unbonds, evidence };
 }
 
 /**
@@ -300,14 +434,34 @@ export function decodeBlock(data: Uint8Array, maxBytes: number = DEFAULT_MAX_BLO
  */
 export function decodeCertificate(data: Uint8Array, maxBytes: number = DEFAULT_MAX_CERT_BYTES): FinalityCertificate {
   const r = start(data, maxBytes, "CERT_MALFORMED", "CERT_MALFORMED", "certificate");
-  const height = r.u64("height");
-  const round = r.u32("round");
-  const blockHash = r.bytes(32, "blockHash");
-  const n = r.count("votes", CERT_VOTE_BYTES);
-  const votes: Vote[] = [];
-  for (let i = 0; i < n; i++) votes.push({ validator: r.bytes(32, `votes[${i}].validator`), signature: r.bytes(64, `votes[${i}].signature`) });
+  const cert = readCertificate(r, "");
   r.end("certificate");
-  return { height, round, blockHash, votes };
+  return cert;
+}
+
+/**
+ * Decodes an unbond request: exactly 169 bytes (docs/protocol.md §10.3). Its signature is
+ * checked by `verifyUnbondSignature`.
+ * @throws ConsensusError `BLOCK_MALFORMED`
+ */
+export function decodeUnbond(data: Uint8Array): Unbond {
+  const r = start(data, UNBOND_BYTES, "BLOCK_MALFORMED", "BLOCK_MALFORMED", "unbond");
+  const u = readUnbond(r, "unbond");
+  r.end("unbond");
+  return u;
+}
+
+/**
+ * Decodes one evidence item (docs/protocol.md §10.8), e.g. from the `evidence` gossip topic.
+ * The votes' signatures and the embedded block are checked by `checkEvidence`, not here.
+ * @param maxBytes size limit in bytes (default 4 MiB + 150), checked first
+ * @throws ConsensusError `EVIDENCE_MALFORMED` (also when over the limit or of an unknown kind)
+ */
+export function decodeEvidence(data: Uint8Array, maxBytes: number = DEFAULT_MAX_EVIDENCE_BYTES): Evidence {
+  const r = start(data, maxBytes, "EVIDENCE_MALFORMED", "EVIDENCE_MALFORMED", "evidence");
+  const ev = readEvidence(r, "evidence");
+  r.end("evidence");
+  return ev;
 }
 
 /**
@@ -317,17 +471,7 @@ export function decodeCertificate(data: Uint8Array, maxBytes: number = DEFAULT_M
  */
 export function decodeVoteMessage(data: Uint8Array): VoteMessage {
   const r = start(data, VOTE_MESSAGE_BYTES, "CERT_MALFORMED", "CERT_MALFORMED", "vote");
-  const k = r.u8("kind");
-  if (k !== VOTE_KIND_PREVOTE && k !== VOTE_KIND_PRECOMMIT) throw r.fail("kind", `${k} is neither ${VOTE_KIND_PREVOTE} (prevote) nor ${VOTE_KIND_PRECOMMIT} (precommit)`);
-  const vote: VoteMessage = {
-    kind: k === VOTE_KIND_PREVOTE ? "prevote" : "precommit",
-    chainId: r.u32("chainId"),
-    height: r.u64("height"),
-    round: r.u32("round"),
-    blockHash: r.bytes(32, "blockHash"),
-    validator: r.bytes(32, "validator"),
-    signature: r.bytes(64, "signature"),
-  };
+  const vote = readVoteMessage(r, "");
   r.end("vote");
   return vote;
 }

@@ -1,29 +1,35 @@
 /**
  * Block validation (docs/protocol.md §5–§7), cheapest checks first:
- * size/decode → header links and fields → tx count and sizes → tx root → per-tx structure →
- * duplicate txs → Tx-PoW → key images unique in the block and unspent → one-time keys unique in
- * the block and new on chain → ring members →
- * points and balance → coinbase → output MMR root and size → MLSAGs → range proofs batch-verified
- * across the whole block. Nothing is stored; the node applies {@link ValidatedBlock} in one batch.
+ * size/decode → header links, time, target, PoW (one hash) and validator-set hashes → body
+ * counts → body commitments (lastCertificateHash, evidenceRoot, stakingRoot) → per-tx size and
+ * structure → tx root → duplicate txs → Tx-PoW → parent's finality certificate → unbond and
+ * evidence signatures → key images unique in the block and unspent → one-time keys unique in the
+ * block (coinbase, payouts, unbonds, txs) and new on chain → staking hook → ring members →
+ * points, balance and bond consent → coinbase → output MMR root and size (payouts after the
+ * coinbase) → MLSAGs → range proofs batch-verified across the whole block. Nothing is stored;
+ * the node applies {@link ValidatedBlock} in one batch.
  * @module
  */
 import { checkPoint } from "@baios/crypto";
-import { BLOCK_VERSION } from "../constants.ts";
+import { BLOCK_VERSION, MAX_BLOCK_EVIDENCE, MAX_BLOCK_UNBONDS } from "../constants.ts";
 import { ConsensusError, isConsensusError, wrapCryptoError } from "../errors.ts";
 import type { ChainParams } from "../params.ts";
-import type { Block, BlockHeader, ChainView, OutputRecord, Tx } from "../types.ts";
+import type { Block, BlockHeader, ChainView, FinalityCertificate, OutputRecord, Tx, UnbondPayout } from "../types.ts";
 import { blockWireSize, decodeBlock, txWireSize } from "../encoding/wire.ts";
 import { equalBytes, toHex } from "../encoding/bytes.ts";
-import { blockHash, txId, txRoot, txSigningHash } from "../hashes.ts";
+import { blockHash, certificateHash, evidenceRoot, stakingRoot, txId, txRoot, txSigningHash } from "../hashes.ts";
+import { checkBlockPow, nextBlockTarget } from "../pow.ts";
 import { blockReward } from "../emission.ts";
 import { coinbaseCommitment } from "../coinbase.ts";
 import { mmrLeafHash } from "../mmr/proof.ts";
 import type { Mmr, MmrAppendResult } from "../mmr/mmr.ts";
 import { checkTxStructure } from "./structure.ts";
+import { checkEvidenceList, checkLastCertificate, checkUnbonds } from "./body.ts";
 import {
   checkKeyImagesUnspent,
   checkOneTimeKeysUnused,
   checkPointsAndBalance,
+  checkStakeSignature,
   checkTxPow,
   localVerifier,
   mlsagJobs,
@@ -37,16 +43,33 @@ import {
 /** What a block is validated against: the chain state after its parent. */
 export interface BlockContext {
   params: ChainParams;
-  /** Header of the parent (the current tip). */
+  /** Header of the parent (the current tip). The block's `validatorsHash` must be its `nextValidatorsHash`. */
   parent: BlockHeader;
+  /** `timeMs` of the parent's parent (ms), for the retarget; `undefined` iff the parent is genesis. */
+  grandparentTimeMs: bigint | undefined;
   /** Chain state after the parent (`view.height === parent.height`). */
   view: ChainView;
   /** Output MMR after the parent (`mmr.leafCount === parent.outputCount`). Not modified. */
   mmr: Mmr;
-  /** Hash of the validator set that must finalize this block (from the engine). */
-  validatorsHash: Uint8Array;
-  /** The proposer the engine expects (32 bytes), or undefined to skip (the engine checks it). */
-  expectedProposer?: Uint8Array;
+  /** The `nextValidatorsHash` this block must carry (32 bytes): the staking state's set for the next height. */
+  expectedNextValidatorsHash: Uint8Array;
+  /**
+   * Verifies the body's `lastCertificate` (already checked to be for the parent's height and
+   * hash, and not called for a genesis parent) against the parent's validator set, e.g. with
+   * `verifyFinalityCertificate`. Throws `CERT_*`.
+   */
+  verifyLastCertificate(cert: FinalityCertificate, parent: BlockHeader): void | Promise<void>;
+  /**
+   * Matured unbond payouts due at this height (staking state), in payout order; appended to the
+   * output MMR right after the coinbase outputs. Default none.
+   */
+  payouts?: readonly UnbondPayout[];
+  /**
+   * The staking module's state checks of the body (bond txs, unbonds against bonded stake,
+   * evidence offenders in the set, invalid attestations re-validated), run after the stateless
+   * body checks and before ring members are resolved. Throws a ConsensusError to reject.
+   */
+  checkStaking?(block: Block): void | Promise<void>;
   /** Local clock, ms since epoch; when set, a block more than maxFutureBlockTimeMs ahead is IGNOREd. */
   nowMs?: bigint;
   /** Runs MLSAGs and the range-proof batch (the node's worker pool). Default: on this thread. */
@@ -60,10 +83,15 @@ export interface ValidatedBlock {
   hash: Uint8Array;
   /** Tx ids in block order (32 bytes each). */
   txids: Uint8Array[];
-  /** New outputs in global-index order: coinbase outputs first, then each tx's outputs. */
+  /** New outputs in global-index order: coinbase outputs, unbond payouts, then each tx's outputs. */
   newOutputs: OutputRecord[];
   /** Key images spent by the block (32 bytes each). */
   keyImages: Uint8Array[];
+  /**
+   * One-time keys of the block's unbond requests (32 bytes each): the node marks them used in its
+   * one-time-key index at once, so no output can take a key before its payout (§7.1).
+   */
+  reservedOneTimeKeys: Uint8Array[];
   /** The MMR nodes to write, and the new root and size. */
   mmr: MmrAppendResult;
   /** Block reward (atomic units). */
@@ -73,28 +101,33 @@ export interface ValidatedBlock {
 }
 
 /**
- * The earliest time a child of `parent` may carry (docs/protocol.md §5.1):
- * `parent.timeMs + blockTimeMs` (ms since epoch). There is no tolerance below it: the bound
- * compares two header fields, not a clock, so honest proposers always meet it exactly
- * (a proposer whose clock is behind stamps this time). It caps emission at one block reward
- * per `blockTimeMs` of block time, and block time cannot run more than
- * `maxFutureBlockTimeMs` ahead of honest clocks.
+ * The earliest time a child of `parent` may carry (docs/protocol.md §5.1): `parent.timeMs + 1`
+ * (ms since epoch; block times strictly increase). The block rate is set by the PoW target,
+ * which retargets every block toward `blockTimeMs` (§5.2).
  */
-export function minChildTimeMs(parent: BlockHeader, params: ChainParams): bigint {
-  return parent.timeMs + BigInt(params.blockTimeMs);
+export function minChildTimeMs(parent: BlockHeader): bigint {
+  return parent.timeMs + 1n;
 }
 
 /** Unlock height of a regular tx output created in block `height`: spendable from the next block. */
 export const regularUnlockHeight = (height: bigint): bigint => height + 1n;
 
 /**
- * The outputs a block creates, in global-index order, starting at `firstIndex`
- * (coinbase outputs, then tx outputs in block order).
+ * The outputs a block creates, in global-index order, starting at `firstIndex`: coinbase
+ * outputs, then the unbond `payouts` due at this height (commitment `commit(amount, 1)`, unlock
+ * `height + coinbaseMaturity`; `coinbaseMaturity` is needed only when there are payouts), then
+ * tx outputs in block order (docs/protocol.md §5.3).
+ * @throws Error when payouts are given without `coinbaseMaturity`
  */
-export function blockOutputs(block: Block, firstIndex: bigint): OutputRecord[] {
+export function blockOutputs(block: Block, firstIndex: bigint, payouts: readonly UnbondPayout[] = [], coinbaseMaturity?: bigint): OutputRecord[] {
   const out: OutputRecord[] = [];
   let gi = firstIndex;
   for (const o of block.coinbase.outputs) out.push({ globalIndex: gi++, oneTimeKey: o.oneTimeKey, commitment: coinbaseCommitment(o.amount), unlockHeight: o.unlockHeight });
+  if (payouts.length > 0) {
+    if (coinbaseMaturity === undefined) throw new Error("blockOutputs: payouts need coinbaseMaturity");
+    const payoutUnlock = block.header.height + coinbaseMaturity;
+    for (const p of payouts) out.push({ globalIndex: gi++, oneTimeKey: p.oneTimeKey, commitment: coinbaseCommitment(p.amount), unlockHeight: payoutUnlock });
+  }
   const unlock = regularUnlockHeight(block.header.height);
   for (const tx of block.txs) for (const o of tx.outputs) out.push({ globalIndex: gi++, oneTimeKey: o.oneTimeKey, commitment: o.commitment, unlockHeight: unlock });
   return out;
@@ -162,18 +195,27 @@ export async function validateBlock(input: Uint8Array | Block, ctx: BlockContext
     if (n > params.maxBlockBytes) throw new ConsensusError("BLOCK_OVERSIZED", `${n} bytes > ${params.maxBlockBytes}`);
   }
   const h = block.header;
-  // -- header
-  if (h.version !== BLOCK_VERSION) throw new ConsensusError("BLOCK_UNSUPPORTED_VERSION", `version ${h.version}`);
+  // -- header links, time, target, PoW
+  if (h.version !== BLOCK_VERSION) throw new ConsensusError("BLOCK_UNSUPPORTED_VERSION", `version ${h.version}, expected ${BLOCK_VERSION}`);
   if (h.chainId !== params.chainId) throw new ConsensusError("BLOCK_WRONG_CHAIN", `chainId ${h.chainId}, expected ${params.chainId}`);
   if (h.height !== parent.height + 1n) throw new ConsensusError("BLOCK_BAD_HEIGHT", `height ${h.height}, expected ${parent.height + 1n}`);
-  if (!equalBytes(h.parentHash, blockHash(parent))) throw new ConsensusError("BLOCK_BAD_PARENT", "parentHash is not the tip's hash");
-  const minTime = minChildTimeMs(parent, params);
-  if (h.timeMs < minTime) throw new ConsensusError("BLOCK_BAD_TIME", `time ${h.timeMs} < parent time ${parent.timeMs} + blockTimeMs ${params.blockTimeMs}`);
+  const parentHash = blockHash(parent);
+  if (!equalBytes(h.parentHash, parentHash)) throw new ConsensusError("BLOCK_BAD_PARENT", "parentHash is not the tip's hash");
+  if (h.timeMs < minChildTimeMs(parent)) throw new ConsensusError("BLOCK_BAD_TIME", `time ${h.timeMs} is not after the parent's time ${parent.timeMs}`);
   if (ctx.nowMs !== undefined && h.timeMs > ctx.nowMs + BigInt(params.maxFutureBlockTimeMs)) throw new ConsensusError("BLOCK_FUTURE_TIME", `time ${h.timeMs} > now ${ctx.nowMs} + ${params.maxFutureBlockTimeMs}`);
   if (!equalBytes(h.txPowTarget, params.txPowTarget)) throw new ConsensusError("BLOCK_TXPOW_TARGET", "txPowTarget differs from the chain's");
-  if (!equalBytes(h.validatorsHash, ctx.validatorsHash)) throw new ConsensusError("BLOCK_VALIDATORS_HASH", "validatorsHash differs from the current set");
-  if (ctx.expectedProposer !== undefined && !equalBytes(h.proposer, ctx.expectedProposer)) throw new ConsensusError("BLOCK_WRONG_PROPOSER", "proposer is not the scheduled validator");
+  if (!equalBytes(h.blockTarget, nextBlockTarget(parent, ctx.grandparentTimeMs, params))) throw new ConsensusError("BLOCK_BAD_TARGET", "blockTarget differs from the retarget of the parent (docs/protocol.md §5.2)");
+  const hash = blockHash(h);
+  checkBlockPow(h, hash);
+  if (!equalBytes(h.validatorsHash, parent.nextValidatorsHash)) throw new ConsensusError("BLOCK_VALIDATORS_HASH", "validatorsHash differs from the parent's nextValidatorsHash");
+  if (!equalBytes(h.nextValidatorsHash, ctx.expectedNextValidatorsHash)) throw new ConsensusError("BLOCK_NEXT_VALIDATORS_HASH", "nextValidatorsHash differs from the staking state's next validator set");
+  // -- body counts and commitments
   if (block.txs.length > params.maxBlockTxs) throw new ConsensusError("BLOCK_TOO_MANY_TXS", `${block.txs.length} txs > ${params.maxBlockTxs}`);
+  if (block.unbonds.length > MAX_BLOCK_UNBONDS) throw new ConsensusError("BLOCK_TOO_MANY_UNBONDS", `${block.unbonds.length} unbonds > ${MAX_BLOCK_UNBONDS}`);
+  if (block.evidence.length > MAX_BLOCK_EVIDENCE) throw new ConsensusError("BLOCK_TOO_MANY_EVIDENCE", `${block.evidence.length} evidence items > ${MAX_BLOCK_EVIDENCE}`);
+  if (!equalBytes(h.lastCertificateHash, certificateHash(block.lastCertificate))) throw new ConsensusError("BLOCK_LAST_CERTIFICATE_MISMATCH", "lastCertificateHash does not match the body's certificate");
+  if (!equalBytes(h.evidenceRoot, evidenceRoot(block.evidence))) throw new ConsensusError("BLOCK_EVIDENCE_ROOT_MISMATCH", "evidenceRoot does not match the body's evidence");
+  if (!equalBytes(h.stakingRoot, stakingRoot(block.unbonds))) throw new ConsensusError("BLOCK_STAKING_ROOT_MISMATCH", "stakingRoot does not match the body's unbonds");
   // -- per-tx size and structure (cheap)
   block.txs.forEach((tx, i) => {
     try {
@@ -201,6 +243,10 @@ export async function validateBlock(input: Uint8Array | Block, ctx: BlockContext
       txErr(e, i);
     }
   });
+  // -- the parent's finality certificate, unbond and evidence signatures (Ed25519)
+  await checkLastCertificate(block.lastCertificate, parent, parentHash, ctx.verifyLastCertificate);
+  checkUnbonds(block.unbonds, params.chainId);
+  checkEvidenceList(block.evidence, { chainId: params.chainId, height: h.height, maxAge: params.unbondingDelay, maxBlockBytes: params.maxBlockBytes });
   // -- key images: unique in the block, unspent on chain
   const seenKi = new Set<string>();
   const keyImages: Uint8Array[] = [];
@@ -219,7 +265,8 @@ export async function validateBlock(input: Uint8Array | Block, ctx: BlockContext
       txErr(e, i);
     }
   }
-  // -- one-time keys: unique in the block (coinbase and txs), none on chain (burning bug, §7.1)
+  // -- one-time keys: unique in the block (coinbase, payouts, unbonds, txs); none on chain (burning
+  //    bug, §7.1) except payouts, whose keys were reserved when their unbond was included
   const seenOtk = new Map<string, string>();
   const otk = (key: Uint8Array, where: string): void => {
     const k = toHex(key);
@@ -227,11 +274,19 @@ export async function validateBlock(input: Uint8Array | Block, ctx: BlockContext
     if (first !== undefined) throw new ConsensusError("BLOCK_ONE_TIME_KEY_DUPLICATE", `${where}.oneTimeKey repeats ${first}.oneTimeKey`);
     seenOtk.set(k, where);
   };
+  const payouts = ctx.payouts ?? [];
   block.coinbase.outputs.forEach((o, j) => otk(o.oneTimeKey, `coinbase.outputs[${j}]`));
+  payouts.forEach((p, j) => otk(p.oneTimeKey, `payouts[${j}]`));
+  block.unbonds.forEach((u, j) => otk(u.oneTimeKey, `unbonds[${j}]`));
   block.txs.forEach((tx, i) => tx.outputs.forEach((o, j) => otk(o.oneTimeKey, `txs[${i}].outputs[${j}]`)));
   const cbUsed = await view.areOneTimeKeysUsed(block.coinbase.outputs.map((o) => o.oneTimeKey));
   const cbj = cbUsed.indexOf(true);
   if (cbj >= 0) throw new ConsensusError("BLOCK_ONE_TIME_KEY_DUPLICATE", `coinbase.outputs[${cbj}].oneTimeKey already exists on chain`);
+  if (block.unbonds.length > 0) {
+    const ubUsed = await view.areOneTimeKeysUsed(block.unbonds.map((u) => u.oneTimeKey));
+    const ubj = ubUsed.indexOf(true);
+    if (ubj >= 0) throw new ConsensusError("BLOCK_ONE_TIME_KEY_DUPLICATE", `unbonds[${ubj}].oneTimeKey already exists on chain`, { index: ubj });
+  }
   for (let i = 0; i < block.txs.length; i++) {
     try {
       await checkOneTimeKeysUnused(block.txs[i] as Tx, view);
@@ -239,7 +294,9 @@ export async function validateBlock(input: Uint8Array | Block, ctx: BlockContext
       txErr(e, i);
     }
   }
-  // -- ring members, points and balance
+  // -- staking state (bonds, unbonds, evidence offenders)
+  if (ctx.checkStaking !== undefined) await ctx.checkStaking(block);
+  // -- ring members, points, balance and a bond's validator consent
   const allJobs: MlsagJob[] = [];
   const rangeJobs: RangeProofJob[] = [];
   let fees = 0n;
@@ -248,6 +305,7 @@ export async function validateBlock(input: Uint8Array | Block, ctx: BlockContext
     try {
       const rings = await resolveRings(tx, view, h.height);
       checkPointsAndBalance(tx);
+      checkStakeSignature(tx);
       allJobs.push(...mlsagJobs(tx, txSigningHash(tx), rings, i));
       rangeJobs.push(rangeProofJob(tx, i));
     } catch (e) {
@@ -259,7 +317,7 @@ export async function validateBlock(input: Uint8Array | Block, ctx: BlockContext
   const reward = checkCoinbase(block, params, fees);
   // -- output MMR
   if (ctx.mmr.leafCount !== parent.outputCount) throw new Error(`MMR size ${ctx.mmr.leafCount} != parent outputCount ${parent.outputCount}`);
-  const newOutputs = blockOutputs(block, parent.outputCount);
+  const newOutputs = blockOutputs(block, parent.outputCount, payouts, params.coinbaseMaturity);
   const mmr = await ctx.mmr.preview(outputLeaves(newOutputs));
   if (mmr.leafCount !== h.outputCount) throw new ConsensusError("BLOCK_OUTPUT_COUNT_MISMATCH", `outputCount ${h.outputCount}, expected ${mmr.leafCount}`);
   if (!equalBytes(mmr.root, h.outputRoot)) throw new ConsensusError("BLOCK_OUTPUT_ROOT_MISMATCH", "outputRoot does not match the MMR after this block");
@@ -287,5 +345,5 @@ export async function validateBlock(input: Uint8Array | Block, ctx: BlockContext
     }
     throw e;
   }
-  return { block, hash: blockHash(h), txids, newOutputs, keyImages, mmr, reward, fees };
+  return { block, hash, txids, newOutputs, keyImages, reservedOneTimeKeys: block.unbonds.map((u) => u.oneTimeKey), mmr, reward, fees };
 }

@@ -6,9 +6,10 @@
  * {@link verifyRangeProofJobs} in the worker, send back `ConsensusError.toJSON()` on failure.
  * @module
  */
-import { balanceCheck, checkPoint, mlsagVerify, rangeBatchVerify, rangeVerify, txPowVerify } from "@baios/crypto";
+import { balanceCheck, checkPoint, ed25519Verify, mlsagVerify, rangeBatchVerify, rangeVerify, txPowVerify } from "@baios/crypto";
 import { ConsensusError, isCryptoError, wrapCryptoError } from "../errors.ts";
 import type { ChainView, OutputRecord, Tx } from "../types.ts";
+import { bondConsentMessage } from "../hashes.ts";
 
 // ------------------------------------------------------------------ step 2: Tx-PoW
 
@@ -96,7 +97,7 @@ export async function resolveRings(tx: Tx, view: ChainView, inclusionHeight: big
 /**
  * Step 5: every point field of the tx is a canonical, non-identity ristretto255 encoding
  * (key images, pseudo-outputs, one-time keys, commitments, tx public keys), then the balance
- * `Σ pseudoOut == Σ commitment + fee·H`.
+ * `Σ pseudoOut == Σ commitment + (fee + stake amount)·H` (stake amount 0 unless a bond, version 2).
  * @throws ConsensusError `TX_INVALID_POINT` / `TX_IDENTITY_POINT` (reason names the field), `TX_UNBALANCED`
  */
 export function checkPointsAndBalance(tx: Tx): void {
@@ -121,12 +122,28 @@ export function checkPointsAndBalance(tx: Tx): void {
     ok = balanceCheck(
       tx.inputs.map((i) => i.pseudoOut),
       tx.outputs.map((o) => o.commitment),
-      tx.fee,
+      tx.fee + (tx.stake?.amount ?? 0n),
     );
   } catch (e) {
     throw wrapCryptoError(e, "balance", "TX_UNBALANCED");
   }
-  if (!ok) throw new ConsensusError("TX_UNBALANCED", "sum of pseudo-outputs != sum of output commitments + fee·H");
+  if (!ok) throw new ConsensusError("TX_UNBALANCED", tx.stake === undefined ? "sum of pseudo-outputs != sum of output commitments + fee·H" : "sum of pseudo-outputs != sum of output commitments + (fee + stake.amount)·H");
+}
+
+/**
+ * Step 5b (bond txs only): the validator's consent, an Ed25519 signature (RFC 8032, strict) by
+ * `stake.validator` over {@link bondConsentMessage} (docs/protocol.md §3.2). A no-op for a tx
+ * without a stake field.
+ * @throws ConsensusError `TX_STAKE_SIGNATURE_INVALID`
+ */
+export function checkStakeSignature(tx: Tx): void {
+  if (tx.stake === undefined) return;
+  try {
+    ed25519Verify(tx.stake.validator, bondConsentMessage(tx), tx.stake.validatorSignature);
+  } catch (e) {
+    if (isCryptoError(e)) throw new ConsensusError("TX_STAKE_SIGNATURE_INVALID", `stake.validatorSignature: ${e.code}: ${e.reason}`);
+    throw e;
+  }
 }
 
 // ------------------------------------------------------------------ step 6: MLSAG (transferable)

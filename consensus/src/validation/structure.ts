@@ -3,7 +3,7 @@
  * transaction (docs/protocol.md §3.5). Pure TypeScript, no curve arithmetic.
  * @module
  */
-import { TX_VERSION } from "../constants.ts";
+import { TX_VERSION, TX_VERSION_BOND, U64_MAX } from "../constants.ts";
 import { ConsensusError } from "../errors.ts";
 import type { ChainParams } from "../params.ts";
 import type { Tx } from "../types.ts";
@@ -15,7 +15,8 @@ export const mlsagSignatureLength = (n: number): number => 32 + 64 * n;
 
 /**
  * Stateless structural rules, in this order (each with its code):
- * version (`TX_UNSUPPORTED_VERSION`), chain id (`TX_WRONG_CHAIN`), input count
+ * version 1 or 2 (`TX_UNSUPPORTED_VERSION`), the stake field present exactly on version 2 with
+ * `amount > 0` and `fee + amount ≤ 2^64 − 1` (`TX_BAD_STAKE`), chain id (`TX_WRONG_CHAIN`), input count
  * (`TX_INPUT_COUNT`), output count (`TX_OUTPUT_COUNT`), tx public key count 1 or nOut
  * (`TX_PUBLIC_KEY_COUNT`), fee ≥ minFee (`TX_FEE_TOO_LOW`), per ring: size
  * (`TX_RING_TOO_SMALL`/`TX_RING_TOO_LARGE`), strictly ascending (`TX_RING_DUPLICATE_MEMBER` for
@@ -26,7 +27,12 @@ export const mlsagSignatureLength = (n: number): number => 32 + 64 * n;
  * @throws ConsensusError
  */
 export function checkTxStructure(tx: Tx, params: ChainParams): void {
-  if (tx.version !== TX_VERSION) throw new ConsensusError("TX_UNSUPPORTED_VERSION", `version ${tx.version}, expected ${TX_VERSION}`);
+  if (tx.version !== TX_VERSION && tx.version !== TX_VERSION_BOND) throw new ConsensusError("TX_UNSUPPORTED_VERSION", `version ${tx.version}, expected ${TX_VERSION} or ${TX_VERSION_BOND} (bond)`);
+  if (tx.version === TX_VERSION_BOND) {
+    if (tx.stake === undefined) throw new ConsensusError("TX_BAD_STAKE", "a version-2 (bond) tx needs a stake field");
+    if (tx.stake.amount <= 0n) throw new ConsensusError("TX_BAD_STAKE", "stake.amount must be > 0");
+    if (tx.fee + tx.stake.amount > U64_MAX) throw new ConsensusError("TX_BAD_STAKE", `fee ${tx.fee} + stake.amount ${tx.stake.amount} exceeds 2^64 − 1`);
+  } else if (tx.stake !== undefined) throw new ConsensusError("TX_BAD_STAKE", `a version-${tx.version} tx has no stake field`);
   if (tx.chainId !== params.chainId) throw new ConsensusError("TX_WRONG_CHAIN", `chainId ${tx.chainId}, expected ${params.chainId}`);
   const nIn = tx.inputs.length;
   const nOut = tx.outputs.length;

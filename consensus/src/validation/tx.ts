@@ -1,7 +1,8 @@
 /**
  * The transaction validation pipeline, ordered by cost (docs/protocol.md §3.5):
  * 1 size and decode (+ structure) → 2 Tx-PoW → 3 key images unseen → 3b one-time keys new →
- * 4 ring members exist and are spendable → 5 points and balance → 6 MLSAG per input → 7 range proof.
+ * 4 ring members exist and are spendable → 5 points and balance → 5b a bond's validator consent →
+ * 6 MLSAG per input → 7 range proof.
  * Nothing is stored: the caller stores the tx only when this resolves.
  * @module
  */
@@ -14,6 +15,7 @@ import {
   checkKeyImagesUnspent,
   checkOneTimeKeysUnused,
   checkPointsAndBalance,
+  checkStakeSignature,
   checkTxPow,
   localVerifier,
   mlsagJobs,
@@ -92,6 +94,8 @@ export async function validateTx(input: Uint8Array | Tx, view: ChainView, params
   const rings = await resolveRings(tx, view, opts.inclusionHeight ?? view.height + 1n);
   // 5. points and balance
   checkPointsAndBalance(tx);
+  // 5b. a bond's validator consent (one Ed25519 verification)
+  checkStakeSignature(tx);
   // 6. MLSAG per input
   const signingHash = txSigningHash(tx);
   const verifier = opts.verifier ?? localVerifier;

@@ -2,14 +2,19 @@
  * Test fixture: an in-memory chain (ChainView + output MMR + tip) built from a devnet genesis,
  * with owned outputs the test tx builder can spend. Not production code.
  */
-import { oneTimeSecret, walletKeysFromSeed, type WalletKeys } from "@baios/crypto";
-import { defaultParams, type ChainParams } from "../../src/params.ts";
-import type { BlockHeader, ChainView, OutputRecord } from "../../src/types.ts";
-import { buildGenesisBlock, genesisToFile, parseGenesis, type Genesis, type PremineEntry } from "../../src/genesis.ts";
+import { oneTimeSecret, randomScalar, walletKeysFromSeed, type WalletKeys } from "@baios/crypto";
+import { DEVNET_BLOCK_TARGET, DEVNET_BLOCK_TARGET_MAX, defaultParams, type ChainParams } from "../../src/params.ts";
+import type { Block, BlockHeader, ChainView, Evidence, FinalityCertificate, OutputRecord, Tx, Unbond, UnbondPayout } from "../../src/types.ts";
+import { buildGenesisBlock, genesisCertificate, genesisToFile, parseGenesis, type Genesis, type PremineEntry } from "../../src/genesis.ts";
 import { MemoryMmrBackend, Mmr } from "../../src/mmr/mmr.ts";
 import { SCALAR_ONE, toHex } from "../../src/encoding/bytes.ts";
-import type { ValidatedBlock } from "../../src/validation/block.ts";
+import type { BlockContext, ValidatedBlock } from "../../src/validation/block.ts";
 import { ed25519PublicKey } from "@baios/crypto";
+import { assembleBlock } from "../../src/builder.ts";
+import { makeValidatorSet, SingleValidatorEngine, verifyFinalityCertificate } from "../../src/engine.ts";
+import { blockHash } from "../../src/hashes.ts";
+import { mineBlock, nextBlockTarget } from "../../src/pow.ts";
+import type { Address } from "../../src/coinbase.ts";
 
 /** Tx-PoW target for tests: 0x3fff…ff, ~4 hashes expected. */
 export const EASY_TARGET: Uint8Array = (() => {
@@ -37,6 +42,28 @@ export interface Owned {
 
 export const BAI = 100_000_000n;
 
+/** Options of {@link TestChain.nextBlock}. */
+export interface NextBlockOptions {
+  /** Block time (default parent time + blockTimeMs). */
+  timeMs?: bigint;
+  coinbaseSecret?: Uint8Array;
+  rewardTo?: Address;
+  unbonds?: Unbond[];
+  evidence?: Evidence[];
+  payouts?: UnbondPayout[];
+  /** Runs on the assembled block before it is mined (so the PoW still holds). */
+  mutate?: (b: Block) => void;
+  /** Skip mining (the header keeps nonce 0). */
+  unmined?: boolean;
+}
+
+/** Mines a header in place (devnet target: ~1 000 hashes). */
+export function mineHeader(h: BlockHeader): void {
+  const m = mineBlock(h, { maxTries: 1 << 24, startNonce: 0n });
+  if (m === undefined) throw new Error("no nonce");
+  h.powNonce = m.powNonce;
+}
+
 export class TestChain implements ChainView {
   height = 0n;
   readonly outputs: OutputRecord[] = [];
@@ -54,7 +81,59 @@ export class TestChain implements ChainView {
   lockedIndex = 0n;
 
   constructor(params?: Partial<ChainParams>) {
-    this.params = defaultParams({ chainId: 0x7e57, txPowTarget: EASY_TARGET, ...params });
+    this.params = defaultParams({ chainId: 0x7e57, txPowTarget: EASY_TARGET, blockTarget: DEVNET_BLOCK_TARGET, blockTargetMax: DEVNET_BLOCK_TARGET_MAX, ...params });
+  }
+
+  /** `timeMs` of the tip's parent (undefined while the tip is genesis). */
+  grandparentTimeMs: bigint | undefined = undefined;
+  /** The tip's finality certificate (genesis: the empty-vote certificate). */
+  tipCertificate!: FinalityCertificate;
+
+  /** The validator set (the genesis set; it never changes here). */
+  get validatorSet() {
+    return makeValidatorSet(this.genesis.validators);
+  }
+
+  /** The single validator's engine (signs the test chain's certificates). */
+  get engine(): SingleValidatorEngine {
+    return new SingleValidatorEngine({ params: this.params, seed: this.validatorSeed, validators: this.genesis.validators, rewardTo: { viewPublic: this.alice.viewPublic, spendPublic: this.alice.spendPublic } });
+  }
+
+  /** The validation context of the next block: parent = tip, certificates checked against the genesis set. */
+  blockContext(over: Partial<BlockContext> = {}): BlockContext {
+    const set = this.validatorSet;
+    return {
+      params: this.params,
+      parent: this.tip,
+      grandparentTimeMs: this.grandparentTimeMs,
+      view: this,
+      mmr: this.mmr,
+      expectedNextValidatorsHash: set.hash,
+      verifyLastCertificate: (cert, parent) => verifyFinalityCertificate(cert, { chainId: this.params.chainId, height: parent.height, blockHash: blockHash(parent), validatorSet: set }),
+      ...over,
+    };
+  }
+
+  /** Assembles (and mines, after `mutate`) the next block on the tip. */
+  async nextBlock(txs: Tx[], o: NextBlockOptions = {}): Promise<Block> {
+    const a = await assembleBlock({
+      params: this.params,
+      parent: this.tip,
+      mmr: this.mmr,
+      txs,
+      timeMs: o.timeMs ?? this.tip.timeMs + BigInt(this.params.blockTimeMs),
+      blockTarget: nextBlockTarget(this.tip, this.grandparentTimeMs, this.params),
+      nextValidatorsHash: this.validatorSet.hash,
+      lastCertificate: this.tipCertificate,
+      ...(o.unbonds === undefined ? {} : { unbonds: o.unbonds }),
+      ...(o.evidence === undefined ? {} : { evidence: o.evidence }),
+      ...(o.payouts === undefined ? {} : { payouts: o.payouts }),
+      rewardTo: o.rewardTo ?? { viewPublic: this.alice.viewPublic, spendPublic: this.alice.spendPublic },
+      coinbaseSecret: o.coinbaseSecret ?? randomScalar(),
+    });
+    o.mutate?.(a.block);
+    if (o.unmined !== true) mineHeader(a.block.header);
+    return a.block;
   }
 
   getOutputs(idx: readonly bigint[]): (OutputRecord | undefined)[] {
@@ -88,6 +167,7 @@ export class TestChain implements ChainView {
     this.mmr.setLeafCount(gb.mmr.leafCount);
     this.outputs.push(...gb.newOutputs);
     this.tip = gb.block.header;
+    this.tipCertificate = genesisCertificate(gb.hash);
     this.lockedIndex = BigInt(premine.length - 1);
     const R = gb.block.coinbase.txPublicKey;
     for (let i = 0; i < 8; i++) {
@@ -103,6 +183,8 @@ export class TestChain implements ChainView {
     this.outputs.push(...v.newOutputs);
     for (const ki of v.keyImages) this.spent.add(toHex(ki));
     this.height = v.block.header.height;
+    this.grandparentTimeMs = this.tip.timeMs;
     this.tip = v.block.header;
+    this.tipCertificate = await this.engine.finalize(v.block, 0);
   }
 }

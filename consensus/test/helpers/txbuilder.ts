@@ -4,6 +4,8 @@
  */
 import {
   commit,
+  ed25519PublicKey,
+  ed25519Sign,
   keyImage,
   makeOutput,
   mlsagSign,
@@ -17,7 +19,7 @@ import {
 } from "@baios/crypto";
 import type { Tx, TxOutput } from "../../src/types.ts";
 import type { Address } from "../../src/coinbase.ts";
-import { txId, txSigningHash } from "../../src/hashes.ts";
+import { bondConsentMessage, txId, txSigningHash } from "../../src/hashes.ts";
 import type { Owned, TestChain } from "./chain.ts";
 
 export interface BuildOptions {
@@ -37,6 +39,8 @@ export interface BuildOptions {
   signOver?: (tx: Tx) => Tx;
   /** The tx secret r (default: random). Reusing one for the same recipient and output index repeats the one-time key. */
   txSecret?: Uint8Array;
+  /** Makes a version-2 bond: `amount` bonded to the validator of `validatorSeed`, who signs the consent (over `consentOver`'s message if given). */
+  stake?: { validatorSeed: Uint8Array; amount: bigint; consentOver?: (tx: Tx) => Tx };
 }
 
 /** Mines the PoW nonce (easy target). */
@@ -109,7 +113,7 @@ export function buildTx(chain: TestChain, o: BuildOptions): Built {
   const proof0 = rangeProve(o.proofAmounts ?? o.outputs.map((x) => x.amount), outputMasks);
   const rangeProof = o.mutateProof ? o.mutateProof(proof0) : proof0;
   const unsigned: Tx = {
-    version: 1,
+    version: o.stake === undefined ? 1 : 2,
     chainId: chain.params.chainId,
     fee,
     inputs: o.inputs.map((inp, k) => ({
@@ -123,6 +127,11 @@ export function buildTx(chain: TestChain, o: BuildOptions): Built {
     signatures: [],
     powNonce: 0n,
   };
+  if (o.stake !== undefined) {
+    unsigned.stake = { validator: ed25519PublicKey(o.stake.validatorSeed), amount: o.stake.amount, validatorSignature: new Uint8Array(64) };
+    const consent = bondConsentMessage(o.stake.consentOver ? o.stake.consentOver(unsigned) : unsigned);
+    unsigned.stake.validatorSignature = ed25519Sign(o.stake.validatorSeed, consent);
+  }
   const message = txSigningHash(o.signOver ? o.signOver(unsigned) : unsigned);
   const signatures = o.inputs.map((inp, k) => {
     const { ring, secretIndex } = rings[k]!;
