@@ -32,11 +32,12 @@ describe("baios devnet --keep prints working command lines", () => {
     expect(r.status, r.stdout + r.stderr).toBe(0);
     const block = r.stdout.split("try (copy line by line")[1]!.split("\n").slice(1).map((l) => l.trim()).filter((l) => l !== "");
     const exportLine = block[0]!;
-    expect(exportLine).toMatch(/^export BAIOS_RPC_URL=\S+ BAIOS_RPC_TOKEN_FILE=\S+ BAIOS_WALLET_PASSWORD=devnet$/);
+    expect(exportLine).toMatch(/^export BAIOS_NETWORK=devnet BAIOS_RPC_URL=http:\/\/127\.0\.0\.1:\d+ BAIOS_RPC_TOKEN_FILE=\S+ BAIOS_WALLET_PASSWORD=devnet$/);
     const runnable = block.slice(1).filter((l) => / wallet (balance|history) /.test(l));
     expect(runnable.length).toBeGreaterThanOrEqual(4);
     for (const line of runnable) {
-      const x = spawnSync("bash", ["-c", `${exportLine}; ${line}`], { encoding: "utf8", timeout: 60_000 });
+      // a shell that names another network still runs the lines against the devnet (the export sets it)
+      const x = spawnSync("bash", ["-c", `${exportLine}; ${line}`], { encoding: "utf8", timeout: 60_000, env: { ...process.env, BAIOS_NETWORK: "mainnet" } });
       expect(x.status, `${line}\n${x.stderr}`).toBe(0);
       expect(x.stdout).toMatch(/spendable|date \(UTC\)/);
     }

@@ -4,14 +4,15 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { NodeRpcClient } from "@baios/node/client";
+import { defaultRpcUrl } from "@baios/node/ports";
 import { NETWORKS, type Network } from "../address.ts";
 
-/** Default node JSON-RPC URL (the node's default RPC listener, docs/node.md §Configuration). */
-export const DEFAULT_RPC = "http://127.0.0.1:28545";
+/** Default node JSON-RPC URL on `network`: the node's default RPC listener there, `http://127.0.0.1:<port>` (48545 devnet, 38545 testnet, 28545 mainnet; README §Default ports). */
+export const defaultRpc = (n: Network): string => defaultRpcUrl(n);
 
 /** Options shared by the `baios wallet …` commands (docs/wallet.md §9), as parsed by commander. */
 export interface CommonOpts {
-  /** Node JSON-RPC URL (`--rpc`; else env BAIOS_RPC_URL, else {@link DEFAULT_RPC}). */
+  /** Node JSON-RPC URL (`--rpc`; else env BAIOS_RPC_URL, else {@link defaultRpc} of the {@link network}). */
   rpc?: string;
   /** The node's RPC token file, its cookie `<dataDir>/rpc.cookie` (`--rpc-token-file`; see {@link rpcAuth}). */
   rpcTokenFile?: string;
@@ -42,8 +43,10 @@ export function rpcAuth(o: CommonOpts): { token?: string; tokenFile?: string } {
   return existsSync(DEFAULT_RPC_COOKIE()) ? { tokenFile: DEFAULT_RPC_COOKIE() } : {};
 }
 
-/** A {@link NodeRpcClient} for `--rpc`, else env `BAIOS_RPC_URL`, else {@link DEFAULT_RPC} (30 s request timeout), with the credentials of {@link rpcAuth}. */
-export const rpcClient = (o: CommonOpts): NodeRpcClient => new NodeRpcClient(o.rpc ?? process.env["BAIOS_RPC_URL"] ?? DEFAULT_RPC, rpcAuth(o));
+/** The node JSON-RPC URL: `--rpc`, else env `BAIOS_RPC_URL`, else the {@link network}'s default port on 127.0.0.1 ({@link defaultRpc}). */
+export const rpcUrl = (o: CommonOpts): string => o.rpc ?? (process.env["BAIOS_RPC_URL"] || undefined) ?? defaultRpc(network(o));
+/** A {@link NodeRpcClient} for {@link rpcUrl} (30 s request timeout), with the credentials of {@link rpcAuth}. */
+export const rpcClient = (o: CommonOpts): NodeRpcClient => new NodeRpcClient(rpcUrl(o), rpcAuth(o));
 /** The wallet file path: `--wallet`, else env `BAIOS_WALLET`, else `~/.baios/wallet.json`. */
 export const walletPath = (o: CommonOpts): string => o.wallet ?? process.env["BAIOS_WALLET"] ?? join(homedir(), ".baios", "wallet.json");
 

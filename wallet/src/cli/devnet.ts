@@ -157,6 +157,7 @@ async function startChildNode(root: string, index: number, genesisPath: string, 
   const args = [
     BIN,
     "node",
+    "--network", "devnet",
     "--data-dir", dir,
     "--genesis", genesisPath,
     "--rpc-host", "127.0.0.1",
@@ -492,10 +493,11 @@ function onPath(cmd: string): boolean {
  * (wallet/test/devnet-commands.test.ts).
  */
 export function devnetCommandLines(o: { baios: string; rpcUrl: string; cookieFile: string; walletDir: string; names: readonly string[]; to: string }): string {
-  const env = `export BAIOS_RPC_URL=${o.rpcUrl} BAIOS_RPC_TOKEN_FILE=${o.cookieFile} BAIOS_WALLET_PASSWORD=${DEVNET_WALLET_PASSWORD}`;
+  // BAIOS_NETWORK too: the lines then work whatever network the user's shell names
+  const env = `export BAIOS_NETWORK=devnet BAIOS_RPC_URL=${o.rpcUrl} BAIOS_RPC_TOKEN_FILE=${o.cookieFile} BAIOS_WALLET_PASSWORD=${DEVNET_WALLET_PASSWORD}`;
   const w = (n: string): string => join(o.walletDir, `${n}.json`);
   return [
-    "try (copy line by line; the first sets the node and the devnet wallet password for this shell):",
+    "try (copy line by line; the first sets the network, the node and the devnet wallet password for this shell):",
     `  ${env}`,
     ...o.names.map((n) => `  ${o.baios} wallet balance --wallet ${w(n)}`),
     `  ${o.baios} wallet history --wallet ${w("alice")}`,

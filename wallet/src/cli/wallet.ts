@@ -1,7 +1,8 @@
 /**
  * `baios wallet …`: create, restore, address, balance, transfer, history, rescan, tx-key,
  * check-tx-key, export-view-key, rpc. Every command that needs the chain talks to a node over
- * JSON-RPC (`--rpc`, default http://127.0.0.1:28545); secrets stay in this process.
+ * JSON-RPC (`--rpc`, default the `--network`'s RPC port on 127.0.0.1: 48545 devnet, 38545 testnet,
+ * 28545 mainnet); secrets stay in this process.
  * @module
  */
 import { existsSync, mkdirSync } from "node:fs";
@@ -12,6 +13,7 @@ import { checkTxKey } from "../txkey.ts";
 import { Wallet } from "../wallet.ts";
 import { ensureWalletDir } from "../walletfile.ts";
 import { assertAuthPolicy } from "@baios/node/client";
+import { NETWORK_PORTS } from "@baios/node/ports";
 import { network, out, password, promptMnemonic, rpcClient, walletPath, type CommonOpts } from "./common.ts";
 import { powBar, scanBar } from "./progress.ts";
 import { addSharedOptions } from "./shared-options.ts";
@@ -24,7 +26,7 @@ import { subaddressOf } from "../subaddress.ts";
 const common = (c: Command): Command =>
   c
     .option("--wallet <file>", "wallet file (env BAIOS_WALLET, default ~/.baios/wallet.json)")
-    .option("--rpc <url>", "node JSON-RPC URL (env BAIOS_RPC_URL, default http://127.0.0.1:28545)")
+    .option("--rpc <url>", "node JSON-RPC URL (env BAIOS_RPC_URL, default: the network's RPC port on 127.0.0.1, 48545 devnet / 38545 testnet / 28545 mainnet)")
     .option("--rpc-token-file <file>", "the node's RPC cookie (else env BAIOS_RPC_TOKEN, else BAIOS_RPC_TOKEN_FILE, else ~/.baios/rpc.cookie if present)")
     .option("--password-file <file>", "read the wallet password from a file (else env BAIOS_WALLET_PASSWORD, else a prompt)")
     .option("-q, --quiet", "no progress bars");
@@ -212,16 +214,16 @@ export function walletCommand(): Command {
   });
 
   common(w.command("rpc").description("serve the wallet JSON-RPC (bearer-token authentication; docs/wallet.md §8)"))
-    .option("--port <port>", "listen port", "28546")
+    .option("--port <port>", "listen port (default: the network's wallet RPC port, 48546 devnet / 38546 testnet / 28546 mainnet)")
     .option("--host <host>", "listen host", "127.0.0.1")
     .option("--token-file <file>", "the wallet RPC's token file, created 0600 if missing (default <wallet>.rpc-token)")
     .option("--disable-auth", "serve without authentication (only on a loopback --host)")
     .option("--allow-origin <origins>", "comma-separated origins whose browser pages may call (default none)")
     .option("--allow-host <names>", "comma-separated extra Host names served (default: the listen address and localhost)")
     .option("--wallet-dir <dir>", "directory of create_wallet / open_wallet files; without --wallet (or BAIOS_WALLET) the server starts with no wallet open")
-    .action(async (o: CommonOpts & { port: string; host: string; tokenFile?: string; disableAuth?: boolean; allowOrigin?: string; allowHost?: string; walletDir?: string }) => {
+    .action(async (o: CommonOpts & { port?: string; host: string; tokenFile?: string; disableAuth?: boolean; allowOrigin?: string; allowHost?: string; walletDir?: string }) => {
       const list = (v: string | undefined): string[] => (v ?? "").split(",").map((x) => x.trim()).filter((x) => x !== "");
-      const port = Number(o.port);
+      const port = o.port !== undefined ? Number(o.port) : NETWORK_PORTS[network(o)].walletRpc;
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error("--port: expected 0..65535");
       // with --wallet-dir and no --wallet / BAIOS_WALLET: no wallet until open_wallet / create_wallet (monero-wallet-rpc)
       const noWallet = o.walletDir !== undefined && o.wallet === undefined && process.env["BAIOS_WALLET"] === undefined;
