@@ -28,6 +28,7 @@ import {
   type MmrNode,
   type OutputRecord,
   type Tx,
+  type UnbondPayout,
 } from "@baios/consensus";
 import type { Logger } from "./log.ts";
 import type { NodeMetrics } from "./metrics.ts";
@@ -186,11 +187,14 @@ export class Chain implements ChainView {
     return this.store.getHeightByHash(hash);
   }
 
-  /** The outputs, MMR nodes and new root/size that appending `block`'s outputs would give. */
-  async previewOutputs(block: Pick<Block, "coinbase" | "txs">, height: bigint): Promise<OutputPreview> {
+  /**
+   * The outputs, MMR nodes and new root/size that appending `block`'s outputs would give:
+   * coinbase outputs, the unbond `payouts` due at this height (with `coinbaseMaturity`, docs/protocol.md §5.3), tx outputs.
+   */
+  async previewOutputs(block: Pick<Block, "coinbase" | "txs">, height: bigint, payouts: readonly UnbondPayout[] = [], coinbaseMaturity?: bigint): Promise<OutputPreview> {
     const first = BigInt(this.store.tip?.outputs ?? 0);
     // blockOutputs reads only header.height from the header
-    const outputs = blockOutputs({ ...block, header: { height } as BlockHeader }, first);
+    const outputs = blockOutputs({ ...block, header: { height } as BlockHeader } as Block, first, payouts, coinbaseMaturity);
     const r = await this.mmr.preview(outputLeaves(outputs));
     return { outputs, nodes: r.nodes, outputCount: r.leafCount, outputRoot: r.root };
   }
@@ -201,13 +205,13 @@ export class Chain implements ChainView {
    * MMR after its outputs. Consensus validation is the caller's job (done before finality).
    * @throws ChainError when the block does not fit the current state
    */
-  commitBlock(block: Block, cert: FinalityCertificate, opts: { genesis?: boolean; txids?: readonly Uint8Array[] } = {}): Promise<CommittedBlock> {
+  commitBlock(block: Block, cert: FinalityCertificate, opts: CommitOptions = {}): Promise<CommittedBlock> {
     const run = this.#lock.then(() => this.#commit(block, cert, opts));
     this.#lock = run.catch(() => undefined);
     return run;
   }
 
-  async #commit(block: Block, cert: FinalityCertificate, opts: { genesis?: boolean; txids?: readonly Uint8Array[] }): Promise<CommittedBlock> {
+  async #commit(block: Block, cert: FinalityCertificate, opts: CommitOptions): Promise<CommittedBlock> {
     const end = this.metrics?.blockCommitSeconds.startTimer();
     const h = block.header;
     const hash = blockHash(h);
@@ -220,7 +224,7 @@ export class Chain implements ChainView {
     }
     if (cert.height !== h.height || !equalBytes(cert.blockHash, hash)) throw new ChainError("certificate is for another block");
     const height = Number(h.height);
-    const preview = await this.previewOutputs(block, h.height);
+    const preview = await this.previewOutputs(block, h.height, opts.payouts, opts.coinbaseMaturity);
     if (preview.outputCount !== h.outputCount) throw new ChainError(`header outputCount ${h.outputCount}, state gives ${preview.outputCount}`);
     if (!equalBytes(preview.outputRoot, h.outputRoot)) throw new ChainError("header outputRoot differs from the MMR root");
     // defence in depth for the one-time-key index (consensus already refused such a block, protocol.md §7.1)
@@ -266,6 +270,21 @@ export class Chain implements ChainView {
     for (const l of this.listeners) l(ev);
     return ev;
   }
+}
+
+/** Options of {@link Chain.commitBlock}. */
+export interface CommitOptions {
+  /** The block is genesis (the chain is empty). */
+  genesis?: boolean;
+  /** Tx ids in block order, if already computed. */
+  txids?: readonly Uint8Array[];
+  /**
+   * Matured unbond payouts due at this height (docs/protocol.md §5.3; not in the block body, the
+   * staking state supplies them), appended after the coinbase outputs. Default none.
+   */
+  payouts?: readonly UnbondPayout[];
+  /** ChainParams.coinbaseMaturity (blocks), required with payouts: they unlock at height + coinbaseMaturity. */
+  coinbaseMaturity?: bigint;
 }
 
 /** A stored output as the consensus `OutputRecord`. */

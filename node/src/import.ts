@@ -1,7 +1,8 @@
 /**
  * Importing finalized blocks from elsewhere (docs/node.md §Block import): the certificate is
  * checked first (one Ed25519 signature per validator, far cheaper than the block), then the block
- * is validated against the tip with the scheduled proposer and the local clock, then committed.
+ * is validated against the tip (PoW, retarget, the parent's certificate in its body) and the
+ * local clock, then committed.
  *
  * - **Safety failures.** A block with a valid certificate at a height that is already final
  *   locally, with another hash, means validators signed two blocks at one height. It is never
@@ -136,13 +137,19 @@ export class BlockImporter {
     const { chain, params } = this.#o;
     const height = block.header.height;
     if (height <= BigInt(chain.tip.height)) return this.#atFinalHeight(block, cert, hash);
+    const parent = chain.tipHeader;
+    const grandparent = parent.height === 0n ? undefined : await chain.header(Number(parent.height - 1n));
+    if (parent.height > 0n && grandparent === undefined) throw new ChainError(`no stored header at height ${parent.height - 1n}`);
+    const set = this.#o.validatorSet;
     const vb = await validateBlock(block, {
       params,
-      parent: chain.tipHeader,
+      parent,
+      grandparentTimeMs: grandparent?.timeMs,
       view: chain,
       mmr: chain.mmr,
-      validatorsHash: this.#o.validatorSet.hash,
-      ...optional("expectedProposer", scheduledProposer(this.#o.validatorSet, this.#o.engine, height, cert.round)),
+      // single validator set until the BFT/staking integration: the next set is the same set
+      expectedNextValidatorsHash: set.hash,
+      verifyLastCertificate: (c, p) => verifyFinalityCertificate(c, { chainId: params.chainId, height: p.height, blockHash: blockHash(p), validatorSet: set }),
       nowMs: BigInt(Math.floor((this.#o.now ?? Date.now)())),
       verifier: this.#o.verifier,
     });

@@ -6,12 +6,15 @@
  * Assembly: mempool transactions in priority order (fee per byte, then arrival; mempool.ts)
  * within maxBlockBytes/maxBlockTxs; a coinbase paying block reward + fees to the validator's
  * payout address in one stealth output (tx key derived from the validator seed and height, so
- * a restarted producer rebuilds the same coinbase); header with txRoot, the MMR root and size
- * after the block's outputs, the chain's Tx-PoW target, the validator-set hash and the proposer.
+ * a restarted producer rebuilds the same coinbase); header v2 with txRoot, the MMR root and size
+ * after the block's outputs, the chain's Tx-PoW target, the retargeted block target, the
+ * validator-set hashes (the single validator's set never changes) and the parent's stored
+ * certificate in the body; then the header's PoW nonce is mined (docs/protocol.md §5.2),
+ * yielding to the event loop between nonce chunks.
  * @module
  */
 import { hashToScalar } from "@baios/crypto";
-import { assembleBlock, blockHash, blockWireOverhead, minChildTimeMs, u64le, type Address, type Block, type ChainParams, type ConsensusEngine } from "@baios/consensus";
+import { assembleBlock, blockHash, blockWireOverhead, mineBlockYielding, nextBlockTarget, u64le, type Address, type Block, type BlockHeader, type ChainParams, type ConsensusEngine } from "@baios/consensus";
 import type { Chain, CommittedBlock } from "./chain.ts";
 import type { Logger } from "./log.ts";
 import type { Mempool, MempoolEntry } from "./mempool.ts";
@@ -21,8 +24,17 @@ import type { NodeMetrics } from "./metrics.ts";
  * Room kept in a block for everything but the txs' own wire bytes (bytes): header, a coinbase
  * of up to `maxOutputs` outputs, the tx count and a 4-byte length per tx (docs/protocol.md §10.3).
  */
-export function blockOverheadBytes(params: ChainParams): number {
-  return blockWireOverhead(params.maxBlockTxs, params.maxOutputs);
+export function blockOverheadBytes(params: ChainParams, maxCertificateVotes = 0): number {
+  return blockWireOverhead(params.maxBlockTxs, params.maxOutputs, maxCertificateVotes);
+}
+
+/**
+ * When the single validator's next block is due (ms since epoch): `blockTimeMs` after the tip.
+ * Consensus only needs a time after the parent's (docs/protocol.md §5.1); pacing blocks at the
+ * genesis block time keeps the retarget at Δ = blockTimeMs, i.e. the PoW target steady.
+ */
+export function nextBlockDueMs(parent: BlockHeader, params: ChainParams): bigint {
+  return parent.timeMs + BigInt(params.blockTimeMs);
 }
 
 /** Construction options of {@link BlockProducer} (docs/node.md §Block production). */
@@ -83,23 +95,30 @@ export class BlockProducer {
     const o = this.#o;
     const parent = o.chain.tipHeader;
     const height = parent.height + 1n;
-    const entries = o.mempool.select(o.params.maxBlockBytes - blockOverheadBytes(o.params), o.params.maxBlockTxs);
+    if (o.engine.localValidator === undefined) throw new Error("this node is not a validator");
+    const lastCertificate = await o.chain.certificate(Number(parent.height));
+    if (lastCertificate === undefined) throw new Error(`no stored certificate for the tip at height ${parent.height}`);
+    const grandparent = parent.height === 0n ? undefined : await o.chain.header(Number(parent.height - 1n));
+    if (parent.height > 0n && grandparent === undefined) throw new Error(`no stored header at height ${parent.height - 1n}`);
+    const entries = o.mempool.select(o.params.maxBlockBytes - blockOverheadBytes(o.params, lastCertificate.votes.length), o.params.maxBlockTxs);
     const now = BigInt(Math.floor((o.now ?? Date.now)()));
-    const proposer = o.engine.localValidator;
-    if (proposer === undefined) throw new Error("this node is not a validator");
+    const due = nextBlockDueMs(parent, o.params);
     const a = await assembleBlock({
       params: o.params,
       parent,
       mmr: o.chain.mmr,
       txs: entries.map((e) => e.tx),
-      // consensus (docs/protocol.md §5.1): time ≥ parent + genesis blockTimeMs; never earlier, even with a slow clock
-      timeMs: now > minChildTimeMs(parent, o.params) ? now : minChildTimeMs(parent, o.params),
-      proposer,
-      validatorsHash: o.engine.validatorSet.hash,
+      // pace: never before parent + genesis blockTimeMs, even with a slow clock (consensus needs only > parent)
+      timeMs: now > due ? now : due,
+      blockTarget: nextBlockTarget(parent, grandparent?.timeMs, o.params),
+      nextValidatorsHash: o.engine.validatorSet.hash,
+      lastCertificate,
       rewardTo: o.payout,
       coinbaseSecret: coinbaseTxSecret(o.validatorSeed, height),
     });
-    return { block: a.block, entries };
+    const mined = await mineBlockYielding(a.block.header);
+    if (mined === undefined) throw new Error("no PoW nonce meets the block target");
+    return { block: { ...a.block, header: mined }, entries };
   }
 
   /** Produces, finalizes and commits one block. Serialised with other calls. */
@@ -134,7 +153,7 @@ export class BlockProducer {
     if (!this.#running) return;
     const o = this.#o;
     const now = (o.now ?? Date.now)();
-    const due = Number(minChildTimeMs(o.chain.tipHeader, o.params));
+    const due = Number(nextBlockDueMs(o.chain.tipHeader, o.params));
     const delay = Math.max(0, Math.min(o.params.blockTimeMs, due - now));
     this.#timer = setTimeout(() => void this.#tick(), delay);
   }
@@ -142,7 +161,7 @@ export class BlockProducer {
   async #tick(): Promise<void> {
     if (!this.#running) return;
     const o = this.#o;
-    if ((o.now ?? Date.now)() < Number(minChildTimeMs(o.chain.tipHeader, o.params))) return this.#schedule();
+    if ((o.now ?? Date.now)() < Number(nextBlockDueMs(o.chain.tipHeader, o.params))) return this.#schedule();
     try {
       if (o.emptyBlocks || o.mempool.size > 0) await this.produceOne();
     } catch (e) {

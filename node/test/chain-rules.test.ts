@@ -17,8 +17,9 @@ import {
   encodeCertificate,
   equalBytes,
   genesisTxSecret,
-  makeValidatorSet,
-  minChildTimeMs,
+  meetsTarget,
+  mineBlock,
+  nextBlockTarget,
   type Block,
   type FinalityCertificate,
 } from "@baios/consensus";
@@ -40,25 +41,34 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
   }
 }
 
-/** A block at the node's tip + 1, signed (certified) by the real validator key, with optional changes before signing. */
-async function signedNext(node: NodeHandle, mutate?: (b: Block) => void): Promise<{ block: Block; cert: FinalityCertificate }> {
-  const genesis = node.params;
+/** An unsigned, mined block at the node's tip + 1 (header v2: parent's certificate, retarget), with optional changes before mining. */
+async function nextOn(node: NodeHandle, o: { rewardTo?: typeof payout; coinbaseSecret?: Uint8Array; timeMs?: bigint; mutate?: (b: Block) => void } = {}): Promise<Block> {
+  const params = node.params;
   const parent = node.chain.tipHeader;
-  const validators = (await testGenesis()).validators;
+  const grandparent = parent.height === 0n ? undefined : await node.chain.header(Number(parent.height) - 1);
   const a = await assembleBlock({
-    params: genesis,
+    params,
     parent,
     mmr: node.chain.mmr,
     txs: [],
-    timeMs: minChildTimeMs(parent, genesis) + 7n,
-    proposer: ed25519PublicKey(VALIDATOR_SEED),
-    validatorsHash: makeValidatorSet(validators).hash,
-    rewardTo: payout,
-    coinbaseSecret: randomScalar(),
+    timeMs: o.timeMs ?? parent.timeMs + BigInt(params.blockTimeMs) + 7n,
+    blockTarget: nextBlockTarget(parent, grandparent?.timeMs, params),
+    nextValidatorsHash: parent.nextValidatorsHash,
+    lastCertificate: (await node.chain.certificate(Number(parent.height)))!,
+    rewardTo: o.rewardTo ?? payout,
+    coinbaseSecret: o.coinbaseSecret ?? randomScalar(),
   });
-  mutate?.(a.block);
-  const engine = new SingleValidatorEngine({ params: genesis, seed: VALIDATOR_SEED, validators, rewardTo: payout });
-  return { block: a.block, cert: await engine.finalize(a.block, 0) };
+  o.mutate?.(a.block);
+  a.block.header = mineBlock(a.block.header, { maxTries: 1 << 24 })!;
+  return a.block;
+}
+
+/** A block at the node's tip + 1, signed (certified) by the real validator key, with optional changes before mining and signing. */
+async function signedNext(node: NodeHandle, mutate?: (b: Block) => void): Promise<{ block: Block; cert: FinalityCertificate }> {
+  const validators = (await testGenesis()).validators;
+  const block = await nextOn(node, mutate === undefined ? {} : { mutate });
+  const engine = new SingleValidatorEngine({ params: node.params, seed: VALIDATOR_SEED, validators, rewardTo: payout });
+  return { block, cert: await engine.finalize(block, 0) };
 }
 
 describe("one-time keys on the node (burning bug)", () => {
@@ -119,18 +129,7 @@ describe("one-time keys on the node (burning bug)", () => {
     const node = await startNode(testConfig(tmpDir(), { validator: false, workers: 0 }), { genesis });
     try {
       const wallet = { viewPublic: WALLET.viewPublic, spendPublic: WALLET.spendPublic };
-      const parent = node.chain.tipHeader;
-      const a = await assembleBlock({
-        params: node.params,
-        parent,
-        mmr: node.chain.mmr,
-        txs: [],
-        timeMs: minChildTimeMs(parent, node.params),
-        proposer: ed25519PublicKey(VALIDATOR_SEED),
-        validatorsHash: makeValidatorSet(genesis.validators).hash,
-        rewardTo: wallet,
-        coinbaseSecret: genesisTxSecret(node.params.chainId),
-      });
+      const a = { block: await nextOn(node, { rewardTo: wallet, coinbaseSecret: genesisTxSecret(node.params.chainId) }) };
       expect(equalBytes(a.block.coinbase.outputs[0]!.oneTimeKey, genesis.block.coinbase.outputs[0]!.oneTimeKey)).toBe(true);
       const cert = await new SingleValidatorEngine({ params: node.params, seed: VALIDATOR_SEED, validators: genesis.validators, rewardTo: payout }).finalize(a.block, 0);
       expect(await codeOf(node.importBlock(encodeBlock(a.block), encodeCertificate(cert)))).toBe("BLOCK_ONE_TIME_KEY_DUPLICATE");
@@ -214,13 +213,19 @@ describe("block timing follows genesis", () => {
 });
 
 describe("block import", () => {
-  it("a validly certified block naming another proposer → BLOCK_WRONG_PROPOSER; too early → BLOCK_BAD_TIME", async () => {
+  it("a validly certified block with another validator set, an unmined nonce or a time not after its parent is refused", async () => {
     const genesis = await testGenesis();
     const node = await startNode(testConfig(tmpDir(), { validator: false, workers: 0 }), { genesis });
     try {
-      const wrong = await signedNext(node, (b) => (b.header.proposer = ed25519PublicKey(new Uint8Array(32).fill(3))));
-      expect(await codeOf(node.importBlock(encodeBlock(wrong.block), encodeCertificate(wrong.cert)))).toBe("BLOCK_WRONG_PROPOSER");
-      const early = await signedNext(node, (b) => (b.header.timeMs = node.chain.tipHeader.timeMs + 1n));
+      const wrong = await signedNext(node, (b) => (b.header.nextValidatorsHash = new Uint8Array(32).fill(3)));
+      expect(await codeOf(node.importBlock(encodeBlock(wrong.block), encodeCertificate(wrong.cert)))).toBe("BLOCK_NEXT_VALIDATORS_HASH");
+      const good0 = await signedNext(node);
+      let n = good0.block.header.powNonce + 1n;
+      while (meetsTarget(blockHash({ ...good0.block.header, powNonce: n }), good0.block.header.blockTarget)) n++;
+      const unmined = { ...good0.block, header: { ...good0.block.header, powNonce: n } };
+      const unminedCert = await new SingleValidatorEngine({ params: node.params, seed: VALIDATOR_SEED, validators: genesis.validators, rewardTo: payout }).finalize(unmined, 0);
+      expect(await codeOf(node.importBlock(encodeBlock(unmined), encodeCertificate(unminedCert)))).toBe("BLOCK_BAD_POW");
+      const early = await signedNext(node, (b) => (b.header.timeMs = node.chain.tipHeader.timeMs));
       expect(await codeOf(node.importBlock(encodeBlock(early.block), encodeCertificate(early.cert)))).toBe("BLOCK_BAD_TIME");
       expect(node.chain.tip.height).toBe(0);
       const good = await signedNext(node);

@@ -1,12 +1,13 @@
 /**
  * Building a RingCT transaction (docs/wallet.md §6): outputs with `makeOutput` (change
  * included), an aggregated Bulletproofs+ range proof, pseudo-outputs whose masks make
- * `Σ pseudoOut = Σ outputs + fee·H`, one MLSAG per input over the consensus signing hash, then
+ * `Σ pseudoOut = Σ outputs + (fee + stake)·H` (stake only for a bond, version 2), the
+ * validator's consent for a bond, one MLSAG per input over the consensus signing hash, then
  * the Tx-PoW nonce, mined in bounded `txPowMine` calls so progress can be shown.
  * @module
  */
 import { commit, makeOutput, mlsagSign, randomScalar, rangeProve, scalarAdd, scalarMult, scalarMultBase, scalarSub, txPowExpectedHashes, txPowMine } from "@baios/crypto";
-import { encodeTx, TX_VERSION, txId, txSigningHash, type Tx, type TxInput, type TxOutput } from "@baios/consensus";
+import { bondConsentMessage, encodeTx, TX_VERSION, TX_VERSION_BOND, txId, txSigningHash, type Tx, type TxInput, type TxOutput } from "@baios/consensus";
 import { bytesEqual } from "./hex.ts";
 import { randInt, secureRng, type Rng } from "./decoys.ts";
 
@@ -64,6 +65,13 @@ export interface BuildTxOptions {
   onPowProgress?: (p: PowProgress) => void;
   /** Uniform RNG for the output order (tests may pin it). */
   rng?: Rng;
+  /**
+   * Makes a bond (tx version 2, docs/consensus.md §4.4): `amount` (atomic units, > 0) leaves the
+   * inputs as public stake for `validator` (Ed25519 key, 32 bytes); `consent` returns the
+   * validator's Ed25519 signature (64 bytes) over the 32-byte `bondConsentMessage` (for a
+   * self-bond: `ed25519Sign(validatorSeed, message)`). Destinations may then be empty.
+   */
+  stake?: { validator: Uint8Array; amount: bigint; consent: (message: Uint8Array) => Uint8Array | Promise<Uint8Array> };
 }
 
 /** A built, signed and mined transaction, ready for `submit_tx`. */
@@ -96,9 +104,10 @@ export class BuildError extends Error {
 /** Builds, signs and mines a transaction. */
 export async function buildTx(o: BuildTxOptions): Promise<BuiltTx> {
   if (o.inputs.length === 0) throw new BuildError("no inputs");
-  if (o.destinations.length === 0) throw new BuildError("no destinations");
+  if (o.destinations.length === 0 && o.stake === undefined) throw new BuildError("no destinations");
+  if (o.stake !== undefined && o.stake.amount <= 0n) throw new BuildError("stake amount must be positive");
   const totalIn = o.inputs.reduce((s, i) => s + i.amount, 0n);
-  const totalOut = o.destinations.reduce((s, d) => s + d.amount, 0n);
+  const totalOut = o.destinations.reduce((s, d) => s + d.amount, 0n) + (o.stake?.amount ?? 0n);
   if (o.destinations.some((d) => d.amount <= 0n)) throw new BuildError("amounts must be positive");
   const change = totalIn - totalOut - o.fee;
   if (change < 0n) throw new BuildError(`inputs ${totalIn} do not cover ${totalOut} + fee ${o.fee}`);
@@ -142,6 +151,12 @@ export async function buildTx(o: BuildTxOptions): Promise<BuiltTx> {
   });
 
   const tx: Tx = { version: TX_VERSION, chainId: o.chainId, fee: o.fee, inputs, outputs, txPublicKeys, rangeProof, signatures: [], powNonce: 0n };
+  if (o.stake !== undefined) {
+    // bond: the stake field joins the signing bytes; the validator consents first (signature zeroed in its message)
+    tx.version = TX_VERSION_BOND;
+    tx.stake = { validator: o.stake.validator.slice(), amount: o.stake.amount, validatorSignature: new Uint8Array(64) };
+    tx.stake.validatorSignature = await o.stake.consent(bondConsentMessage(tx));
+  }
   const message = txSigningHash(tx);
   tx.signatures = o.inputs.map((inp, k) => {
     const pi = inp.ring.findIndex((m) => m.globalIndex === inp.globalIndex);

@@ -108,6 +108,11 @@ const uint = (x: unknown, what: string, code: NodeTrustErrorCode = "BAD_HEADER")
   if (typeof x !== "number" || !Number.isSafeInteger(x) || x < 0) throw new NodeTrustError(code, `${what}: expected a non-negative integer`);
   return BigInt(x);
 };
+/** A u64 carried as a canonical decimal string (the header's PoW nonce). */
+const u64s = (x: unknown, what: string): bigint => {
+  if (typeof x !== "string" || !/^(0|[1-9][0-9]{0,19})$/.test(x) || BigInt(x) > 0xffff_ffff_ffff_ffffn) throw new NodeTrustError("BAD_HEADER", `${what}: expected a u64 as a decimal string`);
+  return BigInt(x);
+};
 /** A u32 field (version, chain id, round): {@link uint} bounded by 2^32 − 1, the width of its canonical encoding. */
 const u32 = (x: unknown, what: string, code: NodeTrustErrorCode = "BAD_HEADER"): number => {
   const v = uint(x, what, code);
@@ -128,8 +133,13 @@ export function headerFromJson(h: HeaderJson): BlockHeader {
     outputRoot: bytesField(h.outputRoot, 32, "header.outputRoot"),
     outputCount: uint(h.outputCount, "header.outputCount"),
     txPowTarget: bytesField(h.txPowTarget, 32, "header.txPowTarget"),
+    blockTarget: bytesField(h.blockTarget, 32, "header.blockTarget"),
     validatorsHash: bytesField(h.validatorsHash, 32, "header.validatorsHash"),
-    proposer: bytesField(h.proposer, 32, "header.proposer"),
+    nextValidatorsHash: bytesField(h.nextValidatorsHash, 32, "header.nextValidatorsHash"),
+    lastCertificateHash: bytesField(h.lastCertificateHash, 32, "header.lastCertificateHash"),
+    evidenceRoot: bytesField(h.evidenceRoot, 32, "header.evidenceRoot"),
+    stakingRoot: bytesField(h.stakingRoot, 32, "header.stakingRoot"),
+    powNonce: u64s(h.powNonce, "header.powNonce"),
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { commit, keyImage, makeOutput, oneTimeSecret, randomScalar, scalarMultBase } from "@baios/crypto";
+import { commit, ed25519PublicKey, ed25519Sign, keyImage, makeOutput, oneTimeSecret, randomScalar, scalarMultBase } from "@baios/crypto";
 import { decodeTx, defaultParams, txId, validateTx, type ChainView, type OutputRecord } from "@baios/consensus";
 import type { TxJson } from "@baios/node";
 import { buildTx, type BuildInput } from "../src/builder.ts";
@@ -104,6 +104,27 @@ describe("transaction builder", () => {
     expect(proof.reduce((s, o) => s + o.amount, 0n)).toBe(3_000_000n);
     expect(checkTxKeyAgainst(json, r, addressOf(keysFromSeed(seed(3)), "devnet"))).toEqual([]);
     expect(() => checkTxKeyAgainst(json, bytesToHex(randomScalar()), addressOf(bob, "devnet"))).toThrow(/does not belong/);
+  });
+
+  it("builds a bond (tx version 2) that consensus accepts: the stake leaves the change, the validator's consent is checked", async () => {
+    const chain = fakeChain(12, new Map([[5, 9_000_000n]]));
+    const vSeed = seed(9);
+    const base = {
+      chainId: params.chainId,
+      fee: params.minFee,
+      inputs: [chain.input(5, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10])],
+      destinations: [],
+      change: { viewPublic: alice.viewPublic, spendPublic: alice.spendPublic },
+      txPowTarget: params.txPowTarget,
+    };
+    const built = await buildTx({ ...base, stake: { validator: ed25519PublicKey(vSeed), amount: 4_000_000n, consent: (m) => ed25519Sign(vSeed, m) } });
+    expect(built.tx.version).toBe(2);
+    expect(built.change).toBe(9_000_000n - 4_000_000n - params.minFee);
+    await validateTx(built.bytes, chain.view, params);
+    // consent by another key than the named validator
+    const forged = await buildTx({ ...base, stake: { validator: ed25519PublicKey(vSeed), amount: 4_000_000n, consent: (m) => ed25519Sign(seed(8), m) } });
+    await expect(validateTx(forged.bytes, chain.view, params)).rejects.toThrow(/TX_STAKE_SIGNATURE_INVALID/);
+    await expect(buildTx({ ...base, stake: { validator: ed25519PublicKey(vSeed), amount: 9_000_000n, consent: (m) => ed25519Sign(vSeed, m) } })).rejects.toThrow(/do not cover/);
   });
 
   it("is rejected by consensus when tampered with (signature binds the outputs)", async () => {

@@ -27,10 +27,20 @@ export interface HeaderJson {
   outputCount: number;
   /** Tx-PoW target the block's transactions meet (32 bytes big-endian, hex). */
   txPowTarget: string;
+  /** Block PoW target the block hash meets (32 bytes big-endian, hex; docs/protocol.md §5.2). */
+  blockTarget: string;
   /** Hash of the validator set that finalizes the block (32 bytes hex; docs/protocol.md §9). */
   validatorsHash: string;
-  /** Proposer's Ed25519 public key (32 bytes hex; zeros for genesis). */
-  proposer: string;
+  /** Hash of the validator set that finalizes the next block (32 bytes hex). */
+  nextValidatorsHash: string;
+  /** Hash of the parent's finality certificate carried in the block body (32 bytes hex). */
+  lastCertificateHash: string;
+  /** Merkle root of the body's evidence (32 bytes hex). */
+  evidenceRoot: string;
+  /** Merkle root of the body's unbond requests (32 bytes hex). */
+  stakingRoot: string;
+  /** Block PoW nonce (u64), decimal string. */
+  powNonce: string;
 }
 /**
  * The {@link HeaderJson} of `h`; `hash` must be `blockHash(h)` (32 bytes) and is not recomputed.
@@ -48,8 +58,13 @@ export function headerJson(h: BlockHeader, hash: Uint8Array): HeaderJson {
     outputRoot: hex(h.outputRoot),
     outputCount: num(h.outputCount),
     txPowTarget: hex(h.txPowTarget),
+    blockTarget: hex(h.blockTarget),
     validatorsHash: hex(h.validatorsHash),
-    proposer: hex(h.proposer),
+    nextValidatorsHash: hex(h.nextValidatorsHash),
+    lastCertificateHash: hex(h.lastCertificateHash),
+    evidenceRoot: hex(h.evidenceRoot),
+    stakingRoot: hex(h.stakingRoot),
+    powNonce: h.powNonce.toString(),
   };
 }
 

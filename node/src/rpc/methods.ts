@@ -261,6 +261,17 @@ async function firstOutputIndex(ctx: RpcContext, height: number): Promise<number
   return c;
 }
 
+/**
+ * Global index of a block's first tx output: after its coinbase outputs and the unbond payouts
+ * paid in it (docs/protocol.md §5.3). Payouts are not in the block body; their number is what the
+ * header's outputCount leaves after the coinbase and tx outputs.
+ */
+function firstTxOutputIndex(block: Block, first: number): number {
+  const txOutputs = block.txs.reduce((n, tx) => n + tx.outputs.length, 0);
+  const payouts = Number(block.header.outputCount) - first - block.coinbase.outputs.length - txOutputs;
+  return first + block.coinbase.outputs.length + Math.max(0, payouts);
+}
+
 async function coinbaseCommitments(ctx: RpcContext, first: number, n: number): Promise<Uint8Array[]> {
   const recs = await ctx.chain.store.getOutputs(Array.from({ length: n }, (_, i) => first + i));
   return recs.map((r) => r?.commitment ?? new Uint8Array(32));
@@ -357,7 +368,7 @@ export function createMethods(ctx: RpcContext): Record<string, RpcMethod> {
       if (cert === undefined) throw rpcError("NOT_FOUND", `no certificate at height ${height}`);
       const first = await firstOutputIndex(ctx, height);
       const ids = await blockTxids(ctx, height, block);
-      let idx = first + block.coinbase.outputs.length;
+      let idx = firstTxOutputIndex(block, first);
       const txs = block.txs.map((tx, i) => {
         const j = txJson(tx, ids[i] as Uint8Array, idx);
         idx += tx.outputs.length;
@@ -384,7 +395,7 @@ export function createMethods(ctx: RpcContext): Record<string, RpcMethod> {
         const { block } = await loadBlock(ctx, h);
         const first = await firstOutputIndex(ctx, h);
         const ids = await blockTxids(ctx, h, block);
-        let idx = first + block.coinbase.outputs.length;
+        let idx = firstTxOutputIndex(block, first);
         const txs = block.txs.map((tx, i) => {
           const j = scanTxJson(tx, ids[i] as Uint8Array, idx);
           idx += tx.outputs.length;
