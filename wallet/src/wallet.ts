@@ -21,6 +21,7 @@ import { decoyParams, GammaPicker, secureRng, selectRing, type Rng } from "./dec
 import { buildTx, estimateTxSize, type BuiltTx, type PowProgress } from "./builder.ts";
 import { bytesToHex, hexToBytes } from "./hex.ts";
 import { matchOutput, openAmount, sharedPoint } from "./derive.ts";
+import { formatTxKeys } from "./txkey.ts";
 
 /** A wallet balance (docs/wallet.md §4), amounts in atomic units (1 BAI = 10^8). Outputs reserved by a pending transfer count in no field. */
 export interface Balance {
@@ -94,7 +95,7 @@ export interface TransferResult {
   fee: bigint;
   /** Total paid to the destinations (for a sweep: everything spent minus the fee). */
   sent: bigint;
-  /** The tx secret r (32 bytes hex): the payment proof of {@link Wallet.txKey}. Secret. */
+  /** The tx key text (64 hex characters per key): `r`, or with one tx public key per output all `r_k` concatenated in output order, as {@link Wallet.txKey}. Secret: the payment proof. */
   txKey: string;
   /** The signed transaction's bytes (hex), only when not relayed (`relay: false`). */
   txHex?: string;
@@ -517,7 +518,7 @@ export class Wallet {
     const summary = {
       fee,
       sent: paid.reduce((s, d) => s + d.amount, 0n),
-      txKey: bytesToHex(built.txSecret),
+      txKey: formatTxKeys(built.txSecrets ?? [built.txSecret]),
       change: built.change,
       size: built.bytes.length,
       inputs: inputs.length,
@@ -552,11 +553,23 @@ export class Wallet {
     return { txid, ...summary, buildMs: Date.now() - started };
   }
 
-  /** The tx secret r of a transfer this wallet sent (hex): the payment proof. */
+  /**
+   * The tx key text of a transfer this wallet sent: the payment proof (docs/wallet.md §7). One
+   * shared tx public key: `r` (64 hex characters). One tx public key per output (a subaddress
+   * destination): every `r_k` in output order, concatenated (64·n hex characters): the main key
+   * `r = r_0` followed by the additional keys, as Monero's `get_tx_key` prints them.
+   * `check-tx-key` takes this text as it is.
+   * @throws WalletError when this wallet did not send `txid`
+   */
   txKey(txid: string): string {
+    return formatTxKeys(this.txKeys(txid));
+  }
+
+  /** The tx secret keys (32 bytes each) of a transfer this wallet sent, as {@link txKey} orders them. @throws WalletError when this wallet did not send `txid` */
+  txKeys(txid: string): Uint8Array[] {
     const s = this.state.sent.find((t) => t.txid === txid.toLowerCase());
     if (s === undefined) throw new WalletError("no transfer with this txid was sent by this wallet");
-    return bytesToHex(s.txSecret);
+    return s.txSecrets ?? [s.txSecret];
   }
 }
 

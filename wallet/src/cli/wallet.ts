@@ -192,16 +192,16 @@ export function walletCommand(): Command {
     out(`rescanned to height ${wallet.state.scannedHeight}: spendable ${formatBai(b.spendable)} BAI, pending ${formatBai(b.pending)} BAI`);
   });
 
-  common(w.command("tx-key").description("print the tx key (secret r) of a transfer you sent: a payment proof"))
+  common(w.command("tx-key").description("print the tx key of a transfer you sent (a payment proof): r, or with one tx public key per output (a subaddress destination) every r_k concatenated, main key first"))
     .argument("<txid>")
     .action(async (txid: string, o: CommonOpts) => {
       out((await openWallet(o)).txKey(txid));
     });
 
-  common(w.command("check-tx-key").description("check a payment proof: which outputs of <txid> pay <address>, and how much"))
+  common(w.command("check-tx-key").description("check a payment proof: which outputs of <txid> pay <address> (or subaddress), and how much"))
     .argument("<txid>")
-    .argument("<txkey>")
-    .argument("<address>")
+    .argument("<txkey>", "the tx key text as tx-key prints it: one key (64 hex), or all per-output keys concatenated")
+    .argument("<address>", "a baios… address or baios…sub… subaddress")
     .action(async (txid: string, txkey: string, address: string, o: CommonOpts) => {
       const r = await checkTxKey(rpcClient(o), txid, txkey, address);
       out(`${r.outputs.length === 0 ? "NO payment" : "payment found"}: ${formatBai(r.received)} BAI to ${address.slice(0, 24)}… in ${r.txid} (${r.status}${r.height !== null ? ` at height ${r.height}` : ""})`);
