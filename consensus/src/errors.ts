@@ -118,6 +118,24 @@ export const CONSENSUS_ERRORS = {
   EVIDENCE_MALFORMED: ["REJECT", "not a well-formed evidence item (docs/protocol.md §10.8): truncated, unknown kind or vote kind, over the size limit, trailing bytes"],
   // ---- genesis
   GENESIS_INVALID: ["REJECT", "invalid genesis file"],
+  // ---- BFT engine (docs/consensus.md §2, consensus/src/bft/)
+  BFT_NOT_STARTED: ["IGNORE", "engine event before the first start event (local misuse)"],
+  BFT_BAD_START: ["IGNORE", "start event for a height not above the engine's current height (local misuse)"],
+  BFT_MALFORMED: ["REJECT", "a vote or proposal field has the wrong length or range (block hash / key not 32 bytes, round not u32)"],
+  BFT_UNKNOWN_VALIDATOR: ["REJECT", "vote or proposal signed by a key outside the validator set of its height"],
+  BFT_WRONG_PROPOSER: ["REJECT", "proposal not signed by the proposer scheduled for its height and round"],
+  BFT_BAD_POL_ROUND: ["REJECT", "proposal polRound is neither none (-1) nor below the proposal's round"],
+  BFT_NIL_PROPOSAL: ["REJECT", "proposal (or proposer value) for the nil block hash (32 zero bytes)"],
+  BFT_PROPOSAL_MALFORMED: ["REJECT", "proposal wire bytes are not exactly 148 bytes"],
+  BFT_PROPOSAL_SIGNATURE: ["REJECT", "the proposer's Ed25519 signature over the proposal message does not verify"],
+  // ---- evidence verification (docs/consensus.md §3, consensus/src/bft/evidence.ts)
+  EVIDENCE_BAD_VOTE: ["REJECT", "an evidence vote field has the wrong length or range (hash / key 32 bytes, signature 64 bytes)"],
+  EVIDENCE_WRONG_CHAIN: ["REJECT", "an evidence vote is for another chain id"],
+  EVIDENCE_NOT_CONFLICTING: ["REJECT", "duplicate-vote evidence whose votes differ in validator, kind, height or round, or agree on the block hash"],
+  EVIDENCE_NOT_CANONICAL: ["REJECT", "duplicate-vote evidence not in canonical order (voteA.blockHash < voteB.blockHash bytewise)"],
+  EVIDENCE_UNKNOWN_VALIDATOR: ["REJECT", "evidence against a key outside the validator set of the votes' height"],
+  EVIDENCE_INVALID_SIGNATURE: ["REJECT", "an evidence vote's Ed25519 signature does not verify"],
+  EVIDENCE_NIL_VOTE: ["REJECT", "invalid-attestation evidence whose vote is nil (a nil vote attests nothing)"],
 } as const satisfies Record<string, readonly [ErrorAction, string]>;
 
 /** A stable consensus error code. */

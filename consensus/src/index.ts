@@ -25,5 +25,6 @@ export * from "./validation/body.ts";
 export * from "./pow.ts";
 export * from "./builder.ts";
 export * from "./engine.ts";
+export * from "./bft/index.ts";
 export * from "./genesis.ts";
 export * from "./staking/index.ts";
