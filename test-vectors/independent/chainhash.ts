@@ -1,13 +1,15 @@
 /**
  * The consensus hashes of docs/protocol.md §1, §4–§9, recomputed from the specification on
  * `@noble/hashes` (through {@link h64}): `h32(tag, data)` = the first 32 bytes of
- * `SHA-512(u8(len(tag)) ‖ tag ‖ data)`, the RFC 6962-style tx root, the output MMR root, the
- * validator-set hash, and a rebuild of a genesis block from its genesis file (§13).
+ * `SHA-512(u8(len(tag)) ‖ tag ‖ data)`, the RFC 6962-style Merkle roots (tx, evidence, staking),
+ * the output MMR root, the validator-set hash, the certificate, unbond and bond-consent hashes,
+ * the block PoW check, superblock level and retarget (§5.2), and a rebuild of a genesis block
+ * from its genesis file (§13).
  * Nothing is imported from `@baios/consensus`.
  *
  * @module
  */
-import { concat, decodePoint, encodePoint, fromHex, mulBase, u32le, u64le } from "./encoding.ts";
+import { beToBigint, concat, decodePoint, encodePoint, fromHex, mulBase, u32le, u64le } from "./encoding.ts";
 import { h64, hs } from "./hash.ts";
 import { commit } from "./pedersen.ts";
 import { makeOutput } from "./stealth.ts";
@@ -28,6 +30,13 @@ export const CONSENSUS_TAGS = {
   prevote: "BAIOS/v1/prevote",
   validators: "BAIOS/v1/validators",
   genesisTxKey: "BAIOS/v1/genesis-tx-key",
+  certificate: "BAIOS/v1/certificate",
+  unbond: "BAIOS/v1/unbond",
+  unbondLeaf: "BAIOS/v1/unbond-leaf",
+  stakingRoot: "BAIOS/v1/staking-root",
+  evidence: "BAIOS/v1/evidence",
+  evidenceRoot: "BAIOS/v1/evidence-root",
+  bond: "BAIOS/v1/bond",
 } as const;
 
 /**
@@ -47,12 +56,70 @@ export function h32(tag: string, data: Uint8Array): Uint8Array {
  * @param items - `[coinbaseHash, txLeaf_0, …]`.
  */
 export function txRootOf(items: readonly Uint8Array[]): Uint8Array {
-  const T = CONSENSUS_TAGS.txRoot;
+  return merkleRootOf(items, CONSENSUS_TAGS.txRoot);
+}
+
+/**
+ * The same Merkle tree under another tag `T` (evidenceRoot: `BAIOS/v1/evidence-root` over
+ * evidence leaves; stakingRoot: `BAIOS/v1/staking-root` over unbond leaves).
+ */
+export function merkleRootOf(items: readonly Uint8Array[], T: string): Uint8Array {
   if (items.length === 0) return h32(T, new Uint8Array(0));
   if (items.length === 1) return h32(T, concat(Uint8Array.of(0), items[0] as Uint8Array));
   let k = 1;
   while (2 * k < items.length) k *= 2;
-  return h32(T, concat(Uint8Array.of(1), txRootOf(items.slice(0, k)), txRootOf(items.slice(k))));
+  return h32(T, concat(Uint8Array.of(1), merkleRootOf(items.slice(0, k), T), merkleRootOf(items.slice(k), T)));
+}
+
+/** `lastCertificateHash`: `h32("BAIOS/v1/certificate", certificate bytes)`. */
+export function certificateHashOf(certBytes: Uint8Array): Uint8Array {
+  return h32(CONSENSUS_TAGS.certificate, certBytes);
+}
+
+/** The message an unbond's validator signs: `h32("BAIOS/v1/unbond", u32le chainId ‖ the first 105 unbond bytes)`. */
+export function unbondMessageOf(chainId: number, signedBytes: Uint8Array): Uint8Array {
+  return h32(CONSENSUS_TAGS.unbond, concat(u32le(chainId), signedBytes));
+}
+
+/**
+ * A bond's consent message: `h32("BAIOS/v1/bond", signing bytes with the 64 consent bytes zeroed)`;
+ * in a version-2 tx the consent signature sits at bytes 56..120 of the signing bytes.
+ */
+export function bondConsentMessageOf(signingBytes: Uint8Array): Uint8Array {
+  const zeroed = signingBytes.slice();
+  zeroed.fill(0, 56, 120);
+  return h32(CONSENSUS_TAGS.bond, zeroed);
+}
+
+/** Whether a block hash, read as a 256-bit big-endian integer, is ≤ the target (the block PoW). */
+export function meetsBlockTarget(hash: Uint8Array, target: Uint8Array): boolean {
+  return beToBigint(hash) <= beToBigint(target);
+}
+
+/** Superblock level: the largest `L ≤ 63` with `hash · 2^L ≤ target`; −1 when `hash > target`. */
+export function powLevelOf(hash: Uint8Array, target: Uint8Array): number {
+  const h = beToBigint(hash);
+  const t = beToBigint(target);
+  if (h > t) return -1;
+  let level = 0;
+  while (level < 63 && h * 2n ** BigInt(level + 1) <= t) level++;
+  return level;
+}
+
+/**
+ * The retarget (§5.2): with `T = blockTimeMs`, `Δ = min(max(parentTime − grandparentTime, 0), 4T)`,
+ * `next = ⌊t·(7T + Δ)/(8T)⌋`, kept within `[⌊t/2⌋, 2t]`, then within `[1, max]`.
+ */
+export function retarget(t: bigint, parentTimeMs: bigint, grandparentTimeMs: bigint, blockTimeMs: bigint, max: bigint): bigint {
+  let d = parentTimeMs - grandparentTimeMs;
+  if (d < 0n) d = 0n;
+  if (d > 4n * blockTimeMs) d = 4n * blockTimeMs;
+  let next = (t * (7n * blockTimeMs + d)) / (8n * blockTimeMs);
+  if (next < t / 2n) next = t / 2n;
+  if (next > 2n * t) next = 2n * t;
+  if (next > max) next = max;
+  if (next < 1n) next = 1n;
+  return next;
 }
 
 /**
@@ -127,8 +194,10 @@ const isArr = (v: unknown): v is unknown[] => Array.isArray(v);
  * Rebuilds a genesis block from its genesis file (§13) and returns its wire bytes (§10:
  * `header ‖ coinbase ‖ u32le(0)`) and hashes. Premine output `i` is `makeOutput(r, A_i, B_i, i,
  * amount_i)` with `r = Hs("BAIOS/v1/genesis-tx-key", u32le(chainId))`; its MMR leaf commits to
- * `G + amount·H`; the header has height 0, a zero parent hash and proposer, and the file's time
- * and Tx-PoW target.
+ * `G + amount·H`; the header (version 2) has height 0, a zero parent hash, the file's time,
+ * Tx-PoW target and initial block target, the set's hash as validatorsHash and
+ * nextValidatorsHash, the hash of the body certificate `{0, 0, zero hash, no votes}`, empty
+ * evidence and staking roots and nonce 0; the body ends with that certificate and two zero counts.
  *
  * @param file - the parsed genesis JSON.
  * @throws TypeError on a malformed file; CryptoError on an invalid key.
@@ -163,8 +232,9 @@ export function rebuildGenesis(file: unknown): RebuiltGenesis {
   const leaves = outs.map((o, i) => h32(CONSENSUS_TAGS.mmrLeaf, concat(u64le(BigInt(i)), encodePoint(o.made.oneTimeKey), encodePoint(commit(o.amount, 1n)))));
   const outputRoot = mmrRootOf(leaves);
   const validatorsHash = validatorsHashOf(validators);
+  const certBytes = concat(u64le(0n), u32le(0), new Uint8Array(32), u32le(0));
   const header: WireHeader = {
-    version: 1,
+    version: 2,
     chainId,
     height: 0n,
     parentHash: new Uint8Array(32),
@@ -173,12 +243,17 @@ export function rebuildGenesis(file: unknown): RebuiltGenesis {
     outputRoot,
     outputCount: BigInt(outs.length),
     txPowTarget: fromHex(need(params, "txPowTarget", isStr)),
+    blockTarget: fromHex(need(params, "blockTarget", isStr)),
     validatorsHash,
-    proposer: new Uint8Array(32),
+    nextValidatorsHash: validatorsHash,
+    lastCertificateHash: certificateHashOf(certBytes),
+    evidenceRoot: merkleRootOf([], CONSENSUS_TAGS.evidenceRoot),
+    stakingRoot: merkleRootOf([], CONSENSUS_TAGS.stakingRoot),
+    powNonce: 0n,
   };
   const headerBytes = writeHeader(header);
   return {
-    blockBytes: concat(headerBytes, coinbaseBytes, u32le(0)),
+    blockBytes: concat(headerBytes, coinbaseBytes, u32le(0), certBytes, u32le(0), u32le(0)),
     blockHash: h32(CONSENSUS_TAGS.block, headerBytes),
     coinbaseHash,
     txRoot,

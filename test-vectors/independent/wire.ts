@@ -3,13 +3,17 @@
  * written from the specification alone: nothing is imported from `@baios/consensus`.
  *
  * Layouts (all integers little-endian):
- * - tx: `u32 version ‖ u32 chainId ‖ u64 fee ‖ u32 nIn ‖ nIn × (u32 ringSize ‖ ringSize × u64 ‖
+ * - tx: `u32 version ‖ u32 chainId ‖ u64 fee ‖ [version 2 only: validator[32] ‖ u64 stake ‖
+ *   consent[64]] ‖ u32 nIn ‖ nIn × (u32 ringSize ‖ ringSize × u64 ‖
  *   keyImage[32] ‖ pseudoOut[32]) ‖ u32 nOut ‖ nOut × (P[32] ‖ C[32] ‖ u8 viewTag ‖ amount[8]) ‖
  *   u32 nR ‖ nR × R[32] ‖ u32 len ‖ rangeProof ‖ u32 nSig ‖ nSig × (u32 len ‖ sig) ‖ u64 powNonce`
- * - header: 224 fixed bytes; coinbase: `u64 height ‖ R[32] ‖ u32 n ‖ n × (P[32] ‖ u8 tag ‖ u64 amount ‖ u64 unlock)`
- * - block: `header ‖ coinbase ‖ u32 nTx ‖ nTx × (u32 len ‖ tx)`
+ * - header: 360 fixed bytes (the last 8 the PoW nonce); coinbase: `u64 height ‖ R[32] ‖ u32 n ‖ n × (P[32] ‖ u8 tag ‖ u64 amount ‖ u64 unlock)`
+ * - block: `header ‖ coinbase ‖ u32 nTx ‖ nTx × (u32 len ‖ tx) ‖ certificate ‖ u32 nUnbond ‖
+ *   nUnbond × unbond ‖ u32 nEvidence ‖ nEvidence × evidence`
  * - certificate: `u64 height ‖ u32 round ‖ hash[32] ‖ u32 n ‖ n × (key[32] ‖ sig[64])`
  * - vote: `u8 kind (1 prevote, 2 precommit) ‖ u32 chainId ‖ u64 height ‖ u32 round ‖ hash[32] ‖ key[32] ‖ sig[64]`
+ * - unbond: `validator[32] ‖ u64 amount ‖ P[32] ‖ u8 viewTag ‖ R[32] ‖ sig[64]` (169 bytes)
+ * - evidence: `u8 1 ‖ vote ‖ vote` or `u8 2 ‖ vote ‖ u32 len ‖ block[len]`
  *
  * Rejections are {@link WireError}s carrying the §11 code the consensus decoder must give.
  * This reader checks a declared count against the remaining bytes only as it goes (an item at
@@ -21,7 +25,7 @@
 import { concat, u32le, u64le } from "./encoding.ts";
 
 /** The consensus error codes (docs/protocol.md §11) a wire decoding can end in. */
-export const WIRE_ERROR_CODES = ["TX_MALFORMED", "TX_OVERSIZED", "BLOCK_MALFORMED", "BLOCK_OVERSIZED", "CERT_MALFORMED"] as const;
+export const WIRE_ERROR_CODES = ["TX_MALFORMED", "TX_OVERSIZED", "BLOCK_MALFORMED", "BLOCK_OVERSIZED", "CERT_MALFORMED", "EVIDENCE_MALFORMED", "BLOCK_BAD_POW"] as const;
 
 /** One of {@link WIRE_ERROR_CODES}. */
 export type WireErrorCode = (typeof WIRE_ERROR_CODES)[number];
@@ -52,6 +56,8 @@ export interface WireTx {
   readonly version: number;
   readonly chainId: number;
   readonly fee: bigint;
+  /** Version 2 (bond) only: the public stake and the validator's consent signature. */
+  readonly stake?: { validator: Uint8Array; amount: bigint; validatorSignature: Uint8Array };
   readonly inputs: readonly { ring: bigint[]; keyImage: Uint8Array; pseudoOut: Uint8Array }[];
   readonly outputs: readonly { oneTimeKey: Uint8Array; commitment: Uint8Array; viewTag: number; encryptedAmount: Uint8Array }[];
   readonly txPublicKeys: readonly Uint8Array[];
@@ -64,7 +70,7 @@ export interface WireTx {
   readonly bodyBytes: Uint8Array;
 }
 
-/** A decoded header (224 bytes). */
+/** A decoded header (360 bytes). */
 export interface WireHeader {
   readonly version: number;
   readonly chainId: number;
@@ -75,9 +81,31 @@ export interface WireHeader {
   readonly outputRoot: Uint8Array;
   readonly outputCount: bigint;
   readonly txPowTarget: Uint8Array;
+  readonly blockTarget: Uint8Array;
   readonly validatorsHash: Uint8Array;
-  readonly proposer: Uint8Array;
+  readonly nextValidatorsHash: Uint8Array;
+  readonly lastCertificateHash: Uint8Array;
+  readonly evidenceRoot: Uint8Array;
+  readonly stakingRoot: Uint8Array;
+  readonly powNonce: bigint;
 }
+
+/** A decoded unbond request; `bytes` are its 169 wire bytes, `signedBytes` the first 105. */
+export interface WireUnbond {
+  readonly validator: Uint8Array;
+  readonly amount: bigint;
+  readonly oneTimeKey: Uint8Array;
+  readonly viewTag: number;
+  readonly txPublicKey: Uint8Array;
+  readonly signature: Uint8Array;
+  readonly bytes: Uint8Array;
+  readonly signedBytes: Uint8Array;
+}
+
+/** A decoded evidence item; `bytes` are its wire bytes (what its leaf hashes). */
+export type WireEvidence =
+  | { readonly kind: "duplicate-vote"; readonly voteA: WireVote; readonly voteB: WireVote; readonly bytes: Uint8Array }
+  | { readonly kind: "invalid-attestation"; readonly vote: WireVote; readonly block: Uint8Array; readonly bytes: Uint8Array };
 
 /** A decoded coinbase. */
 export interface WireCoinbase {
@@ -86,13 +114,17 @@ export interface WireCoinbase {
   readonly outputs: readonly { oneTimeKey: Uint8Array; viewTag: number; amount: bigint; unlockHeight: bigint }[];
 }
 
-/** A decoded block; `coinbaseBytes` is the §4 byte string its hash is taken over. */
+/** A decoded block; `coinbaseBytes` is the §4 byte string its hash is taken over, `certificateBytes` the last certificate's. */
 export interface WireBlock {
   readonly header: WireHeader;
   readonly headerBytes: Uint8Array;
   readonly coinbase: WireCoinbase;
   readonly coinbaseBytes: Uint8Array;
   readonly txs: readonly WireTx[];
+  readonly lastCertificate: WireCertificate;
+  readonly certificateBytes: Uint8Array;
+  readonly unbonds: readonly WireUnbond[];
+  readonly evidence: readonly WireEvidence[];
 }
 
 /** A decoded finality certificate. */
@@ -116,7 +148,9 @@ export interface WireVote {
 }
 
 /** Byte length of a header. */
-export const HEADER_LEN = 224;
+export const HEADER_LEN = 360;
+/** Byte length of an unbond request. */
+export const UNBOND_LEN = 169;
 /** Byte length of a vote message. */
 export const VOTE_LEN = 145;
 
@@ -178,6 +212,7 @@ function readTx(c: Cursor): WireTx {
   const version = c.u32("version");
   const chainId = c.u32("chainId");
   const fee = c.u64("fee");
+  const stake = version === 2 ? { validator: c.take(32, "stake.validator"), amount: c.u64("stake.amount"), validatorSignature: c.take(64, "stake.validatorSignature") } : undefined;
   const inputs = c.list("inputs", (i) => ({
     ring: c.list(`inputs[${i}].ring`, (j) => c.u64(`inputs[${i}].ring[${j}]`)),
     keyImage: c.take(32, `inputs[${i}].keyImage`),
@@ -195,7 +230,7 @@ function readTx(c: Cursor): WireTx {
   const signatures = c.list("signatures", (s) => c.take(c.u32(`signatures[${s}] length`), `signatures[${s}]`));
   const bodyBytes = c.buf.slice(start, c.at);
   const powNonce = c.u64("powNonce");
-  return { version, chainId, fee, inputs, outputs, txPublicKeys, rangeProof, signatures, powNonce, signingBytes, bodyBytes };
+  return { version, chainId, fee, ...(stake === undefined ? {} : { stake }), inputs, outputs, txPublicKeys, rangeProof, signatures, powNonce, signingBytes, bodyBytes };
 }
 
 function readHeader(c: Cursor): WireHeader {
@@ -209,9 +244,69 @@ function readHeader(c: Cursor): WireHeader {
     outputRoot: c.take(32, "outputRoot"),
     outputCount: c.u64("outputCount"),
     txPowTarget: c.take(32, "txPowTarget"),
+    blockTarget: c.take(32, "blockTarget"),
     validatorsHash: c.take(32, "validatorsHash"),
-    proposer: c.take(32, "proposer"),
+    nextValidatorsHash: c.take(32, "nextValidatorsHash"),
+    lastCertificateHash: c.take(32, "lastCertificateHash"),
+    evidenceRoot: c.take(32, "evidenceRoot"),
+    stakingRoot: c.take(32, "stakingRoot"),
+    powNonce: c.u64("powNonce"),
   };
+}
+
+function readCertificate(c: Cursor, p: string): WireCertificate {
+  return {
+    height: c.u64(`${p}height`),
+    round: c.u32(`${p}round`),
+    blockHash: c.take(32, `${p}blockHash`),
+    votes: c.list(`${p}votes`, (i) => ({ validator: c.take(32, `${p}votes[${i}].validator`), signature: c.take(64, `${p}votes[${i}].signature`) })),
+  };
+}
+
+function readVote(c: Cursor, p: string): WireVote {
+  const start = c.at;
+  const k = c.u8(`${p}kind`);
+  if (k !== 1 && k !== 2) throw new WireError(c.code, `${p}kind ${k}`);
+  return {
+    kind: k === 1 ? "prevote" : "precommit",
+    chainId: c.u32(`${p}chainId`),
+    height: c.u64(`${p}height`),
+    round: c.u32(`${p}round`),
+    blockHash: c.take(32, `${p}blockHash`),
+    validator: c.take(32, `${p}validator`),
+    signature: c.take(64, `${p}signature`),
+    voteBytes: c.buf.slice(start + 1, start + 49),
+  };
+}
+
+function readUnbond(c: Cursor, p: string): WireUnbond {
+  const start = c.at;
+  const u = {
+    validator: c.take(32, `${p}.validator`),
+    amount: c.u64(`${p}.amount`),
+    oneTimeKey: c.take(32, `${p}.oneTimeKey`),
+    viewTag: c.u8(`${p}.viewTag`),
+    txPublicKey: c.take(32, `${p}.txPublicKey`),
+  };
+  const signedBytes = c.buf.slice(start, c.at);
+  const signature = c.take(64, `${p}.signature`);
+  return { ...u, signature, signedBytes, bytes: c.buf.slice(start, c.at) };
+}
+
+function readEvidence(c: Cursor, p: string): WireEvidence {
+  const start = c.at;
+  const k = c.u8(`${p}.kind`);
+  if (k === 1) {
+    const voteA = readVote(c, `${p}.voteA.`);
+    const voteB = readVote(c, `${p}.voteB.`);
+    return { kind: "duplicate-vote", voteA, voteB, bytes: c.buf.slice(start, c.at) };
+  }
+  if (k === 2) {
+    const vote = readVote(c, `${p}.vote.`);
+    const block = c.take(c.u32(`${p}.block length`), `${p}.block`);
+    return { kind: "invalid-attestation", vote, block, bytes: c.buf.slice(start, c.at) };
+  }
+  throw new WireError(c.code, `${p}.kind ${k}`);
 }
 
 function readCoinbase(c: Cursor): WireCoinbase {
@@ -241,7 +336,7 @@ export function parseTx(bytes: Uint8Array, maxBytes: number): WireTx {
 }
 
 /**
- * Parses a 224-byte header.
+ * Parses a 360-byte header.
  *
  * @throws {@link WireError} `BLOCK_MALFORMED`.
  */
@@ -271,8 +366,38 @@ export function parseBlock(bytes: Uint8Array, maxBytes: number): WireBlock {
     inner.finish(`txs[${i}]`);
     return tx;
   });
+  const certStart = c.at;
+  const lastCertificate = readCertificate(c, "lastCertificate.");
+  const certificateBytes = bytes.slice(certStart, c.at);
+  const unbonds = c.list("unbonds", (i) => readUnbond(c, `unbonds[${i}]`));
+  const evidence = c.list("evidence", (i) => readEvidence(c, `evidence[${i}]`));
   c.finish("block");
-  return { header, headerBytes, coinbase, coinbaseBytes, txs };
+  return { header, headerBytes, coinbase, coinbaseBytes, txs, lastCertificate, certificateBytes, unbonds, evidence };
+}
+
+/**
+ * Parses a 169-byte unbond request.
+ *
+ * @throws {@link WireError} `BLOCK_MALFORMED`.
+ */
+export function parseUnbond(bytes: Uint8Array): WireUnbond {
+  if (bytes.length !== UNBOND_LEN) throw new WireError("BLOCK_MALFORMED", `unbond is ${bytes.length} bytes, not ${UNBOND_LEN}`);
+  const c = new Cursor(bytes, "BLOCK_MALFORMED");
+  const u = readUnbond(c, "unbond");
+  c.finish("unbond");
+  return u;
+}
+
+/**
+ * Parses one evidence item.
+ *
+ * @throws {@link WireError} `EVIDENCE_MALFORMED` (truncated, unknown kind or vote kind, trailing bytes).
+ */
+export function parseEvidence(bytes: Uint8Array): WireEvidence {
+  const c = new Cursor(bytes, "EVIDENCE_MALFORMED");
+  const ev = readEvidence(c, "evidence");
+  c.finish("evidence");
+  return ev;
 }
 
 /**
@@ -283,12 +408,7 @@ export function parseBlock(bytes: Uint8Array, maxBytes: number): WireBlock {
 export function parseCertificate(bytes: Uint8Array, maxBytes = 65_536): WireCertificate {
   if (bytes.length > maxBytes) throw new WireError("CERT_MALFORMED", `${bytes.length} > ${maxBytes} bytes`);
   const c = new Cursor(bytes, "CERT_MALFORMED");
-  const cert = {
-    height: c.u64("height"),
-    round: c.u32("round"),
-    blockHash: c.take(32, "blockHash"),
-    votes: c.list("votes", (i) => ({ validator: c.take(32, `votes[${i}].validator`), signature: c.take(64, `votes[${i}].signature`) })),
-  };
+  const cert = readCertificate(c, "");
   c.finish("certificate");
   return cert;
 }
@@ -301,25 +421,16 @@ export function parseCertificate(bytes: Uint8Array, maxBytes = 65_536): WireCert
 export function parseVote(bytes: Uint8Array): WireVote {
   if (bytes.length !== VOTE_LEN) throw new WireError("CERT_MALFORMED", `vote is ${bytes.length} bytes, not ${VOTE_LEN}`);
   const c = new Cursor(bytes, "CERT_MALFORMED");
-  const k = c.u8("kind");
-  if (k !== 1 && k !== 2) throw new WireError("CERT_MALFORMED", `kind ${k}`);
-  const vote: WireVote = {
-    kind: k === 1 ? "prevote" : "precommit",
-    chainId: c.u32("chainId"),
-    height: c.u64("height"),
-    round: c.u32("round"),
-    blockHash: c.take(32, "blockHash"),
-    validator: c.take(32, "validator"),
-    signature: c.take(64, "signature"),
-    voteBytes: bytes.slice(1, 49),
-  };
+  const vote = readVote(c, "");
   c.finish("vote");
   return vote;
 }
 
 /** Writes a tx back (for the round-trip check): the layout above, field by field. */
 export function writeTx(tx: Omit<WireTx, "signingBytes" | "bodyBytes">): Uint8Array {
-  const parts: Uint8Array[] = [u32le(tx.version), u32le(tx.chainId), u64le(tx.fee), u32le(tx.inputs.length)];
+  const parts: Uint8Array[] = [u32le(tx.version), u32le(tx.chainId), u64le(tx.fee)];
+  if (tx.stake !== undefined) parts.push(tx.stake.validator, u64le(tx.stake.amount), tx.stake.validatorSignature);
+  parts.push(u32le(tx.inputs.length));
   for (const i of tx.inputs) parts.push(u32le(i.ring.length), ...i.ring.map(u64le), i.keyImage, i.pseudoOut);
   parts.push(u32le(tx.outputs.length));
   for (const o of tx.outputs) parts.push(o.oneTimeKey, o.commitment, Uint8Array.of(o.viewTag), o.encryptedAmount);
@@ -329,12 +440,33 @@ export function writeTx(tx: Omit<WireTx, "signingBytes" | "bodyBytes">): Uint8Ar
   return concat(...parts);
 }
 
-/** Writes the 224 header bytes. */
+/** Writes the 360 header bytes. */
 export function writeHeader(h: WireHeader): Uint8Array {
   return concat(
     u32le(h.version), u32le(h.chainId), u64le(h.height), h.parentHash, u64le(h.timeMs), h.txRoot, h.outputRoot,
-    u64le(h.outputCount), h.txPowTarget, h.validatorsHash, h.proposer,
+    u64le(h.outputCount), h.txPowTarget, h.blockTarget, h.validatorsHash, h.nextValidatorsHash, h.lastCertificateHash,
+    h.evidenceRoot, h.stakingRoot, u64le(h.powNonce),
   );
+}
+
+/** Writes a certificate's bytes. */
+export function writeCertificate(cert: WireCertificate): Uint8Array {
+  return concat(u64le(cert.height), u32le(cert.round), cert.blockHash, u32le(cert.votes.length), ...cert.votes.flatMap((v) => [v.validator, v.signature]));
+}
+
+/** Writes a vote message (145 bytes). */
+export function writeVote(v: Omit<WireVote, "voteBytes">): Uint8Array {
+  return concat(Uint8Array.of(v.kind === "prevote" ? 1 : 2), u32le(v.chainId), u64le(v.height), u32le(v.round), v.blockHash, v.validator, v.signature);
+}
+
+/** Writes an unbond request (169 bytes). */
+export function writeUnbond(u: Omit<WireUnbond, "bytes" | "signedBytes">): Uint8Array {
+  return concat(u.validator, u64le(u.amount), u.oneTimeKey, Uint8Array.of(u.viewTag), u.txPublicKey, u.signature);
+}
+
+/** Writes an evidence item. */
+export function writeEvidence(ev: WireEvidence): Uint8Array {
+  return ev.kind === "duplicate-vote" ? concat(Uint8Array.of(1), writeVote(ev.voteA), writeVote(ev.voteB)) : concat(Uint8Array.of(2), writeVote(ev.vote), u32le(ev.block.length), ev.block);
 }
 
 /** Writes the coinbase bytes. */

@@ -28,7 +28,7 @@ const EXPECTED: Readonly<Record<string, readonly string[]>> = {
   "ed25519.json": ["Ed25519Verify"],
   "subaddress.json": ["Subaddress"],
   "wallet_proofs.json": ["TxProofVerify", "KeyImageProofVerify", "DerivationProofVerify"],
-  "wire.json": ["GenesisWire", "TxWire", "HeaderWire", "BlockWire", "CertificateWire", "VoteWire"],
+  "wire.json": ["GenesisWire", "TxWire", "HeaderWire", "BlockPow", "Retarget", "BlockWire", "UnbondWire", "EvidenceWire", "CertificateWire", "VoteWire"],
 };
 
 describe("shared test vectors (independent verifier)", () => {

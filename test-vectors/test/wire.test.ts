@@ -11,9 +11,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  blockHash, buildGenesisBlock, coinbaseHash, ConsensusError, decodeBlock, decodeCertificate, decodeHeader, decodeTx, decodeVoteMessage,
-  encodeBlock, encodeCertificate, encodeHeader, encodeTx, encodeVoteMessage, fromHex, parseGenesis, precommitMessage, toHex, txId, txRoot,
-  txSigningHash, voteMessage,
+  bigIntToTarget, blockHash, bondConsentMessage, buildGenesisBlock, certificateHash, checkBlockPow, checkEvidence, coinbaseHash, ConsensusError, decodeBlock,
+  decodeCertificate, decodeEvidence, decodeHeader, decodeTx, decodeUnbond, decodeVoteMessage, defaultParams, encodeBlock, encodeCertificate, encodeEvidence,
+  encodeHeader, encodeTx, encodeUnbond, encodeVoteMessage, evidenceLeafHash, evidenceRoot, fromHex, nextBlockTarget, parseGenesis, powLevel,
+  precommitMessage, stakingRoot, toHex, txId, txRoot, txSigningHash, unbondLeafHash, unbondMessage, verifyUnbondSignature, voteMessage,
 } from "@baios/consensus";
 import { WIRE_VECTOR_FILE, wireVectorText } from "../gen-wire.ts";
 import { checkVectorFile, formatDisagreements } from "../independent/check.ts";
@@ -49,10 +50,10 @@ describe("wire.json", () => {
   });
 
   it("has every object the spec names, valid and invalid", () => {
-    for (const type of ["GenesisWire", "TxWire", "HeaderWire", "BlockWire", "CertificateWire", "VoteWire"]) {
+    for (const type of ["GenesisWire", "TxWire", "HeaderWire", "BlockPow", "Retarget", "BlockWire", "UnbondWire", "EvidenceWire", "CertificateWire", "VoteWire"]) {
       expect(group(type).some((t) => t.result === "valid"), `${type}: no valid case`).toBe(true);
     }
-    for (const type of ["TxWire", "HeaderWire", "BlockWire", "CertificateWire", "VoteWire"]) {
+    for (const type of ["TxWire", "HeaderWire", "BlockPow", "BlockWire", "UnbondWire", "EvidenceWire", "CertificateWire", "VoteWire"]) {
       expect(group(type).some((t) => t.result === "invalid"), `${type}: no invalid case`).toBe(true);
     }
   });
@@ -80,6 +81,45 @@ describe("wire.json", () => {
       expect(toHex(encodeTx(tx))).toBe(s(t, "tx"));
       expect(toHex(txId(tx))).toBe(s(t, "txid"));
       expect(toHex(txSigningHash(tx))).toBe(s(t, "signingHash"));
+      if (tx.version === 2) expect(toHex(bondConsentMessage(tx))).toBe(s(t, "consentMessage"));
+    }
+  });
+
+  it("@baios/consensus: block PoW, retarget, unbonds and evidence", () => {
+    for (const t of group("BlockPow")) {
+      const h = decodeHeader(fromHex(s(t, "header")));
+      expect(toHex(blockHash(h))).toBe(s(t, "blockHash"));
+      expect(codeOf(() => checkBlockPow(h)), `tcId ${t.tcId}`).toBe(t.result === "valid" ? "valid" : t.error);
+      if (t.result === "valid") expect(powLevel(blockHash(h), h.blockTarget)).toBe(n(t, "powLevel"));
+    }
+    for (const t of group("Retarget")) {
+      const p = defaultParams({ blockTimeMs: n(t, "blockTimeMs"), blockTargetMax: fromHex(s(t, "blockTargetMax")) });
+      const parent = { ...decodeHeader(new Uint8Array(360)), height: 5n, blockTarget: fromHex(s(t, "parentTarget")), timeMs: BigInt(s(t, "parentTimeMs")) };
+      expect(toHex(nextBlockTarget(parent, BigInt(s(t, "grandparentTimeMs")), p)), `tcId ${t.tcId}: ${t.comment}`).toBe(s(t, "nextTarget"));
+    }
+    expect(bigIntToTarget(1n)[31]).toBe(1);
+    for (const t of group("UnbondWire")) {
+      const bytes = fromHex(s(t, "unbond"));
+      if (t.result === "invalid") {
+        expect(codeOf(() => decodeUnbond(bytes)), `tcId ${t.tcId}`).toBe(t.error);
+        continue;
+      }
+      const u = decodeUnbond(bytes);
+      expect(toHex(encodeUnbond(u))).toBe(s(t, "unbond"));
+      expect(toHex(unbondMessage(n(t, "chainId"), u))).toBe(s(t, "signedMessage"));
+      expect(toHex(unbondLeafHash(u))).toBe(s(t, "leafHash"));
+      expect(codeOf(() => verifyUnbondSignature(u, n(t, "chainId")))).toBe("valid");
+    }
+    for (const t of group("EvidenceWire")) {
+      const bytes = fromHex(s(t, "evidence"));
+      if (t.result === "invalid") {
+        expect(codeOf(() => decodeEvidence(bytes)), `tcId ${t.tcId}`).toBe(t.error);
+        continue;
+      }
+      const ev = decodeEvidence(bytes);
+      expect(toHex(encodeEvidence(ev))).toBe(s(t, "evidence"));
+      expect(toHex(evidenceLeafHash(ev))).toBe(s(t, "leafHash"));
+      expect(codeOf(() => checkEvidence(ev, { chainId: n(t, "chainId"), height: 1n, maxAge: 10n, maxBlockBytes: 1 << 22 }))).toBe("valid");
     }
   });
 
@@ -106,6 +146,9 @@ describe("wire.json", () => {
       expect(toHex(coinbaseHash(b.coinbase))).toBe(s(t, "coinbaseHash"));
       expect(toHex(txRoot(b.coinbase, b.txs))).toBe(s(t, "txRoot"));
       expect(b.txs.map((tx) => toHex(txId(tx)))).toEqual(t.raw.txids);
+      expect(toHex(certificateHash(b.lastCertificate))).toBe(s(t, "lastCertificateHash"));
+      expect(toHex(stakingRoot(b.unbonds))).toBe(s(t, "stakingRoot"));
+      expect(toHex(evidenceRoot(b.evidence))).toBe(s(t, "evidenceRoot"));
     }
     for (const t of group("CertificateWire")) {
       const bytes = fromHex(s(t, "certificate"));
@@ -159,6 +202,23 @@ describe("wire.json", () => {
     }), genesisCase.tcId)).toContain("block (rebuilt from genesisFile)");
     // a vote with another round: the signature no longer verifies
     expect(badFor(tamper("VoteWire", voteCase.tcId, (r) => ({ ...r, vote: flip(r.vote as string, 13) })), voteCase.tcId).length).toBeGreaterThan(0);
+    // a header with a flipped nonce byte no longer meets its target (or changes its hash)
+    const powCase = group("BlockPow").find((t) => t.result === "valid") as TestCase;
+    expect(badFor(tamper("BlockPow", powCase.tcId, (r) => ({ ...r, header: flip(r.header as string, 359) })), powCase.tcId).length).toBeGreaterThan(0);
+    // a retarget case with a wrong next target
+    const rt = group("Retarget")[1] as TestCase;
+    expect(badFor(tamper("Retarget", rt.tcId, (r) => ({ ...r, nextTarget: flip(r.nextTarget as string, 31) })), rt.tcId)).toContain("nextTarget");
+    // an unbond with a flipped amount byte: its signature no longer verifies
+    const ub = group("UnbondWire").find((t) => t.result === "valid") as TestCase;
+    expect(badFor(tamper("UnbondWire", ub.tcId, (r) => ({ ...r, unbond: flip(r.unbond as string, 33) })), ub.tcId).length).toBeGreaterThan(0);
+    // duplicate-vote evidence with the votes swapped: not in canonical order
+    const dv = group("EvidenceWire").find((t) => t.result === "valid") as TestCase;
+    expect(badFor(tamper("EvidenceWire", dv.tcId, (r) => {
+      const h = r.evidence as string;
+      return { ...r, evidence: h.slice(0, 2) + h.slice(2 + 290, 2 + 580) + h.slice(2, 2 + 290) };
+    }), dv.tcId).length).toBeGreaterThan(0);
+    // a stated staking root that is not the body's
+    expect(badFor(tamper("BlockWire", blockCase.tcId, (r) => ({ ...r, stakingRoot: flip(r.stakingRoot as string, 0) })), blockCase.tcId)).toContain("stakingRoot");
     // an invalid case marked with another code
     const inv = group("TxWire").find((t) => t.error === "TX_OVERSIZED") as TestCase;
     expect(badFor(tamper("TxWire", inv.tcId, (r) => r), inv.tcId)).toEqual([]);

@@ -43,6 +43,21 @@ export async function checkLastCertificate(
 }
 
 /**
+ * Verifies an unbond request's Ed25519 signature (RFC 8032, strict) by `u.validator` over
+ * `unbondMessage(chainId, u)` = `h32("BAIOS/v1/unbond", u32le chainId ‖ its first 105 bytes)`.
+ * @param field the path used in the reason (default `unbond`)
+ * @throws ConsensusError `BLOCK_UNBOND_INVALID`
+ */
+export function verifyUnbondSignature(u: Unbond, chainId: number, field = "unbond"): void {
+  try {
+    ed25519Verify(u.validator, unbondMessage(chainId, u), u.signature);
+  } catch (e) {
+    if (isCryptoError(e)) throw new ConsensusError("BLOCK_UNBOND_INVALID", `${field}.signature: ${e.code}: ${e.reason}`);
+    throw e;
+  }
+}
+
+/**
  * Stateless checks of the unbond requests, in body order: `amount > 0`, `oneTimeKey` and
  * `txPublicKey` canonical non-identity ristretto255 points, then the Ed25519 signature (RFC 8032,
  * strict) by `validator` over `unbondMessage(chainId, …)`. (One-time-key uniqueness in the block
@@ -64,9 +79,9 @@ export function checkUnbonds(unbonds: readonly Unbond[], chainId: number): void 
       }
     }
     try {
-      ed25519Verify(u.validator, unbondMessage(chainId, u), u.signature);
+      verifyUnbondSignature(u, chainId, `unbonds[${i}]`);
     } catch (e) {
-      if (isCryptoError(e)) bad(`signature: ${e.code}: ${e.reason}`);
+      if (isConsensusError(e)) throw new ConsensusError(e.code, e.reason, { index: i });
       throw e;
     }
   });
