@@ -254,6 +254,7 @@ export class Chain implements ChainView {
       }
     });
     batch.putBlockTxids(height, txids);
+    if (opts.staking !== undefined) batch.putStaking(height, opts.staking);
     const outputs = Number(preview.outputCount);
     batch.putCumulativeOutputs(height, outputs);
     const mmrNodes = (prev?.mmrNodes ?? 0) + preview.nodes.length;
@@ -285,6 +286,8 @@ export interface CommitOptions {
   payouts?: readonly UnbondPayout[];
   /** ChainParams.coinbaseMaturity (blocks), required with payouts: they unlock at height + coinbaseMaturity. */
   coinbaseMaturity?: bigint;
+  /** The staking record after this block (consensus/executor.ts), written in the same batch. */
+  staking?: Uint8Array;
 }
 
 /** A stored output as the consensus `OutputRecord`. */

@@ -49,6 +49,10 @@ export interface NodeConfig {
   payout: PayoutAddress | undefined;
   /** Produce a block even when the mempool is empty (default true: steady heights). */
   emptyBlocks: boolean;
+  /** Mine Tx-PoW block candidates to `payout` (docs/consensus.md §1; default true, needs a payout address). */
+  mine: boolean;
+  /** Hash attempts per second of the candidate miner (default 20 000; bounds its CPU share). */
+  mineHashRate: number;
   /** Mempool limits: total encoded bytes and transaction count. */
   mempoolMaxBytes: number;
   mempoolMaxTxs: number;
@@ -110,6 +114,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: "validatorKey", flag: "validator-key", env: "BAIOS_VALIDATOR_KEY", kind: "string", placeholder: "<hex>", doc: "hex Ed25519 validator seed (prefer the key file)", secret: true },
   { key: "payout", flag: "payout", env: "BAIOS_PAYOUT", kind: "payout", doc: "coinbase address: baios1… (baiosdev1…), or <viewPublicHex>:<spendPublicHex>" },
   { key: "emptyBlocks", flag: "empty-blocks", env: "BAIOS_EMPTY_BLOCKS", kind: "bool", doc: "produce blocks with no txs (default true)" },
+  { key: "mine", flag: "mine", env: "BAIOS_MINE", kind: "bool", doc: "mine Tx-PoW block candidates paying --payout (default true when --payout is set)" },
+  { key: "mineHashRate", flag: "mine-hash-rate", env: "BAIOS_MINE_HASH_RATE", kind: "int", placeholder: "<hashes/s>", doc: "candidate miner hash attempts per second (default 20000)" },
   { key: "mempoolMaxBytes", flag: "mempool-max-bytes", env: "BAIOS_MEMPOOL_MAX_BYTES", kind: "int", doc: "mempool size limit in bytes (default 32 MiB)" },
   { key: "mempoolMaxTxs", flag: "mempool-max-txs", env: "BAIOS_MEMPOOL_MAX_TXS", kind: "int", doc: "mempool size limit in txs (default 10000)" },
   { key: "workers", flag: "workers", env: "BAIOS_WORKERS", kind: "int", doc: "validation worker threads (default: CPU count; 0 = inline)" },
@@ -145,6 +151,8 @@ export function defaultConfig(network: NetworkName = DEFAULT_NETWORK): NodeConfi
     validatorKey: undefined,
     payout: undefined,
     emptyBlocks: true,
+    mine: true,
+    mineHashRate: 20_000,
     mempoolMaxBytes: 32 * 1024 * 1024,
     mempoolMaxTxs: 10_000,
     workers: Math.max(1, availableParallelism()),

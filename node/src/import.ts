@@ -25,17 +25,14 @@ import {
   encodeCertificate,
   encodeHeader,
   equalBytes,
-  hasQuorum,
   isConsensusError,
-  validateBlock,
   verifyFinalityCertificate,
   type Block,
   type ChainParams,
-  type ConsensusEngine,
   type FinalityCertificate,
-  type ValidatorSet,
   type Verifier,
 } from "@baios/consensus";
+import type { ChainExecutor } from "./consensus/executor.ts";
 import { ChainError, type Chain } from "./chain.ts";
 import type { Logger } from "./log.ts";
 import type { Mempool } from "./mempool.ts";
@@ -73,10 +70,8 @@ export interface BlockImporterOptions {
   params: ChainParams;
   chain: Chain;
   mempool: Mempool;
-  /** Validator set of the chain (from genesis). */
-  validatorSet: ValidatorSet;
-  /** This node's engine, when it validates: its `proposerFor` is the schedule. */
-  engine?: ConsensusEngine | undefined;
+  /** The block executor: the validator set in force, full validation and the commit (with the staking state). */
+  executor: ChainExecutor;
   /** Runs MLSAGs and range proofs (the worker pool's block lane). */
   verifier: Verifier;
   metrics: NodeMetrics;
@@ -85,17 +80,8 @@ export interface BlockImporterOptions {
   catchUpBatch?: number;
   /** Clock in ms since the epoch (default `Date.now`). */
   now?: () => number;
-}
-
-/**
- * The proposer a block at `(height, round)` must name: the engine's `proposerFor` when this node
- * runs one; otherwise the single-validator schedule, i.e. the validator holding more than 2/3 of
- * the stake (the only set `SingleValidatorEngine` accepts). `undefined` when no validator holds
- * that alone (a BFT schedule, not defined yet): then the certificate alone vouches for the block.
- */
-export function scheduledProposer(set: ValidatorSet, engine: ConsensusEngine | undefined, height: bigint, round: number): Uint8Array | undefined {
-  if (engine !== undefined) return engine.proposerFor(height, round);
-  return set.validators.find((v) => hasQuorum(v.stake, set.totalStake))?.publicKey;
+  /** Called after each imported block (the BFT driver jumps to the next height). */
+  onImported?: (height: bigint) => void;
 }
 
 /** Imports certified blocks, records safety failures and catches up from peers. */
@@ -110,10 +96,15 @@ export class BlockImporter {
     this.#o = opts;
   }
 
-  /** Verifies `cert` for `block` against the validator set. @throws ConsensusError `CERT_*` */
+  /**
+   * Verifies `cert` for `block` against the validator set in force after the tip (exact for the
+   * next height; for a block further ahead, a pre-check with the current set).
+   * @throws ConsensusError `CERT_*`
+   */
   #verifyCert(block: Block, cert: FinalityCertificate): Uint8Array {
     const hash = blockHash(block.header);
-    verifyFinalityCertificate(cert, { chainId: this.#o.params.chainId, height: block.header.height, blockHash: hash, validatorSet: this.#o.validatorSet });
+    const set = this.#o.executor.setFor(block.header.height).set;
+    verifyFinalityCertificate(cert, { chainId: this.#o.params.chainId, height: block.header.height, blockHash: hash, validatorSet: set });
     return hash;
   }
 
@@ -137,33 +128,19 @@ export class BlockImporter {
     const { chain, params } = this.#o;
     const height = block.header.height;
     if (height <= BigInt(chain.tip.height)) return this.#atFinalHeight(block, cert, hash);
-    const parent = chain.tipHeader;
-    const grandparent = parent.height === 0n ? undefined : await chain.header(Number(parent.height - 1n));
-    if (parent.height > 0n && grandparent === undefined) throw new ChainError(`no stored header at height ${parent.height - 1n}`);
-    const set = this.#o.validatorSet;
-    const vb = await validateBlock(block, {
-      params,
-      parent,
-      grandparentTimeMs: grandparent?.timeMs,
-      view: chain,
-      mmr: chain.mmr,
-      // single validator set until the BFT/staking integration: the next set is the same set
-      expectedNextValidatorsHash: set.hash,
-      verifyLastCertificate: (c, p) => verifyFinalityCertificate(c, { chainId: params.chainId, height: p.height, blockHash: blockHash(p), validatorSet: set }),
-      nowMs: BigInt(Math.floor((this.#o.now ?? Date.now)())),
-      verifier: this.#o.verifier,
-    });
-    let c;
+    // the certificate again, against the set in force for exactly this height (it may differ from a pre-check's)
+    this.#verifyCert(block, cert);
+    const vb = await this.#o.executor.validateBlock(block);
     try {
-      c = await chain.commitBlock(vb.block, cert, { txids: vb.txids });
+      await this.#o.executor.commitBlock(vb.block, cert, { txids: vb.txids });
     } catch (e) {
       // another block (ours, or one imported concurrently) became final at this height meanwhile
       if (e instanceof ChainError && height <= BigInt(chain.tip.height)) return this.#atFinalHeight(block, cert, hash);
       throw e;
     }
-    this.#o.mempool.removeForBlock(c.txids, c.keyImages, c.oneTimeKeys);
     this.#o.metrics.mempoolTxs.set(this.#o.mempool.size);
     this.#o.metrics.mempoolBytes.set(this.#o.mempool.bytes);
+    this.#o.onImported?.(height);
     return "imported";
   }
 

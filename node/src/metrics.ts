@@ -39,6 +39,8 @@ export interface NodeMetrics {
   safetyFailures: Counter;
   blockCommitSeconds: Histogram;
   blockProduceSeconds: Histogram;
+  /** Seconds from a decided candidate's arrival to its finality certificate (docs/consensus.md §6). */
+  finalityLatency: Histogram;
   blockBytes: Histogram;
   mempoolTxs: Gauge;
   mempoolBytes: Gauge;
@@ -96,6 +98,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean; version?: string
     txsCommitted: new Counter({ name: `${p}txs_committed_total`, help: "Non-coinbase transactions committed in blocks", registers }),
     safetyFailures: new Counter({ name: `${p}safety_failures_total`, help: "Second certified blocks at an already final height (both certificates kept as evidence)", registers }),
     blockCommitSeconds: new Histogram({ name: `${p}block_commit_seconds`, help: "Time to apply and write one block batch", buckets: FAST_BUCKETS, registers }),
+    finalityLatency: new Histogram({ name: `${p}finality_latency_seconds`, help: "Time from the decided candidate's arrival to its finality certificate", buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30], registers }),
     blockProduceSeconds: new Histogram({ name: `${p}block_produce_seconds`, help: "Time to assemble, validate, sign and commit one block", buckets: FAST_BUCKETS, registers }),
     blockBytes: new Histogram({ name: `${p}block_size_bytes`, help: "Encoded size of committed blocks", buckets: [256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304], registers }),
     mempoolTxs: new Gauge({ name: `${p}mempool_txs`, help: "Transactions in the mempool", registers }),

@@ -11,15 +11,10 @@ import { ringCacheConfigure } from "@baios/crypto";
 import { createP2P, type Network, type P2P } from "@baios/p2p";
 import type { DandelionParams } from "@baios/p2p/dandelion";
 import { join } from "node:path";
-import {
-  SingleValidatorEngine,
-  makeValidatorSet,
-  localVerifier,
-  type ChainParams,
-  type ConsensusEngine,
-  type TxVerifyJob,
-  type Verifier,
-} from "@baios/consensus";
+import { localVerifier, type BftTimeouts, type ChainParams, type TxVerifyJob, type Verifier } from "@baios/consensus";
+import { createConsensus, type NodeConsensus } from "./consensus/setup.ts";
+import { consensusPublisher } from "./consensus/topics.ts";
+import type { ConsensusPublisher } from "./consensus/driver.ts";
 import { Chain } from "./chain.ts";
 import { readValidatorSeed, redactConfig, type NodeConfig } from "./config.ts";
 import { loadGenesis, type NodeGenesis } from "./genesis.ts";
@@ -27,7 +22,6 @@ import { createLogger, type Logger } from "./log.ts";
 import { Mempool } from "./mempool.ts";
 import { createMetrics, type NodeMetrics } from "./metrics.ts";
 import { BlockImporter } from "./import.ts";
-import { BlockProducer } from "./producer.ts";
 import { announceOwnBlocks, createHandlers } from "./net/handlers.ts";
 import { TxIntake } from "./net/txrelay.ts";
 import { NodeNetwork, networkStatusJson } from "./net/p2pnode.ts";
@@ -41,6 +35,9 @@ import { Store } from "./store/store.ts";
 import { RangeProofBatcher } from "./workers/batcher.ts";
 import { WorkerPool } from "./workers/pool.ts";
 import { toHex as hex } from "@baios/consensus";
+
+/** Publisher of a node without a network: its messages go nowhere (a single validator needs no one). */
+const noPublish: ConsensusPublisher = { proposal: async () => undefined, vote: async () => undefined, evidence: async () => undefined, candidate: async () => undefined };
 
 /** The node software version (semver), reported as `version` by the `status` RPC method (docs/node.md §Methods). */
 export const NODE_VERSION = "0.1.0";
@@ -82,6 +79,8 @@ export interface StartNodeOptions {
   syncIntervalMs?: number;
   /** Overrides of the RPC listener's limits (docs/node.md §Limits; tests and embedding). */
   rpcLimits?: Partial<RpcServerLimits>;
+  /** BFT round timeouts (ms; docs/consensus.md §2), e.g. shorter ones in tests. */
+  bftTimeouts?: Partial<BftTimeouts>;
   /** Blocks asked per catch-up request (default `CATCH_UP_BATCH` = 64; import.ts). */
   catchUpBatch?: number;
 }
@@ -97,7 +96,8 @@ export interface NodeHandle {
   chain: Chain;
   mempool: Mempool;
   metrics: NodeMetrics;
-  engine: ConsensusEngine | undefined;
+  /** The consensus side: executor (staking state), candidates, evidence, miner, BFT driver. */
+  consensus: NodeConsensus;
   /** The RPC cookie file (docs/node.md §Authentication), or undefined when authentication is off. */
   rpcCookieFile: string | undefined;
   /** The RPC token of this run (64 hex characters; also in `rpcCookieFile`), or undefined when authentication is off. */
@@ -115,7 +115,7 @@ export interface NodeHandle {
    *   evidence stored, logged at error level, `baios_safety_failures_total` incremented)
    */
   importBlock(blockBytes: Uint8Array, certBytes: Uint8Array): Promise<void>;
-  /** Validator only: produces one block now (serialised with the timer). */
+  /** Mines one candidate now and waits until a block above the current tip is finalized (a single validator: at once). */
   produceBlock(): Promise<{ height: bigint; hash: Uint8Array }>;
   /** The node's p2p side (peers, sync, Dandelion++), or undefined without p2p. */
   net: NodeNetwork | undefined;
@@ -192,33 +192,35 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
     // submit_tx: range proofs of txs arriving together are batch-verified (blocks batch their own)
     const submitVerifier = new RangeProofBatcher(timed(txLane));
 
-    let engine: ConsensusEngine | undefined;
-    let producer: BlockProducer | undefined;
-    if (config.validator) {
-      const seed = readValidatorSeed(config);
-      if (config.payout === undefined) throw new Error("validator: no payout address");
-      const payout = { viewPublic: Uint8Array.from(Buffer.from(config.payout.viewPublic, "hex")), spendPublic: Uint8Array.from(Buffer.from(config.payout.spendPublic, "hex")) };
-      engine = new SingleValidatorEngine({ params, seed, validators: genesis.validators, rewardTo: payout });
-      producer = new BlockProducer({
-        chain,
-        mempool,
-        params,
-        engine,
-        validatorSeed: seed,
-        payout,
-        emptyBlocks: config.emptyBlocks,
-        log: log.child({ mod: "producer" }),
-        metrics,
-      });
-    }
+    // consensus (docs/consensus.md §6): executor + staking state, candidates, evidence, miner, BFT driver
+    const seed = config.validator ? readValidatorSeed(config) : undefined;
+    if (config.validator && config.payout === undefined) throw new Error("validator: no payout address");
+    const payout = config.payout === undefined ? undefined : { viewPublic: Uint8Array.from(Buffer.from(config.payout.viewPublic, "hex")), spendPublic: Uint8Array.from(Buffer.from(config.payout.spendPublic, "hex")) };
+    const consensus = await createConsensus({
+      params,
+      genesisValidators: genesis.validators,
+      chain,
+      mempool,
+      verifier: blockVerifier,
+      dataDir: config.dataDir,
+      ...(seed === undefined ? {} : { validatorSeed: seed }),
+      ...(payout === undefined ? {} : { payout }),
+      mine: config.mine,
+      mineHashRate: config.mineHashRate,
+      emptyBlocks: config.emptyBlocks,
+      ...(opts.bftTimeouts === undefined ? {} : { timeouts: opts.bftTimeouts }),
+      metrics,
+      log,
+    });
+    cleanups.push(() => consensus.stop());
+    const executor = consensus.executor;
 
     // one pipeline for submit_tx, gossip and the stem phase (net/txrelay.ts)
     const intake = new TxIntake({ chain, mempool, params, verifier: submitVerifier, metrics, log: log.child({ mod: "tx" }) });
     const submitTx = (bytes: Uint8Array): Promise<Uint8Array> => intake.submit(bytes);
 
-    const validatorSet = makeValidatorSet(genesis.validators);
-    // certificate first, scheduled proposer, safety failures kept as evidence, bounded catch-up (import.ts)
-    const importer = new BlockImporter({ params, chain, mempool, validatorSet, engine, verifier: blockVerifier, metrics, log: log.child({ mod: "import" }), ...(opts.catchUpBatch === undefined ? {} : { catchUpBatch: opts.catchUpBatch }) });
+    // certificate first, safety failures kept as evidence, bounded catch-up (import.ts); commits through the executor
+    const importer = new BlockImporter({ params, chain, mempool, executor, onImported: (h) => consensus.driver?.onExternalCommit(h), verifier: blockVerifier, metrics, log: log.child({ mod: "import" }), ...(opts.catchUpBatch === undefined ? {} : { catchUpBatch: opts.catchUpBatch }) });
     const importBlock = async (blockBytes: Uint8Array, certBytes: Uint8Array): Promise<void> => {
       await importer.importBlock(blockBytes, certBytes);
     };
@@ -232,13 +234,13 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
         p2p,
         chain,
         params,
-        validatorSet,
+        validatorSet: () => executor.setFor(BigInt(chain.tip.height) + 1n).set,
+        consensusTopics: consensus.topics,
         intake,
         importer,
-        engine,
         metrics,
         log: log.child({ mod: "net" }),
-        announceBlocks: producer !== undefined,
+        announceBlocks: config.validator,
         ...(opts.syncIntervalMs === undefined ? {} : { syncIntervalMs: opts.syncIntervalMs }),
         ...(opts.catchUpBatch === undefined ? {} : { syncBatch: opts.catchUpBatch }),
         ...(opts.dandelion === false
@@ -272,12 +274,12 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
     };
     if (network !== undefined) {
       // handlers (net/handlers.ts): txs → intake, blocks → importer, votes → engine
-      await network.start(createHandlers({ network, intake, importer, engine, log: log.child({ mod: "net" }) }));
+      await network.start(createHandlers({ network, intake, importer, log: log.child({ mod: "net" }) }));
       cleanups.push(() => network.stop());
-      if (producer !== undefined) announceOwnBlocks(chain, network, log); // only the producer announces its blocks
+      if (config.validator) announceOwnBlocks(chain, network, log); // validators announce the blocks they finalize
     }
 
-    const methods = createMethods({ chain, mempool, params, submitTx: networkSubmit, validatorKey: engine?.localValidator, validators: genesis.validators, version: NODE_VERSION, network: net === undefined ? undefined : () => withIsolationWarning(networkStatusJson(net, config.restrictedRpc), config.validator) });
+    const methods = createMethods({ chain, mempool, params, submitTx: networkSubmit, validatorKey: consensus.localKey, validators: genesis.validators, version: NODE_VERSION, network: net === undefined ? undefined : () => withIsolationWarning(networkStatusJson(net, config.restrictedRpc), config.validator) });
     const separateMetrics = config.metrics && config.metricsPort !== undefined;
     // RPC authentication (docs/node.md §Authentication): a fresh cookie per start, removed at stop
     const cookieFile = config.rpcDisableAuth ? undefined : (config.rpcCookieFile ?? join(config.dataDir, "rpc.cookie"));
@@ -321,12 +323,12 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
       cleanups.push(() => m.close());
       metricsUrl = `${m.url}/metrics`;
     }
-    if (producer !== undefined) {
-      const p = producer;
-      cleanups.push(() => p.stop());
-      if (opts.manualBlocks !== true) p.start();
-    }
-    log.info({ rpc: http.url, rpcAuth: cookieFile === undefined ? "off" : "cookie", cookieFile, restrictedRpc: config.restrictedRpc, metrics: metricsUrl, validator: engine !== undefined }, "node started");
+    const n2 = net;
+    await consensus.start(
+      n2 === undefined ? noPublish : consensusPublisher((topic, bytes) => n2.p2p.publish(topic, bytes), params.chainId),
+      { manual: opts.manualBlocks === true },
+    );
+    log.info({ rpc: http.url, rpcAuth: cookieFile === undefined ? "off" : "cookie", cookieFile, restrictedRpc: config.restrictedRpc, metrics: metricsUrl, validator: consensus.localKey !== undefined }, "node started");
 
     let stopped: Promise<void> | undefined;
     return {
@@ -337,7 +339,7 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
       chain,
       mempool,
       metrics,
-      engine,
+      consensus,
       rpcCookieFile: cookieFile,
       rpcToken,
       client: new NodeRpcClient(http.url, { token: rpcToken }),
@@ -345,9 +347,8 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
       importBlock,
       net,
       produceBlock: async () => {
-        if (producer === undefined) throw new Error("not a validator");
-        const c = await producer.produceOne();
-        return { height: c.height, hash: c.hash };
+        await consensus.produceBlock();
+        return { height: BigInt(chain.tip.height), hash: chain.tipHash };
       },
       stop: () => {
         stopped ??= (async () => {

@@ -9,7 +9,7 @@
  * @module
  */
 import type { BlockMessage, Network, NetworkHandlers, Verdict } from "@baios/p2p";
-import { isConsensusError, type ConsensusEngine } from "@baios/consensus";
+import { isConsensusError } from "@baios/consensus";
 import type { Chain, CommittedBlock } from "../chain.ts";
 import type { BlockImporter } from "../import.ts";
 import type { Logger } from "../log.ts";
@@ -41,7 +41,6 @@ export interface HandlerDeps {
   network: Network;
   intake: TxIntake;
   importer: BlockImporter;
-  engine: ConsensusEngine | undefined;
   log: Logger;
   /** Fluffed transactions go through here (Dandelion++ takes a stem copy out of its stempool first). */
   onFluffTx?: (bytes: Uint8Array) => Promise<Verdict>;
@@ -64,15 +63,8 @@ export function createHandlers(d: HandlerDeps): NetworkHandlers {
   return {
     onTx: async (msg, from) => (msg.phase === "stem" && d.onStemTx !== undefined ? d.onStemTx(msg.bytes, from) : fluff(msg.bytes)),
     onBlock: (msg, from) => d.importer.onBlock(msg, from, d.network),
-    onVote: async (vote) => {
-      if (d.engine === undefined) return "IGNORE";
-      try {
-        await d.engine.onVote(vote);
-        return "ACCEPT";
-      } catch (e) {
-        return verdictOf(e);
-      }
-    },
+    // votes travel on the libp2p `vote` topic (consensus/topics.ts); this legacy transport carries none
+    onVote: async () => "IGNORE",
   };
 }
 

@@ -20,8 +20,8 @@
  * Every id carries the chain id and a version (`/baios/<chainIdHex>/…/1`, @baios/p2p).
  * @module
  */
-import { P2PError, ProtocolError, type P2P, type PeerInfo, type Verdict } from "@baios/p2p";
-import { decodeBlock, decodeCertificate, blockHash, equalBytes, verifyFinalityCertificate, isConsensusError, type ChainParams, type ConsensusEngine, type ValidatorSet } from "@baios/consensus";
+import { P2PError, ProtocolError, type P2P, type PeerInfo, type TopicSpec, type Verdict } from "@baios/p2p";
+import { decodeBlock, decodeCertificate, blockHash, equalBytes, verifyFinalityCertificate, isConsensusError, type ChainParams, type ValidatorSet } from "@baios/consensus";
 import { Gauge } from "prom-client";
 import type { Chain, CommittedBlock } from "../chain.ts";
 import type { BlockImporter } from "../import.ts";
@@ -76,10 +76,12 @@ export interface NodeNetworkOptions {
   p2p: P2P;
   chain: Chain;
   params: ChainParams;
-  validatorSet: ValidatorSet;
+  /** The validator set in force after the tip (consensus/executor.ts). */
+  validatorSet: () => ValidatorSet;
+  /** The consensus topics (`candidate`, `proposal`, `vote`, `evidence`; consensus/topics.ts), registered with the others. */
+  consensusTopics?: readonly TopicSpec[];
   intake: TxIntake;
   importer: BlockImporter;
-  engine: ConsensusEngine | undefined;
   metrics: NodeMetrics;
   log: Logger;
   /** Publish the blocks this node commits (the producer). */
@@ -129,7 +131,8 @@ export class NodeNetwork {
 
     p.registerTopic({ name: "tx", maxBytes: params.maxTxBytes, validate: (bytes) => this.#onFluffTx(bytes) });
     p.registerTopic({ name: "block", maxBytes: params.maxBlockBytes + CERT_MAX + 4, validate: (bytes, from) => this.#onBlock(bytes, from) });
-    p.registerTopic({ name: "vote", maxBytes: VOTE_MAX, validate: async () => "IGNORE" });
+    for (const t of o.consensusTopics ?? []) p.registerTopic(t);
+    if (!(o.consensusTopics ?? []).some((t) => t.name === "vote")) p.registerTopic({ name: "vote", maxBytes: VOTE_MAX, validate: async () => "IGNORE" });
 
     p.registerProtocol({ name: "status", maxRequestBytes: 0, maxResponseBytes: 40, handler: async () => encodeStatus(chain.tip.height, chain.tipHash) });
     p.registerProtocol({
@@ -234,7 +237,7 @@ export class NodeNetwork {
       }
       if (height > tip + 1n) {
         // ahead of us: its certificate must hold before we spend anything on it, then sync fetches the gap
-        verifyFinalityCertificate(decodeCertificate(certBytes), { chainId: params.chainId, height, blockHash: blockHash(block.header), validatorSet });
+        verifyFinalityCertificate(decodeCertificate(certBytes), { chainId: params.chainId, height, blockHash: blockHash(block.header), validatorSet: validatorSet() });
         this.syncer.trigger();
         return "IGNORE";
       }

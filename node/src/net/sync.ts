@@ -94,7 +94,8 @@ export interface SyncerOptions {
   importer: BlockImporter;
   chain: Chain;
   params: ChainParams;
-  validatorSet: ValidatorSet;
+  /** The validator set in force after the tip (the staking state's; header certificates are checked against it). */
+  validatorSet: () => ValidatorSet;
   log: Logger;
   /** Heights per request (default {@link SYNC_BATCH}). */
   batch?: number;
@@ -247,7 +248,7 @@ export class Syncer {
       if (header.height !== BigInt(from + i)) throw new ConsensusError("BLOCK_BAD_HEIGHT", `header ${i} has height ${header.height}, expected ${from + i}`);
       if (!equalBytes(header.parentHash, prev)) throw new ConsensusError("BLOCK_BAD_PARENT", `header at height ${from + i} does not extend the previous one`);
       const hash = blockHash(header);
-      verifyFinalityCertificate(decodeCertificate(h.certificate), { chainId: params.chainId, height: header.height, blockHash: hash, validatorSet });
+      verifyFinalityCertificate(decodeCertificate(h.certificate), { chainId: params.chainId, height: header.height, blockHash: hash, validatorSet: validatorSet() });
       out.push(header);
       prev = hash;
     }

@@ -37,6 +37,7 @@ import {
   readU64be,
   txKey,
   txidsKey,
+  stakingRecordKey,
   u32be,
   u64be,
   type EvidenceRecord,
@@ -214,6 +215,10 @@ export class Store {
   }
 
   /** The txids of block `height` in block order. */
+  /** The staking record after block `height`, if stored (`S` prefix). */
+  async getStaking(height: number): Promise<Uint8Array | undefined> {
+    return this.db.get(stakingRecordKey(height));
+  }
   async getBlockTxids(height: number): Promise<Uint8Array[] | undefined> {
     const v = await this.db.get(txidsKey(height));
     if (v === undefined) return undefined;
@@ -333,6 +338,10 @@ export class BlockBatch {
     v.set(u64be(height), 0);
     v.set(u32be(position), 8);
     this.#put(txKey(txid), v);
+  }
+  /** The staking record after block `height` (docs/consensus.md §6; written in the block's batch). */
+  putStaking(height: number, record: Uint8Array): void {
+    this.#put(stakingRecordKey(height), record);
   }
   putBlockTxids(height: number, txids: readonly Uint8Array[]): void {
     const v = new Uint8Array(32 * txids.length);
