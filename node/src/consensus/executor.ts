@@ -11,6 +11,7 @@
  * @module
  */
 import {
+  ConsensusError,
   applyStakingBlock,
   checkStakingInput,
   decodeStakingState,
@@ -181,6 +182,12 @@ export class ChainExecutor implements ConsensusExecutor {
       expectedNextValidatorsHash: t.nextSet.hash,
       verifyLastCertificate: (cert, p) => verifyFinalityCertificate(cert, { chainId: o.params.chainId, height: p.height, blockHash: cert.blockHash, validatorSet: tipSet }),
       payouts: t.payouts,
+      checkStaking: (b) => {
+        // re-running the attested block's validation needs its parent's state, which the node does not keep (docs/consensus.md §6.3):
+        // without that check such evidence could slash an honest validator, so it is refused
+        const i = b.evidence.findIndex((e) => e.kind === "invalid-attestation");
+        if (i >= 0) throw new ConsensusError("BLOCK_EVIDENCE_INVALID", `evidence[${i}]: invalid-attestation evidence is not accepted by this version (its block cannot be re-validated)`, { index: i });
+      },
       nowMs: BigInt(Date.now()),
       verifier: o.verifier,
     });
