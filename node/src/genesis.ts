@@ -1,5 +1,5 @@
 /**
- * Genesis loading for the node: a genesis file (`baios-genesis/1` JSON, parsed strictly by
+ * Genesis loading for the node: a genesis file (`baios-genesis/2` JSON, parsed strictly by
  * @baios/consensus) given by path, or the built-in devnet genesis.
  *
  * Built-in devnet genesis: chain "baios-devnet", no premine, one validator whose Ed25519 seed is
