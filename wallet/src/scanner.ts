@@ -20,7 +20,7 @@ import { keyImage } from "@baios/crypto";
 import { decodeTx, txId } from "@baios/consensus";
 import { RPC_ERRORS, RpcError, type NodeRpcClient, type ScanBlockJson, type ScanTxJson } from "@baios/node/client";
 import type { Network } from "./address.ts";
-import { NodeTrustError, verifyAnchor, verifyScanBlock, type ChainAnchor, type ScanCursor } from "./trust.ts";
+import { NodeTrustError, validatorSetFromJson, validatorSetToJson, verifyAnchor, verifyScanBlock, type ChainAnchor, type ScanCursor } from "./trust.ts";
 import { matchBlock, type BlockMatches } from "./scan-match.ts";
 import type { ScanWorkers } from "./scan-workers.ts";
 import { bytesToHex, hexToBytes } from "./hex.ts";
@@ -185,7 +185,10 @@ async function fetchRange(client: NodeRpcClient, from: number, to: number): Prom
 async function startCursor(client: NodeRpcClient, state: WalletState, anchor: ChainAnchor): Promise<ScanCursor> {
   const h = state.scannedHeight;
   if (h < 0) return { height: -1, hash: new Uint8Array(32), outputs: 0 };
-  if (state.scannedHash !== undefined && state.scannedOutputs !== undefined) return { height: h, hash: hexToBytes(state.scannedHash), outputs: state.scannedOutputs };
+  if (state.scannedHash !== undefined && state.scannedOutputs !== undefined) {
+    const set = state.scannedSet === undefined ? undefined : validatorSetFromJson(state.scannedSet);
+    return { height: h, hash: hexToBytes(state.scannedHash), outputs: state.scannedOutputs, ...(set === undefined ? {} : { set }) };
+  }
   // a state from before these checks: verify the block at scannedHeight on its own (certificate)
   const [b] = await fetchRange(client, h, h);
   const prev = h === 0 ? { height: -1, hash: new Uint8Array(32), outputs: 0 } : { height: h - 1, hash: hexToBytes(b!.header.parentHash), outputs: b!.header.outputCount - countOutputs(b!) };
@@ -287,6 +290,8 @@ export async function scanChain(client: NodeRpcClient, state: WalletState, keys:
     state.scannedHeight = c.height;
     state.scannedHash = bytesToHex(c.hash);
     state.scannedOutputs = c.outputs;
+    if (c.set === undefined) delete state.scannedSet;
+    else state.scannedSet = validatorSetToJson(c.set);
     opts.onBatch?.();
     opts.onProgress?.({ from, to: tip, height: state.scannedHeight });
   }

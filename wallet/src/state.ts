@@ -79,6 +79,8 @@ export interface WalletState {
   scannedHash?: string;
   /** Output count (`outputCount`) of the header at `scannedHeight`: the global index of the next block's first output. */
   scannedOutputs?: number;
+  /** The validator set finalizing the block after `scannedHeight`, once it is no longer the genesis set (wallet/src/trust.ts follows `nextValidatorsHash`). */
+  scannedSet?: { publicKey: string; stake: string }[];
   /** Subaddresses handed out (docs/wallet.md §2.1): `[account, index]` pairs besides (0, 0), each in the scan table; absent when none. */
   subaddresses?: [number, number][];
   /** Owned outputs found by scanning, spent ones included (`spentHeight` set). */
@@ -101,6 +103,7 @@ export function resetScan(s: WalletState): void {
   s.scannedHeight = -1;
   delete s.scannedHash;
   delete s.scannedOutputs;
+  delete s.scannedSet;
   s.outputs = [];
   s.txMeta = {};
   for (const t of s.sent) delete t.height;

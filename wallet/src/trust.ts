@@ -200,6 +200,8 @@ export interface ScanCursor {
   hash: Uint8Array;
   /** `outputCount` of the previous header (0 before genesis). */
   outputs: number;
+  /** The validator set that finalizes the next block, when it is no longer the genesis set (followed through `nextValidatorsHash`). */
+  set?: ValidatorSet;
 }
 
 /**
@@ -213,6 +215,7 @@ export interface ScanCursor {
  */
 export function verifyScanBlock(anchor: ChainAnchor, prev: ScanCursor, b: ScanBlockJson): ScanCursor {
   const height = prev.height + 1;
+  const set = prev.set ?? anchor.validatorSet;
   if (b === null || typeof b !== "object") throw new NodeTrustError("BAD_RANGE", `block ${height} missing`);
   const header = headerFromJson(b.header);
   const hash = blockHash(header);
@@ -225,9 +228,9 @@ export function verifyScanBlock(anchor: ChainAnchor, prev: ScanCursor, b: ScanBl
     if (!bytesEqual(hash, anchor.genesisHash)) throw new NodeTrustError("GENESIS_MISMATCH", "block 0 is not the pinned genesis");
   } else {
     if (!bytesEqual(header.parentHash, prev.hash)) throw new NodeTrustError("BAD_LINK", `block ${height}: parentHash is not the hash of block ${prev.height}`);
-    if (!bytesEqual(header.validatorsHash, anchor.validatorSet.hash)) throw new NodeTrustError("BAD_HEADER", `block ${height}: validatorsHash is not the genesis validator set's`);
+    if (!bytesEqual(header.validatorsHash, set.hash)) throw new NodeTrustError("BAD_HEADER", `block ${height}: validatorsHash is not the hash of the validator set certified by block ${prev.height}`);
     try {
-      verifyFinalityCertificate(certificateFromJson(b.certificate), { chainId: anchor.genesis.chainId, height: header.height, blockHash: hash, validatorSet: anchor.validatorSet });
+      verifyFinalityCertificate(certificateFromJson(b.certificate), { chainId: anchor.genesis.chainId, height: header.height, blockHash: hash, validatorSet: set });
     } catch (e) {
       if (e instanceof NodeTrustError) throw e;
       const why = e instanceof ConsensusError ? `${e.code}: ${e.reason}` : (e as Error).message;
@@ -235,7 +238,42 @@ export function verifyScanBlock(anchor: ChainAnchor, prev: ScanCursor, b: ScanBl
     }
   }
   verifyTxRoot(header, prev.outputs, b);
-  return { height, hash, outputs: Number(header.outputCount) };
+  const next = nextSet(set, header, b, height);
+  return { height, hash, outputs: Number(header.outputCount), ...(next === anchor.validatorSet ? {} : { set: next }) };
+}
+
+/**
+ * The set for the block after `header`: the same one, or (when `nextValidatorsHash` changes) the
+ * `nextValidators` served with the block, which must hash to `nextValidatorsHash` — a value
+ * this block's certificate, already verified, vouches for.
+ * @throws NodeTrustError `VALIDATORS_MISMATCH`
+ */
+function nextSet(set: ValidatorSet, header: BlockHeader, b: ScanBlockJson, height: number): ValidatorSet {
+  if (bytesEqual(header.nextValidatorsHash, set.hash)) return set;
+  if (!Array.isArray(b.nextValidators)) throw new NodeTrustError("VALIDATORS_MISMATCH", `block ${height}: the validator set changes but the node sent no nextValidators`);
+  let next: ValidatorSet;
+  try {
+    next = validatorSetFromJson(b.nextValidators);
+  } catch (e) {
+    throw new NodeTrustError("VALIDATORS_MISMATCH", `block ${height}: nextValidators malformed: ${(e as Error).message}`);
+  }
+  if (!bytesEqual(next.hash, header.nextValidatorsHash)) throw new NodeTrustError("VALIDATORS_MISMATCH", `block ${height}: nextValidators does not hash to the header's nextValidatorsHash`);
+  return next;
+}
+
+/** A validator set from its JSON form (`{publicKey hex, stake decimal}`), canonicalised. @throws Error when malformed */
+export function validatorSetFromJson(list: readonly { publicKey: string; stake: string }[]): ValidatorSet {
+  return makeValidatorSet(
+    list.map((v, i) => {
+      if (typeof v?.stake !== "string" || !/^[0-9]{1,20}$/.test(v.stake)) throw new Error(`validators[${i}].stake: expected a decimal string`);
+      return { publicKey: bytesField(v.publicKey, 32, `validators[${i}].publicKey`), stake: BigInt(v.stake) };
+    }),
+  );
+}
+
+/** The JSON form of a set (for the wallet state). */
+export function validatorSetToJson(set: ValidatorSet): { publicKey: string; stake: string }[] {
+  return set.validators.map((v) => ({ publicKey: bytesToHex(v.publicKey), stake: v.stake.toString() }));
 }
 
 function verifyTxRoot(header: BlockHeader, firstIndex: number, b: ScanBlockJson): void {

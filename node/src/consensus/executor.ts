@@ -222,7 +222,7 @@ export class ChainExecutor implements ConsensusExecutor {
     let t = this.#transitions.get(key);
     if (t === undefined || t.state.height !== block.header.height) t = this.transition(block);
     const setStart = t.changed ? block.header.height + 1n : this.#setStart;
-    const committed = await o.chain.commitBlock(block, cert, { ...opts, payouts: t.payouts, staking: encodeRecord(setStart, t.state) });
+    const committed = await o.chain.commitBlock(block, cert, { ...opts, payouts: t.payouts, coinbaseMaturity: o.params.coinbaseMaturity, staking: encodeRecord(setStart, t.state) });
     this.#state = t.state;
     this.#setStart = setStart;
     this.#transitions.clear();

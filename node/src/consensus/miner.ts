@@ -108,7 +108,8 @@ export class CandidateMiner {
     let doneAt = -1n;
     while (this.#running) {
       const tip = BigInt(o.chain.tip.height);
-      if (tip === doneAt || (o.emptyBlocks === false && o.mempool.size === 0)) {
+      // the executor's staking state catches up with a commit just after the chain's listeners ran
+      if (tip === doneAt || o.executor.stakingState.height !== tip || (o.emptyBlocks === false && o.mempool.size === 0)) {
         await this.#sleep(200);
         continue;
       }

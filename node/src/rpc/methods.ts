@@ -2,13 +2,14 @@
  * The JSON-RPC methods (docs/node.md §RPC reference). Parameters are by name (a JSON object).
  * @module
  */
-import { ConsensusError, blockHash, sortValidators, validatorsHash, decodeBlock, encodeInclusionProof, encodeTx, mmrLeafHash, type Block, type ChainParams, type Validator } from "@baios/consensus";
+import { ConsensusError, blockHash, decodeStakingState, equalBytes, sortValidators, validatorsHash, decodeBlock, encodeInclusionProof, encodeTx, mmrLeafHash, type Block, type ChainParams, type Validator } from "@baios/consensus";
 import type { Chain } from "../chain.ts";
 import { AlreadyInPoolError, MempoolFullError, type Mempool } from "../mempool.ts";
 import { NodeBusyError } from "../workers/busy.ts";
 import type { RpcMethod } from "./server.ts";
 import { hex, num, paramsObject, parseHex, parseUint } from "./convert.ts";
 import { invalidParams, rpcError } from "./errors.ts";
+import { stakingResult, type StakingResult, type StakingSource } from "./staking.ts";
 import { certificateJson, coinbaseJson, headerJson, scanTxJson, txJson, type CoinbaseJson, type HeaderJson, type ScanTxJson, type TxJson, type CertificateJson } from "./json.ts";
 
 /** Limits on one request. */
@@ -26,6 +27,8 @@ export interface RpcContext {
   /** The genesis validator set (served by `get_validators`, so a wallet can verify finality certificates); absent: `get_validators` answers NOT_FOUND. */
   validators?: readonly Validator[];
   version: string;
+  /** The staking state after the tip (`get_staking`, docs/consensus.md §5); absent: `get_staking` answers NOT_FOUND. */
+  staking?: (() => StakingSource) | undefined;
   /** The network part of `status` (net/p2pnode.ts), absent without p2p. */
   network?: (() => NetworkStatusJson) | undefined;
 }
@@ -136,6 +139,13 @@ export interface ScanBlockJson {
   header: HeaderJson;
   /** The block's finality certificate (genesis: an empty one; genesis is trusted by hash). */
   certificate: CertificateJson;
+  /**
+   * Only when the header's `nextValidatorsHash` differs from its `validatorsHash` (an epoch
+   * boundary or a slash): the validator set that finalizes the next block, sorted by key. A
+   * wallet checks that it hashes to `nextValidatorsHash` (certified by this block's certificate)
+   * and verifies the following certificates with it (docs/wallet.md §4.1).
+   */
+  nextValidators?: { publicKey: string; stake: string }[];
 }
 /** Result of `get_validators`: the genesis validator set, whose hash a wallet checks against the genesis header's `validatorsHash` (docs/protocol.md §9). */
 export interface ValidatorsResult {
@@ -261,6 +271,13 @@ async function firstOutputIndex(ctx: RpcContext, height: number): Promise<number
   return c;
 }
 
+/** The set that finalizes block `h + 1`, from the staking record stored with block `h` (`u64le setStart ‖ state`). */
+async function nextValidatorsJson(ctx: RpcContext, h: number): Promise<{ publicKey: string; stake: string }[]> {
+  const rec = await ctx.chain.store.getStaking(h);
+  if (rec === undefined) throw rpcError("NOT_FOUND", `no staking record at height ${h}`);
+  return decodeStakingState(rec.subarray(8)).nextValidatorSet.validators.map((v) => ({ publicKey: hex(v.publicKey), stake: v.stake.toString() }));
+}
+
 /**
  * Global index of a block's first tx output: after its coinbase outputs and the unbond payouts
  * paid in it (docs/protocol.md §5.3). Payouts are not in the block body; their number is what the
@@ -351,6 +368,11 @@ export function createMethods(ctx: RpcContext): Record<string, RpcMethod> {
       return { validators: sorted.map((v) => ({ publicKey: hex(v.publicKey), stake: v.stake.toString() })), hash: hex(validatorsHash(sorted)) };
     },
 
+    get_staking: (params): StakingResult => {
+      if (ctx.staking === undefined) throw rpcError("NOT_FOUND", "this node does not serve its staking state");
+      return stakingResult(ctx.staking(), params);
+    },
+
     get_header: async (params): Promise<HeaderJson> => {
       const height = await resolveHeight(ctx, paramsObject(params));
       const h = await ctx.chain.header(height);
@@ -412,6 +434,7 @@ export function createMethods(ctx: RpcContext): Record<string, RpcMethod> {
           txs,
           header: headerJson(block.header, bh),
           certificate: certificateJson(cert),
+          ...(equalBytes(block.header.nextValidatorsHash, block.header.validatorsHash) ? {} : { nextValidators: await nextValidatorsJson(ctx, h) }),
         });
       }
       return { tip, blocks };
@@ -528,6 +551,7 @@ export const RPC_METHODS = [
   "status",
   "get_params",
   "get_validators",
+  "get_staking",
   "get_header",
   "get_block",
   "get_blocks_range",
