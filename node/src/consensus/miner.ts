@@ -71,6 +71,7 @@ export class CandidateMiner {
    * `produceBlock`); hands it to `onCandidate` and returns it.
    */
   async mineOnce(): Promise<{ block: Block; bytes: Uint8Array; hash: Uint8Array }> {
+    while (this.#o.executor.stakingState.height !== BigInt(this.#o.chain.tip.height)) await new Promise((r) => setTimeout(r, 2));
     const tpl = await this.#template();
     const header = await mineBlockYielding({ ...tpl.header, powNonce: BigInt(Math.floor(Math.random() * 2 ** 48)) }, { chunk: 8192 });
     if (header === undefined) throw new Error("nonce space exhausted");
