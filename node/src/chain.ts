@@ -255,6 +255,7 @@ export class Chain implements ChainView {
     });
     batch.putBlockTxids(height, txids);
     if (opts.staking !== undefined) batch.putStaking(height, opts.staking);
+    if (opts.payouts !== undefined) batch.putPayouts(height, opts.payouts);
     const outputs = Number(preview.outputCount);
     batch.putCumulativeOutputs(height, outputs);
     const mmrNodes = (prev?.mmrNodes ?? 0) + preview.nodes.length;

@@ -21,7 +21,7 @@ import { decodeTx, txId } from "@baios/consensus";
 import { RPC_ERRORS, RpcError, type NodeRpcClient, type ScanBlockJson, type ScanTxJson } from "@baios/node/client";
 import type { Network } from "./address.ts";
 import { NodeTrustError, validatorSetFromJson, validatorSetToJson, verifyAnchor, verifyScanBlock, type ChainAnchor, type ScanCursor } from "./trust.ts";
-import { matchBlock, type BlockMatches } from "./scan-match.ts";
+import { matchBlock, matchCoinbase, type BlockMatches } from "./scan-match.ts";
 import type { ScanWorkers } from "./scan-workers.ts";
 import { bytesToHex, hexToBytes } from "./hex.ts";
 import type { OwnedOutput, WalletState } from "./state.ts";
@@ -55,7 +55,7 @@ export interface ScanStats {
 const newStats = (): ScanStats => ({ blocks: 0, txs: 0, outputs: 0, found: 0, spent: 0, duplicateKeys: 0 });
 
 /** The part of a `get_blocks_range` block that {@link scanBlock} reads (no header or certificate: those are checked by {@link scanChain}). */
-export type ScanView = Pick<ScanBlockJson, "height" | "timeMs" | "coinbase"> & { txs: Omit<ScanTxJson, "powNonce">[] };
+export type ScanView = Pick<ScanBlockJson, "height" | "timeMs" | "coinbase" | "payouts"> & { txs: Omit<ScanTxJson, "powNonce">[] };
 
 function withKeyImage(o: OwnedOutput, keys: ScanKeys): OwnedOutput {
   if (keys.spendSecret !== undefined) {
@@ -102,6 +102,15 @@ export function scanBlock(state: WalletState, keys: ScanKeys, block: ScanView, s
   for (const f of m.coinbase) {
     const o = cb.outputs[f.index]!;
     add({ globalIndex: o.globalIndex, height: block.height, txid: `coinbase:${block.height}`, index: f.index, txPublicKey: f.txPublicKey, amount: f.amount, mask: f.mask, oneTimeKey: f.oneTimeKey, commitment: f.commitment, unlockHeight: o.unlockHeight, coinbase: true });
+  }
+
+  // matured unbond payouts: one-output coinbase-style views, each with its own tx public key (rare: matched here)
+  for (const pv of block.payouts ?? []) {
+    stats.outputs += pv.outputs.length;
+    for (const f of matchCoinbase(keys, pv)) {
+      const o = pv.outputs[f.index]!;
+      add({ globalIndex: o.globalIndex, height: block.height, txid: `payout:${block.height}:${o.globalIndex}`, index: f.index, txPublicKey: f.txPublicKey, amount: f.amount, mask: f.mask, oneTimeKey: f.oneTimeKey, commitment: f.commitment, unlockHeight: o.unlockHeight, coinbase: true });
+    }
   }
 
   const byKeyImage = new Map<string, OwnedOutput>();
@@ -195,7 +204,7 @@ async function startCursor(client: NodeRpcClient, state: WalletState, anchor: Ch
   return verifyScanBlock(anchor, prev, b!);
 }
 
-const countOutputs = (b: ScanBlockJson): number => b.coinbase.outputs.length + b.txs.reduce((s, t) => s + t.outputs.length, 0);
+const countOutputs = (b: ScanBlockJson): number => b.coinbase.outputs.length + (b.payouts?.length ?? 0) + b.txs.reduce((s, t) => s + t.outputs.length, 0);
 
 /**
  * Checks the full bytes of each transaction that paid or spent the wallet: `get_tx` hex decodes,

@@ -292,6 +292,11 @@ function verifyTxRoot(header: BlockHeader, firstIndex: number, b: ScanBlockJson)
       }),
     };
     leaves = [coinbaseHash(coinbase)];
+    // matured unbond payouts come next (not in txRoot: the outputRoot MMR and the owned-output proofs cover them)
+    for (const p of b.payouts ?? []) {
+      if (p.outputs.length !== 1 || p.outputs[0]?.globalIndex !== next++) throw bad("payout global indices are not consecutive after the coinbase");
+      bytesField(p.txPublicKey, 32, "payout txPublicKey");
+    }
     for (const tx of b.txs) {
       if (typeof tx.powNonce !== "string" || !/^[0-9]{1,20}$/.test(tx.powNonce)) throw bad(`tx ${tx.txid}: powNonce missing`);
       leaves.push(txLeafHash(bytesField(tx.txid, 32, "txid"), BigInt(tx.powNonce)));

@@ -146,6 +146,12 @@ export interface ScanBlockJson {
    * and verifies the following certificates with it (docs/wallet.md §4.1).
    */
   nextValidators?: { publicKey: string; stake: string }[];
+  /**
+   * Only in blocks that pay matured unbonds: each payout as a one-output coinbase-style view
+   * (public amount, commitment `G + amount·H`, its own tx public key, output index 0), global
+   * indices right after the coinbase's (docs/consensus.md §4.4).
+   */
+  payouts?: CoinbaseJson[];
 }
 /** Result of `get_validators`: the genesis validator set, whose hash a wallet checks against the genesis header's `validatorsHash` (docs/protocol.md §9). */
 export interface ValidatorsResult {
@@ -269,6 +275,19 @@ async function firstOutputIndex(ctx: RpcContext, height: number): Promise<number
   const c = await ctx.chain.store.getCumulativeOutputs(height - 1);
   if (c === undefined) throw rpcError("NOT_FOUND", `no block at height ${height - 1}`);
   return c;
+}
+
+/** The `payouts` field of a scan block (absent when the block pays none). */
+async function payoutsJson(ctx: RpcContext, h: number, firstIndex: number): Promise<{ payouts?: CoinbaseJson[] }> {
+  const list = await ctx.chain.store.getPayouts(h);
+  if (list.length === 0) return {};
+  const commitments = await coinbaseCommitments(ctx, firstIndex, list.length);
+  const unlock = BigInt(h) + ctx.params.coinbaseMaturity;
+  return {
+    payouts: list.map((p, i) =>
+      coinbaseJson({ height: BigInt(h), txPublicKey: p.txPublicKey, outputs: [{ oneTimeKey: p.oneTimeKey, viewTag: p.viewTag, amount: p.amount, unlockHeight: unlock }] }, firstIndex + i, [commitments[i] as Uint8Array]),
+    ),
+  };
 }
 
 /** The set that finalizes block `h + 1`, from the staking record stored with block `h` (`u64le setStart ‖ state`). */
@@ -435,6 +454,7 @@ export function createMethods(ctx: RpcContext): Record<string, RpcMethod> {
           header: headerJson(block.header, bh),
           certificate: certificateJson(cert),
           ...(equalBytes(block.header.nextValidatorsHash, block.header.validatorsHash) ? {} : { nextValidators: await nextValidatorsJson(ctx, h) }),
+          ...(await payoutsJson(ctx, h, first + block.coinbase.outputs.length)),
         });
       }
       return { tip, blocks };

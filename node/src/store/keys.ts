@@ -17,6 +17,7 @@
  * | `x`    | `x` ‖ u64be(height)       | the block's txids, concatenated (32 each, block order)  |
  * | `O`    | `O` ‖ oneTimeKey(32)      | u64be(globalIndex) of the output with that key          |
  * | `E`    | `E` ‖ u64be(height) ‖ hash(32) | safety-failure evidence (see `encodeEvidence`)     |
+ * | `P`    | `P` ‖ u64be(height)       | unbond payouts paid in the block: n × (oneTimeKey 32 ‖ u8 viewTag ‖ u64le amount ‖ txPublicKey 32) |
  * | `S`    | `S` ‖ u64be(height)       | staking record after the block: u64le setStartHeight ‖ `encodeStakingState` (docs/consensus.md §5.5) |
  * @module
  */
@@ -120,6 +121,9 @@ export const oneTimeKeyKey = (oneTimeKey: Uint8Array): Uint8Array => prefixed(P_
 export const evidenceKey = (height: number, blockHash: Uint8Array): Uint8Array => prefixed(P_EVIDENCE, u64be(height), blockHash);
 /** Key `x ‖ u64be(height)` (9 bytes) of a block's txid list. */
 export const txidsKey = (height: number): Uint8Array => prefixed(P_TXIDS, u64be(height));
+/** Prefix `P` (0x50): unbond payouts of a block, key `P ‖ u64be(height)` → 73 bytes per payout, in payout order (only blocks that pay some). */
+export const P_PAYOUTS = 0x50; // P
+export const payoutsKey = (height: number): Uint8Array => prefixed(P_PAYOUTS, u64be(height));
 /** Prefix `S` (0x53): staking records, key `S ‖ u64be(height)` → `u64le setStartHeight ‖ encodeStakingState(state after the block)`. */
 export const P_STAKING = 0x53; // S
 export const stakingRecordKey = (height: number): Uint8Array => prefixed(P_STAKING, u64be(height));

@@ -38,13 +38,14 @@ import {
   txKey,
   txidsKey,
   stakingRecordKey,
+  payoutsKey,
   u32be,
   u64be,
   type EvidenceRecord,
   type StoredOutput,
   type TipRecord,
 } from "./keys.ts";
-import { toHex as hex } from "@baios/consensus";
+import { toHex as hex, type UnbondPayout } from "@baios/consensus";
 
 type Db = ClassicLevel<Uint8Array, Uint8Array>;
 type Op = { type: "put"; key: Uint8Array; value: Uint8Array } | { type: "del"; key: Uint8Array };
@@ -215,6 +216,16 @@ export class Store {
   }
 
   /** The txids of block `height` in block order. */
+  /** The unbond payouts paid in block `height` (`P` prefix; none: `[]`). */
+  async getPayouts(height: number): Promise<UnbondPayout[]> {
+    const v = await this.db.get(payoutsKey(height));
+    if (v === undefined) return [];
+    const out: UnbondPayout[] = [];
+    for (let o = 0; o + 73 <= v.length; o += 73) {
+      out.push({ oneTimeKey: v.slice(o, o + 32), viewTag: v[o + 32] as number, amount: new DataView(v.buffer, v.byteOffset + o + 33, 8).getBigUint64(0, true), txPublicKey: v.slice(o + 41, o + 73) });
+    }
+    return out;
+  }
   /** The staking record after block `height`, if stored (`S` prefix). */
   async getStaking(height: number): Promise<Uint8Array | undefined> {
     return this.db.get(stakingRecordKey(height));
@@ -338,6 +349,18 @@ export class BlockBatch {
     v.set(u64be(height), 0);
     v.set(u32be(position), 8);
     this.#put(txKey(txid), v);
+  }
+  /** The unbond payouts paid in block `height` (73 bytes each, see keys.ts `P`). */
+  putPayouts(height: number, payouts: readonly UnbondPayout[]): void {
+    if (payouts.length === 0) return;
+    const v = new Uint8Array(73 * payouts.length);
+    payouts.forEach((p, i) => {
+      v.set(p.oneTimeKey, 73 * i);
+      v[73 * i + 32] = p.viewTag;
+      new DataView(v.buffer, 73 * i + 33, 8).setBigUint64(0, p.amount, true);
+      v.set(p.txPublicKey, 73 * i + 41);
+    });
+    this.#put(payoutsKey(height), v);
   }
   /** The staking record after block `height` (docs/consensus.md §6; written in the block's batch). */
   putStaking(height: number, record: Uint8Array): void {
