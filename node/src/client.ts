@@ -20,6 +20,7 @@ export {
   type GuardOptions,
 } from "./rpc/http-guard.ts";
 export type { HeaderJson, CoinbaseJson, CoinbaseOutputJson, TxJson, TxOutputJson, ScanTxJson, CertificateJson } from "./rpc/json.ts";
+export type { StakingResult, StakingSetJson, StakingSetMemberJson, StakingRecordJson, UnbondingJson } from "./rpc/staking.ts";
 export type {
   StatusResult,
   ParamsResult,

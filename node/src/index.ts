@@ -78,6 +78,7 @@ export {
   type MmrProofResult,
 } from "./rpc/methods.ts";
 export type { HeaderJson, CoinbaseJson, CoinbaseOutputJson, TxJson, TxOutputJson, ScanTxJson, CertificateJson } from "./rpc/json.ts";
+export { STAKING_RPC_LIMITS, type StakingResult, type StakingSetJson, type StakingSetMemberJson, type StakingRecordJson, type UnbondingJson } from "./rpc/staking.ts";
 export { Chain, ChainError, StoreMmrBackend, type CommittedBlock } from "./chain.ts";
 export { Mempool, MempoolFullError, AlreadyInPoolError, comparePriority, type MempoolEntry, type MempoolLimits } from "./mempool.ts";
 export { BlockProducer, coinbaseTxSecret, type ProducerOptions } from "./producer.ts";

@@ -9,6 +9,7 @@ import type { ConsensusErrorJSON } from "@baios/consensus";
 import { RPC_ERRORS } from "./errors.ts";
 import { readTokenFile } from "./http-guard.ts";
 import type { HeaderJson } from "./json.ts";
+import type { StakingResult } from "./staking.ts";
 import type {
   BlockResult,
   BlocksRangeResult,
@@ -138,6 +139,10 @@ export class NodeRpcClient {
   /** The genesis validator set (`get_validators`). */
   getValidators(): Promise<ValidatorsResult> {
     return this.call("get_validators");
+  }
+  /** The staking state after the tip (`get_staking`): sets, records from `offset` (≤ 1000), unbonding queue, epoch, `stakingStateHash`. */
+  getStaking(offset?: number): Promise<StakingResult> {
+    return this.call("get_staking", offset === undefined ? {} : { offset });
   }
   getHeader(ref: BlockRef): Promise<HeaderJson> {
     return this.call("get_header", ref);
