@@ -74,6 +74,12 @@ export interface NodeConfig {
   dandelionEpochMs: number | undefined;
   /** Dandelion++ mean embargo in ms (default: derived from the measured hop delay, docs/node.md §Dandelion++). */
   dandelionEmbargoMs: number | undefined;
+  /** BFT `timeoutPropose` base in ms (round r adds the default 500 ms·r; docs/consensus.md §2); `undefined` = 3000. Tests and devnets shorten it. */
+  bftTimeoutProposeMs: number | undefined;
+  /** BFT `timeoutPrevote` base in ms (round r adds 500 ms·r); `undefined` = 1000. */
+  bftTimeoutPrevoteMs: number | undefined;
+  /** BFT `timeoutPrecommit` base in ms (round r adds 500 ms·r); `undefined` = 1000. */
+  bftTimeoutPrecommitMs: number | undefined;
 }
 
 /** One configurable option: its config-file key, flag, environment variable, kind and help text. */
@@ -127,6 +133,9 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: "maxPeers", flag: "max-peers", env: "BAIOS_MAX_PEERS", kind: "int", doc: "most p2p connections (default 50)" },
   { key: "dandelionEpochMs", flag: "dandelion-epoch-ms", env: "BAIOS_DANDELION_EPOCH_MS", kind: "int", placeholder: "<ms>", doc: "Dandelion++ epoch in ms (default ~10 min; devnets shorten it)" },
   { key: "dandelionEmbargoMs", flag: "dandelion-embargo-ms", env: "BAIOS_DANDELION_EMBARGO_MS", kind: "int", placeholder: "<ms>", doc: "Dandelion++ mean embargo in ms (default derived, docs/node.md)" },
+  { key: "bftTimeoutProposeMs", flag: "bft-timeout-propose-ms", env: "BAIOS_BFT_TIMEOUT_PROPOSE_MS", kind: "int", placeholder: "<ms>", doc: "BFT propose timeout base in ms (default 3000; tests/devnets)" },
+  { key: "bftTimeoutPrevoteMs", flag: "bft-timeout-prevote-ms", env: "BAIOS_BFT_TIMEOUT_PREVOTE_MS", kind: "int", placeholder: "<ms>", doc: "BFT prevote timeout base in ms (default 1000; tests/devnets)" },
+  { key: "bftTimeoutPrecommitMs", flag: "bft-timeout-precommit-ms", env: "BAIOS_BFT_TIMEOUT_PRECOMMIT_MS", kind: "int", placeholder: "<ms>", doc: "BFT precommit timeout base in ms (default 1000; tests/devnets)" },
 ];
 
 /** Built-in defaults for `network` (default devnet): its RPC port, no p2p (`baios node` adds the network's p2p port, ports.ts `defaultP2pListen`). */
@@ -164,5 +173,8 @@ export function defaultConfig(network: NetworkName = DEFAULT_NETWORK): NodeConfi
     maxPeers: 50,
     dandelionEpochMs: undefined,
     dandelionEmbargoMs: undefined,
+    bftTimeoutProposeMs: undefined,
+    bftTimeoutPrevoteMs: undefined,
+    bftTimeoutPrecommitMs: undefined,
   };
 }

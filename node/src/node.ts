@@ -43,6 +43,17 @@ const noPublish: ConsensusPublisher = { proposal: async () => undefined, vote: a
 export const NODE_VERSION = "0.1.0";
 
 /** Adds {@link ISOLATED_WARNING} to a status's network part when the node is not a validator and has no peer. */
+/** The BFT timeouts of the config's `bftTimeout*Ms` options, overridden by `startNode`'s `bftTimeouts` (docs/consensus.md §2). */
+function bftTimeoutsOf(config: NodeConfig, explicit: Partial<BftTimeouts> | undefined): { timeouts?: Partial<BftTimeouts> } {
+  const t: Partial<BftTimeouts> = {
+    ...(config.bftTimeoutProposeMs === undefined ? {} : { proposeBaseMs: config.bftTimeoutProposeMs }),
+    ...(config.bftTimeoutPrevoteMs === undefined ? {} : { prevoteBaseMs: config.bftTimeoutPrevoteMs }),
+    ...(config.bftTimeoutPrecommitMs === undefined ? {} : { precommitBaseMs: config.bftTimeoutPrecommitMs }),
+    ...(explicit ?? {}),
+  };
+  return Object.keys(t).length === 0 ? {} : { timeouts: t };
+}
+
 function withIsolationWarning(s: NetworkStatusJson, validator: boolean): NetworkStatusJson {
   return !validator && s.peerCount === 0 ? { ...s, warning: ISOLATED_WARNING } : s;
 }
@@ -208,7 +219,7 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
       mine: config.mine,
       mineHashRate: config.mineHashRate,
       emptyBlocks: config.emptyBlocks,
-      ...(opts.bftTimeouts === undefined ? {} : { timeouts: opts.bftTimeouts }),
+      ...bftTimeoutsOf(config, opts.bftTimeouts),
       metrics,
       log,
     });

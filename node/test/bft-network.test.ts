@@ -30,7 +30,7 @@ describe("BFT finality with 4 validators (MemoryP2P, one process)", () => {
     const nodes: NodeHandle[] = [];
     try {
       for (const [i, s] of seeds.entries()) {
-        nodes.push(await startNode(testConfig(tmpDir(), { validatorKey: Buffer.from(s).toString("hex"), mineHashRate: 5_000 }), { genesis, p2p: new MemoryP2P(hub, `v${i}`), syncIntervalMs: 1000, bftTimeouts: { propose: 1500, prevote: 300, precommit: 300 } }));
+        nodes.push(await startNode(testConfig(tmpDir(), { validatorKey: Buffer.from(s).toString("hex"), mineHashRate: 5_000 }), { genesis, p2p: new MemoryP2P(hub, `v${i}`), syncIntervalMs: 1000, bftTimeouts: { proposeBaseMs: 1500, prevoteBaseMs: 300, precommitBaseMs: 300 } }));
       }
       const full = await startNode(testConfig(tmpDir(), { validator: false, payout: undefined }), { genesis, p2p: new MemoryP2P(hub, "full"), syncIntervalMs: 1000 });
       nodes.push(full);
