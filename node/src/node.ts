@@ -42,7 +42,6 @@ const noPublish: ConsensusPublisher = { proposal: async () => undefined, vote: a
 /** The node software version (semver), reported as `version` by the `status` RPC method (docs/node.md §Methods). */
 export const NODE_VERSION = "0.1.0";
 
-/** Adds {@link ISOLATED_WARNING} to a status's network part when the node is not a validator and has no peer. */
 /** The BFT timeouts of the config's `bftTimeout*Ms` options, overridden by `startNode`'s `bftTimeouts` (docs/consensus.md §2). */
 function bftTimeoutsOf(config: NodeConfig, explicit: Partial<BftTimeouts> | undefined): { timeouts?: Partial<BftTimeouts> } {
   const t: Partial<BftTimeouts> = {
@@ -54,6 +53,7 @@ function bftTimeoutsOf(config: NodeConfig, explicit: Partial<BftTimeouts> | unde
   return Object.keys(t).length === 0 ? {} : { timeouts: t };
 }
 
+/** Adds {@link ISOLATED_WARNING} to a status's network part when the node is not a validator and has no peer. */
 function withIsolationWarning(s: NetworkStatusJson, validator: boolean): NetworkStatusJson {
   return !validator && s.peerCount === 0 ? { ...s, warning: ISOLATED_WARNING } : s;
 }
