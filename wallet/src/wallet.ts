@@ -71,6 +71,13 @@ export interface TransferRequest {
   confirm?: (plan: TransferPlan) => Promise<boolean>;
   /** Uniform RNG for decoys and output order (default the OS CSPRNG; tests pin it). */
   rng?: Rng;
+  /**
+   * Makes the transfer a bond (docs/consensus.md §4.4): `amount` (atomic units, > 0) leaves the
+   * wallet as public stake for `validator` (Ed25519 key, 32 bytes); `consent` returns the
+   * validator's Ed25519 signature (64 bytes) over the 32-byte bond consent message. Destinations
+   * may then be empty; not with `sweepAll`.
+   */
+  stake?: { validator: Uint8Array; amount: bigint; consent: (message: Uint8Array) => Uint8Array | Promise<Uint8Array> };
 }
 
 /** What a transfer will do, shown for confirmation ({@link TransferRequest.confirm}). Amounts in atomic units. */
@@ -404,6 +411,7 @@ export class Wallet {
     if (params.chainId !== anchor.genesis.chainId) throw new NodeTrustError("BAD_PARAMS", `the node's chainId ${params.chainId} is not the genesis header's ${anchor.genesis.chainId}`);
     const txPowTarget = checkPowTarget(anchor, this.network, params.txPowTarget);
     if (req.sweepAll === true && req.destinations.length !== 1) throw new WalletError("sweep_all takes exactly one destination");
+    if (req.stake !== undefined && (req.sweepAll === true || req.stake.amount <= 0n || req.stake.validator.length !== 32)) throw new WalletError("a bond needs a positive amount and a 32-byte validator key, and cannot sweep");
     const dests = req.destinations.map((d) => {
       const a = parseAnyAddress(d.address, this.network);
       if (d.amount <= 0n && req.sweepAll !== true) throw new WalletError("amounts must be positive");
@@ -427,7 +435,7 @@ export class Wallet {
       if (total <= fee) throw new WalletError(`nothing to sweep: spendable ${total} atomic units does not cover the fee ${fee}`);
       dests[0]!.amount = total - fee;
     }
-    const need = dests.reduce((s, d) => s + d.amount, 0n) + fee;
+    const need = dests.reduce((s, d) => s + d.amount, 0n) + (req.stake?.amount ?? 0n) + fee;
     const chosen: OwnedOutput[] = [];
     let sum = 0n;
     for (const o of candidates) {
@@ -511,6 +519,7 @@ export class Wallet {
       change: { viewPublic: this.state.viewPublic, spendPublic: this.state.spendPublic },
       txPowTarget,
       ...(req.onPowProgress ? { onPowProgress: req.onPowProgress } : {}),
+      ...(req.stake ? { stake: req.stake } : {}),
       rng,
     });
     // The tx key is stored (and saved) before submission, so no crash can lose the payment proof.

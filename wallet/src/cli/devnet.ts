@@ -1,20 +1,28 @@
 /**
  * `baios devnet`: one command that shows the chain working end to end (docs/wallet.md §9).
  *
- * 1. writes a devnet genesis (fast blocks, easy Tx-PoW) funding the deterministic devnet wallets
- *    "alice" and "bob", and starts a network of `--nodes` (default 4) node processes
- *    (`baios node …`) on loopback: node0 is the validator, the others full nodes; each has its own
- *    data directory (`<dir>/node<i>`), RPC port and p2p port, and the full nodes bootstrap from
- *    node0 and the nodes before them over libp2p (TCP, noise, yamux, gossipsub);
- * 2. restores alice and bob from their devnet mnemonics and creates an empty wallet "carol";
+ * 1. writes a devnet genesis (devnet-genesis.ts: 1 s blocks, easy Tx-PoW, 10-block epochs)
+ *    funding the deterministic devnet wallets "alice", "bob" and "dave", with 4 genesis validators
+ *    of equal stake, and starts `--nodes` (default 5) node processes (`baios node …`) on loopback:
+ *    node0…node3 are the validators, node4 a full node that also has a validator key (not in
+ *    the genesis set); every node mines Tx-PoW block candidates; each has its own data directory
+ *    (`<dir>/node<i>`), RPC port and p2p port, and each node bootstraps from the nodes before it
+ *    over libp2p (TCP, noise, yamux, gossipsub);
+ * 2. restores alice, bob and dave from their devnet mnemonics and creates an empty wallet "carol";
+ *    dave sends a bond transaction bonding stake to node4's validator key (consent signed with
+ *    the key file the devnet wrote);
  * 3. makes private transfers among them, each submitted to a DIFFERENT node's RPC (one to carol,
  *    one with two destinations, one from carol once she has funds), each built, signed and
  *    Tx-PoW-mined here; Dandelion++ stems them before they are fluffed;
- * 4. waits until each transfer is in a finalized block;
+ * 4. waits until each transfer is in a finalized block, and until node4 is in the validator set
+ *    (after the next epoch boundary) and a finality certificate carries its precommit;
  * 5. prints a summary: every node's finalized head and state (height, tip hash, output MMR
- *    root, key-image count, peers) which must agree, blocks and transactions, sizes, validation
- *    times (from the validator's /metrics), each wallet's balance as that wallet sees it, the
- *    receiver finding its funds and a tx-key payment proof checked against the chain.
+ *    root, key-image count, peers, `stakingStateHash`) which must agree, blocks and transactions,
+ *    sizes, validation times (from node0's /metrics), finality latency p50/p99 (candidate arrival
+ *    → certificate, from the nodes' logs), each validator's stake, voting power and signed share
+ *    of the run's certificates (`get_staking`, `get_blocks_range`), node4's entry at the epoch
+ *    boundary, each wallet's balance as that wallet sees it, the receiver finding its funds and
+ *    a tx-key payment proof checked against the chain.
  * `--keep` leaves the node running and prints its endpoints and wallet files.
  * @module
  */
@@ -27,9 +35,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Command } from "commander";
 import getPort from "get-port";
 import pWaitFor from "p-wait-for";
-import { DEFAULT_TXPOW_TARGET, ed25519PublicKey, txPowExpectedHashes } from "@baios/crypto";
-import { devnetGenesis, genesisToFile } from "@baios/consensus";
-import { DEVNET_VALIDATOR_SEED, NETWORK_PORTS, NodeRpcClient, RPC_ERRORS, RpcError, readRpcCookie } from "@baios/node";
+import { ed25519PublicKey, txPowExpectedHashes } from "@baios/crypto";
+import { NETWORK_PORTS, NodeRpcClient, RPC_ERRORS, RpcError, readRpcCookie } from "@baios/node";
 import { formatBai } from "../amount.ts";
 import { devnetMnemonic } from "../keys.ts";
 import { checkTxKey } from "../txkey.ts";
@@ -39,33 +46,14 @@ import { bytesToHex } from "../hex.ts";
 import { out } from "./common.ts";
 import { powBar, scanBar } from "./progress.ts";
 import { plainTable } from "./table.ts";
+import { DEVNET_FUNDED, DEVNET_MINE_HASH_RATE, DEVNET_PAYOUT_INDEX, DEVNET_STAKE_BAI, DEVNET_STAKING, DEVNET_VALIDATOR_COUNT, devnetTxPowTarget, devnetValidatorSeed, writeDevnetGenesis } from "./devnet-genesis.ts";
+import { printConsensusSummary, waitValidatorEntry, type ValidatorEntry } from "./devnet-staking.ts";
+import { bondWithSeed } from "./wallet-stake.ts";
 
-/** Devnet wallets funded by the genesis: index into {@link devnetMnemonic}, outputs × amount. */
-export const DEVNET_FUNDED = [
-  { name: "alice", index: 0, outputs: 8, amountBai: 10_000n },
-  { name: "bob", index: 1, outputs: 8, amountBai: 10_000n },
-] as const;
-/** The validator's coinbase goes to devnet wallet 9. */
-export const DEVNET_PAYOUT_INDEX = 9;
+export { DEVNET_FUNDED, DEVNET_PAYOUT_INDEX, DEVNET_POW_FACTOR, devnetTxPowTarget } from "./devnet-genesis.ts";
+
 /** Devnet wallet files are encrypted with this password (and cheap scrypt): throw-away keys only. */
 export const DEVNET_WALLET_PASSWORD = "devnet";
-/** Devnet Tx-PoW: 16× easier than the calibrated default (50 000 expected hashes instead of 800 000, ~30 ms in WASM). */
-export const DEVNET_POW_FACTOR = 16n;
-
-/** The devnet Tx-PoW target: `DEFAULT_TXPOW_TARGET · DEVNET_POW_FACTOR + (DEVNET_POW_FACTOR − 1)`, capped at 2^256 − 1; 32 bytes big-endian (docs/crypto.md §7, docs/wallet.md §10). */
-export function devnetTxPowTarget(): Uint8Array {
-  let t = 0n;
-  for (const b of DEFAULT_TXPOW_TARGET) t = (t << 8n) | BigInt(b);
-  t = t * DEVNET_POW_FACTOR + (DEVNET_POW_FACTOR - 1n);
-  const max = (1n << 256n) - 1n;
-  if (t > max) t = max;
-  const out = new Uint8Array(32);
-  for (let i = 31; i >= 0; i--) {
-    out[i] = Number(t & 0xffn);
-    t >>= 8n;
-  }
-  return out;
-}
 
 /**
  * Devnet Dandelion++ embargo mean (ms): the paper's bound T ≥ −k(k−1)·d_hop / (2·ln(1−ε)) with
@@ -84,7 +72,7 @@ export interface DevnetOptions {
   blockTimeMs?: number;
   /** RPC port of node0 on 127.0.0.1 (`--rpc-port`); default {@link DEVNET_RPC_PORT} (node i: +10·i; p2p {@link DEVNET_P2P_PORT} + 10·i), a busy port replaced by a free one. */
   rpcPort?: number;
-  /** Number of node processes (`--nodes`, default 4, at least 1): node0 validates, the others are full nodes. */
+  /** Number of node processes (`--nodes`, default 5, at least 1): the first min(4, n − 1) (at least 1) are genesis validators, the others full nodes with a validator key outside the genesis set; the first of them gets the devnet's bond. */
   nodes?: number;
   /** Dandelion++ epoch in ms for every node (`--dandelion-epoch-ms`, default 30 000: short, so a devnet sees several epochs). */
   dandelionEpochMs?: number;
@@ -112,27 +100,6 @@ const WRAPPER = fileURLToPath(new URL("../../../baios", import.meta.url));
 
 const BIN = fileURLToPath(new URL("../../bin/baios.ts", import.meta.url));
 
-/** Writes (or reuses) the devnet genesis file in `dir`. */
-function writeGenesis(dir: string, blockTimeMs: number): string {
-  const path = join(dir, "genesis.json");
-  if (existsSync(path)) return path;
-  const wallets = DEVNET_FUNDED.flatMap((f) => {
-    const w = Wallet.restore(devnetMnemonic(f.index), "devnet");
-    return Array.from({ length: f.outputs }, (_x, i) => ({
-      label: `devnet ${f.name} ${i + 1}/${f.outputs}`,
-      address: { viewPublic: w.state.viewPublic, spendPublic: w.state.spendPublic },
-      amount: f.amountBai * 100_000_000n,
-    }));
-  });
-  const g = devnetGenesis({
-    wallets,
-    validators: [{ publicKey: ed25519PublicKey(DEVNET_VALIDATOR_SEED), stake: 1n }],
-    params: { blockTimeMs, txPowTarget: devnetTxPowTarget(), coinbaseMaturity: 10n },
-  });
-  writeFileSync(path, JSON.stringify(genesisToFile(g), null, 2) + "\n");
-  return path;
-}
-
 interface StartedNode {
   name: string;
   child: ChildProcess;
@@ -143,10 +110,18 @@ interface StartedNode {
   /** Its p2p multiaddrs with `/p2p/<peerId>` (from `status`). */
   p2p: string[];
   client: NodeRpcClient;
+  /** Its validator key (32 bytes hex) and whether it is in the genesis set. */
+  validatorKey: string;
+  genesisValidator: boolean;
 }
 
-/** Starts `baios node` for node `index` in `<dir>/node<index>` (validator when index is 0) and waits until it answers `status`. */
-async function startChildNode(root: string, index: number, genesisPath: string, bootstrap: string[], opts: DevnetOptions): Promise<StartedNode> {
+/**
+ * Starts `baios node` for node `index` in `<dir>/node<index>` and waits until it answers
+ * `status`. Every node gets its devnet validator key file (`devnetValidatorSeed(index)`, signing
+ * once its key is in the set: at once for a genesis validator) and mines candidates paying devnet
+ * wallet {@link DEVNET_PAYOUT_INDEX} at {@link DEVNET_MINE_HASH_RATE} hashes/s.
+ */
+async function startChildNode(root: string, index: number, genesisPath: string, bootstrap: string[], opts: DevnetOptions & { genesisValidator: boolean }): Promise<StartedNode> {
   const name = `node${index}`;
   const dir = join(root, name);
   mkdirSync(dir, { recursive: true });
@@ -171,12 +146,11 @@ async function startChildNode(root: string, index: number, genesisPath: string, 
   // a lone node has nobody to stem to: its own txs wait for the embargo, so keep it short there
   args.push("--dandelion-embargo-ms", String(opts.dandelionEmbargoMs ?? ((opts.nodes ?? 4) <= 1 ? 1000 : DEVNET_EMBARGO_MS)));
   for (const b of bootstrap) args.push("--bootstrap", b);
-  if (index === 0) {
-    const keyFile = join(dir, "validator.key");
-    writeFileSync(keyFile, bytesToHex(DEVNET_VALIDATOR_SEED) + "\n", { mode: 0o600 });
-    const payout = Wallet.restore(devnetMnemonic(DEVNET_PAYOUT_INDEX), "devnet").state;
-    args.push("--validator", "--validator-key-file", keyFile, "--payout", `${bytesToHex(payout.viewPublic)}:${bytesToHex(payout.spendPublic)}`);
-  }
+  const seed = devnetValidatorSeed(index);
+  const keyFile = join(dir, "validator.key");
+  writeFileSync(keyFile, bytesToHex(seed) + "\n", { mode: 0o600 });
+  const payout = Wallet.restore(devnetMnemonic(DEVNET_PAYOUT_INDEX), "devnet").state;
+  args.push("--validator", "--validator-key-file", keyFile, "--payout", `${bytesToHex(payout.viewPublic)}:${bytesToHex(payout.spendPublic)}`, "--mine-hash-rate", String(DEVNET_MINE_HASH_RATE));
   const child = spawn(process.execPath, args, { stdio: ["ignore", outFd, outFd], detached: opts.keep === true, env: { ...process.env, BAIOS_CONFIG: "" } });
   let exited: string | undefined;
   child.once("exit", (code, sig) => {
@@ -193,7 +167,7 @@ async function startChildNode(root: string, index: number, genesisPath: string, 
     }
     try {
       const st = await probe.status();
-      return { name, child, rpcUrl, logFile, cookieFile, p2p: st.network?.addresses ?? [], client: new NodeRpcClient(rpcUrl, { tokenFile: cookieFile }) };
+      return { name, child, rpcUrl, logFile, cookieFile, p2p: st.network?.addresses ?? [], client: new NodeRpcClient(rpcUrl, { tokenFile: cookieFile }), validatorKey: bytesToHex(ed25519PublicKey(seed)), genesisValidator: opts.genesisValidator };
     } catch {
       if (Date.now() > deadline) {
         await stopChild(child); // never leave an unanswering node behind
@@ -273,24 +247,29 @@ interface HeadRow {
   outputs: number;
   peers: number;
   sync: string;
+  /** `stakingStateHash` (hex) of the node's staking state after its tip (`get_staking`). */
+  stakingHash: string;
 }
 
 /**
- * Reads every node's `status` until all report the same tip hash (blocks keep coming, so a
- * snapshot may straddle one), at most `timeoutMs`; returns the last snapshot and whether the
- * nodes agree on height, tip hash, output MMR root, output count and key-image count.
+ * Reads every node's `status` and `get_staking` until all report the same tip hash (blocks keep
+ * coming, so a snapshot may straddle one), at most `timeoutMs`; returns the last snapshot and
+ * whether the nodes agree on height, tip hash, output MMR root, output count, key-image count and
+ * staking state hash.
  */
 async function sameHead(nodes: StartedNode[], timeoutMs: number): Promise<{ same: boolean; rows: HeadRow[] }> {
   const t0 = Date.now();
   for (;;) {
     const rows = await Promise.all(
       nodes.map(async (n): Promise<HeadRow> => {
-        const st = await n.client.status();
-        return { name: n.name, height: st.height, tipHash: st.tipHash, outputRoot: st.outputRoot, keyImages: st.keyImageCount, outputs: st.outputCount, peers: st.network?.peerCount ?? 0, sync: st.network?.sync.state ?? "-" };
+        const [st, sk] = await Promise.all([n.client.status(), n.client.getStaking()]);
+        // a block between the two calls: the staking state is then of another height than the head
+        const stakingHash = sk.height === st.height ? sk.stakingStateHash : `(height ${sk.height})`;
+        return { name: n.name, height: st.height, tipHash: st.tipHash, outputRoot: st.outputRoot, keyImages: st.keyImageCount, outputs: st.outputCount, peers: st.network?.peerCount ?? 0, sync: st.network?.sync.state ?? "-", stakingHash };
       }),
     );
     const r0 = rows[0]!;
-    const same = rows.every((r) => r.height === r0.height && r.tipHash === r0.tipHash && r.outputRoot === r0.outputRoot && r.keyImages === r0.keyImages && r.outputs === r0.outputs);
+    const same = rows.every((r) => r.height === r0.height && r.tipHash === r0.tipHash && r.outputRoot === r0.outputRoot && r.keyImages === r0.keyImages && r.outputs === r0.outputs && r.stakingHash === r0.stakingHash);
     if (same || Date.now() - t0 > timeoutMs) return { same, rows };
     await sleep(50);
   }
@@ -311,20 +290,19 @@ export async function runDevnet(opts: DevnetOptions): Promise<number> {
   const blockTimeMs = opts.blockTimeMs ?? 1000;
   out(`== BAIOS devnet ==`);
   out(`data dir   ${dir}${tempDir ? " (temporary)" : ""}`);
-  const genesisPath = writeGenesis(dir, blockTimeMs);
-  out(`genesis    ${genesisPath}  (block time ${blockTimeMs} ms, Tx-PoW ~${txPowExpectedHashes(devnetTxPowTarget())} hashes expected)`);
+  const count = Math.max(1, opts.nodes ?? 5);
+  const validatorCount = count === 1 ? 1 : Math.min(DEVNET_VALIDATOR_COUNT, count - 1);
+  const genesisPath = writeDevnetGenesis(dir, { blockTimeMs, validators: validatorCount, miners: count });
+  out(`genesis    ${genesisPath}  (block time ${blockTimeMs} ms, Tx-PoW ~${txPowExpectedHashes(devnetTxPowTarget())} hashes expected; ${validatorCount} validators × ${DEVNET_STAKE_BAI} BAI, epochs of ${DEVNET_STAKING.epochLength} blocks, unbonding ${DEVNET_STAKING.unbondingDelay} blocks)`);
   const t0 = Date.now();
-  const count = Math.max(1, opts.nodes ?? 4);
   const nodes: StartedNode[] = [];
   const stopAll = async (): Promise<void> => {
     await Promise.all(nodes.map((n) => stopChild(n.child)));
   };
   try {
-    // node0 (validator) first: the others bootstrap from it and from each other
-    nodes.push(await startChildNode(dir, 0, genesisPath, [], { ...opts, blockTimeMs }));
-    // each full node dials node0 and the full nodes started before it: everyone has outbound
-    // peers to pick Dandelion++ stem relays from
-    for (let i = 1; i < count; i++) nodes.push(await startChildNode(dir, i, genesisPath, nodes.flatMap((n) => n.p2p.slice(0, 1)), { ...opts, blockTimeMs }));
+    // each node dials the nodes started before it: everyone has outbound peers to pick
+    // Dandelion++ stem relays from
+    for (let i = 0; i < count; i++) nodes.push(await startChildNode(dir, i, genesisPath, nodes.flatMap((n) => n.p2p.slice(0, 1)), { ...opts, blockTimeMs, genesisValidator: i < validatorCount }));
   } catch (e) {
     await stopAll();
     if (tempDir) rmSync(dir, { recursive: true, force: true });
@@ -332,9 +310,10 @@ export async function runDevnet(opts: DevnetOptions): Promise<number> {
   }
   const node = nodes[0]!;
   const client = node.client;
-  for (const n of nodes) out(`${n.name.padEnd(10)} pid ${n.child.pid}, JSON-RPC ${n.rpcUrl}, p2p ${n.p2p[0] ?? "(none)"}${n === node ? "  [validator]" : "  [full node]"}`);
-  out(`network    ${nodes.length} node processes started in ${Date.now() - t0} ms; waiting for the full nodes to connect and sync`);
+  for (const n of nodes) out(`${n.name.padEnd(10)} pid ${n.child.pid}, JSON-RPC ${n.rpcUrl}, p2p ${n.p2p[0] ?? "(none)"}  ${n.genesisValidator ? "[validator]" : "[full node, validator key outside the genesis set]"} ${n.validatorKey.slice(0, 10)}…`);
+  out(`network    ${nodes.length} node processes started in ${Date.now() - t0} ms; waiting for them to connect`);
   await waitConnected(nodes, 60_000);
+  const runFrom = (await node.client.status()).height;
 
   let failed = false;
   const onSignal = (): void => {
@@ -361,6 +340,20 @@ export async function runDevnet(opts: DevnetOptions): Promise<number> {
     }
     const start = Object.fromEntries(await Promise.all(names.map(async (n) => [n, (await wallets[n]!.balance()).spendable] as const)));
 
+    // 2b. a bond: dave bonds stake to the first node outside the genesis set, its consent signed
+    // with that node's key file; the stake counts from the next epoch boundary
+    const joiner = nodes.find((n) => !n.genesisValidator);
+    let bond: { r: TransferResult; amount: bigint } | undefined;
+    if (joiner !== undefined) {
+      const amount = DEVNET_STAKE_BAI * 100_000_000n;
+      const bar = powBar({ label: "dave bond", quiet: opts.quiet === true });
+      const r = await wallets["dave"]!.transfer(joiner.client, { destinations: [], stake: bondWithSeed(devnetValidatorSeed(nodes.indexOf(joiner)), amount), onPowProgress: bar.onPowProgress });
+      bar.done();
+      bond = { r, amount };
+      out("");
+      out(`bond       dave bonds ${formatBai(amount)} BAI to ${joiner.name}'s validator key ${short(joiner.validatorKey)} via ${joiner.name}: tx ${short(r.txid)} (${r.size} B, build ${r.buildMs} ms); voting power from the first epoch boundary after it is final`);
+    }
+
     // 3. + 4. transfers, each waited for until finalized
     const BAI = 100_000_000n;
     const plan: { from: string; to: { name: string; amount: bigint }[] }[] = [
@@ -370,6 +363,7 @@ export async function runDevnet(opts: DevnetOptions): Promise<number> {
       { from: "carol", to: [{ name: "bob", amount: 100n * BAI }] },
     ];
     const expected: Record<string, bigint> = { ...start };
+    if (bond !== undefined) expected["dave"] = expected["dave"]! - bond.amount - bond.r.fee;
     const done: { p: (typeof plan)[number]; r: TransferResult; height: number; waitedMs: number }[] = [];
     out("");
     out("transfers (built, signed and Tx-PoW-mined in this process; each submitted to another node's JSON-RPC):");
@@ -392,6 +386,17 @@ export async function runDevnet(opts: DevnetOptions): Promise<number> {
       await w.refresh(client);
     }
 
+    // 4b. the bonded node enters the set at an epoch boundary and signs
+    let entry: ValidatorEntry | undefined;
+    let bondHeight: number | undefined;
+    if (bond !== undefined && joiner !== undefined) {
+      bondHeight = (await waitFinal(client, bond.r.txid, 60_000)).height;
+      entry = await waitValidatorEntry(client, joiner.validatorKey, 60_000);
+      out(`  ${joiner.name} (bond final at height ${bondHeight}) entered the validator set at the epoch boundary ${entry.boundary} (voting power ${formatBai(entry.votingPower)}) and signed its first certificate at height ${entry.firstSigned}`);
+      // a few blocks finalized by all five, for the signed shares
+      await waitHeight(client, entry.firstSigned + 3, 30_000);
+    }
+
     // 5. summary
     const status = await client.status();
     let txCount = 0;
@@ -405,8 +410,8 @@ export async function runDevnet(opts: DevnetOptions): Promise<number> {
     out("== summary ==");
     const heads = await sameHead(nodes, 20_000);
     out(`network     ${nodes.length} nodes; every node's finalized head and state:`);
-    out(plainTable(["node", "height", "tip hash", "output MMR root", "key images", "outputs", "peers", "sync"], heads.rows.map((h) => [h.name, h.height, short(h.tipHash), short(h.outputRoot), h.keyImages, h.outputs, h.peers, h.sync]), [1, 4, 5, 6]));
-    if (heads.same) out(`  ✓ all ${nodes.length} nodes hold the same finalized head ${short(heads.rows[0]!.tipHash)} at height ${heads.rows[0]!.height} with the same output MMR root and key-image count`);
+    out(plainTable(["node", "height", "tip hash", "output MMR root", "key images", "outputs", "peers", "sync", "stakingStateHash"], heads.rows.map((h) => [h.name, h.height, short(h.tipHash), short(h.outputRoot), h.keyImages, h.outputs, h.peers, h.sync, short(h.stakingHash)]), [1, 4, 5, 6]));
+    if (heads.same) out(`  ✓ all ${nodes.length} nodes hold the same finalized head ${short(heads.rows[0]!.tipHash)} at height ${heads.rows[0]!.height} with the same output MMR root, key-image count and staking state ${short(heads.rows[0]!.stakingHash)}`);
     else {
       failed = true;
       out("  ✗ the nodes disagree (see the table)");
@@ -424,6 +429,8 @@ export async function runDevnet(opts: DevnetOptions): Promise<number> {
     } catch (e) {
       out(`validation  (metrics unavailable: ${(e as Error).message})`);
     }
+    await printConsensusSummary({ client, nodes, tip: heads.rows[0]!.height, runFrom, entry, print: out, table: plainTable, bai: formatBai });
+    if (entry !== undefined && joiner !== undefined) out(`epoch       ${joiner.name} bonded at height ${bondHeight}, entered the set at the epoch boundary ${entry.boundary} (next set: voting power ${formatBai(entry.votingPower)}), first precommit in the certificate of height ${entry.firstSigned} ✓`);
     out("balances (each wallet's own view after scanning):");
     for (const n of names) {
       const w = wallets[n]!;
@@ -454,7 +461,7 @@ export async function runDevnet(opts: DevnetOptions): Promise<number> {
       out("");
       out("devnet left running (--keep):");
       for (const n of nodes.slice(1)) out(`  ${n.name}      JSON-RPC ${n.rpcUrl}  cookie ${n.cookieFile}  pid ${n.child.pid}  (stop: kill ${n.child.pid})`);
-      out(`  JSON-RPC   ${node.rpcUrl}  (node0, the validator)`);
+      out(`  JSON-RPC   ${node.rpcUrl}  (node0, a validator)`);
       out(`  metrics    ${node.rpcUrl}/metrics`);
       out(`  rpc cookie ${node.cookieFile}   (curl -u baios:$(cat ${node.cookieFile}) -H 'content-type: application/json' …)`);
       out(`  node pid   ${node.child.pid}   (stop: kill ${node.child.pid})`);
@@ -510,12 +517,12 @@ export function devnetCommandLines(o: { baios: string; rpcUrl: string; cookieFil
 /** The `baios devnet` commander command (`--data-dir`, `--keep`, `--block-time-ms`, `--rpc-port`, `-q`); sets `process.exitCode` from {@link runDevnet}. */
 export function devnetCommand(): Command {
   return new Command("devnet")
-    .description("start a local devnet (4 node processes on loopback: 1 validator, 3 full nodes) and run private transfers among devnet wallets, each via another node")
+    .description("start a local devnet (5 node processes on loopback: 4 BFT validators, 1 full node that joins the validator set through a bond) and run private transfers among devnet wallets, each via another node")
     .option("--data-dir <dir>", "node data directory (default: a temporary folder, removed afterwards)")
     .option("--keep", "leave the devnet running and print its RPC endpoints")
     .option("--block-time-ms <ms>", "block interval", "1000")
     .option("--rpc-port <port>", "node0's RPC port (default 48545; node i uses 48545+10·i, p2p 48544+10·i; a busy port is replaced by a free one)")
-    .option("--nodes <n>", "node processes on loopback (node0 validates, the rest are full nodes)", "4")
+    .option("--nodes <n>", "node processes on loopback (the first min(4, n-1) are genesis validators; the next one joins the set by a bond)", "5")
     .option("--dandelion-epoch-ms <ms>", "Dandelion++ epoch of every node", "30000")
     .option("--dandelion-embargo-ms <ms>", "Dandelion++ mean embargo of every node (default 27000: the paper's bound for the loopback hop delay)")
     .option("-q, --quiet", "no progress bars")
