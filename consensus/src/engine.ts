@@ -1,26 +1,21 @@
 /**
- * The consensus-engine interface and the single-validator engine (docs/protocol.md §9).
+ * Validator sets, votes and finality certificates (docs/protocol.md §9, docs/consensus.md §2).
  *
  * Finality: a block is final when validators holding **more than 2/3 of the stake** have signed
  * a precommit for it: `Ed25519(seed, h32("BAIOS/v1/precommit", u32 chainId ‖ u64 height ‖
  * u32 round ‖ blockHash))`. The set of those votes is the {@link FinalityCertificate}.
- * With one validator, its single signature is the certificate. The BFT issue adds
- * prevote/precommit rounds (Tendermint-style: propose → prevote → precommit, locking on
- * polka) behind the same {@link ConsensusEngine} interface and the same certificate format.
+ * With one validator, its single signature is the certificate. The Tendermint rounds that
+ * produce these precommits (propose → prevote → precommit, locking on a polka) are the BFT
+ * engine's (bft/engine.ts, `TendermintEngine`); the node's BFT driver builds the certificate
+ * with {@link certificateFromVotes}.
  * @module
  */
-import { ed25519PublicKey, ed25519Sign, ed25519Verify, randomScalar } from "@baios/crypto";
+import { ed25519PublicKey, ed25519Sign, ed25519Verify } from "@baios/crypto";
 import { ConsensusError, isCryptoError } from "./errors.ts";
-import type { ChainParams } from "./params.ts";
-import type { Block, BlockHeader, FinalityCertificate, Validator, Vote } from "./types.ts";
+import type { FinalityCertificate, Validator, Vote } from "./types.ts";
 import { compareBytes, equalBytes, toHex } from "./encoding/bytes.ts";
 import type { VoteKind } from "./encoding/canonical.ts";
-import { blockHash, sortValidators, validatorsHash, voteMessage } from "./hashes.ts";
-import type { Address } from "./coinbase.ts";
-import type { Mmr } from "./mmr/mmr.ts";
-import { assembleBlock, type AssembledBlock } from "./builder.ts";
-import { mineBlockYielding, nextBlockTarget } from "./pow.ts";
-import type { Tx } from "./types.ts";
+import { sortValidators, validatorsHash, voteMessage } from "./hashes.ts";
 
 /** A validator set in canonical order (sorted by key) with its total stake and hash. */
 export interface ValidatorSet {
@@ -126,125 +121,4 @@ export function certificateFromVotes(height: bigint, round: number, blockHash: U
   for (const v of votes) if (v.kind === "precommit" && v.height === height && v.round === round && equalBytes(v.blockHash, blockHash)) byKey.set(toHex(v.validator), { validator: v.validator, signature: v.signature });
   const list = [...byKey.values()].sort((a, b) => compareBytes(a.validator, b.validator));
   return { height, round, blockHash: blockHash.slice(), votes: list };
-}
-
-/** What the node gives the engine to build a block. */
-export interface ProposeContext {
-  parent: BlockHeader;
-  /** `timeMs` of the parent's parent, `undefined` iff the parent is genesis (for the retarget). */
-  grandparentTimeMs: bigint | undefined;
-  mmr: Mmr;
-  /** Mempool selection, valid against the parent state, key images disjoint. */
-  txs: Tx[];
-  /** Block time (ms since epoch), > parent time (docs/protocol.md §5.1). */
-  timeMs: bigint;
-  /** The parent's finality certificate (carried in the body). */
-  lastCertificate: FinalityCertificate;
-}
-
-/**
- * A consensus engine: who proposes, how blocks become final, how finality is proven.
- * The node drives it; the network carries proposals and votes ({@link SignedVote}).
- * A BFT implementation keeps per-height round state (proposal, prevotes, precommits, lock) and
- * emits votes from {@link ConsensusEngine.onProposal} / {@link ConsensusEngine.onVote}; the
- * single-validator engine finalizes its own blocks immediately.
- */
-export interface ConsensusEngine {
-  /** The validator set in force. */
-  readonly validatorSet: ValidatorSet;
-  /** The local validator's public key, if this node validates. */
-  readonly localValidator: Uint8Array | undefined;
-  /** The proposer scheduled for `(height, round)` (32 bytes). */
-  proposerFor(height: bigint, round: number): Uint8Array;
-  /** Builds this node's proposal when it is the proposer. */
-  propose(ctx: ProposeContext, round: number): Promise<AssembledBlock>;
-  /**
-   * A (validated) proposal arrived for `round`: returns the votes this node casts (BFT: a
-   * prevote; single validator: nothing, since it finalizes its own blocks).
-   */
-  onProposal(block: Block, round: number): Promise<SignedVote[]>;
-  /** A vote arrived: returns the votes to cast in reaction, and a certificate once > 2/3 precommitted. */
-  onVote(vote: SignedVote): Promise<{ votes: SignedVote[]; certificate?: FinalityCertificate }>;
-  /** Single validator: signs the precommit of its own valid block and returns the certificate. */
-  finalize(block: Block, round: number): Promise<FinalityCertificate>;
-  /** Verifies a certificate for `header`. @throws ConsensusError `CERT_*` */
-  verifyCertificate(cert: FinalityCertificate, header: BlockHeader): void;
-}
-
-/** Options of {@link SingleValidatorEngine}. */
-export interface SingleValidatorOptions {
-  params: ChainParams;
-  /** The validator's 32-byte Ed25519 seed (secret). */
-  seed: Uint8Array;
-  /** The genesis validator set; the seed's key must hold > 2/3 of its stake. */
-  validators: readonly Validator[];
-  /** Where block rewards go. */
-  rewardTo: Address;
-}
-
-/**
- * One validator produces and signs every block; its precommit signature is the certificate.
- * @throws ConsensusError `GENESIS_INVALID` when the seed's key lacks > 2/3 of the stake
- */
-export class SingleValidatorEngine implements ConsensusEngine {
-  readonly validatorSet: ValidatorSet;
-  readonly localValidator: Uint8Array;
-  private readonly seed: Uint8Array;
-  private readonly params: ChainParams;
-  private readonly rewardTo: Address;
-
-  constructor(opts: SingleValidatorOptions) {
-    this.params = opts.params;
-    this.seed = opts.seed.slice();
-    this.localValidator = ed25519PublicKey(opts.seed);
-    this.validatorSet = makeValidatorSet(opts.validators);
-    this.rewardTo = opts.rewardTo;
-    const mine = this.validatorSet.validators.find((v) => equalBytes(v.publicKey, this.localValidator));
-    if (mine === undefined || !hasQuorum(mine.stake, this.validatorSet.totalStake)) {
-      throw new ConsensusError("GENESIS_INVALID", "the single validator must hold more than 2/3 of the stake");
-    }
-  }
-
-  proposerFor(): Uint8Array {
-    return this.localValidator.slice();
-  }
-
-  /** Assembles and mines (yielding between nonce chunks) a block on `ctx.parent`; the validator set never changes. */
-  async propose(ctx: ProposeContext, _round = 0): Promise<AssembledBlock> {
-    const a = await assembleBlock({
-      params: this.params,
-      parent: ctx.parent,
-      mmr: ctx.mmr,
-      txs: ctx.txs,
-      timeMs: ctx.timeMs,
-      blockTarget: nextBlockTarget(ctx.parent, ctx.grandparentTimeMs, this.params),
-      nextValidatorsHash: this.validatorSet.hash,
-      lastCertificate: ctx.lastCertificate,
-      rewardTo: this.rewardTo,
-      coinbaseSecret: randomScalar(),
-    });
-    const header = await mineBlockYielding(a.block.header);
-    if (header === undefined) throw new Error("no PoW nonce found");
-    a.block.header = header;
-    return { ...a, hash: blockHash(header) };
-  }
-
-  async onProposal(): Promise<SignedVote[]> {
-    return [];
-  }
-
-  async onVote(vote: SignedVote): Promise<{ votes: SignedVote[]; certificate?: FinalityCertificate }> {
-    verifyVote(this.params.chainId, vote);
-    return { votes: [] };
-  }
-
-  async finalize(block: Block, round = 0): Promise<FinalityCertificate> {
-    const hash = blockHash(block.header);
-    const v = signVote(this.seed, "precommit", this.params.chainId, block.header.height, round, hash);
-    return certificateFromVotes(block.header.height, round, hash, [v]);
-  }
-
-  verifyCertificate(cert: FinalityCertificate, header: BlockHeader): void {
-    verifyFinalityCertificate(cert, { chainId: this.params.chainId, height: header.height, blockHash: blockHash(header), validatorSet: this.validatorSet });
-  }
 }

@@ -13,8 +13,7 @@ import { FOUNDERS_PREMINE, PREMINE_TOTAL, TREASURY_PREMINE } from "../src/emissi
 import { defaultParams } from "../src/params.ts";
 import { coinbaseCommitment } from "../src/coinbase.ts";
 import { ConsensusError } from "../src/errors.ts";
-import { hasQuorum, makeValidatorSet, signVote, SingleValidatorEngine, verifyVote, certificateFromVotes, verifyFinalityCertificate } from "../src/engine.ts";
-import { blockHash } from "../src/hashes.ts";
+import { hasQuorum, makeValidatorSet, signVote, verifyVote, certificateFromVotes, verifyFinalityCertificate } from "../src/engine.ts";
 import { seed } from "./helpers/chain.ts";
 import { encodeCertificate, decodeCertificate } from "../src/encoding/wire.ts";
 
@@ -112,11 +111,15 @@ describe("engine and certificates", () => {
     expect(() => verifyFinalityCertificate({ ...cert, votes: prevotes.map((v) => ({ validator: v.validator, signature: v.signature })).sort((x, y) => (Buffer.compare(x.validator, y.validator))) }, exp)).toThrow(/CERT_INVALID_SIGNATURE/);
   });
 
-  it("single-validator engine refuses a seed without > 2/3 of the stake", async () => {
-    const params = defaultParams();
-    expect(() => new SingleValidatorEngine({ params, seed: seed(100), validators: [{ publicKey: vkey(0), stake: 1n }, { publicKey: vkey(1), stake: 1n }], rewardTo: a })).toThrow(/GENESIS_INVALID/);
-    const e = new SingleValidatorEngine({ params, seed: seed(100), validators: [{ publicKey: vkey(0), stake: 3n }, { publicKey: vkey(1), stake: 1n }], rewardTo: a });
-    expect(e.proposerFor()).toEqual(vkey(0));
-    void blockHash;
+  it("one validator's precommit alone is a certificate only when it holds > 2/3 of the stake", () => {
+    const hash = new Uint8Array(32).fill(4);
+    const cert = certificateFromVotes(3n, 0, hash, [signVote(seed(100), "precommit", 5, 3n, 0, hash)]);
+    const half = makeValidatorSet([{ publicKey: vkey(0), stake: 1n }, { publicKey: vkey(1), stake: 1n }]);
+    expect(() => verifyFinalityCertificate(cert, { chainId: 5, height: 3n, blockHash: hash, validatorSet: half })).toThrow(/CERT_INSUFFICIENT_STAKE/);
+    const most = makeValidatorSet([{ publicKey: vkey(0), stake: 3n }, { publicKey: vkey(1), stake: 1n }]);
+    verifyFinalityCertificate(cert, { chainId: 5, height: 3n, blockHash: hash, validatorSet: most });
+    // bound to its block: another hash or height fails
+    expect(() => verifyFinalityCertificate(cert, { chainId: 5, height: 4n, blockHash: hash, validatorSet: most })).toThrow(/CERT_WRONG_BLOCK/);
+    expect(() => verifyFinalityCertificate(cert, { chainId: 6, height: 3n, blockHash: hash, validatorSet: most })).toThrow(/CERT_INVALID_SIGNATURE/);
   });
 });

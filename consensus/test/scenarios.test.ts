@@ -8,7 +8,7 @@ import { ConsensusError, type ConsensusErrorCode } from "../src/errors.ts";
 import type { Block, ChainView, Tx } from "../src/types.ts";
 import { validateTx } from "../src/validation/tx.ts";
 import { validateBlock, type ValidatedBlock } from "../src/validation/block.ts";
-import { makeValidatorSet, SingleValidatorEngine, verifyFinalityCertificate } from "../src/engine.ts";
+import { makeValidatorSet, verifyFinalityCertificate } from "../src/engine.ts";
 import { encodeTx } from "../src/encoding/wire.ts";
 import { GROUP_ORDER, SCALAR_ONE } from "../src/encoding/bytes.ts";
 import { blockHash, txRoot } from "../src/hashes.ts";
@@ -77,9 +77,8 @@ describe("baseline", () => {
     const vb = await validateBlock(b, blockCtx(c));
     await c.apply(vb);
     expect(c.height).toBe(1n);
-    const engine = new SingleValidatorEngine({ params: c.params, seed: c.validatorSeed, validators: c.genesis.validators, rewardTo: addr(c.alice) });
-    const cert = await engine.finalize(b, 0);
-    engine.verifyCertificate(cert, b.header);
+    const cert = c.certify(b);
+    verifyFinalityCertificate(cert, { chainId: c.params.chainId, height: b.header.height, blockHash: blockHash(b.header), validatorSet: c.validatorSet });
     expect(await c.mmr.root()).toEqual(b.header.outputRoot);
   });
 });
@@ -364,8 +363,7 @@ describe("rejection scenarios (block and chain)", () => {
   it("41 forged or foreign finality certificates → CERT_INVALID_SIGNATURE, CERT_UNKNOWN_VALIDATOR, CERT_WRONG_BLOCK", async () => {
     const c = await new TestChain().init();
     const b = await nextBlock(c, []);
-    const engine = new SingleValidatorEngine({ params: c.params, seed: c.validatorSeed, validators: c.genesis.validators, rewardTo: addr(c.alice) });
-    const cert = await engine.finalize(b, 0);
+    const cert = c.certify(b);
     const set = makeValidatorSet(c.genesis.validators);
     const exp = { chainId: c.params.chainId, height: b.header.height, blockHash: blockHash(b.header), validatorSet: set };
     const forged = structuredClone(cert);

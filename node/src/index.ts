@@ -81,7 +81,6 @@ export type { HeaderJson, CoinbaseJson, CoinbaseOutputJson, TxJson, TxOutputJson
 export { STAKING_RPC_LIMITS, type StakingResult, type StakingSetJson, type StakingSetMemberJson, type StakingRecordJson, type UnbondingJson } from "./rpc/staking.ts";
 export { Chain, ChainError, StoreMmrBackend, type CommittedBlock } from "./chain.ts";
 export { Mempool, MempoolFullError, AlreadyInPoolError, comparePriority, type MempoolEntry, type MempoolLimits } from "./mempool.ts";
-export { BlockProducer, coinbaseTxSecret, type ProducerOptions } from "./producer.ts";
 export { WorkerPool } from "./workers/pool.ts";
 export { Store, StoreError, BlockBatch } from "./store/store.ts";
 export { createMetrics, METRIC_PREFIX, type NodeMetrics } from "./metrics.ts";

@@ -1,15 +1,14 @@
 /**
  * Issue 6, node side of the chain-wide rules, on real nodes with real LevelDB stores:
- * the one-time-key index (store, schema 2 migration, mempool), the producer following the
- * genesis block time, block import (scheduled proposer, safety failures kept as evidence,
- * catch-up bounded by certified headers).
+ * the one-time-key index (store, schema 2 migration, mempool), the block time and retarget
+ * following genesis, block import (safety failures kept as evidence, catch-up bounded by
+ * certified headers).
  */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LoopbackHub, LoopbackNetwork, type BlockMessage, type NetworkHandlers } from "@baios/p2p";
 import { ed25519PublicKey, randomScalar } from "@baios/crypto";
 import {
-  SingleValidatorEngine,
   assembleBlock,
   blockHash,
   decodeBlock,
@@ -28,7 +27,8 @@ import { SafetyFailureError } from "../src/import.ts";
 import { createLogger } from "../src/log.ts";
 import { Store } from "../src/store/store.ts";
 import { blockKey, certKey, encodeOutputRecord, metaKey, oneTimeKeyKey, outputKey, prefixRange, P_ONETIME, SCHEMA_VERSION, u32be } from "../src/store/keys.ts";
-import { PAYOUT, VALIDATOR_SEED, WALLET, buildTx, testConfig, testGenesis, tmpDir } from "./helpers/fixture.ts";
+import { PAYOUT, WALLET, buildTx, testConfig, testGenesis, tmpDir } from "./helpers/fixture.ts";
+import { certify } from "./helpers/pipeline.ts";
 
 const payout = { viewPublic: PAYOUT.viewPublic, spendPublic: PAYOUT.spendPublic };
 
@@ -65,10 +65,8 @@ async function nextOn(node: NodeHandle, o: { rewardTo?: typeof payout; coinbaseS
 
 /** A block at the node's tip + 1, signed (certified) by the real validator key, with optional changes before mining and signing. */
 async function signedNext(node: NodeHandle, mutate?: (b: Block) => void): Promise<{ block: Block; cert: FinalityCertificate }> {
-  const validators = (await testGenesis()).validators;
   const block = await nextOn(node, mutate === undefined ? {} : { mutate });
-  const engine = new SingleValidatorEngine({ params: node.params, seed: VALIDATOR_SEED, validators, rewardTo: payout });
-  return { block, cert: await engine.finalize(block, 0) };
+  return { block, cert: certify(block, node.params.chainId) };
 }
 
 describe("one-time keys on the node (burning bug)", () => {
@@ -131,7 +129,7 @@ describe("one-time keys on the node (burning bug)", () => {
       const wallet = { viewPublic: WALLET.viewPublic, spendPublic: WALLET.spendPublic };
       const a = { block: await nextOn(node, { rewardTo: wallet, coinbaseSecret: genesisTxSecret(node.params.chainId) }) };
       expect(equalBytes(a.block.coinbase.outputs[0]!.oneTimeKey, genesis.block.coinbase.outputs[0]!.oneTimeKey)).toBe(true);
-      const cert = await new SingleValidatorEngine({ params: node.params, seed: VALIDATOR_SEED, validators: genesis.validators, rewardTo: payout }).finalize(a.block, 0);
+      const cert = certify(a.block, node.params.chainId);
       expect(await codeOf(node.importBlock(encodeBlock(a.block), encodeCertificate(cert)))).toBe("BLOCK_ONE_TIME_KEY_DUPLICATE");
       const e = await node.chain.commitBlock(a.block, cert).catch((x: unknown) => x);
       expect((e as Error).name).toBe("ChainError");
@@ -195,16 +193,23 @@ describe("schema 1 with a burnt output", () => {
 });
 
 describe("block timing follows genesis", () => {
-  it("the producer stamps parent + genesis blockTimeMs at the earliest, whatever the node config, and get_params reports it", async () => {
+  it("the miner stamps its clock (after the parent), the retarget follows the genesis blockTimeMs, and get_params reports it", async () => {
     const genesis = await testGenesis({ blockTimeMs: 1500 });
     const node = await startNode(testConfig(tmpDir(), { workers: 0 }), { genesis, manualBlocks: true });
     try {
-      await node.produceBlock();
-      await node.produceBlock(); // immediately: the clock is < parent + 1500
-      const h1 = (await node.chain.header(1))!;
-      const h2 = (await node.chain.header(2))!;
-      expect(h2.timeMs - h1.timeMs).toBe(1500n);
-      expect(h1.timeMs - genesis.block.header.timeMs).toBeGreaterThanOrEqual(1500n);
+      const t0 = BigInt(Date.now());
+      for (let i = 0; i < 3; i++) await node.produceBlock(); // back to back: far faster than 1500 ms
+      const t1 = BigInt(Date.now());
+      const h = await Promise.all([0, 1, 2, 3].map(async (i) => (await node.chain.header(i))!));
+      for (let i = 1; i <= 3; i++) {
+        expect(h[i]!.timeMs).toBeGreaterThan(h[i - 1]!.timeMs);
+        expect(h[i]!.timeMs).toBeGreaterThanOrEqual(t0);
+        expect(h[i]!.timeMs).toBeLessThanOrEqual(t1);
+      }
+      // block 3's target: retargeted from block 2's with Δ = h2 − h1 ≪ 1500 ms, i.e. harder
+      expect(h[3]!.blockTarget).toEqual(nextBlockTarget(h[2]!, h[1]!.timeMs, genesis.params));
+      expect(Buffer.compare(h[3]!.blockTarget, h[2]!.blockTarget)).toBeLessThan(0);
+      expect(h[3]!.blockTarget).not.toEqual(nextBlockTarget(h[2]!, h[1]!.timeMs, { ...genesis.params, blockTimeMs: 1000 }));
       expect((await node.client.getParams()).blockTimeMs).toBe(1500);
     } finally {
       await node.stop();
@@ -223,7 +228,7 @@ describe("block import", () => {
       let n = good0.block.header.powNonce + 1n;
       while (meetsTarget(blockHash({ ...good0.block.header, powNonce: n }), good0.block.header.blockTarget)) n++;
       const unmined = { ...good0.block, header: { ...good0.block.header, powNonce: n } };
-      const unminedCert = await new SingleValidatorEngine({ params: node.params, seed: VALIDATOR_SEED, validators: genesis.validators, rewardTo: payout }).finalize(unmined, 0);
+      const unminedCert = certify(unmined, node.params.chainId);
       expect(await codeOf(node.importBlock(encodeBlock(unmined), encodeCertificate(unminedCert)))).toBe("BLOCK_BAD_POW");
       const early = await signedNext(node, (b) => (b.header.timeMs = node.chain.tipHeader.timeMs));
       expect(await codeOf(node.importBlock(encodeBlock(early.block), encodeCertificate(early.cert)))).toBe("BLOCK_BAD_TIME");
