@@ -20,6 +20,7 @@ import {
   encodeHeader,
   equalBytes,
   txId,
+  voteMessage,
   type Block,
   type BlockHeader,
   type ChainView,
@@ -29,6 +30,7 @@ import {
   type OutputRecord,
   type Tx,
   type UnbondPayout,
+  type VoteMessage,
 } from "@baios/consensus";
 import type { Logger } from "./log.ts";
 import type { NodeMetrics } from "./metrics.ts";
@@ -255,6 +257,7 @@ export class Chain implements ChainView {
     });
     batch.putBlockTxids(height, txids);
     if (opts.staking !== undefined) batch.putStaking(height, opts.staking);
+    for (const e of block.evidence) if (e.kind === "invalid-attestation") batch.putSlashedVote(e.vote.validator, slashedVoteHash(e.vote), height);
     if (opts.payouts !== undefined) batch.putPayouts(height, opts.payouts);
     const outputs = Number(preview.outputCount);
     batch.putCumulativeOutputs(height, outputs);
@@ -294,4 +297,9 @@ export interface CommitOptions {
 /** A stored output as the consensus `OutputRecord`. */
 export function toOutputRecord(globalIndex: bigint, r: StoredOutput): OutputRecord {
   return { globalIndex, oneTimeKey: r.oneTimeKey, commitment: r.commitment, unlockHeight: r.unlockHeight };
+}
+
+/** The §2.1 signed hash of a vote: the identity under which an invalid attestation is slashed once (store prefix `V`). */
+export function slashedVoteHash(v: VoteMessage): Uint8Array {
+  return voteMessage(v.kind, v.chainId, v.height, v.round, v.blockHash);
 }

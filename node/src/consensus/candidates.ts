@@ -27,6 +27,8 @@ export interface Candidate {
   receivedMs: number;
   /** Full validation verdict: undefined until checked; a promise while it runs. */
   valid?: boolean | Promise<boolean>;
+  /** Set when full validation failed with a ConsensusError: its code and action (REJECT = provably invalid, docs/consensus.md §6.3). */
+  rejected?: { code: string; action: "REJECT" | "IGNORE" };
 }
 
 /** Per-height store of block candidates; see the module docs. */

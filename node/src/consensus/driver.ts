@@ -31,7 +31,9 @@ import {
   type BftEffect,
   type BftEvent,
   type DuplicateVoteEvidence,
+  type Evidence,
   type FinalityCertificate,
+  type InvalidAttestationEvidence,
   type SignedProposal,
   type SignedVote,
   type TendermintEngine,
@@ -62,7 +64,7 @@ export interface ConsensusPublisher {
   vote(v: SignedVote, relay?: number): Promise<void>;
   /** A block candidate (wire bytes). */
   candidate(bytes: Uint8Array): Promise<void>;
-  evidence(e: DuplicateVoteEvidence): Promise<void>;
+  evidence(e: Evidence): Promise<void>;
 }
 
 /** Construction options of {@link BftDriver}. */
@@ -80,6 +82,11 @@ export interface BftDriverOptions {
   rebroadcastMs?: number;
   /** Keeps evidence (the node's evidence pool). */
   onEvidence?: (e: DuplicateVoteEvidence) => void;
+  /**
+   * A validator's non-nil vote for a candidate this node found invalid with a REJECT-class error
+   * (docs/consensus.md §6.3); the receiver verifies it (historical re-validation), pools and gossips it.
+   */
+  onInvalidAttestation?: (e: InvalidAttestationEvidence) => void;
   /** Observes each commit: height, round, ms from the decided candidate's arrival to the certificate. */
   onCommit?: (info: { height: bigint; round: number; latencyMs: number }) => void;
   log?: Logger;
@@ -89,6 +96,11 @@ const STEP_OF = { proposal: SignStep.PROPOSAL, prevote: SignStep.PREVOTE, precom
 /** OWN_MESSAGE payload kinds in the WAL. */
 const OWN_PROPOSAL = 1;
 const OWN_VOTE = 2;
+/** Block hashes whose non-nil votes are kept (oldest dropped first), and votes kept per hash. */
+const VOTE_MEMORY_HASHES = 1024;
+const VOTE_MEMORY_PER_HASH = 256;
+/** Candidates kept after a REJECT-class verdict (their bytes make the evidence). */
+const INVALID_MEMORY = 64;
 
 /** See the module docs. */
 export class BftDriver {
@@ -104,6 +116,10 @@ export class BftDriver {
   #own: { proposal?: { p: SignedProposal; c: Candidate }; votes: SignedVote[] } = { votes: [] };
   #relay = 0;
   #rebroadcast: NodeJS.Timeout | undefined;
+  /** Recent non-nil votes by block hash hex, whatever the order of vote and verdict (bounded). */
+  readonly #votesFor = new Map<string, SignedVote[]>();
+  /** Recent candidates found invalid with a REJECT-class error, by hash hex (bounded). */
+  readonly #invalid = new Map<string, Candidate>();
 
   constructor(opts: BftDriverOptions) {
     this.#o = opts;
@@ -193,6 +209,7 @@ export class BftDriver {
 
   async #handle(ev: BftEvent): Promise<void> {
     if (this.#stopped) return;
+    if (ev.type === "vote") this.#noteVote(ev.vote);
     let fx: BftEffect[];
     try {
       fx = this.#o.engine.handle(ev);
@@ -321,7 +338,39 @@ export class BftDriver {
 
   async #validate(height: bigint, c: Candidate): Promise<void> {
     const valid = await this.#checked(c);
+    if (!valid) this.#noteInvalid(c);
     this.#enqueue({ type: "validated", height, blockHash: c.hash, valid });
+  }
+
+  /** Remembers a non-nil vote; one for a block known invalid becomes evidence. */
+  #noteVote(v: SignedVote): void {
+    if (this.#o.onInvalidAttestation === undefined || v.blockHash.every((b) => b === 0)) return;
+    const key = toHex(v.blockHash);
+    const bad = this.#invalid.get(key);
+    if (bad !== undefined) return this.#attest(v, bad);
+    let list = this.#votesFor.get(key);
+    if (list === undefined) {
+      if (this.#votesFor.size >= VOTE_MEMORY_HASHES) this.#votesFor.delete(this.#votesFor.keys().next().value as string);
+      list = [];
+      this.#votesFor.set(key, list);
+    }
+    if (list.length < VOTE_MEMORY_PER_HASH) list.push(v);
+  }
+
+  /** A candidate failed full validation: with a REJECT-class error, the votes for it are provable. */
+  #noteInvalid(c: Candidate): void {
+    if (this.#o.onInvalidAttestation === undefined || c.rejected?.action !== "REJECT") return;
+    const key = toHex(c.hash);
+    if (this.#invalid.has(key)) return;
+    if (this.#invalid.size >= INVALID_MEMORY) this.#invalid.delete(this.#invalid.keys().next().value as string);
+    this.#invalid.set(key, c);
+    for (const v of this.#votesFor.get(key) ?? []) this.#attest(v, c);
+    this.#votesFor.delete(key);
+  }
+
+  #attest(v: SignedVote, c: Candidate): void {
+    this.#o.log?.info({ height: v.height, round: v.round, kind: v.kind, validator: toHex(v.validator), code: c.rejected?.code }, "vote for an invalid block: invalid-attestation evidence");
+    this.#o.onInvalidAttestation?.({ kind: "invalid-attestation", vote: { ...v, chainId: this.#o.chainId }, block: c.bytes });
   }
 
   /** Answers an open requestValue with the lowest-hash valid candidate, if there is one. */
@@ -329,7 +378,10 @@ export class BftDriver {
     const want = this.#wantValue;
     if (want === undefined) return;
     for (const c of this.#o.candidates.at(want.height)) {
-      if (!(await this.#checked(c))) continue;
+      if (!(await this.#checked(c))) {
+        this.#noteInvalid(c);
+        continue;
+      }
       if (this.#wantValue !== want) return; // answered meanwhile, or the round moved on
       this.#wantValue = undefined;
       this.#enqueue({ type: "value", height: want.height, round: want.round, blockHash: c.hash });

@@ -19,6 +19,11 @@ export function offenderOf(e: Evidence): Uint8Array {
 export class EvidencePool {
   readonly #items = new Map<string, Evidence>();
 
+  /** Whether evidence of this offender and kind is pooled (cheap filter before verifying a new piece). */
+  has(e: Evidence): boolean {
+    return this.#items.has(`${toHex(offenderOf(e))}:${e.kind}`);
+  }
+
   /** Adds verified evidence; false when the same offender and kind is already pooled or the pool is full. */
   add(e: Evidence): boolean {
     const key = `${toHex(offenderOf(e))}:${e.kind}`;

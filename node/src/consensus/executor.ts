@@ -13,6 +13,7 @@
 import {
   ConsensusError,
   applyStakingBlock,
+  checkEvidence,
   checkStakingInput,
   decodeStakingState,
   encodeStakingState,
@@ -24,6 +25,7 @@ import {
   type BlockStakingInput,
   type ChainParams,
   type FinalityCertificate,
+  type InvalidAttestationEvidence,
   type StakingParams,
   type StakingState,
   type StakingTransition,
@@ -37,6 +39,7 @@ import type { Logger } from "../log.ts";
 import type { Mempool } from "../mempool.ts";
 import type { Candidate } from "./candidates.ts";
 import type { ConsensusExecutor } from "./driver.ts";
+import { AttestationChecker, type AttestationVerdict } from "./history.ts";
 
 /** The staking parameters of a chain (from its genesis parameters). */
 export function stakingParamsOf(p: ChainParams): StakingParams {
@@ -95,12 +98,35 @@ export class ChainExecutor implements ConsensusExecutor {
   /** Staking transitions computed during validation, by block hash hex (reused by commit). */
   readonly #transitions = new Map<string, StakingTransition>();
   readonly #validated = new Map<string, ValidatedBlock>();
+  /** Invalid-attestation checks against historical state (history.ts, docs/consensus.md §6.3). */
+  readonly attestations: AttestationChecker;
 
   private constructor(o: ExecutorOptions, state: StakingState, setStart: bigint) {
     this.#o = o;
     this.stakingParams = stakingParamsOf(o.params);
     this.#state = state;
     this.#setStart = setStart;
+    this.attestations = new AttestationChecker({ params: o.params, stakingParams: this.stakingParams, chain: o.chain, genesisValidators: o.genesisValidators, verifier: o.verifier, stakingInputOf });
+  }
+
+  /**
+   * Re-validates an attested block (wire bytes or decoded) against the state after its parent
+   * (history.ts): `invalid` only for a REJECT-class failure.
+   * @throws Error when the store lacks the historical data (no verdict)
+   */
+  revalidateAt(block: Uint8Array | Block): Promise<AttestationVerdict> {
+    return this.attestations.revalidateAt(block);
+  }
+
+  /**
+   * Full check of one piece of invalid-attestation evidence for the next block (gossip, pool):
+   * the stateless `checkEvidence` at height tip + 1, then `AttestationChecker.checkItem`.
+   * @throws ConsensusError `BLOCK_EVIDENCE_INVALID`
+   */
+  async checkAttestation(ev: InvalidAttestationEvidence): Promise<void> {
+    const tip = this.tipHeight();
+    checkEvidence(ev, { chainId: this.#o.params.chainId, height: tip + 1n, maxAge: this.#o.params.unbondingDelay, maxBlockBytes: this.#o.params.maxBlockBytes });
+    await this.attestations.checkItem(ev, tip);
   }
 
   /**
@@ -182,12 +208,8 @@ export class ChainExecutor implements ConsensusExecutor {
       expectedNextValidatorsHash: t.nextSet.hash,
       verifyLastCertificate: (cert, p) => verifyFinalityCertificate(cert, { chainId: o.params.chainId, height: p.height, blockHash: cert.blockHash, validatorSet: tipSet }),
       payouts: t.payouts,
-      checkStaking: (b) => {
-        // re-running the attested block's validation needs its parent's state, which the node does not keep (docs/consensus.md §6.3):
-        // without that check such evidence could slash an honest validator, so it is refused
-        const i = b.evidence.findIndex((e) => e.kind === "invalid-attestation");
-        if (i >= 0) throw new ConsensusError("BLOCK_EVIDENCE_INVALID", `evidence[${i}]: invalid-attestation evidence is not accepted by this version (its block cannot be re-validated)`, { index: i });
-      },
+      // invalid-attestation evidence: the attested block is re-validated against its parent's state (docs/consensus.md §6.3)
+      checkStaking: (b) => this.attestations.checkBlock(b, parent.height),
       nowMs: BigInt(Date.now()),
       verifier: o.verifier,
     });
@@ -202,6 +224,8 @@ export class ChainExecutor implements ConsensusExecutor {
       await this.validateBlock(c.block);
       return true;
     } catch (e) {
+      // the failing check's code and action: a REJECT-class failure makes votes for this block provable (docs/consensus.md §6.3)
+      if (e instanceof ConsensusError) c.rejected = { code: e.code, action: e.action };
       this.#o.log?.debug({ height: c.block.header.height, err: e instanceof Error ? e.message : String(e) }, "candidate invalid");
       return false;
     }

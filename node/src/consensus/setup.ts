@@ -138,6 +138,16 @@ export async function createConsensus(o: ConsensusSetupOptions): Promise<NodeCon
         ...(signer === undefined ? {} : { signer }),
         ...(wal === undefined ? {} : { wal }),
         onEvidence: (e) => void evidence.add(e),
+        // a vote for a block this node found invalid (REJECT): verified by historical re-validation, pooled, gossiped (docs/consensus.md §6.3)
+        onInvalidAttestation: (e) => {
+          if (evidence.has(e)) return;
+          void executor
+            .checkAttestation(e)
+            .then(async () => {
+              if (evidence.add(e)) await publish.evidence(e);
+            })
+            .catch((err: unknown) => o.log.debug({ err: err instanceof Error ? err.message : String(err) }, "invalid-attestation evidence not kept"));
+        },
         onCommit: (info) => {
           o.metrics?.finalityLatency.observe(info.latencyMs / 1000);
           o.log.info({ height: Number(info.height), round: info.round, latencyMs: info.latencyMs }, "block finalized");

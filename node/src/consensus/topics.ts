@@ -6,7 +6,7 @@
  * | `candidate` | maxBlockBytes | block wire bytes | height = tip + 1 (+2 kept, IGNORE), parent = tip, blockTarget = the retarget, PoW |
  * | `proposal` | 148 + maxBlockBytes + 4 | proposal (148) ‖ block wire bytes ‖ u32le relay counter | chain id, signature, block hash = proposal's, PoW |
  * | `vote` | 145 + 4 | vote wire (145) ‖ u32le relay counter | chain id, signature; the engine checks membership |
- * | `evidence` | 64 KiB | evidence wire bytes | duplicate vote verified against the set in force |
+ * | `evidence` | max(64 KiB, maxBlockBytes + 1 KiB) | evidence wire bytes | duplicate vote verified against the set in force; invalid attestation: `ChainExecutor.checkAttestation` (historical re-validation, docs/consensus.md §6.3) |
  *
  * The trailing relay counter is not signed: a validator re-broadcasts its messages of the
  * undecided height with a new counter (gossip drops byte-identical repeats), so a peer that
@@ -29,11 +29,12 @@ import {
   encodeVoteMessage,
   equalBytes,
   isConsensusError,
+  toHex,
   verifyDuplicateVote,
   verifyProposal,
   verifyVote,
   type ChainParams,
-  type DuplicateVoteEvidence,
+  type Evidence,
   type SignedProposal,
   type SignedVote,
 } from "@baios/consensus";
@@ -46,8 +47,10 @@ import type { ChainExecutor } from "./executor.ts";
 
 /** Wire bytes of a vote message (docs/protocol.md §10.5). */
 export const VOTE_WIRE_BYTES = 145;
-/** Cap of an evidence message (two votes, or a vote and a block: the block is bounded separately by the codec). */
+/** Cap of an evidence message: two votes, or a vote and a block (≤ maxBlockBytes) — see {@link evidenceCap}. */
 const EVIDENCE_MAX = 64 << 10;
+/** Bytes of an evidence message for a chain: max(64 KiB, maxBlockBytes + 1 KiB) (kind, vote, length prefix and the attested block). */
+export const evidenceCap = (p: ChainParams): number => Math.max(EVIDENCE_MAX, p.maxBlockBytes + 1024);
 
 /** What the topics need. */
 export interface ConsensusTopicDeps {
@@ -160,11 +163,16 @@ export function consensusTopics(d: ConsensusTopicDeps): TopicSpec[] {
     },
     {
       name: "evidence",
-      maxBytes: EVIDENCE_MAX,
+      maxBytes: evidenceCap(d.params),
       validate: async (bytes) => {
         try {
-          const ev = decodeEvidence(bytes, EVIDENCE_MAX);
-          if (ev.kind !== "duplicate-vote") return "IGNORE"; // invalid-attestation evidence travels in blocks only
+          const ev = decodeEvidence(bytes, evidenceCap(d.params));
+          if (ev.kind === "invalid-attestation") {
+            // cheap filters first: one per (offender, kind) in the pool, banned keys; then the signed vote and the historical re-validation (verdict cached per block)
+            if (d.evidence.has(ev) || d.executor.stakingState.validators.get(toHex(ev.vote.validator))?.status === "banned") return "IGNORE";
+            await d.executor.checkAttestation(ev);
+            return d.evidence.add(ev) ? "ACCEPT" : "IGNORE";
+          }
           verifyDuplicateVote(chainId, ev, d.executor.stakingState.validatorSet);
           return d.evidence.add(ev) ? "ACCEPT" : "IGNORE";
         } catch (e) {
@@ -180,7 +188,7 @@ export function consensusPublisher(publish: (topic: string, bytes: Uint8Array) =
   return {
     proposal: async (p: SignedProposal, c: Candidate, relay = 0) => void (await publish("proposal", concat(encodeProposal(chainId, p), c.bytes, u32le(relay)))),
     vote: async (v: SignedVote, relay = 0) => void (await publish("vote", concat(encodeVoteMessage({ ...v, chainId }), u32le(relay)))),
-    evidence: async (e: DuplicateVoteEvidence) => void (await publish("evidence", encodeEvidence(e))),
+    evidence: async (e: Evidence) => void (await publish("evidence", encodeEvidence(e))),
     candidate: async (bytes: Uint8Array) => void (await publish("candidate", bytes)),
   };
 }

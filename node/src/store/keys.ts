@@ -19,6 +19,7 @@
  * | `E`    | `E` ‖ u64be(height) ‖ hash(32) | safety-failure evidence (see `encodeEvidence`)     |
  * | `P`    | `P` ‖ u64be(height)       | unbond payouts paid in the block: n × (oneTimeKey 32 ‖ u8 viewTag ‖ u64le amount ‖ txPublicKey 32) |
  * | `S`    | `S` ‖ u64be(height)       | staking record after the block: u64le setStartHeight ‖ `encodeStakingState` (docs/consensus.md §5.5) |
+ * | `V`    | `V` ‖ validator(32) ‖ voteHash(32) | u64be(height) of the block whose invalid-attestation evidence slashed that vote (docs/consensus.md §6.3) |
  * @module
  */
 
@@ -127,6 +128,10 @@ export const payoutsKey = (height: number): Uint8Array => prefixed(P_PAYOUTS, u6
 /** Prefix `S` (0x53): staking records, key `S ‖ u64be(height)` → `u64le setStartHeight ‖ encodeStakingState(state after the block)`. */
 export const P_STAKING = 0x53; // S
 export const stakingRecordKey = (height: number): Uint8Array => prefixed(P_STAKING, u64be(height));
+/** Prefix `V` (0x56): votes slashed by invalid-attestation evidence, key `V ‖ validator[32] ‖ voteHash[32]` (voteHash = the §2.1 signed vote hash) → u64be(height of the including block). */
+export const P_SLASHED_VOTE = 0x56; // V
+/** Key `V ‖ validator ‖ voteHash` (65 bytes) of a vote already slashed as an invalid attestation. */
+export const slashedVoteKey = (validator: Uint8Array, voteHash: Uint8Array): Uint8Array => prefixed(P_SLASHED_VOTE, validator, voteHash);
 
 /** `[prefix, prefix+1)`: the key range of one prefix, for iteration. */
 export function prefixRange(prefix: number): { gte: Uint8Array; lt: Uint8Array } {

@@ -38,6 +38,7 @@ import {
   txKey,
   txidsKey,
   stakingRecordKey,
+  slashedVoteKey,
   payoutsKey,
   u32be,
   u64be,
@@ -230,6 +231,11 @@ export class Store {
   async getStaking(height: number): Promise<Uint8Array | undefined> {
     return this.db.get(stakingRecordKey(height));
   }
+  /** Height of the block whose invalid-attestation evidence slashed this vote (`V` prefix), or `undefined`. */
+  async getSlashedVoteHeight(validator: Uint8Array, voteHash: Uint8Array): Promise<number | undefined> {
+    const v = await this.db.get(slashedVoteKey(validator, voteHash));
+    return v === undefined ? undefined : readU64be(v);
+  }
   async getBlockTxids(height: number): Promise<Uint8Array[] | undefined> {
     const v = await this.db.get(txidsKey(height));
     if (v === undefined) return undefined;
@@ -365,6 +371,10 @@ export class BlockBatch {
   /** The staking record after block `height` (docs/consensus.md §6; written in the block's batch). */
   putStaking(height: number, record: Uint8Array): void {
     this.#put(stakingRecordKey(height), record);
+  }
+  /** A vote slashed by this block's invalid-attestation evidence (validator 32 bytes, §2.1 vote hash 32 bytes). */
+  putSlashedVote(validator: Uint8Array, voteHash: Uint8Array, height: number): void {
+    this.#put(slashedVoteKey(validator, voteHash), u64be(height));
   }
   putBlockTxids(height: number, txids: readonly Uint8Array[]): void {
     const v = new Uint8Array(32 * txids.length);
