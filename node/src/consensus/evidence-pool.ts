@@ -15,6 +15,11 @@ export function offenderOf(e: Evidence): Uint8Array {
   return e.kind === "duplicate-vote" ? e.voteA.validator : e.vote.validator;
 }
 
+/** The height the evidence's vote(s) were cast at (u64). */
+function voteHeightOf(e: Evidence): bigint {
+  return e.kind === "duplicate-vote" ? e.voteA.height : e.vote.height;
+}
+
 /** See the module docs. */
 export class EvidencePool {
   readonly #items = new Map<string, Evidence>();
@@ -32,8 +37,14 @@ export class EvidencePool {
     return true;
   }
 
-  /** Evidence a block on `state` may still include (offender not banned), in arrival order. */
-  pending(state: StakingState): Evidence[] {
+  /**
+   * Evidence the block after `state` may still include, in arrival order: offender not banned,
+   * and not older than `maxAge` blocks (ChainParams.unbondingDelay: older evidence makes the
+   * block invalid, BLOCK_EVIDENCE_INVALID). Expired items are dropped.
+   */
+  pending(state: StakingState, maxAge?: bigint): Evidence[] {
+    const next = state.height + 1n;
+    if (maxAge !== undefined) for (const [k, e] of this.#items) if (next - voteHeightOf(e) > maxAge) this.#items.delete(k);
     return [...this.#items.values()].filter((e) => state.validators.get(toHex(offenderOf(e)))?.status !== "banned");
   }
 
