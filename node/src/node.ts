@@ -1,6 +1,7 @@
 /**
  * `startNode(config)`: opens the data directory, initialises or verifies the chain, starts the
- * validation worker pool, the JSON-RPC/metrics server and (for a validator) the block producer.
+ * validation worker pool, the JSON-RPC/metrics server and the consensus side (docs/consensus.md §6:
+ * executor, candidate miner, BFT driver; consensus/setup.ts).
  *
  * Data directory (docs/node.md §Data directory): `<dataDir>/chain/` is the LevelDB;
  * `<dataDir>/config.json` an optional config file.
@@ -67,7 +68,7 @@ export interface StartNodeOptions {
   isolationCheckMs?: number;
   /** Use this genesis instead of loading `config.genesisPath` / the devnet genesis. */
   genesis?: NodeGenesis;
-  /** Don't start the block timer even for a validator (tests call `produceBlock()`). */
+  /** Don't start the candidate miner's loop (tests call `produceBlock()`); the BFT driver still runs. */
   manualBlocks?: boolean;
   /**
    * The p2p network (from @baios/p2p; `LoopbackNetwork` in tests). When given, the node relays
@@ -119,9 +120,9 @@ export interface NodeHandle {
   submitTx(bytes: Uint8Array): Promise<Uint8Array>;
   /**
    * Validates a finalized block from elsewhere (wire bytes + certificate bytes) and commits it
-   * (import.ts: certificate first, scheduled proposer, timestamps). Resolves without change when
-   * this very block is already final.
-   * @throws ConsensusError (block or certificate invalid, `BLOCK_WRONG_PROPOSER`, …), ChainError
+   * (import.ts: certificate first, then full validation by the executor). Resolves without change
+   * when this very block is already final.
+   * @throws ConsensusError (block or certificate invalid: `CERT_*`, `BLOCK_*`, `STAKE_*`, …), ChainError
    *   (does not extend the tip), SafetyFailureError (another certified block at a final height:
    *   evidence stored, logged at error level, `baios_safety_failures_total` incremented)
    */
@@ -130,7 +131,7 @@ export interface NodeHandle {
   produceBlock(): Promise<{ height: bigint; hash: Uint8Array }>;
   /** The node's p2p side (peers, sync, Dandelion++), or undefined without p2p. */
   net: NodeNetwork | undefined;
-  /** Stops the producer, the servers and the workers, then closes the database. Idempotent. */
+  /** Stops the miner and the BFT driver, the servers and the workers, then closes the database. Idempotent. */
   stop(): Promise<void>;
 }
 

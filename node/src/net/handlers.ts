@@ -68,7 +68,7 @@ export function createHandlers(d: HandlerDeps): NetworkHandlers {
   };
 }
 
-/** Publishes each block this node commits as producer (with its certificate); returns the unsubscribe function. */
+/** Publishes each block this node commits as a validator (with its certificate); returns the unsubscribe function. */
 export function announceOwnBlocks(chain: Chain, network: Network, log: Logger): () => void {
   const listener = (b: CommittedBlock): void => {
     void (async () => {

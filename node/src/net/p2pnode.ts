@@ -84,7 +84,7 @@ export interface NodeNetworkOptions {
   importer: BlockImporter;
   metrics: NodeMetrics;
   log: Logger;
-  /** Publish the blocks this node commits (the producer). */
+  /** Publish the blocks this node commits (a validator). */
   announceBlocks: boolean;
   /** Background sync period in ms (default 5000). */
   syncIntervalMs?: number;
