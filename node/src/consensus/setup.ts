@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import { ed25519PublicKey } from "@baios/crypto";
-import { TendermintEngine, type BftTimeouts, type ChainParams, type FinalityCertificate, type Validator, type Verifier } from "@baios/consensus";
+import { TendermintEngine, type BftTimeouts, type ChainParams, type FinalityCertificate, type Unbond, type Validator, type Verifier } from "@baios/consensus";
 import type { Chain } from "../chain.ts";
 import type { Logger } from "../log.ts";
 import type { Mempool } from "../mempool.ts";
@@ -20,6 +20,7 @@ import { ChainExecutor } from "./executor.ts";
 import { CandidateMiner } from "./miner.ts";
 import { SignerGuard, VALIDATOR_STATE_FILE } from "./signer-guard.ts";
 import { admitCandidate, consensusTopics } from "./topics.ts";
+import { UnbondPool } from "./unbond-pool.ts";
 import { ConsensusWal, WAL_FILE } from "./wal.ts";
 import type { TopicSpec } from "@baios/p2p";
 
@@ -49,6 +50,14 @@ export interface NodeConsensus {
   executor: ChainExecutor;
   candidates: CandidatePool;
   evidence: EvidencePool;
+  /** Signed unbond requests waiting for this node's miner (unbond-pool.ts). */
+  unbonds: UnbondPool;
+  /**
+   * Admits a signed unbond request for this node's miner (not gossiped: submit it to a mining node).
+   * @returns false when already pooled
+   * @throws ConsensusError `BLOCK_UNBOND_INVALID`, `STAKE_*` (unbond-pool.ts)
+   */
+  submitUnbond(u: Unbond): boolean;
   /** Register these on the p2p node before it starts. */
   topics: TopicSpec[];
   /** The local validator key (32 bytes), if any. */
@@ -68,6 +77,7 @@ export async function createConsensus(o: ConsensusSetupOptions): Promise<NodeCon
   const candidates = new CandidatePool();
   candidates.setTip(BigInt(o.chain.tip.height));
   const evidence = new EvidencePool();
+  const unbonds = new UnbondPool();
   let driver: BftDriver | undefined;
   const topics = consensusTopics({ params: o.params, chain: o.chain, executor, candidates, evidence, driver: () => driver, log: o.log });
   const localKey = o.validatorSeed === undefined ? undefined : ed25519PublicKey(o.validatorSeed);
@@ -87,7 +97,7 @@ export async function createConsensus(o: ConsensusSetupOptions): Promise<NodeCon
             const c = driver === undefined ? undefined : lastCertOf(driver, tip);
             return c;
           },
-          pending: () => ({ unbonds: [], evidence: evidence.pending(executor.stakingState) }),
+          pending: () => ({ unbonds: unbonds.pending(executor.stakingState), evidence: evidence.pending(executor.stakingState, o.params.unbondingDelay) }),
           onCandidate: (c) => {
             void admitCandidate({ params: o.params, chain: o.chain, executor, candidates, evidence, driver: () => driver }, c.block, c.bytes)
               .then((v) => {
@@ -102,6 +112,7 @@ export async function createConsensus(o: ConsensusSetupOptions): Promise<NodeCon
   o.chain.listeners.add((b) => {
     candidates.setTip(b.height);
     evidence.prune(b.block.evidence, executor.stakingState);
+    unbonds.prune(b.block.unbonds, executor.stakingState);
     miner?.tipChanged();
   });
 
@@ -109,6 +120,8 @@ export async function createConsensus(o: ConsensusSetupOptions): Promise<NodeCon
     executor,
     candidates,
     evidence,
+    unbonds,
+    submitUnbond: (u) => unbonds.add(u, executor.stakingState, o.params.chainId),
     topics,
     localKey,
     miner,
