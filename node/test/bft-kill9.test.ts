@@ -37,7 +37,7 @@ describe("BFT: kill -9 a validator 20 times (real processes)", () => {
     let seed = 0x5eed;
     const rnd = (n: number): number => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-      return seed % n;
+      return (seed >>> 12) % n; // the low bits of this LCG cycle with a short period
     };
     const log: string[] = [];
     for (let k = 0; k < KILLS; k++) {
@@ -52,9 +52,17 @@ describe("BFT: kill -9 a validator 20 times (real processes)", () => {
       const p = await startMember({ dataDir: dirs[i]!, genesisPath: g.path, seed: seeds[i], bootstrap, rpcPort: victim.rpcPort, p2pPort: victim.p2pPort });
       procs[i] = p;
       // the others kept finalizing (3 of 4 equal stakes > 2/3) and the restarted one catches up
-      await until(async () => (await heightOf(p)) >= before + 1, 20_000, `v${i} catching up past ${before} after kill ${k}`);
+      await until(async () => (await heightOf(p)) >= before + 1, 20_000, `v${i} catching up past ${before} after kill ${k}`).catch(async (e: unknown) => {
+        throw new Error(`${(e as Error).message}: ${(await Promise.all(procs.map(async (q, j) => { const st = await q!.client.status().catch(() => undefined); return `v${j}: h=${st?.height} peers=${st?.network?.peerCount}`; }))).join("; ")}`);
+      });
       log.push(`kill ${k}: v${i} at ≥${before}`);
     }
+    // every validator, also those not killed last, follows the head
+    const head = Math.max(...(await Promise.all(procs.map((p) => heightOf(p!)))));
+    const stat = async (): Promise<string> => (await Promise.all(procs.map(async (p, i) => { const st = await p!.client.status(); return `v${i}: h=${st.height} peers=${st.network?.peerCount}`; }))).join("; ");
+    await until(async () => (await Promise.all(procs.map((p) => heightOf(p!)))).every((x) => x >= head), 20_000, "every validator at the head").catch(async (e: unknown) => {
+      throw new Error(`${(e as Error).message}: ${await stat()}`);
+    });
     const heights = await Promise.all(procs.map((p) => heightOf(p!)));
     const h = Math.min(...heights);
     expect(h).toBeGreaterThan(KILLS / 2);
