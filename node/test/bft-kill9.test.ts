@@ -30,7 +30,9 @@ describe("BFT: kill -9 a validator 20 times (real processes)", () => {
     const dirs = seeds.map((_, i) => join(root, `v${i}`));
     for (const d of dirs) mkdirSync(d);
     procs.push(await startMember({ dataDir: dirs[0]!, genesisPath: g.path, seed: seeds[0], bootstrap: [] }));
-    for (let i = 1; i < 4; i++) procs.push(await startMember({ dataDir: dirs[i]!, genesisPath: g.path, seed: seeds[i], bootstrap: [procs[0]!.addr] }));
+    // a full mesh from the start: a node whose only other peer is the observer (which serves no
+    // sync or peer exchange) would not re-dial its bootstrap peers (p2p re-dials only at 0 peers)
+    for (let i = 1; i < 4; i++) procs.push(await startMember({ dataDir: dirs[i]!, genesisPath: g.path, seed: seeds[i], bootstrap: procs.map((p) => p!.addr) }));
     observer = await startVoteObserver(g.chainId, procs.map((p) => p!.addr));
     await until(async () => (await Promise.all(procs.map((p) => heightOf(p!)))).every((h) => h >= 2), 40_000, "first blocks");
 
