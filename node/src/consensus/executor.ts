@@ -34,7 +34,7 @@ import {
   type ValidatorSet,
   type Verifier,
 } from "@baios/consensus";
-import type { Chain, CommittedBlock } from "../chain.ts";
+import { ChainError, type Chain, type CommittedBlock } from "../chain.ts";
 import type { Logger } from "../log.ts";
 import type { Mempool } from "../mempool.ts";
 import type { Candidate } from "./candidates.ts";
@@ -98,6 +98,8 @@ export class ChainExecutor implements ConsensusExecutor {
   /** Staking transitions computed during validation, by block hash hex (reused by commit). */
   readonly #transitions = new Map<string, StakingTransition>();
   readonly #validated = new Map<string, ValidatedBlock>();
+  /** Tail of the serialised commits. */
+  #commitLock: Promise<unknown> = Promise.resolve();
   /** Invalid-attestation checks against historical state (history.ts, docs/consensus.md §6.3). */
   readonly attestations: AttestationChecker;
 
@@ -238,10 +240,21 @@ export class ChainExecutor implements ConsensusExecutor {
   /**
    * Commits a validated block with its certificate: chain batch (with the staking record),
    * staking state, mempool pruning. Validates first when this block was not validated here.
+   * Commits are serialised (the BFT driver and the block importer may commit the same height at
+   * once): each one sees the state its predecessor left, and a block that no longer extends the
+   * tip fails with ChainError — never with a staking error blaming the block's sender.
    * @throws ConsensusError (invalid), ChainError (does not extend the tip)
    */
-  async commitBlock(block: Block, cert: FinalityCertificate, opts: { txids?: readonly Uint8Array[] } = {}): Promise<CommittedBlock> {
+  commitBlock(block: Block, cert: FinalityCertificate, opts: { txids?: readonly Uint8Array[] } = {}): Promise<CommittedBlock> {
+    const run = this.#commitLock.then(() => this.#commitBlock(block, cert, opts));
+    this.#commitLock = run.catch(() => undefined);
+    return run;
+  }
+
+  async #commitBlock(block: Block, cert: FinalityCertificate, opts: { txids?: readonly Uint8Array[] }): Promise<CommittedBlock> {
     const o = this.#o;
+    const tip = this.tipHeight();
+    if (block.header.height !== tip + 1n) throw new ChainError(`block height ${block.header.height} does not extend the tip ${tip}`);
     const key = hexKey(cert.blockHash);
     let t = this.#transitions.get(key);
     if (t === undefined || t.state.height !== block.header.height) t = this.transition(block);
