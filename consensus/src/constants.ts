@@ -79,4 +79,7 @@ export const TAGS = {
   bond: "BAIOS/v1/bond",
   genesisTxKey: "BAIOS/v1/genesis-tx-key",
   chainId: "BAIOS/v1/chain-id",
+  kisetKey: "BAIOS/v1/kiset-key",
+  kisetLeaf: "BAIOS/v1/kiset-leaf",
+  kisetNode: "BAIOS/v1/kiset-node",
 } as const;

@@ -136,6 +136,12 @@ export const CONSENSUS_ERRORS = {
   EVIDENCE_UNKNOWN_VALIDATOR: ["REJECT", "evidence against a key outside the validator set of the votes' height"],
   EVIDENCE_INVALID_SIGNATURE: ["REJECT", "an evidence vote's Ed25519 signature does not verify"],
   EVIDENCE_NIL_VOTE: ["REJECT", "invalid-attestation evidence whose vote is nil (a nil vote attests nothing)"],
+  // ---- key-image set root (docs/protocol.md §15, consensus/src/kiset/)
+  KISET_MALFORMED: ["REJECT", "a key image, key or root is not 32 bytes"],
+  KISET_DUPLICATE: ["REJECT", "a key image already in the key-image set, or twice in one insert batch (a key image is spent once)"],
+  KISET_PROOF_MALFORMED: ["REJECT", "key-image proof bytes not canonical (docs/protocol.md §15.4): unknown kind, depth above 256, truncated, trailing bytes, padding bits set, deepest sibling empty"],
+  KISET_PROOF_INVALID: ["REJECT", "a key-image proof does not verify: recomputed root differs, or the other leaf does not share the path / equals the queried key"],
+  KISET_STORE_CORRUPT: ["IGNORE", "local key-image set store inconsistent: a node record malformed or a leaf/internal node where the tree shape forbids it"],
 } as const satisfies Record<string, readonly [ErrorAction, string]>;
 
 /** A stable consensus error code. */
