@@ -79,6 +79,7 @@ export const TAGS = {
   bond: "BAIOS/v1/bond",
   genesisTxKey: "BAIOS/v1/genesis-tx-key",
   chainId: "BAIOS/v1/chain-id",
+  superParents: "BAIOS/v1/super-parents",
   kisetKey: "BAIOS/v1/kiset-key",
   kisetLeaf: "BAIOS/v1/kiset-leaf",
   kisetNode: "BAIOS/v1/kiset-node",

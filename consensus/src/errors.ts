@@ -136,6 +136,17 @@ export const CONSENSUS_ERRORS = {
   EVIDENCE_UNKNOWN_VALIDATOR: ["REJECT", "evidence against a key outside the validator set of the votes' height"],
   EVIDENCE_INVALID_SIGNATURE: ["REJECT", "an evidence vote's Ed25519 signature does not verify"],
   EVIDENCE_NIL_VOTE: ["REJECT", "invalid-attestation evidence whose vote is nil (a nil vote attests nothing)"],
+  // ---- cascading superblock chain (docs/cascade.md, consensus/src/cascade/)
+  CASCADE_PARAMS_INVALID: ["REJECT", "cascade parameters out of range (levels 1..=64, perLevel 1..=65535, depth ≥ 1)"],
+  CASCADE_NOT_CHILD: ["IGNORE", "header added to a cascade is not the child of its last header (height + 1, parentHash), or the first one is not genesis (local misuse)"],
+  CASCADE_HEIGHT_ORDER: ["REJECT", "kept headers' heights not strictly decreasing from the newest to the oldest"],
+  CASCADE_LEVEL_ORDER: ["REJECT", "kept levels decrease going back in time, or skip a level"],
+  CASCADE_LEVEL_TOO_HIGH: ["REJECT", "a header kept at level L has a superblock level below L"],
+  CASCADE_LEVEL_OVERFULL: ["REJECT", "a cascade level holds more than perLevel (K) headers"],
+  CASCADE_LEVEL_UNDERFULL: ["REJECT", "a level below the highest non-empty one holds fewer than K headers"],
+  CASCADE_BAD_SUPER_PARENTS: ["REJECT", "a kept header's super-parent pointers are inconsistent: wrong count, entry 0 not its parent, heights not non-increasing, or commitment mismatch"],
+  CASCADE_BROKEN_LINK: ["REJECT", "a kept header's super-parent pointer at the next kept header's level does not name that header (hash and height)"],
+  CASCADE_MALFORMED: ["REJECT", "cascade bytes not canonical (docs/cascade.md §5): wrong version or parameters, count over levels × K, truncated, trailing bytes, bad none entry"],
   // ---- key-image set root (docs/protocol.md §15, consensus/src/kiset/)
   KISET_MALFORMED: ["REJECT", "a key image, key or root is not 32 bytes"],
   KISET_DUPLICATE: ["REJECT", "a key image already in the key-image set, or twice in one insert batch (a key image is spent once)"],

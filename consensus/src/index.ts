@@ -29,3 +29,4 @@ export * from "./engine.ts";
 export * from "./bft/index.ts";
 export * from "./genesis.ts";
 export * from "./staking/index.ts";
+export * from "./cascade/index.ts";
