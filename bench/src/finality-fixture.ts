@@ -26,14 +26,29 @@ export interface FinalityGenesisArgs {
   blockTimeMs: number;
   /** Validators in the genesis set (seeds {@link validatorSeed}(0 … n−1), stake 100 each). */
   validators: number;
+  /** Blocks per staking epoch (`params.epochLength`); default the devnet's 10. */
+  epochLength?: number;
+  /** Initial block target as leading zero bits (`params.blockTarget` = 2^(256−bits) − 1, ≈ 2^bits hashes a candidate); default the devnet's 10. */
+  blockTargetBits?: number;
 }
 
-/** The benchmark genesis (see the module docs); coinbase maturity 2, the easy Tx-PoW target. */
+/** 2^(256 − bits) − 1 as 32 bytes big-endian. */
+function targetBits(bits: number): Uint8Array {
+  let v = (1n << BigInt(256 - bits)) - 1n;
+  const out = new Uint8Array(32);
+  for (let i = 31; i >= 0; i--) {
+    out[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  return out;
+}
+
+/** The benchmark genesis (see the module docs); coinbase maturity 2, the easy Tx-PoW target, `epochLength` when given. */
 export function finalityGenesis(a: FinalityGenesisArgs): Genesis {
   return devnetGenesis({
     wallets: Array.from({ length: a.outputs }, () => ({ address: { viewPublic: WALLET.viewPublic, spendPublic: WALLET.spendPublic }, amount: PREMINE_AMOUNT })),
     validators: Array.from({ length: a.validators }, (_x, i) => ({ publicKey: ed25519PublicKey(validatorSeed(i)), stake: 100n })),
-    params: { txPowTarget: EASY_TARGET, coinbaseMaturity: 2n, blockTimeMs: a.blockTimeMs },
+    params: { txPowTarget: EASY_TARGET, coinbaseMaturity: 2n, blockTimeMs: a.blockTimeMs, ...(a.epochLength === undefined ? {} : { epochLength: BigInt(a.epochLength) }), ...(a.blockTargetBits === undefined ? {} : { blockTarget: targetBits(a.blockTargetBits) }) },
   });
 }
 

@@ -17,11 +17,13 @@
  * 3. **RSS per validator** (VmRSS from /proc/<pid>/status) sampled every 200 ms through the load:
  *    max and median per validator.
  * Writes bench/results/finality.json and prints a table. Not a test: nothing is asserted, but it
- * exits non-zero when a run fails (the nodes disagree, a batch does not finalize).
+ * exits non-zero when a run fails (the nodes disagree, or the network stalls: no new finalized
+ * height for `BENCH_FINALITY_STALL_MS`, default 30 s — then it reports what it measured so far).
  *
  * Run: `./scripts/bench finality` (or `node bench/src/finality.ts`). Environment:
  * `BENCH_FINALITY_TXS` (default 450), `BENCH_FINALITY_BATCHES` (3), `BENCH_FINALITY_IDLE_BLOCKS`
- * (30), `BENCH_FINALITY_REF_BLOCKS` (12), `BENCH_FINALITY_BLOCK_MS` (1000).
+ * (30), `BENCH_FINALITY_REF_BLOCKS` (12), `BENCH_FINALITY_BLOCK_MS` (1000), `BENCH_FINALITY_EPOCH`
+ * (100 000).
  * @module
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -38,9 +40,19 @@ import { median, printTable, quantile } from "./harness.ts";
 const FIN_VALIDATORS = 4;
 const TXS = Number(process.env["BENCH_FINALITY_TXS"] ?? 450);
 const BATCHES = Number(process.env["BENCH_FINALITY_BATCHES"] ?? 3);
-const IDLE_BLOCKS = Number(process.env["BENCH_FINALITY_IDLE_BLOCKS"] ?? 30);
+const IDLE_BLOCKS = Number(process.env["BENCH_FINALITY_IDLE_BLOCKS"] ?? 12);
+/** No new finalized height for this long (ms) = the network stalled: the run stops and reports what it measured. */
+const STALL_MS = Number(process.env["BENCH_FINALITY_STALL_MS"] ?? 30_000);
 const REF_BLOCKS = Number(process.env["BENCH_FINALITY_REF_BLOCKS"] ?? 12);
 const BLOCK_MS = Number(process.env["BENCH_FINALITY_BLOCK_MS"] ?? 1000);
+/** Blocks per staking epoch. Default 100 000: no validator-set change during the run (steady-state finality). */
+const EPOCH = Number(process.env["BENCH_FINALITY_EPOCH"] ?? 100_000);
+/**
+ * Initial block target in leading zero bits. Default 16 (≈ 65 536 hashes): 4 miners at the
+ * default 20 000 hashes/s find a candidate about every 0.8 s, so blocks come at the 1 s design
+ * rate from the start (with the devnet's 10 bits they come ~4× too fast until the retarget catches up).
+ */
+const TARGET_BITS = Number(process.env["BENCH_FINALITY_TARGET_BITS"] ?? 16);
 /** Premine outputs: one per tx plus decoys. */
 const OUTPUTS = TXS + 40;
 /** Concurrent `submit_tx` calls in flight per batch (all txs of a batch go out at once, at most this many in flight). */
@@ -129,8 +141,29 @@ async function startValidator(root: string, name: string, i: number, genesisPath
     validator: false, // the helper's flag means its single fixture key; the key is passed here
     bootstrap,
     rpcPort: await freePort(),
-    extra: ["--validator", "--validator-key", hex(validatorSeed(i)), "--payout", `${hex(PAYOUT.viewPublic)}:${hex(PAYOUT.spendPublic)}`, "--log-level", "info", "--workers", "1", "--dandelion-epoch-ms", "60000", "--max-peers", "16"],
+    extra: ["--validator", "--validator-key", hex(validatorSeed(i)), "--payout", `${hex(PAYOUT.viewPublic)}:${hex(PAYOUT.spendPublic)}`, "--log-level", process.env["BENCH_FINALITY_LOG_LEVEL"] ?? "info", "--workers", "1", "--dandelion-epoch-ms", "60000", "--max-peers", "16"],
   });
+}
+
+/** Thrown when node0's finalized height has not moved for {@link STALL_MS}. */
+class Stalled extends Error {}
+
+/**
+ * Polls node0's `status` every 100 ms until `done(status)`; throws {@link Stalled} when its
+ * finalized height does not move for {@link STALL_MS} ms.
+ */
+async function untilOrStall(n: NodeProc, done: (s: Awaited<ReturnType<NodeProc["client"]["status"]>>) => boolean, what: string): Promise<Awaited<ReturnType<NodeProc["client"]["status"]>>> {
+  let h = -1;
+  let moved = Date.now();
+  for (;;) {
+    const s = await n.client.status();
+    if (done(s)) return s;
+    if (s.height !== h) {
+      h = s.height;
+      moved = Date.now();
+    } else if (Date.now() - moved > STALL_MS) throw new Stalled(`finalized height stuck at ${h} for ${STALL_MS} ms (${what})`);
+    await sleep(100);
+  }
 }
 
 /** Runs `fn` over `items` with at most `n` calls in flight. */
@@ -149,7 +182,7 @@ async function limited<T>(items: readonly T[], n: number, fn: (t: T, i: number) 
 /** 1-validator reference: one process, `REF_BLOCKS` heights; its `block finalized` lines. */
 async function reference(root: string): Promise<Finalized[]> {
   const path = join(root, "genesis-1.json");
-  writeFileSync(path, JSON.stringify(genesisToFile(finalityGenesis({ outputs: OUTPUTS, blockTimeMs: BLOCK_MS, validators: 1 })), null, 2));
+  writeFileSync(path, JSON.stringify(genesisToFile(finalityGenesis({ outputs: OUTPUTS, blockTimeMs: BLOCK_MS, validators: 1, epochLength: EPOCH, blockTargetBits: TARGET_BITS - 2 })), null, 2));
   const n = await startValidator(root, "ref", 0, path, []);
   try {
     await until(async () => (await n.client.status()).height >= REF_BLOCKS + 1, 60_000 + REF_BLOCKS * BLOCK_MS * 4, "reference blocks");
@@ -161,7 +194,7 @@ async function reference(root: string): Promise<Finalized[]> {
 
 async function main(): Promise<void> {
   const root = tmpDir("baios-bench-finality-");
-  const args: FinalityGenesisArgs = { outputs: OUTPUTS, blockTimeMs: BLOCK_MS, validators: FIN_VALIDATORS };
+  const args: FinalityGenesisArgs = { outputs: OUTPUTS, blockTimeMs: BLOCK_MS, validators: FIN_VALIDATORS, epochLength: EPOCH, blockTargetBits: TARGET_BITS };
   const load0 = loadavg();
   log(`building ${TXS} ring-11 txs on 2 threads…`);
   const tb = performance.now();
@@ -185,8 +218,14 @@ async function main(): Promise<void> {
     await until(async () => (await Promise.all(nodes.map(async (n) => (await n.client.status()).height))).every((h) => h >= 2), 120_000, "first blocks");
     const idleFrom = (await nodes[0]!.client.status()).height + 1;
     log(`idle: ${IDLE_BLOCKS} heights from ${idleFrom}…`);
-    await until(async () => (await nodes[0]!.client.status()).height >= idleFrom + IDLE_BLOCKS - 1, 60_000 + IDLE_BLOCKS * BLOCK_MS * 6, "idle blocks");
-    const idleTo = (await nodes[0]!.client.status()).height;
+    let stalled: string | undefined;
+    const idleTo = await untilOrStall(nodes[0]!, (s) => s.height >= idleFrom + IDLE_BLOCKS - 1, "idle blocks")
+      .then((s) => s.height)
+      .catch(async (e: unknown) => {
+        if (!(e instanceof Stalled)) throw e;
+        stalled = e.message;
+        return (await nodes[0]!.client.status()).height;
+      });
 
     // 2. throughput batches, 3. RSS throughout
     const rss: number[][] = nodes.map(() => []);
@@ -194,7 +233,7 @@ async function main(): Promise<void> {
     const per = Math.floor(TXS / BATCHES);
     const batches: { txs: number; rejected: number; wallMs: number; txPerS: number; fromHeight: number; toHeight: number }[] = [];
     const loadFrom = idleTo + 1;
-    for (let b = 0; b < BATCHES; b++) {
+    for (let b = 0; b < BATCHES && stalled === undefined; b++) {
       const batch = txs.slice(b * per, (b + 1) * per);
       const s0 = await nodes[0]!.client.status();
       let rejected = 0;
@@ -207,7 +246,14 @@ async function main(): Promise<void> {
       });
       const want = s0.keyImageCount + batch.length - rejected;
       let top = s0;
-      await until(async () => (top = await nodes[0]!.client.status()).keyImageCount >= want, 300_000, `batch ${b} finalized`);
+      try {
+        top = await untilOrStall(nodes[0]!, (s) => s.keyImageCount >= want, `batch ${b}`);
+      } catch (e) {
+        if (!(e instanceof Stalled)) throw e;
+        stalled = e.message;
+        log(`  ✗ ${stalled}`);
+        break;
+      }
       const wallMs = performance.now() - t0;
       batches.push({ txs: batch.length - rejected, rejected, wallMs, txPerS: ((batch.length - rejected) * 1000) / wallMs, fromHeight: s0.height + 1, toHeight: top.height });
       log(`  batch ${b}: ${batch.length - rejected} txs finalized in ${(wallMs / 1000).toFixed(2)} s (${batches.at(-1)!.txPerS.toFixed(1)} tx/s), heights ${s0.height + 1}…${top.height}`);
@@ -232,12 +278,12 @@ async function main(): Promise<void> {
     const all = latencyStats(lines.filter((f) => f.height >= idleFrom && f.height <= loadTo));
     const refStats = latencyStats(ref);
     const rssMax = rss.map((xs) => Math.max(...xs.filter(Number.isFinite)));
-    const rssMed = rss.map((xs) => median(xs.filter(Number.isFinite)));
-    const tps = batches.map((b) => b.txPerS);
+    const rssMed = rss.map((xs) => (xs.some(Number.isFinite) ? median(xs.filter(Number.isFinite)) : NaN));
+    const tps = batches.length ? batches.map((b) => b.txPerS) : [NaN];
     const load1 = loadavg();
     const result = {
       when: new Date().toISOString(),
-      setup: `${FIN_VALIDATORS} \`baios node --validator\` processes on loopback (equal stake, each mining Tx-PoW candidates), libp2p TCP+noise+yamux+gossipsub, Dandelion++ on, ${BLOCK_MS} ms blocks, 1 validation worker each, default BFT timeouts; ${TXS} ring-11 1-in/2-out txs in ${BATCHES} batches; 2-core machine shared with other jobs`,
+      setup: `${FIN_VALIDATORS} \`baios node --validator\` processes on loopback (equal stake, each mining Tx-PoW candidates), libp2p TCP+noise+yamux+gossipsub, Dandelion++ on, ${BLOCK_MS} ms blocks, 1 validation worker each, default BFT timeouts, epoch ${EPOCH} blocks, initial block target ${TARGET_BITS} bits (1-validator reference: ${TARGET_BITS - 2}); ${TXS} ring-11 1-in/2-out txs in ${BATCHES} batches; 2-core machine shared with other jobs`,
       loadavg: { start: load0, end: load1 },
       validators: FIN_VALIDATORS,
       blockTimeMs: BLOCK_MS,
@@ -245,6 +291,7 @@ async function main(): Promise<void> {
       throughput: { batches, medianTxPerS: median(tps), minTxPerS: Math.min(...tps), maxTxPerS: Math.max(...tps) },
       rssMb: { maxPerValidator: rssMax, medianPerValidator: rssMed, max: Math.max(...rssMax), samplesPerValidator: rss[0]!.length },
       sameHead: !failed,
+      stalled: stalled ?? null,
       dataDir: root,
     };
     mkdirSync(RESULTS, { recursive: true });
@@ -263,10 +310,12 @@ async function main(): Promise<void> {
         [`finalized private tx/s through the network, median of ${BATCHES} batches of ${per}`, `${median(tps).toFixed(1)} (${tps.map((x) => x.toFixed(1)).join(", ")}) ${mark(median(tps) >= 100)}`, "≥ 100 tx/s"],
         ["RSS per validator under load, max", `${rssMax.map((x) => x.toFixed(0)).join(" / ")} MB ${mark(Math.max(...rssMax) <= 250)}`, "≤ 250 MB"],
         ["RSS per validator under load, median", `${rssMed.map((x) => x.toFixed(0)).join(" / ")} MB`, ""],
+        ...(stalled === undefined ? [] : [["✗ the network stalled", stalled, "liveness"]]),
         ["machine load average (1 min) start → end", `${load0[0]!.toFixed(2)} → ${load1[0]!.toFixed(2)} on 2 cores`, ""],
       ],
     );
     process.stdout.write(`${JSON.stringify(result)}\n`);
+    if (stalled !== undefined) failed = true;
   } finally {
     await Promise.all(nodes.map((n) => stopNodeProc(n)));
   }
