@@ -31,6 +31,7 @@ import { powHash, verifyTxPow } from "./txpow.ts";
 import { ed25519PublicKey, ed25519Sign, ed25519VerifyStrict, nobleVerifyRfc8032 } from "./ed25519.ts";
 import { isWireErrorCode, WireError } from "./wire.ts";
 import { WIRE_CHECKERS } from "./wirecheck.ts";
+import { KISET_CHECKERS } from "./kiset.ts";
 import {
   boolField, hexArrayField, hexField, intField, objectArrayField, stringField, u64Field,
   type TestCase, type TestGroup, type VectorFile,
@@ -220,6 +221,7 @@ export const CHECKERS: Readonly<Record<string, Checker>> = {
   },
 
   ...WIRE_CHECKERS,
+  ...KISET_CHECKERS,
 };
 
 /** One disagreement between this verifier and a vector file. */

@@ -25,7 +25,7 @@
 import { concat, u32le, u64le } from "./encoding.ts";
 
 /** The consensus error codes (docs/protocol.md §11) a wire decoding can end in. */
-export const WIRE_ERROR_CODES = ["TX_MALFORMED", "TX_OVERSIZED", "BLOCK_MALFORMED", "BLOCK_OVERSIZED", "CERT_MALFORMED", "EVIDENCE_MALFORMED", "BLOCK_BAD_POW"] as const;
+export const WIRE_ERROR_CODES = ["TX_MALFORMED", "TX_OVERSIZED", "BLOCK_MALFORMED", "BLOCK_OVERSIZED", "CERT_MALFORMED", "EVIDENCE_MALFORMED", "BLOCK_BAD_POW", "KISET_DUPLICATE", "KISET_PROOF_MALFORMED", "KISET_PROOF_INVALID"] as const;
 
 /** One of {@link WIRE_ERROR_CODES}. */
 export type WireErrorCode = (typeof WIRE_ERROR_CODES)[number];

@@ -29,6 +29,7 @@ const EXPECTED: Readonly<Record<string, readonly string[]>> = {
   "subaddress.json": ["Subaddress"],
   "wallet_proofs.json": ["TxProofVerify", "KeyImageProofVerify", "DerivationProofVerify"],
   "wire.json": ["GenesisWire", "TxWire", "HeaderWire", "BlockPow", "Retarget", "BlockWire", "UnbondWire", "EvidenceWire", "CertificateWire", "VoteWire"],
+  "kiset.json": ["KisetRoot", "KisetProof"],
 };
 
 describe("shared test vectors (independent verifier)", () => {

@@ -73,11 +73,13 @@ class View {
     this.backend = backend;
   }
 
-  async node(position: Uint8Array): Promise<KisetNode | undefined> {
+  /** The node at `position` (overlay first); synchronous when the backend is (no microtask per read). */
+  node(position: Uint8Array): KisetNode | undefined | Promise<KisetNode | undefined> {
     const o = this.overlay.get(toHex(position));
     if (o !== undefined) return o.node;
-    const r = await this.backend.get(position);
-    return r === undefined ? undefined : decodeKisetNode(r);
+    const r = this.backend.get(position);
+    const dec = (b: Uint8Array | undefined): KisetNode | undefined => (b === undefined ? undefined : decodeKisetNode(b));
+    return r instanceof Promise ? r.then(dec) : dec(r);
   }
   set(position: Uint8Array, node: KisetNode): void {
     this.overlay.set(toHex(position), { position, node });
@@ -142,7 +144,8 @@ export async function kisetInsertMany(backend: KisetBackend, keyImages: readonly
     const key = v.key(ki);
     for (let d = 0; ; d++) {
       const pos = kisetPosition(d, key);
-      const n = await v.node(pos);
+      const got = v.node(pos);
+      const n = got instanceof Promise ? await got : got;
       if (n === undefined) {
         v.set(pos, { kind: "leaf", keyImage: ki.slice() });
         markPath(key, d);
@@ -168,8 +171,10 @@ export async function kisetInsertMany(backend: KisetBackend, keyImages: readonly
     const here = kisetPosition(depth + 1, key);
     const there = kisetSiblingPosition(depth + 1, key);
     const [l, r] = kisetKeyBit(key, depth) === 0 ? [here, there] : [there, here];
-    const left = await v.node(l);
-    const right = await v.node(r);
+    const gl = v.node(l);
+    const gr = v.node(r);
+    const left = gl instanceof Promise ? await gl : gl;
+    const right = gr instanceof Promise ? await gr : gr;
     if (left === undefined && right === undefined) throw corrupt(`internal node at depth ${depth} without children`);
     v.set(kisetPosition(depth, key), { kind: "internal", hash: v.nodeHash(v.hashOf(left), v.hashOf(right)) });
   }
