@@ -53,6 +53,9 @@ describe("BFT: kill -9 a validator 20 times (real processes)", () => {
       const bootstrap = others.map((p) => p.addr);
       const p = await startMember({ dataDir: dirs[i]!, genesisPath: g.path, seed: seeds[i], bootstrap, rpcPort: victim.rpcPort, p2pPort: victim.p2pPort });
       procs[i] = p;
+      // the observer re-dials it (it would re-dial only at 0 peers): it keeps seeing every validator's votes first-hand,
+      // and its peer-exchange answers lead a validator that lost its peers back to the restarted one
+      await observer.p2p.dial(p.addr).catch(() => undefined);
       // the others kept finalizing (3 of 4 equal stakes > 2/3) and the restarted one catches up
       await until(async () => (await heightOf(p)) >= before + 1, 20_000, `v${i} catching up past ${before} after kill ${k}`).catch(async (e: unknown) => {
         throw new Error(`${(e as Error).message}: ${(await Promise.all(procs.map(async (q, j) => { const st = await q!.client.status().catch(() => undefined); return `v${j}: h=${st?.height} peers=${st?.network?.peerCount}`; }))).join("; ")}`);
@@ -61,7 +64,7 @@ describe("BFT: kill -9 a validator 20 times (real processes)", () => {
     }
     // every validator, also those not killed last, follows the head
     const head = Math.max(...(await Promise.all(procs.map((p) => heightOf(p!)))));
-    const stat = async (): Promise<string> => (await Promise.all(procs.map(async (p, i) => { const st = await p!.client.status(); return `v${i}: h=${st.height} peers=${st.network?.peerCount}`; }))).join("; ");
+    const stat = async (): Promise<string> => (await Promise.all(procs.map(async (p, i) => { const st = await p!.client.status(); return `v${i} ${p!.peerId.slice(-6)}: h=${st.height} peers=${st.network?.peers.map((x) => x.id.slice(-6)).join("/")} bans=${JSON.stringify(st.network?.bans)} sync=${JSON.stringify(st.network?.sync)}`; }))).join("; ");
     await until(async () => (await Promise.all(procs.map((p) => heightOf(p!)))).every((x) => x >= head), 20_000, "every validator at the head").catch(async (e: unknown) => {
       throw new Error(`${(e as Error).message}: ${await stat()}`);
     });
