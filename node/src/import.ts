@@ -130,8 +130,8 @@ export class BlockImporter {
     if (height <= BigInt(chain.tip.height)) return this.#atFinalHeight(block, cert, hash);
     // the certificate again, against the set in force for exactly this height (it may differ from a pre-check's)
     this.#verifyCert(block, cert);
-    const vb = await this.#o.executor.validateBlock(block);
     try {
+      const vb = await this.#o.executor.validateBlock(block);
       await this.#o.executor.commitBlock(vb.block, cert, { txids: vb.txids });
     } catch (e) {
       // another block (ours, or one imported concurrently) became final at this height meanwhile

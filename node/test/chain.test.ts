@@ -1,9 +1,9 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { blockHash, encodeHeader, equalBytes, makeValidatorSet, mmrLeafHash, verifyFinalityCertificate, verifyInclusionProof, type Block, type BlockHeader, type FinalityCertificate } from "@baios/consensus";
+import { blockHash, encodeHeader, equalBytes, localVerifier, makeValidatorSet, mmrLeafHash, verifyFinalityCertificate, verifyInclusionProof, type Block, type BlockHeader, type FinalityCertificate, type Verifier } from "@baios/consensus";
 import { Chain, ChainError } from "../src/chain.ts";
 import { Store, StoreError } from "../src/store/store.ts";
-import { PREMINE_OUTPUTS, testGenesis, tmpDir } from "./helpers/fixture.ts";
+import { PREMINE_OUTPUTS, buildTx, testGenesis, tmpDir } from "./helpers/fixture.ts";
 import { certify, openPipeline } from "./helpers/pipeline.ts";
 import { headerKey } from "../src/store/keys.ts";
 
@@ -93,6 +93,43 @@ describe("chain", () => {
     expect(equalBytes(dst.chain.tipHash, src.chain.tipHash)).toBe(true);
     await src.store.close();
     await dst.store.close();
+  });
+
+  it("a validation overtaken by a commit of the tip gives ChainError (no verdict on the block), not a check against the moved state", async () => {
+    const genesis = await testGenesis();
+    const src = await setup(tmpDir());
+    const { tx, txid, bytes } = buildTx(genesis, 0);
+    src.mempool.add(tx, txid, bytes);
+    const b1 = (await src.produce()).block;
+    expect(b1.txs.length).toBe(1);
+    // the importer's validation waits in the worker pool while the BFT driver commits the same block
+    let entered!: () => void;
+    const inVerifier = new Promise<void>((r) => (entered = r));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const gated: Verifier = {
+      async verifyMlsag(jobs) {
+        entered();
+        await gate;
+        return localVerifier.verifyMlsag(jobs);
+      },
+      verifyRangeProofs: (jobs) => localVerifier.verifyRangeProofs(jobs),
+    };
+    const store = await Store.open(join(tmpDir(), "chain"), { sync: false });
+    const chain = await Chain.open(store, genesis.block, genesis.certificate);
+    const dst = await openPipeline(chain, genesis, undefined, gated);
+    const validating = dst.executor.validateBlock(b1).then(
+      () => "valid",
+      (e: unknown) => e,
+    );
+    await inVerifier;
+    await dst.executor.commitBlock(b1, certify(b1, genesis.params.chainId)); // the commit does not validate again
+    release();
+    expect(await validating).toBeInstanceOf(ChainError);
+    // and a fresh validation on the new tip is a plain verdict: the block no longer fits (staking height)
+    await expect(dst.executor.validateBlock(b1)).rejects.toThrow(/STAKE_WRONG_HEIGHT/);
+    await src.store.close();
+    await store.close();
   });
 
   it("detects a tip that disagrees with the stored header on startup", async () => {

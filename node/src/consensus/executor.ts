@@ -16,6 +16,7 @@ import {
   checkEvidence,
   checkStakingInput,
   decodeStakingState,
+  equalBytes,
   encodeStakingState,
   genesisStakingState,
   nextBlockTarget,
@@ -100,6 +101,9 @@ export class ChainExecutor implements ConsensusExecutor {
   readonly #validated = new Map<string, ValidatedBlock>();
   /** Tail of the serialised commits. */
   #commitLock: Promise<unknown> = Promise.resolve();
+  /** Commits started so far, and whether one is writing now (its batch may be visible to reads before the tip moves). */
+  #commitsStarted = 0;
+  #committing = false;
   /** Invalid-attestation checks against historical state (history.ts, docs/consensus.md §6.3). */
   readonly attestations: AttestationChecker;
 
@@ -193,14 +197,23 @@ export class ChainExecutor implements ConsensusExecutor {
   /**
    * Full consensus validation of a block on the tip (docs/protocol.md §5): header, PoW, target,
    * lastCertificate against the tip's set, staking operations, every tx.
-   * @throws ConsensusError with the failing check's code
+   * @throws ConsensusError with the failing check's code; ChainError when the tip moved while
+   *   the block was validated (the driver or the importer committed meanwhile: no verdict)
    */
   async validateBlock(block: Block): Promise<ValidatedBlock> {
     const o = this.#o;
     const parent = o.chain.tipHeader;
+    const tipHash = o.chain.tipHash;
+    const started = this.#commitsStarted;
+    const busy = this.#committing;
+    // between a chain commit and the staking state's update (one microtask): not a verdict on the block
+    if (this.#state.height !== parent.height) throw new ChainError(`the staking state (height ${this.#state.height}) is catching up with the tip ${parent.height}`);
     const t = this.transition(block);
     const gp = parent.height === 0n ? undefined : (await o.chain.header(Number(parent.height) - 1))?.timeMs;
     const tipSet = this.#state.validatorSet;
+    // a commit ran during the checks (LevelDB makes a batch readable before the write resolves and the tip moves)
+    const stale = (): boolean => busy || this.#committing || this.#commitsStarted !== started || !equalBytes(o.chain.tipHash, tipHash);
+    const moved = (e?: unknown): ChainError => new ChainError(`the tip moved from height ${parent.height} while block ${block.header.height} was validated`, e === undefined ? {} : { cause: e });
     const v = await validateBlock(block, {
       params: o.params,
       parent,
@@ -214,7 +227,11 @@ export class ChainExecutor implements ConsensusExecutor {
       checkStaking: (b) => this.attestations.checkBlock(b, parent.height),
       nowMs: BigInt(Date.now()),
       verifier: o.verifier,
+    }).catch((e: unknown) => {
+      // checks ran partly against the next tip (MMR, one-time keys, key images): no verdict on the block
+      throw stale() ? moved(e) : e;
     });
+    if (stale()) throw moved();
     this.#transitions.set(hexKey(v.hash), t);
     this.#validated.set(hexKey(v.hash), v);
     return v;
@@ -246,7 +263,15 @@ export class ChainExecutor implements ConsensusExecutor {
    * @throws ConsensusError (invalid), ChainError (does not extend the tip)
    */
   commitBlock(block: Block, cert: FinalityCertificate, opts: { txids?: readonly Uint8Array[] } = {}): Promise<CommittedBlock> {
-    const run = this.#commitLock.then(() => this.#commitBlock(block, cert, opts));
+    const run = this.#commitLock.then(async () => {
+      this.#commitsStarted++;
+      this.#committing = true;
+      try {
+        return await this.#commitBlock(block, cert, opts);
+      } finally {
+        this.#committing = false;
+      }
+    });
     this.#commitLock = run.catch(() => undefined);
     return run;
   }

@@ -5,7 +5,7 @@
  * certificate (what the BFT driver's `commit` effect carries when one validator holds all the
  * stake, docs/consensus.md §2), committed through the executor (`ChainExecutor.commitBlock`).
  */
-import { blockHash, certificateFromVotes, localVerifier, signVote, type Block, type FinalityCertificate } from "@baios/consensus";
+import { blockHash, certificateFromVotes, localVerifier, signVote, type Block, type FinalityCertificate, type Verifier } from "@baios/consensus";
 import type { Chain, CommittedBlock } from "../../src/chain.ts";
 import { ChainExecutor } from "../../src/consensus/executor.ts";
 import { CandidateMiner } from "../../src/consensus/miner.ts";
@@ -32,9 +32,9 @@ export interface Pipeline {
 }
 
 /** Opens the executor (staking state from the store, or replayed from genesis) and a miner that is never started. */
-export async function openPipeline(chain: Chain, genesis: NodeGenesis, mempool = new Mempool({ maxBytes: 1e7, maxTxs: 1000 })): Promise<Pipeline> {
+export async function openPipeline(chain: Chain, genesis: NodeGenesis, mempool = new Mempool({ maxBytes: 1e7, maxTxs: 1000 }), verifier: Verifier = localVerifier): Promise<Pipeline> {
   const params = genesis.params;
-  const executor = await ChainExecutor.open({ params, chain, mempool, genesisValidators: genesis.validators, verifier: localVerifier });
+  const executor = await ChainExecutor.open({ params, chain, mempool, genesisValidators: genesis.validators, verifier });
   const miner = new CandidateMiner({ params, chain, mempool, executor, payout: { viewPublic: PAYOUT.viewPublic, spendPublic: PAYOUT.spendPublic }, onCandidate: () => undefined });
   const mine = async (): Promise<Block> => (await miner.mineOnce()).block;
   return {
