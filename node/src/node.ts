@@ -248,6 +248,7 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
         params,
         validatorSet: () => executor.setFor(BigInt(chain.tip.height) + 1n).set,
         consensusTopics: consensus.topics,
+        consensusProtocols: consensus.protocols,
         intake,
         importer,
         metrics,
@@ -338,7 +339,7 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
     const n2 = net;
     await consensus.start(
       n2 === undefined ? noPublish : consensusPublisher((topic, bytes) => n2.p2p.publish(topic, bytes), params.chainId),
-      { manual: opts.manualBlocks === true },
+      { manual: opts.manualBlocks === true, ...(n2 === undefined ? {} : { p2p: n2.p2p }) },
     );
     log.info({ rpc: http.url, rpcAuth: cookieFile === undefined ? "off" : "cookie", cookieFile, restrictedRpc: config.restrictedRpc, metrics: metricsUrl, validator: consensus.localKey !== undefined }, "node started");
 

@@ -78,6 +78,8 @@ export interface BftDriverOptions {
   signer?: { seed: Uint8Array; publicKey: Uint8Array; guard: SignerGuard };
   /** The consensus WAL (replayed by {@link BftDriver.start}). */
   wal?: ConsensusWal;
+  /** Asks peers for a candidate by hash (the `candidate` protocol); resolves true once it is in the pool. */
+  fetchCandidate?: (hash: Uint8Array) => Promise<boolean>;
   /** Re-broadcast period of this validator's messages of the undecided height (ms, default 1 000; 0 = off). */
   rebroadcastMs?: number;
   /** Keeps evidence (the node's evidence pool). */
@@ -115,6 +117,8 @@ export class BftDriver {
   /** This validator's signed messages of the current height, re-broadcast until it is decided. */
   #own: { proposal?: { p: SignedProposal; c: Candidate }; votes: SignedVote[] } = { votes: [] };
   #relay = 0;
+  /** A height decided from precommits whose block this node does not hold yet (fetched from peers). */
+  #pendingDecision: { height: bigint; round: number; hash: Uint8Array; cert: FinalityCertificate } | undefined;
   #rebroadcast: NodeJS.Timeout | undefined;
   /** Recent non-nil votes by block hash hex, whatever the order of vote and verdict (bounded). */
   readonly #votesFor = new Map<string, SignedVote[]>();
@@ -229,6 +233,7 @@ export class BftDriver {
     this.#wantValue = undefined;
     this.#waiting.clear();
     this.#own = { votes: [] };
+    this.#pendingDecision = undefined;
     this.#o.candidates.setTip(height - 1n);
     const { set, startHeight } = this.#o.executor.setFor(height);
     const localKey = this.#o.signer?.publicKey;
@@ -320,7 +325,24 @@ export class BftDriver {
     return undefined;
   }
 
+  /** Retries fetching a decided block until it arrives, the height passes, or the driver stops. */
+  async #fetchDecided(p: { height: bigint; hash: Uint8Array }): Promise<void> {
+    const fetch = this.#o.fetchCandidate;
+    if (fetch === undefined) return;
+    for (let attempt = 0; !this.#stopped && this.#pendingDecision === p && this.#o.executor.tipHeight() < p.height; attempt++) {
+      if (await fetch(p.hash).catch(() => false)) return; // #onCandidate commits it
+      await new Promise((r) => setTimeout(r, Math.min(2000, 200 * (attempt + 1))));
+    }
+  }
+
   #onCandidate(c: Candidate): void {
+    const pd = this.#pendingDecision;
+    if (pd !== undefined && toHex(pd.hash) === toHex(c.hash)) {
+      this.#pendingDecision = undefined;
+      this.#queue = this.#queue.then(() => this.#commit(pd.height, pd.round, pd.hash, pd.cert)).catch((e: unknown) => {
+        this.#o.log?.warn({ err: e instanceof Error ? e.message : String(e), height: pd.height }, "commit of a fetched decided block failed");
+      });
+    }
     const w = this.#waiting.get(toHex(c.hash));
     if (w !== undefined) {
       this.#waiting.delete(toHex(c.hash));
@@ -392,8 +414,11 @@ export class BftDriver {
   async #commit(height: bigint, round: number, hash: Uint8Array, cert: FinalityCertificate): Promise<void> {
     const c = this.#o.candidates.get(hash);
     if (c === undefined) {
-      // decided without the block's bytes: sync will bring it (block topic / catch-up)
-      this.#o.log?.warn({ height, hash: toHex(hash) }, "decided block not held; waiting for sync");
+      // decided from precommits without the block's bytes: ask the peers for it (and sync may bring it meanwhile)
+      this.#o.log?.warn({ height, hash: toHex(hash) }, "decided block not held; fetching it from peers");
+      const pending = { height, round, hash: hash.slice(), cert };
+      this.#pendingDecision = pending;
+      void this.#fetchDecided(pending);
       return;
     }
     // the importer (sync) may commit this height meanwhile: a commit that no longer extends the tip is not a failure then

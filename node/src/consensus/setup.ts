@@ -19,10 +19,10 @@ import { EvidencePool } from "./evidence-pool.ts";
 import { ChainExecutor } from "./executor.ts";
 import { CandidateMiner } from "./miner.ts";
 import { SignerGuard, VALIDATOR_STATE_FILE } from "./signer-guard.ts";
-import { admitCandidate, consensusTopics } from "./topics.ts";
+import { admitCandidate, consensusProtocols, consensusTopics, fetchCandidate } from "./topics.ts";
 import { UnbondPool } from "./unbond-pool.ts";
 import { ConsensusWal, WAL_FILE } from "./wal.ts";
-import type { TopicSpec } from "@baios/p2p";
+import type { P2P, ProtocolSpec, TopicSpec } from "@baios/p2p";
 
 /** Inputs of {@link createConsensus}. */
 export interface ConsensusSetupOptions {
@@ -65,7 +65,9 @@ export interface NodeConsensus {
   miner: CandidateMiner | undefined;
   driver: BftDriver | undefined;
   /** Starts the driver (and the miner unless `manual`); `publish` sends on a topic (no-op without a network). */
-  start(publish: ConsensusPublisher, opts: { manual?: boolean }): Promise<void>;
+  start(publish: ConsensusPublisher, opts: { manual?: boolean; p2p?: P2P }): Promise<void>;
+  /** Register these request protocols on the p2p node before it starts (`candidate`). */
+  protocols: ProtocolSpec[];
   /** Mines one candidate now (no rate limit) and waits until the chain commits a block above the current tip. */
   produceBlock(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -79,7 +81,9 @@ export async function createConsensus(o: ConsensusSetupOptions): Promise<NodeCon
   const evidence = new EvidencePool();
   const unbonds = new UnbondPool();
   let driver: BftDriver | undefined;
-  const topics = consensusTopics({ params: o.params, chain: o.chain, executor, candidates, evidence, driver: () => driver, log: o.log });
+  const topicDeps = { params: o.params, chain: o.chain, executor, candidates, evidence, driver: () => driver, log: o.log };
+  const topics = consensusTopics(topicDeps);
+  const protocols = consensusProtocols(topicDeps);
   const localKey = o.validatorSeed === undefined ? undefined : ed25519PublicKey(o.validatorSeed);
   let publisher: ConsensusPublisher | undefined;
   const miner =
@@ -123,6 +127,7 @@ export async function createConsensus(o: ConsensusSetupOptions): Promise<NodeCon
     unbonds,
     submitUnbond: (u) => unbonds.add(u, executor.stakingState, o.params.chainId),
     topics,
+    protocols,
     localKey,
     miner,
     get driver() {
@@ -142,7 +147,9 @@ export async function createConsensus(o: ConsensusSetupOptions): Promise<NodeCon
         wal = w;
       }
       const engine = new TendermintEngine({ chainId: o.params.chainId, ...(o.timeouts === undefined ? {} : { timeouts: o.timeouts }) });
+      const p2p = opts.p2p;
       driver = new BftDriver({
+        ...(p2p === undefined ? {} : { fetchCandidate: (hash: Uint8Array) => fetchCandidate(topicDeps, p2p, hash) }),
         chainId: o.params.chainId,
         engine,
         executor,

@@ -14,7 +14,7 @@
  * Verdicts: malformed or badly signed → REJECT (peer score drops), stale or duplicate → IGNORE.
  * @module
  */
-import type { TopicSpec, Verdict } from "@baios/p2p";
+import { ProtocolError, type P2P, type ProtocolSpec, type TopicSpec, type Verdict } from "@baios/p2p";
 import {
   ConsensusError,
   PROPOSAL_WIRE_BYTES,
@@ -181,6 +181,54 @@ export function consensusTopics(d: ConsensusTopicDeps): TopicSpec[] {
       },
     },
   ];
+}
+
+/**
+ * The `candidate` request protocol: a 32-byte block hash → that block's wire bytes, from the
+ * candidate pool or, once committed, from the chain (`NOT_FOUND` otherwise). A node that decided
+ * a height from precommits without holding the block asks its peers with it.
+ */
+export function consensusProtocols(d: ConsensusTopicDeps): ProtocolSpec[] {
+  return [
+    {
+      name: "candidate",
+      maxRequestBytes: 32,
+      maxResponseBytes: d.params.maxBlockBytes,
+      handler: async (req) => {
+        if (req.length !== 32) throw new ProtocolError("BAD_REQUEST", "expected a 32-byte block hash", "REJECT");
+        const c = d.candidates.get(req);
+        if (c !== undefined) return c.bytes;
+        const h = await d.chain.store.getHeightByHash(req);
+        const bytes = h === undefined ? undefined : await d.chain.store.getBlock(h);
+        if (bytes === undefined) throw new ProtocolError("NOT_FOUND", "no such candidate or block");
+        return bytes;
+      },
+    },
+  ];
+}
+
+/**
+ * Asks the peers, one after another, for the candidate with this hash and admits the first
+ * answer that decodes, hashes right and passes the candidate checks.
+ * @returns whether it was admitted (or already held)
+ */
+export async function fetchCandidate(d: ConsensusTopicDeps, p2p: P2P, hash: Uint8Array): Promise<boolean> {
+  for (const peer of p2p.peers()) {
+    if (d.candidates.get(hash) !== undefined) return true;
+    try {
+      const bytes = await p2p.request(peer.id, "candidate", hash, { timeoutMs: 5000 });
+      const block = decodeBlock(bytes, d.params.maxBlockBytes);
+      if (!equalBytes(blockHash(block.header), hash)) {
+        p2p.reportPeer(peer.id, "REJECT", "candidate answer does not hash to the requested hash");
+        continue;
+      }
+      await admitCandidate(d, block, bytes);
+      if (d.candidates.get(hash) !== undefined) return true;
+    } catch {
+      // next peer
+    }
+  }
+  return d.candidates.get(hash) !== undefined;
 }
 
 /** Publishes the driver's messages on the topics (see the module docs for the payloads). */

@@ -20,7 +20,7 @@
  * Every id carries the chain id and a version (`/baios/<chainIdHex>/…/1`, @baios/p2p).
  * @module
  */
-import { P2PError, ProtocolError, type P2P, type PeerInfo, type TopicSpec, type Verdict } from "@baios/p2p";
+import { P2PError, ProtocolError, type P2P, type PeerInfo, type ProtocolSpec, type TopicSpec, type Verdict } from "@baios/p2p";
 import { decodeBlock, decodeCertificate, blockHash, equalBytes, verifyFinalityCertificate, isConsensusError, type ChainParams, type ValidatorSet } from "@baios/consensus";
 import { Gauge } from "prom-client";
 import type { Chain, CommittedBlock } from "../chain.ts";
@@ -80,6 +80,8 @@ export interface NodeNetworkOptions {
   validatorSet: () => ValidatorSet;
   /** The consensus topics (`candidate`, `proposal`, `vote`, `evidence`; consensus/topics.ts), registered with the others. */
   consensusTopics?: readonly TopicSpec[];
+  /** The consensus request protocols (`candidate`: a block candidate by hash; consensus/topics.ts). */
+  consensusProtocols?: readonly ProtocolSpec[];
   intake: TxIntake;
   importer: BlockImporter;
   metrics: NodeMetrics;
@@ -132,6 +134,7 @@ export class NodeNetwork {
     p.registerTopic({ name: "tx", maxBytes: params.maxTxBytes, validate: (bytes) => this.#onFluffTx(bytes) });
     p.registerTopic({ name: "block", maxBytes: params.maxBlockBytes + CERT_MAX + 4, validate: (bytes, from) => this.#onBlock(bytes, from) });
     for (const t of o.consensusTopics ?? []) p.registerTopic(t);
+    for (const r of o.consensusProtocols ?? []) p.registerProtocol(r);
     if (!(o.consensusTopics ?? []).some((t) => t.name === "vote")) p.registerTopic({ name: "vote", maxBytes: VOTE_MAX, validate: async () => "IGNORE" });
 
     p.registerProtocol({ name: "status", maxRequestBytes: 0, maxResponseBytes: 40, handler: async () => encodeStatus(chain.tip.height, chain.tipHash) });
