@@ -276,7 +276,7 @@ class Libp2pP2P implements P2P {
     return out;
   }
 
-  /** Re-dials bootstrap peers when alone; asks a random peer for more peers when below target. */
+  /** Below the target peer count: re-dials the bootstrap peers and asks a random peer for more peers. */
   async #maintain(): Promise<void> {
     if (this.#maintaining) return; // one round at a time (dials can take up to 10 s)
     this.#maintaining = true;
@@ -292,7 +292,9 @@ class Libp2pP2P implements P2P {
     if (node === undefined) return;
     const peers = this.peers();
     const target = this.#opts.targetPeers ?? 8;
-    if (peers.length === 0) await Promise.allSettled(this.#opts.bootstrap.map((a) => this.dial(a)));
+    // below target, the bootstrap peers are re-dialled too (not only when alone: a node left with one
+    // peer that serves nothing — e.g. after the others restarted on it — would otherwise starve)
+    if (peers.length < target) await Promise.allSettled(this.#opts.bootstrap.map((a) => this.dial(a)));
     if (peers.length === 0 || peers.length >= target) return;
     const ask = peers[Math.floor(Math.random() * peers.length)] as PeerInfo;
     let list: PexEntry[] | undefined;
