@@ -32,6 +32,7 @@ export type {
   OutputsResult,
   DistributionResult,
   SubmitTxResult,
+  SubmitUnbondResult,
   TxResult,
   MempoolResult,
   KeyImageStatus,

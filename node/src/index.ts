@@ -71,6 +71,7 @@ export {
   type OutputsResult,
   type DistributionResult,
   type SubmitTxResult,
+  type SubmitUnbondResult,
   type TxResult,
   type MempoolResult,
   type KeyImageStatus,

@@ -292,7 +292,7 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
       if (config.validator) announceOwnBlocks(chain, network, log); // validators announce the blocks they finalize
     }
 
-    const methods = createMethods({ chain, mempool, params, submitTx: networkSubmit, validatorKey: consensus.localKey, validators: genesis.validators, staking: () => ({ state: consensus.executor.stakingState, params: consensus.executor.stakingParams, setStartHeight: consensus.executor.setFor(consensus.executor.tipHeight() + 1n).startHeight }), version: NODE_VERSION, network: net === undefined ? undefined : () => withIsolationWarning(networkStatusJson(net, config.restrictedRpc), config.validator) });
+    const methods = createMethods({ chain, mempool, params, submitTx: networkSubmit, validatorKey: consensus.localKey, validators: genesis.validators, submitUnbond: (u) => consensus.submitUnbond(u), staking: () => ({ state: consensus.executor.stakingState, params: consensus.executor.stakingParams, setStartHeight: consensus.executor.setFor(consensus.executor.tipHeight() + 1n).startHeight }), version: NODE_VERSION, network: net === undefined ? undefined : () => withIsolationWarning(networkStatusJson(net, config.restrictedRpc), config.validator) });
     const separateMetrics = config.metrics && config.metricsPort !== undefined;
     // RPC authentication (docs/node.md §Authentication): a fresh cookie per start, removed at stop
     const cookieFile = config.rpcDisableAuth ? undefined : (config.rpcCookieFile ?? join(config.dataDir, "rpc.cookie"));

@@ -21,6 +21,7 @@ import type {
   ParamsResult,
   StatusResult,
   SubmitTxResult,
+  SubmitUnbondResult,
   TxResult,
   ValidatorsResult,
 } from "./methods.ts";
@@ -168,6 +169,10 @@ export class NodeRpcClient {
   /** Submits a transaction in its wire bytes (docs/protocol.md §10.1; bytes or hex). */
   submitTx(tx: Uint8Array | string): Promise<SubmitTxResult> {
     return this.call("submit_tx", { tx: hexOf(tx) });
+  }
+  /** Submits a signed unbond request (its 169 wire bytes, docs/consensus.md §4.4; bytes or hex) to this node's miner. */
+  submitUnbond(unbond: Uint8Array | string): Promise<SubmitUnbondResult> {
+    return this.call("submit_unbond", { unbond: hexOf(unbond) });
   }
   getTx(txid: Uint8Array | string): Promise<TxResult> {
     return this.call("get_tx", { txid: hexOf(txid) });

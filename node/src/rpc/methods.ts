@@ -2,7 +2,7 @@
  * The JSON-RPC methods (docs/node.md §RPC reference). Parameters are by name (a JSON object).
  * @module
  */
-import { ConsensusError, blockHash, decodeStakingState, equalBytes, sortValidators, validatorsHash, decodeBlock, encodeInclusionProof, encodeTx, mmrLeafHash, type Block, type ChainParams, type Validator } from "@baios/consensus";
+import { ConsensusError, blockHash, decodeStakingState, decodeUnbond, equalBytes, type Unbond, sortValidators, validatorsHash, decodeBlock, encodeInclusionProof, encodeTx, mmrLeafHash, type Block, type ChainParams, type Validator } from "@baios/consensus";
 import type { Chain } from "../chain.ts";
 import { AlreadyInPoolError, MempoolFullError, type Mempool } from "../mempool.ts";
 import { NodeBusyError } from "../workers/busy.ts";
@@ -27,6 +27,12 @@ export interface RpcContext {
   /** The genesis validator set (served by `get_validators`, so a wallet can verify finality certificates); absent: `get_validators` answers NOT_FOUND. */
   validators?: readonly Validator[];
   version: string;
+  /**
+   * Admits a signed unbond request for this node's miner (`submit_unbond`; consensus/unbond-pool.ts).
+   * @returns false when already pooled
+   * @throws ConsensusError `BLOCK_UNBOND_INVALID`, `STAKE_*`
+   */
+  submitUnbond?: (u: Unbond) => boolean;
   /** The staking state after the tip (`get_staking`, docs/consensus.md §5); absent: `get_staking` answers NOT_FOUND. */
   staking?: (() => StakingSource) | undefined;
   /** The network part of `status` (net/p2pnode.ts), absent without p2p. */
@@ -195,6 +201,10 @@ export interface DistributionResult {
 /** Result of `submit_tx { tx }`: the accepted transaction's id (32 bytes, lowercase hex). */
 export interface SubmitTxResult {
   txid: string;
+}
+/** Result of `submit_unbond { unbond }` (hex of the 169-byte unbond, docs/protocol.md §10): `accepted` false when it was already pooled. */
+export interface SubmitUnbondResult {
+  accepted: boolean;
 }
 /** Result of `get_tx { txid }`: a pooled or confirmed transaction. */
 export interface TxResult {
@@ -497,6 +507,25 @@ export function createMethods(ctx: RpcContext): Record<string, RpcMethod> {
       }
     },
 
+    submit_unbond: (params): SubmitUnbondResult => {
+      const p = paramsObject(params);
+      const bytes = parseHex(p["unbond"], "unbond");
+      if (ctx.submitUnbond === undefined) throw rpcError("NOT_FOUND", "this node does not take unbond requests");
+      let u: Unbond;
+      try {
+        u = decodeUnbond(bytes);
+      } catch (e) {
+        if (e instanceof ConsensusError) throw invalidParams(`unbond: ${e.code}: ${e.reason}`);
+        throw e;
+      }
+      try {
+        return { accepted: ctx.submitUnbond(u) };
+      } catch (e) {
+        if (e instanceof ConsensusError) throw rpcError("TX_REJECTED", `unbond rejected: ${e.code}`, e.toJSON());
+        throw e;
+      }
+    },
+
     get_tx: async (params): Promise<TxResult> => {
       const p = paramsObject(params);
       const txid = parseHex(p["txid"], "txid", 32);
@@ -578,6 +607,7 @@ export const RPC_METHODS = [
   "get_outputs",
   "get_output_distribution",
   "submit_tx",
+  "submit_unbond",
   "get_tx",
   "get_mempool",
   "is_key_image_spent",
