@@ -8,7 +8,8 @@
  */
 import { readFileSync } from "node:fs";
 import { InvalidArgumentError, type Command } from "commander";
-import { ed25519PublicKey, ed25519Sign } from "@baios/crypto";
+import { ed25519PublicKey, ed25519Sign, makeOutput, randomScalar, scalarMultBase } from "@baios/crypto";
+import { encodeUnbond, unbondMessage, type Unbond } from "@baios/consensus";
 import { formatBai } from "../amount.ts";
 import { bytesToHex, hexToBytes } from "../hex.ts";
 import type { Wallet } from "../wallet.ts";
@@ -39,10 +40,43 @@ export function bondWithSeed(seed: Uint8Array, amount: bigint): { validator: Uin
   return { validator: ed25519PublicKey(seed), amount, consent: (m) => ed25519Sign(seed, m) };
 }
 
+/**
+ * A signed unbond request (docs/consensus.md §4.4): `amount` atomic units of the stake bonded to
+ * the key of `seed`, paid after the unbonding delay as a coinbase-style output (public amount,
+ * mask 1) to `to` — a fresh one-time key from a random tx secret r (`R = r·G`, output index 0,
+ * the wallet finds it like a coinbase output) — signed by the validator key over
+ * `unbondMessage(chainId, …)`.
+ * @throws CryptoError on invalid address keys
+ */
+export function signedUnbond(seed: Uint8Array, chainId: number, amount: bigint, to: { viewPublic: Uint8Array; spendPublic: Uint8Array }): Unbond {
+  const r = randomScalar();
+  const o = makeOutput(r, to.viewPublic, to.spendPublic, 0, amount);
+  const body = { validator: ed25519PublicKey(seed), amount, oneTimeKey: o.oneTimeKey, viewTag: o.viewTag, txPublicKey: scalarMultBase(r) };
+  return { ...body, signature: ed25519Sign(seed, unbondMessage(chainId, body)) };
+}
+
 const hex32 = (v: string): string => {
   if (!/^[0-9a-fA-F]{64}$/.test(v)) throw new InvalidArgumentError("--validator: expected a 32-byte public key as 64 hex characters");
   return v.toLowerCase();
 };
+
+/** Adds `unbond` to `baios wallet`. */
+export function addUnbondCommand(w: Command, d: StakeCommandDeps): void {
+  d.common(w.command("unbond").description("ask to unbond stake from a validator key (signed with --validator-key-file); paid to this wallet after the unbonding delay, slashable until then"))
+    .requiredOption("--amount <bai>", "stake to unbond, in BAI")
+    .requiredOption("--validator-key-file <file>", "the validator's key file (32-byte seed as hex): signs the request")
+    .action(async (o: CommonOpts & { amount: string; validatorKeyFile: string }) => {
+      const amount = checkAmount(o.amount);
+      const key = readValidatorKeyFile(o.validatorKeyFile);
+      const wallet = await d.refreshed(o);
+      const client = rpcClient(o);
+      const params = await client.getParams();
+      const u = signedUnbond(key.seed, params.chainId, amount, { viewPublic: wallet.state.viewPublic, spendPublic: wallet.state.spendPublic });
+      const r = await client.submitUnbond(encodeUnbond(u));
+      out(`unbond    ${formatBai(amount)} BAI from validator ${bytesToHex(key.publicKey)} → this wallet, one-time key ${bytesToHex(u.oneTimeKey)}`);
+      out(r.accepted ? "submitted to the node's miner; paid after the unbonding delay (node RPC get_staking lists the queue)" : "already pooled at that node");
+    });
+}
 
 /** Adds `stake` to `baios wallet`. */
 export function addStakeCommand(w: Command, d: StakeCommandDeps): void {

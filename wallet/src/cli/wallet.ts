@@ -21,7 +21,7 @@ import { checkAddress, checkAmount, confirmer, parseDestinations } from "./confi
 import { historyRows, historyTable, type HistoryFilter } from "./history-table.ts";
 import { addProofCommands } from "./wallet-proofs.ts";
 import { addSubaddressCommands, u32Arg } from "./wallet-subaddress.ts";
-import { addStakeCommand } from "./wallet-stake.ts";
+import { addStakeCommand, addUnbondCommand } from "./wallet-stake.ts";
 import { subaddressOf } from "../subaddress.ts";
 
 const common = (c: Command): Command =>
@@ -256,6 +256,7 @@ export function walletCommand(): Command {
   addProofCommands(w, { common, openWallet, refreshed });
   addSubaddressCommands(w, { common, openWallet, refreshed });
   addStakeCommand(w, { common, refreshed });
+  addUnbondCommand(w, { common, refreshed });
 
   return w;
 }
