@@ -35,6 +35,7 @@ import { startHttpServer, startMetricsServer, type HttpServerHandle } from "./rp
 import { Store } from "./store/store.ts";
 import { RangeProofBatcher } from "./workers/batcher.ts";
 import { WorkerPool } from "./workers/pool.ts";
+import { VerifiedCache, cachingVerifier } from "./workers/verified-cache.ts";
 import { toHex as hex } from "@baios/consensus";
 
 /** Publisher of a node without a network: its messages go nowhere (a single validator needs no one). */
@@ -199,10 +200,12 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
             },
           }),
     });
-    const blockVerifier = timed(blockLane);
+    // MLSAGs and range proofs checked at intake are not checked again in the block (workers/verified-cache.ts)
+    const verified = new VerifiedCache();
+    const blockVerifier = cachingVerifier(timed(blockLane), verified);
 
     // submit_tx: range proofs of txs arriving together are batch-verified (blocks batch their own)
-    const submitVerifier = new RangeProofBatcher(timed(txLane));
+    const submitVerifier = new RangeProofBatcher(cachingVerifier(timed(txLane), verified));
 
     // consensus (docs/consensus.md §6): executor + staking state, candidates, evidence, miner, BFT driver
     const seed = config.validator ? readValidatorSeed(config) : undefined;
