@@ -1,6 +1,6 @@
 /**
  * Fuzz target: the block wire decoder `decodeBlock` (docs/protocol.md, docs/fuzzing.md).
- * Inputs: encodings of random structurally-valid v2 blocks (360-byte header, coinbase, 0–3
+ * Inputs: encodings of random structurally-valid v2 blocks (456-byte header, coinbase, 0–3
  * transactions incl. bonds, last certificate, unbonds, evidence) and the golden vectors, mutated (bit flips, boundary bytes, inserts, deletes, truncation,
  * splices, inflated counts and lengths), and random bytes; default and small size limits.
  * Oracle: `decodeBlock` returns or throws a ConsensusError, nothing else; what it accepts is within
@@ -25,7 +25,7 @@ const tryEncode = (f: () => Uint8Array): Uint8Array => {
 await runFuzzTarget({
   name: "block-decoder",
   setup: () => {
-    const seeds = [...vectorSeeds(/block|wire|encoding|genesis/i, 360), ...fc.sample(blockArb, 32).map((b) => tryEncode(() => encodeBlock(b)))].filter((s) => s.length > 0);
+    const seeds = [...vectorSeeds(/block|wire|encoding|genesis/i, 456), ...fc.sample(blockArb, 32).map((b) => tryEncode(() => encodeBlock(b)))].filter((s) => s.length > 0);
     return { seeds };
   },
   arbitrary: ({ seeds }) =>

@@ -1,7 +1,8 @@
 /**
  * Block assembly for a miner or proposer (docs/protocol.md §5): coinbase paying reward + fees,
  * tx root, output MMR root and size (unbond payouts after the coinbase outputs), the body
- * commitments of header v2 (last certificate, evidence, unbonds). The header comes back
+ * commitments of header v2 (last certificate, evidence, unbonds), and the commitments to the past
+ * (header MMR root, super-parents root, key-image set root after the block). The header comes back
  * unmined (`powNonce` 0): grind it with `mineBlock` / `mineBlockYielding` (src/pow.ts).
  * The txs must already be valid against the parent state.
  * @module
@@ -14,6 +15,9 @@ import { blockReward } from "./emission.ts";
 import { makeCoinbase, type Address } from "./coinbase.ts";
 import type { Mmr, MmrAppendResult } from "./mmr/mmr.ts";
 import { blockOutputs, outputLeaves } from "./validation/block.ts";
+import { kisetInsertMany, type KisetBackend, type KisetInsertResult } from "./kiset/tree.ts";
+import { isConsensusError } from "./errors.ts";
+import { superParentsRoot, type SuperParents } from "./cascade/super-parents.ts";
 
 /** Inputs of {@link assembleBlock}. */
 export interface AssembleBlockInput {
@@ -22,6 +26,12 @@ export interface AssembleBlockInput {
   parent: BlockHeader;
   /** Output MMR after the parent (not modified). */
   mmr: Mmr;
+  /** Header MMR root after the parent (32 bytes; `parent.height + 1` leaves, docs/protocol.md §5.4): becomes `headerRoot`. */
+  headerRoot: Uint8Array;
+  /** Super-parent pointers after the parent (docs/cascade.md §3): `superParentsRoot` is their root. */
+  superParents: SuperParents;
+  /** Key-image set after the parent (read only): `keyImageRoot` is its root after the txs' key images. */
+  kiset: KisetBackend;
   /** Transactions, in block order, valid against the parent state, key images disjoint. */
   txs: Tx[];
   /** Block time, ms since epoch (> parent time, docs/protocol.md §5.1). */
@@ -52,6 +62,13 @@ export interface AssembledBlock {
   /** New outputs in global-index order (coinbase, payouts, tx outputs). */
   newOutputs: OutputRecord[];
   mmr: MmrAppendResult;
+  /**
+   * Key-image set records to write and the root after the block; `undefined` when the txs' key
+   * images cannot all enter the set (one repeated or already spent: the block is invalid and
+   * `validateBlock` refuses it with `BLOCK_KEY_IMAGE_DUPLICATE` / `TX_KEY_IMAGE_SPENT`; its
+   * `keyImageRoot` is then left as 32 zero bytes).
+   */
+  kiset: KisetInsertResult | undefined;
 }
 
 /**
@@ -68,8 +85,9 @@ export function blockCoinbase(params: ChainParams, height: bigint, txs: readonly
 /**
  * Builds the next block (unmined): {@link blockCoinbase}, then the header with tx root, output
  * MMR root and size after coinbase outputs, payouts and tx outputs, `validatorsHash =
- * parent.nextValidatorsHash`, and the hashes of the certificate, evidence and unbonds.
- * @throws CryptoError on invalid reward address keys
+ * parent.nextValidatorsHash`, the hashes of the certificate, evidence and unbonds, `headerRoot`,
+ * `superParentsRoot` and the key-image root after the txs' key images (block order).
+ * @throws CryptoError on invalid reward address keys; ConsensusError `KISET_STORE_CORRUPT`
  */
 export async function assembleBlock(input: AssembleBlockInput): Promise<AssembledBlock> {
   const { params, parent } = input;
@@ -94,6 +112,9 @@ export async function assembleBlock(input: AssembleBlockInput): Promise<Assemble
       lastCertificateHash: certificateHash(input.lastCertificate),
       evidenceRoot: evidenceRoot(evidence),
       stakingRoot: stakingRoot(unbonds),
+      headerRoot: input.headerRoot.slice(),
+      superParentsRoot: superParentsRoot(input.superParents),
+      keyImageRoot: new Uint8Array(32),
       powNonce: 0n,
     },
     coinbase,
@@ -106,5 +127,12 @@ export async function assembleBlock(input: AssembleBlockInput): Promise<Assemble
   const mmr = await input.mmr.preview(outputLeaves(newOutputs));
   block.header.outputRoot = mmr.root;
   block.header.outputCount = mmr.leafCount;
-  return { block, hash: blockHash(block.header), newOutputs, mmr };
+  let kiset: KisetInsertResult | undefined;
+  try {
+    kiset = await kisetInsertMany(input.kiset, input.txs.flatMap((tx) => tx.inputs.map((i) => i.keyImage)));
+    block.header.keyImageRoot = kiset.root;
+  } catch (e) {
+    if (!(isConsensusError(e) && (e.code === "KISET_DUPLICATE" || e.code === "KISET_MALFORMED"))) throw e;
+  }
+  return { block, hash: blockHash(block.header), newOutputs, mmr, kiset };
 }

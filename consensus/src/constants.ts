@@ -80,6 +80,7 @@ export const TAGS = {
   genesisTxKey: "BAIOS/v1/genesis-tx-key",
   chainId: "BAIOS/v1/chain-id",
   superParents: "BAIOS/v1/super-parents",
+  headerLeaf: "BAIOS/v1/header-leaf",
   kisetKey: "BAIOS/v1/kiset-key",
   kisetLeaf: "BAIOS/v1/kiset-leaf",
   kisetNode: "BAIOS/v1/kiset-node",

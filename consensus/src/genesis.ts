@@ -21,6 +21,9 @@ import { FOUNDERS_PREMINE, PREMINE_TOTAL, TREASURY_PREMINE } from "./emission.ts
 import { makeValidatorSet } from "./engine.ts";
 import { MemoryMmrBackend, Mmr, type MmrAppendResult } from "./mmr/mmr.ts";
 import { blockOutputs, outputLeaves } from "./validation/block.ts";
+import { emptyMmrRoot } from "./mmr/header.ts";
+import { emptySuperParents, superParentsRoot } from "./cascade/super-parents.ts";
+import { KISET_EMPTY } from "./kiset/hash.ts";
 
 /** Genesis file format tag (2: header v2 parameters — block target, epochs, staking). */
 export const GENESIS_FORMAT = "baios-genesis/2";
@@ -326,7 +329,9 @@ export function genesisCertificate(genesisHash: Uint8Array): FinalityCertificate
  * Builds the genesis block: height 0, zero parent hash, coinbase = the premine outputs (output
  * `i` derived with {@link genesisTxSecret}), no txs, `blockTarget` = the initial target
  * `params.blockTarget`, `validatorsHash` = `nextValidatorsHash` = the genesis set's hash, body
- * certificate {@link genesisBodyCertificate}, no unbonds or evidence, `powNonce` 0 (genesis is
+ * certificate {@link genesisBodyCertificate}, no unbonds or evidence, `headerRoot` the empty
+ * MMR's root, `superParentsRoot` over `emptySuperParents()` (32 none entries), `keyImageRoot`
+ * 32 zero bytes (the empty set), `powNonce` 0 (genesis is
  * trusted by its hash and need not meet its target).
  * @throws CryptoError when a premine address is not a valid point
  */
@@ -355,6 +360,9 @@ export async function buildGenesisBlock(g: Genesis): Promise<GenesisBlock> {
       lastCertificateHash: certificateHash(lastCertificate),
       evidenceRoot: evidenceRoot([]),
       stakingRoot: stakingRoot([]),
+      headerRoot: emptyMmrRoot(),
+      superParentsRoot: superParentsRoot(emptySuperParents()),
+      keyImageRoot: KISET_EMPTY.slice(),
       powNonce: 0n,
     },
     coinbase,

@@ -15,6 +15,7 @@ export * from "./hashes.ts";
 export * from "./mmr/position.ts";
 export * from "./mmr/proof.ts";
 export * from "./mmr/mmr.ts";
+export * from "./mmr/header.ts";
 export * from "./kiset/index.ts";
 export * from "./emission.ts";
 export * from "./coinbase.ts";

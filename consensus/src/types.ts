@@ -93,7 +93,7 @@ export interface Coinbase {
   outputs: CoinbaseOutput[];
 }
 
-/** Block header: everything the block hash covers (docs/protocol.md §5; 360 bytes, version 2). */
+/** Block header: everything the block hash covers (docs/protocol.md §5; 456 bytes, version 2). */
 export interface BlockHeader {
   /** Format version, u32 (= BLOCK_VERSION = 2). */
   version: number;
@@ -128,6 +128,19 @@ export interface BlockHeader {
   evidenceRoot: Uint8Array;
   /** Merkle root of the body's unbond list (32 bytes, tags `BAIOS/v1/unbond-leaf`, `BAIOS/v1/staking-root`). */
   stakingRoot: Uint8Array;
+  /**
+   * Root of the header MMR (32 bytes, docs/protocol.md §5.4): an MMR whose leaf `i` is
+   * `h32("BAIOS/v1/header-leaf", u64le(i) ‖ blockHash_i)` over every block before this one
+   * (genesis … height − 1, so `height` leaves); genesis: the empty MMR's root.
+   */
+  headerRoot: Uint8Array;
+  /**
+   * Commitment to the super-parent pointers after the parent (32 bytes, docs/cascade.md §3):
+   * `superParentsRoot(sp(height − 1))`; genesis: `superParentsRoot(emptySuperParents())`.
+   */
+  superParentsRoot: Uint8Array;
+  /** Key-image set root after this block's key images (32 bytes, docs/protocol.md §15); genesis: 32 zero bytes (the empty set). */
+  keyImageRoot: Uint8Array;
   /** PoW nonce (u64), the last 8 header bytes; miners grind it until the block hash ≤ `blockTarget`. */
   powNonce: bigint;
 }

@@ -1,12 +1,13 @@
 /**
  * Block validation (docs/protocol.md §5–§7), cheapest checks first:
- * size/decode → header links, time, target, PoW (one hash) and validator-set hashes → body
+ * size/decode → header links, time, target, PoW (one hash), validator-set hashes, header MMR
+ * root and super-parents root → body
  * counts → body commitments (lastCertificateHash, evidenceRoot, stakingRoot) → per-tx size and
  * structure → tx root → duplicate txs → Tx-PoW → parent's finality certificate → unbond and
  * evidence signatures → key images unique in the block and unspent → one-time keys unique in the
  * block (coinbase, payouts, unbonds, txs) and new on chain → staking hook → ring members →
  * points, balance and bond consent → coinbase → output MMR root and size (payouts after the
- * coinbase) → MLSAGs → range proofs batch-verified across the whole block. Nothing is stored;
+ * coinbase) → key-image set root → MLSAGs → range proofs batch-verified across the whole block. Nothing is stored;
  * the node applies {@link ValidatedBlock} in one batch.
  * @module
  */
@@ -23,6 +24,8 @@ import { blockReward } from "../emission.ts";
 import { coinbaseCommitment } from "../coinbase.ts";
 import { mmrLeafHash } from "../mmr/proof.ts";
 import type { Mmr, MmrAppendResult } from "../mmr/mmr.ts";
+import { kisetInsertMany, type KisetBackend, type KisetInsertResult } from "../kiset/tree.ts";
+import { nextSuperParents, superParentsRoot, type SuperParents } from "../cascade/super-parents.ts";
 import { checkTxStructure } from "./structure.ts";
 import { checkEvidenceList, checkLastCertificate, checkUnbonds } from "./body.ts";
 import {
@@ -53,6 +56,29 @@ export interface BlockContext {
   mmr: Mmr;
   /** The `nextValidatorsHash` this block must carry (32 bytes): the staking state's set for the next height. */
   expectedNextValidatorsHash: Uint8Array;
+  /**
+   * The `headerRoot` this block must carry (32 bytes, docs/protocol.md §5.4): the root of the
+   * header MMR after the parent, whose `parent.height + 1` leaves are `headerLeafHash` of the
+   * block hashes of genesis … parent.
+   */
+  expectedHeaderRoot: Uint8Array;
+  /**
+   * Super-parent pointers after the parent (docs/cascade.md §3; genesis's child: `nextSuperParents(emptySuperParents(), genesis)`).
+   * The block's `superParentsRoot` must be `superParentsRoot(superParents)`. Not modified.
+   */
+  superParents: SuperParents;
+  /**
+   * The key-image set after the parent (docs/protocol.md §15), read only: the block's
+   * `keyImageRoot` must be the root after inserting its key images in block order
+   * (`kisetInsertMany`). Required unless {@link BlockContext.skipKeyImageRoot}.
+   */
+  kiset?: KisetBackend;
+  /**
+   * Historical re-validation only (invalid-attestation evidence, docs/consensus.md §6.3): skip
+   * the `keyImageRoot` check, because a node keeps only the current key-image tree, not the
+   * tree as of an old parent. Every other check still runs. Never set for a block on the tip.
+   */
+  skipKeyImageRoot?: boolean;
   /**
    * Verifies the body's `lastCertificate` (already checked to be for the parent's height and
    * hash, and not called for a genesis parent) against the parent's validator set, e.g. with
@@ -94,6 +120,10 @@ export interface ValidatedBlock {
   reservedOneTimeKeys: Uint8Array[];
   /** The MMR nodes to write, and the new root and size. */
   mmr: MmrAppendResult;
+  /** Super-parent pointers after this block (`nextSuperParents(ctx.superParents, header)`): what its child commits to. */
+  superParents: SuperParents;
+  /** Key-image set records to write and the root after this block; `undefined` when {@link BlockContext.skipKeyImageRoot}. */
+  kiset: KisetInsertResult | undefined;
   /** Block reward (atomic units). */
   reward: bigint;
   /** Sum of the tx fees (atomic units). */
@@ -209,6 +239,10 @@ export async function validateBlock(input: Uint8Array | Block, ctx: BlockContext
   checkBlockPow(h, hash);
   if (!equalBytes(h.validatorsHash, parent.nextValidatorsHash)) throw new ConsensusError("BLOCK_VALIDATORS_HASH", "validatorsHash differs from the parent's nextValidatorsHash");
   if (!equalBytes(h.nextValidatorsHash, ctx.expectedNextValidatorsHash)) throw new ConsensusError("BLOCK_NEXT_VALIDATORS_HASH", "nextValidatorsHash differs from the staking state's next validator set");
+  // -- commitments to the past: header MMR (§5.4) and super-parent pointers (docs/cascade.md §3)
+  if (!equalBytes(h.headerRoot, ctx.expectedHeaderRoot)) throw new ConsensusError("BLOCK_HEADER_ROOT_MISMATCH", `headerRoot differs from the MMR of the ${parent.height + 1n} earlier block hashes`);
+  if (!equalBytes(h.superParentsRoot, superParentsRoot(ctx.superParents))) throw new ConsensusError("BLOCK_SUPER_PARENTS_MISMATCH", "superParentsRoot differs from the super-parent pointers after the parent");
+  const superParents = nextSuperParents(ctx.superParents, h, hash);
   // -- body counts and commitments
   if (block.txs.length > params.maxBlockTxs) throw new ConsensusError("BLOCK_TOO_MANY_TXS", `${block.txs.length} txs > ${params.maxBlockTxs}`);
   if (block.unbonds.length > MAX_BLOCK_UNBONDS) throw new ConsensusError("BLOCK_TOO_MANY_UNBONDS", `${block.unbonds.length} unbonds > ${MAX_BLOCK_UNBONDS}`);
@@ -321,6 +355,9 @@ export async function validateBlock(input: Uint8Array | Block, ctx: BlockContext
   const mmr = await ctx.mmr.preview(outputLeaves(newOutputs));
   if (mmr.leafCount !== h.outputCount) throw new ConsensusError("BLOCK_OUTPUT_COUNT_MISMATCH", `outputCount ${h.outputCount}, expected ${mmr.leafCount}`);
   if (!equalBytes(mmr.root, h.outputRoot)) throw new ConsensusError("BLOCK_OUTPUT_ROOT_MISMATCH", "outputRoot does not match the MMR after this block");
+  // -- key-image set root after this block's key images, in block order (§15)
+  const kiset = ctx.skipKeyImageRoot === true ? undefined : await keyImageRootAfter(ctx.kiset, keyImages);
+  if (kiset !== undefined && !equalBytes(kiset.root, h.keyImageRoot)) throw new ConsensusError("BLOCK_KEY_IMAGE_ROOT_MISMATCH", "keyImageRoot does not match the key-image set after this block");
   // -- MLSAGs, then range proofs batched across the block
   const verifier = ctx.verifier ?? localVerifier;
   const perTx = new Map<number, MlsagJob[]>();
@@ -345,5 +382,21 @@ export async function validateBlock(input: Uint8Array | Block, ctx: BlockContext
     }
     throw e;
   }
-  return { block, hash, txids, newOutputs, keyImages, reservedOneTimeKeys: block.unbonds.map((u) => u.oneTimeKey), mmr, reward, fees };
+  return { block, hash, txids, newOutputs, keyImages, reservedOneTimeKeys: block.unbonds.map((u) => u.oneTimeKey), mmr, superParents, kiset, reward, fees };
+}
+
+/**
+ * The key-image set after inserting `keyImages` (one block's, in block order) into `backend`
+ * (not modified): root and records to write (docs/protocol.md §15.2).
+ * @throws Error when `backend` is missing, or when the tree already holds one of the key images
+ *   although the chain view called them unspent (a local store inconsistency, not a verdict on the block)
+ */
+export async function keyImageRootAfter(backend: KisetBackend | undefined, keyImages: readonly Uint8Array[]): Promise<KisetInsertResult> {
+  if (backend === undefined) throw new Error("BlockContext.kiset is required unless skipKeyImageRoot is set");
+  try {
+    return await kisetInsertMany(backend, keyImages);
+  } catch (e) {
+    if (isConsensusError(e) && e.code === "KISET_DUPLICATE") throw new Error(`key-image tree and key-image index disagree: ${e.reason}`, { cause: e });
+    throw e;
+  }
 }

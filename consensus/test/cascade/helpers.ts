@@ -34,6 +34,9 @@ const base = (): Omit<BlockHeader, "height" | "parentHash" | "timeMs" | "blockTa
   lastCertificateHash: new Uint8Array(32),
   evidenceRoot: new Uint8Array(32),
   stakingRoot: new Uint8Array(32),
+  headerRoot: new Uint8Array(32),
+  superParentsRoot: new Uint8Array(32),
+  keyImageRoot: new Uint8Array(32),
 });
 
 /** Options of {@link makeChain}. */

@@ -41,6 +41,9 @@ export const headerArb: fc.Arbitrary<BlockHeader> = fc.record({
   lastCertificateHash: bytesN(32),
   evidenceRoot: bytesN(32),
   stakingRoot: bytesN(32),
+  headerRoot: bytesN(32),
+  superParentsRoot: bytesN(32),
+  keyImageRoot: bytesN(32),
   powNonce: u64,
 });
 

@@ -15,6 +15,9 @@ import { certificateFromVotes, makeValidatorSet, signVote, verifyFinalityCertifi
 import { blockHash } from "../../src/hashes.ts";
 import { mineBlock, nextBlockTarget } from "../../src/pow.ts";
 import type { Address } from "../../src/coinbase.ts";
+import { headerLeafHash } from "../../src/mmr/header.ts";
+import { MemoryKisetBackend } from "../../src/kiset/tree.ts";
+import { emptySuperParents, nextSuperParents, type SuperParents } from "../../src/cascade/super-parents.ts";
 
 /** Tx-PoW target for tests: 0x3fff…ff, ~4 hashes expected. */
 export const EASY_TARGET: Uint8Array = (() => {
@@ -69,6 +72,14 @@ export class TestChain implements ChainView {
   readonly outputs: OutputRecord[] = [];
   readonly spent = new Set<string>();
   readonly mmr = new Mmr(new MemoryMmrBackend());
+  /** Header MMR: leaf i = headerLeafHash(i, hash of block i), genesis … tip. */
+  readonly headerMmr = new Mmr(new MemoryMmrBackend());
+  /** Its root (what the next block's headerRoot must be). */
+  headerRoot!: Uint8Array;
+  /** Super-parent pointers after the tip. */
+  superParents: SuperParents = emptySuperParents();
+  /** The key-image set after the tip. */
+  readonly kiset = new MemoryKisetBackend();
   tip!: BlockHeader;
   genesis!: Genesis;
   readonly params: ChainParams;
@@ -111,6 +122,9 @@ export class TestChain implements ChainView {
       view: this,
       mmr: this.mmr,
       expectedNextValidatorsHash: set.hash,
+      expectedHeaderRoot: this.headerRoot,
+      superParents: this.superParents,
+      kiset: this.kiset,
       verifyLastCertificate: (cert, parent) => verifyFinalityCertificate(cert, { chainId: this.params.chainId, height: parent.height, blockHash: blockHash(parent), validatorSet: set }),
       ...over,
     };
@@ -122,6 +136,9 @@ export class TestChain implements ChainView {
       params: this.params,
       parent: this.tip,
       mmr: this.mmr,
+      headerRoot: this.headerRoot,
+      superParents: this.superParents,
+      kiset: this.kiset,
       txs,
       timeMs: o.timeMs ?? this.tip.timeMs + BigInt(this.params.blockTimeMs),
       blockTarget: nextBlockTarget(this.tip, this.grandparentTimeMs, this.params),
@@ -169,6 +186,8 @@ export class TestChain implements ChainView {
     this.mmr.setLeafCount(gb.mmr.leafCount);
     this.outputs.push(...gb.newOutputs);
     this.tip = gb.block.header;
+    this.headerRoot = (await this.headerMmr.append([headerLeafHash(0n, gb.hash)])).root;
+    this.superParents = nextSuperParents(emptySuperParents(), gb.block.header, gb.hash);
     this.tipCertificate = genesisCertificate(gb.hash);
     this.lockedIndex = BigInt(premine.length - 1);
     const R = gb.block.coinbase.txPublicKey;
@@ -184,6 +203,9 @@ export class TestChain implements ChainView {
     this.mmr.setLeafCount(v.mmr.leafCount);
     this.outputs.push(...v.newOutputs);
     for (const ki of v.keyImages) this.spent.add(toHex(ki));
+    this.headerRoot = (await this.headerMmr.append([headerLeafHash(v.block.header.height, v.hash)])).root;
+    this.superParents = v.superParents;
+    if (v.kiset !== undefined) this.kiset.put(v.kiset.writes);
     this.height = v.block.header.height;
     this.grandparentTimeMs = this.tip.timeMs;
     this.tip = v.block.header;
