@@ -30,7 +30,7 @@ import {
   evidenceLeafHash, evidenceRoot, genesisCertificate, genesisToFile, meetsTarget, MemoryMmrBackend, mineBlock, Mmr, nextBlockTarget,
   outputLeaves, powLevel, precommitMessage, SCALAR_ONE, signVote, stakingRoot, targetToBigInt, toHex, txId, txRoot, txSigningHash,
   unbondLeafHash, unbondMessage, validateBlock, validateTx, voteMessage, type ChainView, type Evidence, type OutputRecord, type Tx,
-  type Unbond, type VoteMessage,
+  type Unbond, type VoteMessage, headerLeafHash, MemoryKisetBackend, emptySuperParents, nextSuperParents, HEADER_BYTES,
 } from "@baios/consensus";
 
 /** File name of the vectors. */
@@ -87,6 +87,10 @@ export async function generateWireVectors(): Promise<Record<string, unknown>> {
   const outputs: OutputRecord[] = g.newOutputs;
   const mmr = new Mmr(new MemoryMmrBackend());
   await mmr.append(outputLeaves(outputs));
+  // what block 1 commits to: the header MMR of genesis's hash, the pointers after genesis, the empty key-image set
+  const headerRoot = (await new Mmr(new MemoryMmrBackend()).append([headerLeafHash(0n, g.hash)])).root;
+  const superParents = nextSuperParents(emptySuperParents(), g.block.header, g.hash);
+  const kiset = new MemoryKisetBackend();
   const view: ChainView & { areOneTimeKeysUsed(keys: readonly Uint8Array[]): boolean[] } = {
     height: 0n,
     getOutputs: (idx) => idx.map((i) => outputs[Number(i)]),
@@ -166,7 +170,7 @@ export async function generateWireVectors(): Promise<Record<string, unknown>> {
 
   // ---- block 1 with those txs, the genesis certificate, the unbond and the evidence; mined from nonce 0
   const asm = await assembleBlock({
-    params, parent: g.block.header, mmr, txs: [tx, bond], timeMs: genesis.timeMs + BigInt(params.blockTimeMs),
+    params, parent: g.block.header, mmr, headerRoot, superParents, kiset, txs: [tx, bond], timeMs: genesis.timeMs + BigInt(params.blockTimeMs),
     blockTarget: nextBlockTarget(g.block.header, undefined, params), nextValidatorsHash: g.block.header.nextValidatorsHash,
     lastCertificate: genesisCertificate(g.hash), unbonds: [unbond], evidence: [dup],
     rewardTo: { viewPublic: b.viewPublic, spendPublic: b.spendPublic }, coinbaseSecret: randomScalar(wireSeed("coinbase secret")),
@@ -176,6 +180,7 @@ export async function generateWireVectors(): Promise<Record<string, unknown>> {
   asm.block.header = mined;
   await validateBlock(asm.block, {
     params, parent: g.block.header, grandparentTimeMs: undefined, view, mmr, expectedNextValidatorsHash: g.block.header.nextValidatorsHash,
+    expectedHeaderRoot: headerRoot, superParents, kiset,
     verifyLastCertificate: () => {
       throw new Error("not called for a genesis parent");
     },
@@ -216,7 +221,7 @@ export async function generateWireVectors(): Promise<Record<string, unknown>> {
   // byte offsets used by the invalid cases (docs/protocol.md §10.1, §10.3, §10.4)
   const ringCountAt = 20; // version 4 ‖ chainId 4 ‖ fee 8 ‖ nIn 4
   const rangeProofLenAt = 20 + 4 + 8 * 11 + 64 + 4 + 2 * 73 + 4 + 32;
-  const nTxAt = 360 + 44 + 49 * block.coinbase.outputs.length;
+  const nTxAt = HEADER_BYTES + 44 + 49 * block.coinbase.outputs.length;
   const certAt = nTxAt + 4 + 4 + txBytes.length + 4 + bondBytes.length;
   const nUnbondAt = certAt + 48 + 96 * block.lastCertificate.votes.length;
   const nEvidenceAt = nUnbondAt + 4 + 169;
@@ -273,7 +278,7 @@ export async function generateWireVectors(): Promise<Record<string, unknown>> {
     {
       type: "HeaderWire",
       tests: [
-        valid("header of block 1 (version 2, 360 bytes)", { header: toHex(headerBytes), blockHash: toHex(hash) }),
+        valid("header of block 1 (version 2, 456 bytes)", { header: toHex(headerBytes), blockHash: toHex(hash) }),
         invalid("359 bytes", ["Truncated"], "BLOCK_MALFORMED", { header: toHex(headerBytes.subarray(0, 359)) }),
         invalid("361 bytes", ["TrailingBytes"], "BLOCK_MALFORMED", { header: toHex(cat(headerBytes, Uint8Array.of(0))) }),
       ],
@@ -315,6 +320,7 @@ export async function generateWireVectors(): Promise<Record<string, unknown>> {
           lastCertificateHash: toHex(certificateHash(block.lastCertificate)),
           stakingRoot: toHex(stakingRoot(block.unbonds)),
           evidenceRoot: toHex(evidenceRoot(block.evidence)),
+          parentHeader: toHex(encodeHeader(g.block.header)),
         }),
         invalid("truncated inside the header", ["Truncated"], "BLOCK_MALFORMED", { block: toHex(blockBytes.subarray(0, 100)), maxBytes: MAX_BLOCK }),
         invalid("truncated: last byte missing", ["Truncated"], "BLOCK_MALFORMED", { block: toHex(blockBytes.subarray(0, blockBytes.length - 1)), maxBytes: MAX_BLOCK }),

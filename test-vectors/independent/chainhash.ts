@@ -37,7 +37,35 @@ export const CONSENSUS_TAGS = {
   evidence: "BAIOS/v1/evidence",
   evidenceRoot: "BAIOS/v1/evidence-root",
   bond: "BAIOS/v1/bond",
+  headerLeaf: "BAIOS/v1/header-leaf",
+  superParents: "BAIOS/v1/super-parents",
 } as const;
+
+/** Levels of the super-parent pointers (docs/cascade.md §2). */
+export const SUPER_PARENT_LEVELS = 32;
+
+/** Header-MMR leaf of block `height` (docs/protocol.md §5.4): `h32("BAIOS/v1/header-leaf", u64le(height) ‖ blockHash)`. */
+export function headerLeafOf(height: bigint, blockHash: Uint8Array): Uint8Array {
+  return h32(CONSENSUS_TAGS.headerLeaf, concat(u64le(height), blockHash));
+}
+
+/**
+ * `superParentsRoot` (docs/cascade.md §3) of pointers given as 32 `{height, hash}` entries, level 0
+ * first: the §6 Merkle tree under `BAIOS/v1/super-parents` over `u64le height ‖ hash[32]`.
+ */
+export function superParentsRootOf(entries: readonly { height: bigint; hash: Uint8Array }[]): Uint8Array {
+  return merkleRootOf(entries.map((e) => concat(u64le(e.height), e.hash)), CONSENSUS_TAGS.superParents);
+}
+
+/**
+ * The pointers after one block when the pointers before it are all none (height 0, zero hash):
+ * entries `0 ..= level` name the block, with `level = min(powLevel, 31)`, and 0 when the hash is
+ * above the target (only genesis may be).
+ */
+export function pointersAfterFirst(height: bigint, hash: Uint8Array, target: Uint8Array): { height: bigint; hash: Uint8Array }[] {
+  const level = Math.min(Math.max(powLevelOf(hash, target), 0), SUPER_PARENT_LEVELS - 1);
+  return Array.from({ length: SUPER_PARENT_LEVELS }, (_, i) => (i <= level ? { height, hash } : { height: 0n, hash: new Uint8Array(32) }));
+}
 
 /**
  * `h32(tag, data)`: the first 32 bytes of `H64(tag, data)` (docs/protocol.md notation).
@@ -249,6 +277,9 @@ export function rebuildGenesis(file: unknown): RebuiltGenesis {
     lastCertificateHash: certificateHashOf(certBytes),
     evidenceRoot: merkleRootOf([], CONSENSUS_TAGS.evidenceRoot),
     stakingRoot: merkleRootOf([], CONSENSUS_TAGS.stakingRoot),
+    headerRoot: mmrRootOf([]),
+    superParentsRoot: superParentsRootOf(Array.from({ length: SUPER_PARENT_LEVELS }, () => ({ height: 0n, hash: new Uint8Array(32) }))),
+    keyImageRoot: new Uint8Array(32),
     powNonce: 0n,
   };
   const headerBytes = writeHeader(header);

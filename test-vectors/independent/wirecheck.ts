@@ -14,11 +14,12 @@
 import type { Checker } from "./check.ts";
 import { toHex } from "./encoding.ts";
 import {
-  bondConsentMessageOf, certificateHashOf, CONSENSUS_TAGS, h32, meetsBlockTarget, merkleRootOf, powLevelOf, rebuildGenesis, retarget, txLeaf, txRootOf,
+  bondConsentMessageOf, certificateHashOf, CONSENSUS_TAGS, h32, headerLeafOf, meetsBlockTarget, merkleRootOf, mmrRootOf, pointersAfterFirst, powLevelOf, superParentsRootOf, rebuildGenesis, retarget, txLeaf, txRootOf,
   unbondMessageOf, voteBytesOf,
 } from "./chainhash.ts";
 import { beToBigint, bytesEqual } from "./encoding.ts";
 import { verifyMlsag } from "./mlsag.ts";
+import { kisetRootOf } from "./kiset.ts";
 import { powHash, verifyTxPow } from "./txpow.ts";
 import { ed25519VerifyStrict } from "./ed25519.ts";
 import {
@@ -186,6 +187,17 @@ export const WIRE_CHECKERS: Readonly<Record<string, Checker>> = {
     rec.derived("evidenceRoot", H(eRoot), H(hexField(t.raw, "evidenceRoot", w)));
     rec.derived("header.evidenceRoot", H(b.header.evidenceRoot), H(eRoot));
     for (const tx of b.txs) if (tx.stake !== undefined) ed25519VerifyStrict(tx.stake.validator, bondConsentMessageOf(tx.signingBytes), tx.stake.validatorSignature);
+    // commitments to the past (§5.4, §15; docs/cascade.md §3), when the vector gives the parent and it is genesis
+    if (t.raw.parentHeader !== undefined) {
+      const parentBytes = hexField(t.raw, "parentHeader", w);
+      const parent = parseHeader(parentBytes);
+      const parentHash = h32(CONSENSUS_TAGS.block, parentBytes);
+      rec.derived("header.parentHash", H(b.header.parentHash), H(parentHash));
+      if (parent.height !== 0n || b.header.height !== 1n) throw new VectorShapeError(w, "parentHeader: only a genesis parent is supported");
+      rec.derived("header.headerRoot", H(b.header.headerRoot), H(mmrRootOf([headerLeafOf(0n, parentHash)])));
+      rec.derived("header.superParentsRoot", H(b.header.superParentsRoot), H(superParentsRootOf(pointersAfterFirst(0n, parentHash, parent.blockTarget))));
+      rec.derived("header.keyImageRoot", H(b.header.keyImageRoot), H(kisetRootOf(b.txs.flatMap((tx) => tx.inputs.map((i) => i.keyImage)))));
+    }
   },
 
   CertificateWire(_g, t, rec, w) {

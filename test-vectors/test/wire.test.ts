@@ -94,7 +94,7 @@ describe("wire.json", () => {
     }
     for (const t of group("Retarget")) {
       const p = defaultParams({ blockTimeMs: n(t, "blockTimeMs"), blockTargetMax: fromHex(s(t, "blockTargetMax")) });
-      const parent = { ...decodeHeader(new Uint8Array(360)), height: 5n, blockTarget: fromHex(s(t, "parentTarget")), timeMs: BigInt(s(t, "parentTimeMs")) };
+      const parent = { ...decodeHeader(new Uint8Array(456)), height: 5n, blockTarget: fromHex(s(t, "parentTarget")), timeMs: BigInt(s(t, "parentTimeMs")) };
       expect(toHex(nextBlockTarget(parent, BigInt(s(t, "grandparentTimeMs")), p)), `tcId ${t.tcId}: ${t.comment}`).toBe(s(t, "nextTarget"));
     }
     expect(bigIntToTarget(1n)[31]).toBe(1);
@@ -219,6 +219,10 @@ describe("wire.json", () => {
     }), dv.tcId).length).toBeGreaterThan(0);
     // a stated staking root that is not the body's
     expect(badFor(tamper("BlockWire", blockCase.tcId, (r) => ({ ...r, stakingRoot: flip(r.stakingRoot as string, 0) })), blockCase.tcId)).toContain("stakingRoot");
+    // another parent (its time flipped): block 1's parentHash, headerRoot and superParentsRoot no longer follow from it
+    const badParent = badFor(tamper("BlockWire", blockCase.tcId, (r) => ({ ...r, parentHeader: flip(r.parentHeader as string, 48) })), blockCase.tcId);
+    expect(badParent).toContain("header.headerRoot");
+    expect(badParent).toContain("header.superParentsRoot");
     // an invalid case marked with another code
     const inv = group("TxWire").find((t) => t.error === "TX_OVERSIZED") as TestCase;
     expect(badFor(tamper("TxWire", inv.tcId, (r) => r), inv.tcId)).toEqual([]);
