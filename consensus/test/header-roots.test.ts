@@ -115,8 +115,9 @@ describe("each header's roots equal the roots recomputed from scratch", () => {
 
 describe("validateBlock refuses a tampered root with its code", () => {
   const tamper = (field: "headerRoot" | "superParentsRoot" | "keyImageRoot", byte: number, bit: number) => (b: Block) => {
-    b.header[field] = b.header[field].slice();
-    (b.header[field] as Uint8Array)[byte] ^= 1 << bit;
+    const x = b.header[field].slice();
+    x[byte] = (x[byte] as number) ^ (1 << bit);
+    b.header[field] = x;
   };
   const CODES = { headerRoot: "BLOCK_HEADER_ROOT_MISMATCH", superParentsRoot: "BLOCK_SUPER_PARENTS_MISMATCH", keyImageRoot: "BLOCK_KEY_IMAGE_ROOT_MISMATCH" } as const;
 

@@ -1,6 +1,8 @@
 /**
  * Chain state over the store: the finalized tip, the output set (with its one-time-key index),
- * the key-image set and the output MMR. Implements the consensus `ChainView` (what validation reads) and applies a
+ * the key-image set (index `k` and the tree `K` behind `keyImageRoot`), the output MMR, the
+ * header MMR (`m`, behind `headerRoot`) and the super-parent pointers after each block (`U`,
+ * behind `superParentsRoot`). Implements the consensus `ChainView` (what validation reads) and applies a
  * finalized block as one atomic batch (store/store.ts).
  *
  * Global output indices: a block's coinbase outputs first, then each transaction's outputs in
@@ -10,6 +12,15 @@
 import {
   Mmr,
   blockHash,
+  emptySuperParents,
+  headerLeafHash,
+  kisetInsertMany,
+  kisetRoot,
+  nextSuperParents,
+  superParentsRoot,
+  type KisetBackend,
+  type KisetWrite,
+  type SuperParents,
   blockOutputs,
   outputLeaves,
   decodeBlock,
@@ -34,7 +45,7 @@ import {
 } from "@baios/consensus";
 import type { Logger } from "./log.ts";
 import type { NodeMetrics } from "./metrics.ts";
-import { mmrKey, type StoredOutput, type TipRecord } from "./store/keys.ts";
+import { decodeSuperParents, encodeSuperParents, headerMmrKey, kisetKeyOf, mmrKey, type StoredOutput, type TipRecord } from "./store/keys.ts";
 import { Store, StoreError } from "./store/store.ts";
 import { toHex as hex } from "@baios/consensus";
 
@@ -57,6 +68,36 @@ export class StoreMmrBackend implements MmrBackend {
   }
 }
 const mmrNodeKeyOf = (pos0: bigint): Uint8Array => mmrKey(Number(pos0));
+
+/** The header MMR's {@link MmrBackend} over the store (`m` prefix): synchronous reads; writes go through the block batch. */
+export class StoreHeaderMmrBackend implements MmrBackend {
+  readonly #store: Store;
+  constructor(store: Store) {
+    this.#store = store;
+  }
+  get(pos0: bigint): Uint8Array | undefined {
+    return this.#store.getHeaderMmrNodeSync(Number(pos0));
+  }
+  /** Direct writes are not used by the node (nodes go into the block batch); kept for the interface. */
+  async put(nodes: readonly MmrNode[]): Promise<void> {
+    await this.#store.db.batch(nodes.map((n) => ({ type: "put" as const, key: headerMmrKey(Number(n.pos0)), value: n.hash })), { sync: this.#store.sync });
+  }
+}
+
+/** The key-image set tree's {@link KisetBackend} over the store (`K` prefix): synchronous reads; writes go through the block batch. */
+export class StoreKisetBackend implements KisetBackend {
+  readonly #store: Store;
+  constructor(store: Store) {
+    this.#store = store;
+  }
+  get(position: Uint8Array): Uint8Array | undefined {
+    return this.#store.getKisetRecordSync(position);
+  }
+  /** Direct writes are not used by the node (records go into the block batch); kept for the interface. */
+  async put(writes: readonly KisetWrite[]): Promise<void> {
+    await this.#store.db.batch(writes.map((w) => ({ type: "put" as const, key: kisetKeyOf(w.position), value: w.record })), { sync: this.#store.sync });
+  }
+}
 
 /** What the block would do to the output MMR (for the producer's header and for checks). */
 export interface OutputPreview {
@@ -88,6 +129,11 @@ export interface CommittedBlock {
 export class Chain implements ChainView {
   readonly store: Store;
   readonly mmr: Mmr;
+  /** Header MMR: leaf i = `headerLeafHash(i, hash of block i)`, genesis … tip (tip height + 1 leaves). */
+  readonly headerMmr: Mmr;
+  /** The key-image set tree after the tip (read only here; records are written in the block batch). */
+  readonly kiset: KisetBackend;
+  #superParents: SuperParents = emptySuperParents();
   readonly log: Logger | undefined;
   readonly metrics: NodeMetrics | undefined;
   #lock: Promise<unknown> = Promise.resolve();
@@ -99,6 +145,8 @@ export class Chain implements ChainView {
     this.log = log;
     this.metrics = metrics;
     this.mmr = new Mmr(new StoreMmrBackend(store), BigInt(store.tip?.outputs ?? 0));
+    this.headerMmr = new Mmr(new StoreHeaderMmrBackend(store), store.tip === undefined ? 0n : BigInt(store.tip.height) + 1n);
+    this.kiset = new StoreKisetBackend(store);
   }
 
   /**
@@ -122,6 +170,17 @@ export class Chain implements ChainView {
       const tipHeader = await chain.header(store.tip.height);
       if (tipHeader === undefined || !equalBytes(root, tipHeader.outputRoot) || tipHeader.outputCount !== BigInt(store.tip.outputs)) {
         throw new StoreError(`tip ${store.tip.height}: MMR root/size disagree with the tip header`);
+      }
+      if (!equalBytes(await kisetRoot(chain.kiset), tipHeader.keyImageRoot)) throw new StoreError(`tip ${store.tip.height}: key-image set root disagrees with the tip header`);
+      const sp = await store.getSuperParents(store.tip.height);
+      if (sp === undefined) throw new StoreError(`tip ${store.tip.height}: super-parent pointers missing`);
+      chain.#superParents = { entries: decodeSuperParents(sp) };
+      try {
+        // the header MMR's last leaf is the tip's hash
+        const last = await chain.headerMmr.proof(BigInt(store.tip.height));
+        if (last.leafIndex !== BigInt(store.tip.height)) throw new Error("leaf index");
+      } catch (e) {
+        throw new StoreError(`tip ${store.tip.height}: header MMR incomplete (${e instanceof Error ? e.message : String(e)})`);
       }
       chain.#tipHeader = tipHeader;
     }
@@ -156,6 +215,14 @@ export class Chain implements ChainView {
   }
   get outputCount(): number {
     return this.tip.outputs;
+  }
+  /** Super-parent pointers after the tip (docs/cascade.md §3): the next block's `superParentsRoot` is their root. */
+  get superParents(): SuperParents {
+    return this.#superParents;
+  }
+  /** Header MMR root after the tip (32 bytes; tip height + 1 leaves): the next block's `headerRoot`. */
+  headerRoot(): Promise<Uint8Array> {
+    return this.headerMmr.root();
   }
 
   /** ChainView: output records by global index (`undefined` when absent). */
@@ -232,6 +299,19 @@ export class Chain implements ChainView {
     // defence in depth for the one-time-key index (consensus already refused such a block, protocol.md §7.1)
     const used = (await this.store.areOneTimeKeysUsed(preview.outputs.map((o) => o.oneTimeKey))).indexOf(true);
     if (used >= 0) throw new ChainError(`output ${preview.outputs[used]?.globalIndex} repeats a one-time key already on chain`);
+    // the header's commitments to the past, against the state (consensus validation checked them too)
+    if (this.headerMmr.leafCount !== h.height) throw new ChainError(`header MMR has ${this.headerMmr.leafCount} leaves, block height ${h.height}`);
+    if (!equalBytes(h.headerRoot, await this.headerMmr.root())) throw new ChainError("header headerRoot differs from the header MMR");
+    if (!equalBytes(h.superParentsRoot, superParentsRoot(this.#superParents))) throw new ChainError("header superParentsRoot differs from the pointers after the tip");
+    const headerMmr = await this.headerMmr.preview([headerLeafHash(h.height, hash)]);
+    const superParents = nextSuperParents(this.#superParents, h, hash);
+    let kiset;
+    try {
+      kiset = await kisetInsertMany(this.kiset, block.txs.flatMap((tx) => tx.inputs.map((i) => i.keyImage)));
+    } catch (e) {
+      throw new ChainError(`key-image set: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+    if (!equalBytes(h.keyImageRoot, kiset.root)) throw new ChainError("header keyImageRoot differs from the key-image set after the block");
 
     const batch = this.store.batch();
     if (prev === undefined) batch.putGenesisMeta(hash);
@@ -244,6 +324,9 @@ export class Chain implements ChainView {
       batch.putOutput(Number(o.globalIndex), rec);
     }
     for (const n of preview.nodes) batch.putMmrNode(Number(n.pos0), n.hash);
+    for (const n of headerMmr.nodes) batch.putHeaderMmrNode(Number(n.pos0), n.hash);
+    for (const w of kiset.writes) batch.putKisetRecord(w.position, w.record);
+    batch.putSuperParents(height, encodeSuperParents(superParents.entries));
     const keyImages: Uint8Array[] = [];
     const txids: Uint8Array[] = [];
     block.txs.forEach((tx: Tx, i) => {
@@ -264,6 +347,8 @@ export class Chain implements ChainView {
     const mmrNodes = (prev?.mmrNodes ?? 0) + preview.nodes.length;
     await batch.write({ height, hash, outputs, keyImages: (prev?.keyImages ?? 0) + keyImages.length, mmrNodes });
     this.mmr.setLeafCount(preview.outputCount);
+    this.headerMmr.setLeafCount(headerMmr.leafCount);
+    this.#superParents = superParents;
     this.#tipHeader = h;
     end?.();
     this.metrics?.blocksCommitted.inc();

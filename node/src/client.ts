@@ -38,4 +38,6 @@ export type {
   KeyImageStatus,
   KeyImagesResult,
   MmrProofResult,
+  KeyImageProofResult,
+  HeaderProofResult,
 } from "./rpc/methods.ts";

@@ -77,10 +77,12 @@ export {
   type KeyImageStatus,
   type KeyImagesResult,
   type MmrProofResult,
+  type KeyImageProofResult,
+  type HeaderProofResult,
 } from "./rpc/methods.ts";
 export type { HeaderJson, CoinbaseJson, CoinbaseOutputJson, TxJson, TxOutputJson, ScanTxJson, CertificateJson } from "./rpc/json.ts";
 export { STAKING_RPC_LIMITS, type StakingResult, type StakingSetJson, type StakingSetMemberJson, type StakingRecordJson, type UnbondingJson } from "./rpc/staking.ts";
-export { Chain, ChainError, StoreMmrBackend, type CommittedBlock } from "./chain.ts";
+export { Chain, ChainError, StoreMmrBackend, StoreHeaderMmrBackend, StoreKisetBackend, type CommittedBlock } from "./chain.ts";
 export { Mempool, MempoolFullError, AlreadyInPoolError, comparePriority, type MempoolEntry, type MempoolLimits } from "./mempool.ts";
 export { WorkerPool } from "./workers/pool.ts";
 export { Store, StoreError, BlockBatch } from "./store/store.ts";

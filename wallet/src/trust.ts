@@ -139,6 +139,9 @@ export function headerFromJson(h: HeaderJson): BlockHeader {
     lastCertificateHash: bytesField(h.lastCertificateHash, 32, "header.lastCertificateHash"),
     evidenceRoot: bytesField(h.evidenceRoot, 32, "header.evidenceRoot"),
     stakingRoot: bytesField(h.stakingRoot, 32, "header.stakingRoot"),
+    headerRoot: bytesField(h.headerRoot, 32, "header.headerRoot"),
+    superParentsRoot: bytesField(h.superParentsRoot, 32, "header.superParentsRoot"),
+    keyImageRoot: bytesField(h.keyImageRoot, 32, "header.keyImageRoot"),
     powNonce: u64s(h.powNonce, "header.powNonce"),
   };
 }

@@ -211,6 +211,9 @@ export class ChainExecutor implements ConsensusExecutor {
     const t = this.transition(block);
     const gp = parent.height === 0n ? undefined : (await o.chain.header(Number(parent.height) - 1))?.timeMs;
     const tipSet = this.#state.validatorSet;
+    // the commitments to the past after the tip (header MMR, super-parent pointers; the key-image tree is read during validation)
+    const superParents = o.chain.superParents;
+    const expectedHeaderRoot = await o.chain.headerRoot();
     // a commit ran during the checks (LevelDB makes a batch readable before the write resolves and the tip moves)
     const stale = (): boolean => busy || this.#committing || this.#commitsStarted !== started || !equalBytes(o.chain.tipHash, tipHash);
     const moved = (e?: unknown): ChainError => new ChainError(`the tip moved from height ${parent.height} while block ${block.header.height} was validated`, e === undefined ? {} : { cause: e });
@@ -221,6 +224,9 @@ export class ChainExecutor implements ConsensusExecutor {
       view: o.chain,
       mmr: o.chain.mmr,
       expectedNextValidatorsHash: t.nextSet.hash,
+      expectedHeaderRoot,
+      superParents,
+      kiset: o.chain.kiset,
       verifyLastCertificate: (cert, p) => verifyFinalityCertificate(cert, { chainId: o.params.chainId, height: p.height, blockHash: cert.blockHash, validatorSet: tipSet }),
       payouts: t.payouts,
       // invalid-attestation evidence: the attested block is re-validated against its parent's state (docs/consensus.md §6.3)
@@ -228,7 +234,7 @@ export class ChainExecutor implements ConsensusExecutor {
       nowMs: BigInt(Date.now()),
       verifier: o.verifier,
     }).catch((e: unknown) => {
-      // checks ran partly against the next tip (MMR, one-time keys, key images): no verdict on the block
+      // checks ran partly against the next tip (MMR, one-time keys, key images, key-image tree): no verdict on the block
       throw stale() ? moved(e) : e;
     });
     if (stale()) throw moved();

@@ -13,6 +13,14 @@
  *   ({@link Mmr.preview} never writes);
  * - the staking record after each height `S ‖ u64be(h)` (genesis: `genesisStakingState`).
  * - votes already slashed `V`, with the including block's height.
+ * - header-MMR nodes `m`: like the output MMR, the MMR of `p + 1` leaves is a prefix of the
+ *   current one, so its root is the `headerRoot` a child of `p` must carry;
+ * - the super-parent pointers after each height `U ‖ u64be(h)`.
+ *
+ * Not historical: the key-image set tree `K` holds only the current set, so the attested block's
+ * `keyImageRoot` is NOT checked (`skipKeyImageRoot`). A block whose only fault is a wrong
+ * `keyImageRoot` is therefore "not proven invalid" here — a conservative verdict: no stake is
+ * burnt for it (docs/consensus.md §6.3); the network still refused that block when it was live.
  *
  * An attested block of height `p + 1` is re-validated with the full `validateBlock` against that
  * state, without a clock (`nowMs`; time-ahead checks are IGNORE-class anyway), with the payouts and
@@ -32,6 +40,7 @@ import {
   ConsensusError,
   Mmr,
   applyStakingBlock,
+  type SuperParents,
   blockHash,
   checkInvalidAttestationVote,
   checkStakingInput,
@@ -56,6 +65,7 @@ import {
   type Verifier,
 } from "@baios/consensus";
 import { slashedVoteHash, toOutputRecord, type Chain } from "../chain.ts";
+import { decodeSuperParents } from "../store/keys.ts";
 import type { StakingBody } from "./executor.ts";
 
 /** Most invalid-attestation evidence items in one block (each costs a full historical validation). */
@@ -115,11 +125,15 @@ export interface HistoricalContext {
   grandparentTimeMs: bigint | undefined;
   view: HistoricalView;
   mmr: Mmr;
+  /** Header-MMR root after `height` (`height + 1` leaves): the child's `headerRoot`. */
+  headerRoot: Uint8Array;
+  /** Super-parent pointers after `height` (store `U`). */
+  superParents: SuperParents;
 }
 
 /**
  * The state after finalized block `height` (≤ the tip), read-only.
- * @throws Error when the store lacks the header or the cumulative output count of `height`
+ * @throws Error when the store lacks the header, the cumulative output count or the super-parent pointers of `height`
  */
 export async function historyAt(chain: Chain, height: bigint): Promise<HistoricalContext> {
   if (height < 0n || height > chain.height) throw new Error(`historyAt: height ${height} is not on the finalized chain (tip ${chain.height})`);
@@ -129,7 +143,10 @@ export async function historyAt(chain: Chain, height: bigint): Promise<Historica
   if (parent.outputCount !== BigInt(cum)) throw new Error(`historyAt: height ${height}: header outputCount ${parent.outputCount} != stored ${cum}`);
   const grandparentTimeMs = height === 0n ? undefined : (await chain.header(Number(height) - 1))?.timeMs;
   if (height > 0n && grandparentTimeMs === undefined) throw new Error(`historyAt: header ${height - 1n} missing`);
-  return { parent, grandparentTimeMs, view: new HistoricalView(chain, height, BigInt(cum)), mmr: new Mmr(chain.mmr.backend, BigInt(cum)) };
+  const sp = await chain.store.getSuperParents(Number(height));
+  if (sp === undefined) throw new Error(`historyAt: super-parent pointers of height ${height} missing from the store`);
+  const headerRoot = await new Mmr(chain.headerMmr.backend, height + 1n).root();
+  return { parent, grandparentTimeMs, view: new HistoricalView(chain, height, BigInt(cum)), mmr: new Mmr(chain.mmr.backend, BigInt(cum)), headerRoot, superParents: { entries: decodeSuperParents(sp) } };
 }
 
 /**
@@ -225,6 +242,10 @@ export class AttestationChecker {
         view: ctx.view,
         mmr: ctx.mmr,
         expectedNextValidatorsHash: t.nextSet.hash,
+        expectedHeaderRoot: ctx.headerRoot,
+        superParents: ctx.superParents,
+        // the node keeps only the current key-image tree: this one check cannot be re-run at p (module docs)
+        skipKeyImageRoot: true,
         verifyLastCertificate: (cert, par) => verifyFinalityCertificate(cert, { chainId: o.params.chainId, height: par.height, blockHash: cert.blockHash, validatorSet: finalizingSet }),
         payouts: t.payouts,
         checkStaking: (b) => this.checkBlock(b, p),

@@ -17,6 +17,8 @@ import type {
   KeyImagesResult,
   MempoolResult,
   MmrProofResult,
+  KeyImageProofResult,
+  HeaderProofResult,
   OutputsResult,
   ParamsResult,
   StatusResult,
@@ -186,6 +188,14 @@ export class NodeRpcClient {
   /** Inclusion proof of an output against the header at `height` (default: the tip). */
   getMmrProof(globalIndex: number, height?: number): Promise<MmrProofResult> {
     return this.call("get_mmr_proof", height === undefined ? { globalIndex } : { globalIndex, height });
+  }
+  /** Whether `keyImage` is spent as of the tip header, with a key-image set proof (docs/protocol.md §15.4). */
+  getKeyImageProof(keyImage: Uint8Array | string): Promise<KeyImageProofResult> {
+    return this.call("get_key_image_proof", { keyImage: hexOf(keyImage) });
+  }
+  /** Header-MMR inclusion proof of block `height` against header `at`'s `headerRoot` (default: the tip). */
+  getHeaderProof(height: number, at?: number): Promise<HeaderProofResult> {
+    return this.call("get_header_proof", at === undefined ? { height } : { height, at });
   }
   /** Resolves once the tip reaches `height` (polls `status`). */
   async waitForHeight(height: number, opts: { timeoutMs?: number; pollMs?: number } = {}): Promise<StatusResult> {

@@ -10,7 +10,7 @@ import { hex, num } from "./convert.ts";
 export interface HeaderJson {
   /** Block hash `h32("BAIOS/v1/block", headerBytes)` (32 bytes hex). */
   hash: string;
-  /** Block version (u32; 1). */
+  /** Block version (u32; 2). */
   version: number;
   /** Chain id (u32; 1 mainnet, 0x0BAD0001 devnet). */
   chainId: number;
@@ -39,6 +39,12 @@ export interface HeaderJson {
   evidenceRoot: string;
   /** Merkle root of the body's unbond requests (32 bytes hex). */
   stakingRoot: string;
+  /** Header MMR root over the hashes of every earlier block (32 bytes hex; docs/protocol.md §5.4). */
+  headerRoot: string;
+  /** Commitment to the super-parent pointers after the parent (32 bytes hex; docs/cascade.md §3). */
+  superParentsRoot: string;
+  /** Key-image set root after this block (32 bytes hex; docs/protocol.md §15). */
+  keyImageRoot: string;
   /** Block PoW nonce (u64), decimal string. */
   powNonce: string;
 }
@@ -64,6 +70,9 @@ export function headerJson(h: BlockHeader, hash: Uint8Array): HeaderJson {
     lastCertificateHash: hex(h.lastCertificateHash),
     evidenceRoot: hex(h.evidenceRoot),
     stakingRoot: hex(h.stakingRoot),
+    headerRoot: hex(h.headerRoot),
+    superParentsRoot: hex(h.superParentsRoot),
+    keyImageRoot: hex(h.keyImageRoot),
     powNonce: h.powNonce.toString(),
   };
 }

@@ -2,6 +2,7 @@
  * The JSON-RPC methods (docs/node.md §RPC reference). Parameters are by name (a JSON object).
  * @module
  */
+import { encodeKisetProof, headerLeafHash, proveKeyImage, verifyKeyImageProof } from "@baios/consensus";
 import { ConsensusError, blockHash, decodeStakingState, decodeUnbond, equalBytes, type Unbond, sortValidators, validatorsHash, decodeBlock, encodeInclusionProof, encodeTx, mmrLeafHash, type Block, type ChainParams, type Validator } from "@baios/consensus";
 import type { Chain } from "../chain.ts";
 import { AlreadyInPoolError, MempoolFullError, type Mempool } from "../mempool.ts";
@@ -238,6 +239,52 @@ export interface KeyImagesResult {
   statuses: KeyImageStatus[];
   /** Height of the spending block for "spent", else null. */
   heights: (number | null)[];
+}
+/**
+ * Result of `get_key_image_proof { keyImage }`: whether the key image is in the key-image set of
+ * the tip header, with a proof (docs/protocol.md §15.4). Verify with
+ * `verifyKeyImageProof(keyImageRoot, keyImage, proof)` → `{ spent }`, after checking the header.
+ */
+export interface KeyImageProofResult {
+  /** The key image asked about (32 bytes hex). */
+  keyImage: string;
+  /** Height of the header the proof is against (the tip when answered). */
+  height: number;
+  /** Hash of that header (32 bytes hex). */
+  hash: string;
+  /** That header's `keyImageRoot` (32 bytes hex). */
+  keyImageRoot: string;
+  /** Membership (spent, in a finalized block up to `height`) or non-membership (unspent). */
+  spent: boolean;
+  /** `encodeKisetProof` bytes (hex; docs/protocol.md §15.4). */
+  proof: string;
+}
+/**
+ * Result of `get_header_proof { height, at? }`: MMR inclusion proof of block `height`'s hash in the
+ * header MMR that header `at` commits to (`headerRoot`, docs/protocol.md §5.4; `leafCount = at`).
+ * Verify with `verifyInclusionProof(root, leafCount, headerLeafHash(height, blockHash), decodeInclusionProof(proof))`.
+ */
+export interface HeaderProofResult {
+  /** Height of the proven block (= leaf index). */
+  height: number;
+  /** Its block hash (32 bytes hex). */
+  blockHash: string;
+  /** Height of the header whose `headerRoot` the proof is against (> `height`). */
+  at: number;
+  /** Hash of that header (32 bytes hex). */
+  atHash: string;
+  /** Header-MMR size in leaves for header `at` (= `at`). */
+  leafCount: number;
+  /** Header `at`'s `headerRoot` (32 bytes hex). */
+  root: string;
+  /** `h32("BAIOS/v1/header-leaf", u64le(height) ‖ blockHash)` (32 bytes hex). */
+  leafHash: string;
+  /** Sibling hashes, bottom-up (32 bytes hex each). */
+  siblings: string[];
+  /** The other mountains' peaks, left to right (32 bytes hex each). */
+  otherPeaks: string[];
+  /** `encodeInclusionProof` bytes (hex). */
+  proof: string;
 }
 /** Result of `get_mmr_proof { globalIndex, height? }`: an output's MMR inclusion proof (docs/protocol.md §8). Verify with `verifyInclusionProof(root, leafCount, leafHash, decodeInclusionProof(proof))`. */
 export interface MmrProofResult {
@@ -592,6 +639,48 @@ export function createMethods(ctx: RpcContext): Record<string, RpcMethod> {
         proof: hex(encodeInclusionProof(proof)),
       };
     },
+
+    get_key_image_proof: async (params): Promise<KeyImageProofResult> => {
+      const p = paramsObject(params);
+      const keyImage = parseHex(p["keyImage"], "keyImage", 32);
+      // a commit may land while the tree is read: the proof must verify against the header it names
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const header = ctx.chain.tipHeader;
+        const proof = await proveKeyImage(ctx.chain.kiset, keyImage);
+        let spent: boolean;
+        try {
+          spent = verifyKeyImageProof(header.keyImageRoot, keyImage, proof).spent;
+        } catch {
+          continue;
+        }
+        return { keyImage: hex(keyImage), height: num(header.height), hash: hex(blockHash(header)), keyImageRoot: hex(header.keyImageRoot), spent, proof: hex(encodeKisetProof(proof)) };
+      }
+      throw rpcError("INTERNAL_ERROR", "the tip moved while the proof was built; retry");
+    },
+
+    get_header_proof: async (params): Promise<HeaderProofResult> => {
+      const p = paramsObject(params);
+      const height = parseUint(p["height"], "height");
+      const at = p["at"] === undefined ? ctx.chain.tip.height : parseUint(p["at"], "at");
+      if (at > ctx.chain.tip.height) throw rpcError("NOT_FOUND", `no block at height ${at}`);
+      if (height >= at) throw invalidParams(`height ${height} must be below at ${at}: header at commits to blocks 0 … at − 1`);
+      const [header, atHeader] = [await ctx.chain.header(height), await ctx.chain.header(at)];
+      if (header === undefined || atHeader === undefined) throw rpcError("NOT_FOUND", `no header at height ${header === undefined ? height : at}`);
+      const hash = blockHash(header);
+      const proof = await ctx.chain.headerMmr.proof(BigInt(height), BigInt(at));
+      return {
+        height,
+        blockHash: hex(hash),
+        at,
+        atHash: hex(blockHash(atHeader)),
+        leafCount: at,
+        root: hex(atHeader.headerRoot),
+        leafHash: hex(headerLeafHash(BigInt(height), hash)),
+        siblings: proof.siblings.map(hex),
+        otherPeaks: proof.otherPeaks.map(hex),
+        proof: hex(encodeInclusionProof(proof)),
+      };
+    },
   };
 }
 
@@ -612,6 +701,8 @@ export const RPC_METHODS = [
   "get_mempool",
   "is_key_image_spent",
   "get_mmr_proof",
+  "get_key_image_proof",
+  "get_header_proof",
 ] as const;
 /** A node JSON-RPC method name: one of {@link RPC_METHODS}. */
 export type RpcMethodName = (typeof RPC_METHODS)[number];

@@ -20,12 +20,15 @@
  * | `P`    | `P` ‖ u64be(height)       | unbond payouts paid in the block: n × (oneTimeKey 32 ‖ u8 viewTag ‖ u64le amount ‖ txPublicKey 32) |
  * | `S`    | `S` ‖ u64be(height)       | staking record after the block: u64le setStartHeight ‖ `encodeStakingState` (docs/consensus.md §5.5) |
  * | `V`    | `V` ‖ validator(32) ‖ voteHash(32) | u64be(height) of the block whose invalid-attestation evidence slashed that vote (docs/consensus.md §6.3) |
+ * | `m`    | `m` ‖ u64be(pos0)         | header-MMR node hash (32); leaf `i` = `headerLeafHash(i, hash of block i)` (docs/protocol.md §5.4) |
+ * | `U`    | `U` ‖ u64be(height)       | super-parent pointers after the block, run-length encoded ({@link encodeSuperParents}) |
+ * | `K`    | `K` ‖ position (2..34)    | key-image set tree record (33; docs/protocol.md §15.2)  |
  * @module
  */
 
 /** Prefix `M` (0x4d): meta records, key `M ‖ name`: `"tip"` → 64-byte tip record ({@link encodeTip}), `"version"` → u32be schema version, `"genesis"` → genesis block hash (32). */
 export const P_META = 0x4d; // M
-/** Prefix `h` (0x68): headers, key `h ‖ u64be(height)` → the 224 header bytes (`encodeHeader`, docs/protocol.md §10.2). */
+/** Prefix `h` (0x68): headers, key `h ‖ u64be(height)` → the 456 header bytes (`encodeHeader`, docs/protocol.md §10.2). */
 export const P_HEADER = 0x68; // h
 /** Prefix `H` (0x48): block hash index, key `H ‖ hash[32]` → u64be(height). */
 export const P_HASH = 0x48; // H
@@ -53,10 +56,11 @@ export const P_EVIDENCE = 0x45; // E
 
 /**
  * The on-disk schema version (bump on any layout change). 2: adds the one-time-key index `O`
- * and the evidence prefix `E`; a version-1 database is migrated on open (the index is rebuilt
- * from the `o` records in one batch).
+ * and the evidence prefix `E`. 3: header v2 with `headerRoot`, `superParentsRoot` and
+ * `keyImageRoot` (456-byte headers) and the prefixes `m`, `U`, `K` that maintain them; older
+ * databases hold headers of another format and are refused on open (re-sync).
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** Encodes `n` as 8 bytes unsigned big-endian (keys sort numerically). @throws RangeError when `n` is not an integer in [0, 2^64) */
 export function u64be(n: number | bigint): Uint8Array {
@@ -132,6 +136,63 @@ export const stakingRecordKey = (height: number): Uint8Array => prefixed(P_STAKI
 export const P_SLASHED_VOTE = 0x56; // V
 /** Key `V ‖ validator ‖ voteHash` (65 bytes) of a vote already slashed as an invalid attestation. */
 export const slashedVoteKey = (validator: Uint8Array, voteHash: Uint8Array): Uint8Array => prefixed(P_SLASHED_VOTE, validator, voteHash);
+
+/** Prefix `m` (0x6d): header-MMR nodes, key `m ‖ u64be(pos0)` → node hash (32 bytes); leaf count = tip height + 1. */
+export const P_HEADER_MMR = 0x6d; // m
+/** Key `m ‖ u64be(pos0)` (9 bytes) of a header-MMR node. */
+export const headerMmrKey = (pos: number): Uint8Array => prefixed(P_HEADER_MMR, u64be(pos));
+/** Prefix `U` (0x55): super-parent pointers after each block, key `U ‖ u64be(height)` → {@link encodeSuperParents}. */
+export const P_SUPER_PARENTS = 0x55; // U
+/** Key `U ‖ u64be(height)` (9 bytes). */
+export const superParentsKey = (height: number): Uint8Array => prefixed(P_SUPER_PARENTS, u64be(height));
+/** Prefix `K` (0x4b): key-image set tree records, key `K ‖ kisetPosition(depth, key)` → 33-byte record (docs/protocol.md §15.2). */
+export const P_KISET = 0x4b; // K
+/** Key `K ‖ position` (3..35 bytes) of a key-image set tree record. */
+export const kisetKeyOf = (position: Uint8Array): Uint8Array => prefixed(P_KISET, position);
+
+/** One super-parent pointer: block height and hash (32 bytes); height 0 with a zero hash is "none". */
+export interface StoredPointer {
+  height: bigint;
+  hash: Uint8Array;
+}
+
+/**
+ * Pointers (level 0 first) run-length encoded: equal neighbours form runs, since heights do not
+ * increase with the level. `u8 nRuns ‖ nRuns × (u8 lastLevel ‖ u64be height ‖ hash[32])`, runs in
+ * level order, the last run ending at level `entries.length − 1`: 1 + 41·runs bytes (≈ log2(height) + 2
+ * runs, instead of 40 × 32 bytes).
+ * @throws RangeError on no entries or more than 256
+ */
+export function encodeSuperParents(entries: readonly StoredPointer[]): Uint8Array {
+  if (entries.length === 0 || entries.length > 256) throw new RangeError(`super parents: ${entries.length} entries`);
+  const runs: { last: number; e: StoredPointer }[] = [];
+  entries.forEach((e, i) => {
+    const prev = runs[runs.length - 1];
+    if (prev !== undefined && prev.e.height === e.height && prev.e.hash.every((b, k) => b === e.hash[k])) prev.last = i;
+    else runs.push({ last: i, e });
+  });
+  const out = new Uint8Array(1 + 41 * runs.length);
+  out[0] = runs.length;
+  runs.forEach((r, k) => {
+    out[1 + 41 * k] = r.last;
+    out.set(u64be(r.e.height), 2 + 41 * k);
+    out.set(r.e.hash, 10 + 41 * k);
+  });
+  return out;
+}
+/** Decodes {@link encodeSuperParents}. @throws RangeError on a malformed record */
+export function decodeSuperParents(b: Uint8Array): StoredPointer[] {
+  const n = b[0] ?? 0;
+  if (n === 0 || b.length !== 1 + 41 * n) throw new RangeError("super-parents record: bad length");
+  const out: StoredPointer[] = [];
+  for (let k = 0; k < n; k++) {
+    const last = b[1 + 41 * k] as number;
+    if (last < out.length) throw new RangeError("super-parents record: runs out of order");
+    const e = { height: new DataView(b.buffer, b.byteOffset + 2 + 41 * k, 8).getBigUint64(0), hash: b.slice(10 + 41 * k, 42 + 41 * k) };
+    while (out.length <= last) out.push(e);
+  }
+  return out;
+}
 
 /** `[prefix, prefix+1)`: the key range of one prefix, for iteration. */
 export function prefixRange(prefix: number): { gte: Uint8Array; lt: Uint8Array } {

@@ -40,6 +40,9 @@ import {
   stakingRecordKey,
   slashedVoteKey,
   payoutsKey,
+  headerMmrKey,
+  superParentsKey,
+  kisetKeyOf,
   u32be,
   u64be,
   type EvidenceRecord,
@@ -103,8 +106,14 @@ export class Store {
     const s = new Store(db, opts.sync ?? true);
     s.#dir = dir;
     const version = await db.get(metaKey("version"));
-    if (version !== undefined && readU32be(version) === 1) await migrateV1(db);
-    else if (version !== undefined && readU32be(version) !== SCHEMA_VERSION) {
+    if (version !== undefined && readU32be(version) < SCHEMA_VERSION) {
+      await db.close();
+      throw new StoreError(
+        `database schema version ${readU32be(version)} at ${dir} predates header v2 with headerRoot, superParentsRoot and keyImageRoot (schema ${SCHEMA_VERSION}); ` +
+          "its blocks are in another format and cannot be migrated: move the data directory away and re-sync",
+      );
+    }
+    if (version !== undefined && readU32be(version) !== SCHEMA_VERSION) {
       await db.close();
       throw new StoreError(`database schema version ${readU32be(version)}, this node reads ${SCHEMA_VERSION}`);
     }
@@ -210,6 +219,18 @@ export class Store {
   }
   getMmrNodeSync(pos: number): Uint8Array | undefined {
     return this.db.getSync(mmrKey(pos));
+  }
+  /** Header-MMR node at `pos0` (`m` prefix; synchronous read). */
+  getHeaderMmrNodeSync(pos: number): Uint8Array | undefined {
+    return this.db.getSync(headerMmrKey(pos));
+  }
+  /** Super-parent pointers after block `height` (`U` prefix, `encodeSuperParents` bytes, store/keys.ts). */
+  async getSuperParents(height: number): Promise<Uint8Array | undefined> {
+    return this.db.get(superParentsKey(height));
+  }
+  /** Key-image set tree record at `position` (`K` prefix, 33 bytes; synchronous read). */
+  getKisetRecordSync(position: Uint8Array): Uint8Array | undefined {
+    return this.db.getSync(kisetKeyOf(position));
   }
   async getTxLocation(txid: Uint8Array): Promise<TxLocation | undefined> {
     const v = await this.db.get(txKey(txid));
@@ -350,6 +371,18 @@ export class BlockBatch {
     this.mmrPending.set(pos, hash);
     this.#put(mmrKey(pos), hash);
   }
+  /** A header-MMR node (`m` prefix). */
+  putHeaderMmrNode(pos: number, hash: Uint8Array): void {
+    this.#put(headerMmrKey(pos), hash);
+  }
+  /** The super-parent pointers after block `height` (`U` prefix, `encodeSuperParents` bytes, store/keys.ts). */
+  putSuperParents(height: number, record: Uint8Array): void {
+    this.#put(superParentsKey(height), record);
+  }
+  /** A key-image set tree record (`K` prefix; position 2..34 bytes, record 33 bytes). */
+  putKisetRecord(position: Uint8Array, record: Uint8Array): void {
+    this.#put(kisetKeyOf(position), record);
+  }
   putTx(txid: Uint8Array, height: number, position: number): void {
     const v = new Uint8Array(12);
     v.set(u64be(height), 0);
@@ -391,31 +424,4 @@ export class BlockBatch {
     this.#done = true;
     await this.#store._commit(this.#ops, tip);
   }
-}
-
-/**
- * Schema 1 → 2: builds the one-time-key index `O` from the output records `o`, then writes
- * version 2. Index entries are idempotent, so an interrupted migration simply runs again.
- * @throws StoreError when two stored outputs share a one-time key (a burnt output already on
- *   chain: the database was built by a node without the rule; re-sync it)
- */
-async function migrateV1(db: Db): Promise<void> {
-  let ops: Op[] = [];
-  const seen = new Set<string>();
-  for await (const [k, v] of db.iterator(prefixRange(P_OUTPUT))) {
-    const rec = decodeOutputRecord(v);
-    const key = hex(rec.oneTimeKey);
-    if (seen.has(key)) {
-      await db.close();
-      throw new StoreError(`schema 1 → 2 migration: output ${readU64be(k, 1)} repeats an earlier one-time key (built without the burning-bug rule; re-sync the chain)`);
-    }
-    seen.add(key);
-    ops.push({ type: "put", key: oneTimeKeyKey(rec.oneTimeKey), value: k.slice(1, 9) });
-    if (ops.length >= 10_000) {
-      await db.batch(ops, { sync: true });
-      ops = [];
-    }
-  }
-  ops.push({ type: "put", key: metaKey("version"), value: u32be(SCHEMA_VERSION) });
-  await db.batch(ops, { sync: true });
 }
