@@ -23,6 +23,7 @@ import {
   type Evidence,
   type InvalidAttestationEvidence,
   type Tx,
+  superParentsRoot,
 } from "@baios/consensus";
 import { Chain } from "../../src/chain.ts";
 import { Store } from "../../src/store/store.ts";
@@ -197,6 +198,22 @@ describe("invalid-attestation evidence", () => {
     expect(v).toMatchObject({ invalid: true, code: "TX_KEY_IMAGE_SPENT" });
     // a committed block is valid as of its parent
     expect(await a.executor.revalidateAt(committed[1]!)).toMatchObject({ invalid: false });
+  });
+
+  it("history: header MMR and pointers as of p; an attested block whose only fault is keyImageRoot is not proven invalid (docs/consensus.md §6.3)", async () => {
+    for (let p = 0n; p < 3n; p++) {
+      const c = await historyAt(a.chain, p);
+      const child = (await a.chain.header(Number(p) + 1))!;
+      expect(toHex(c.headerRoot)).toBe(toHex(child.headerRoot));
+      expect(toHex(superParentsRoot(c.superParents))).toBe(toHex(child.superParentsRoot));
+    }
+    const remine = (b: Block, field: "keyImageRoot" | "headerRoot"): Block => {
+      const header = { ...b.header, [field]: b.header[field].map((x, i) => (i === 0 ? x ^ 1 : x)) };
+      const m = mineBlock(header, { maxTries: 1 << 26, startNonce: 0n })!;
+      return { ...b, header: { ...header, powNonce: m.powNonce } };
+    };
+    expect(await a.executor.revalidateAt(encodeBlock(remine(validSide, "keyImageRoot")))).toMatchObject({ invalid: false });
+    expect(await a.executor.revalidateAt(encodeBlock(remine(validSide, "headerRoot")))).toMatchObject({ invalid: true, code: "BLOCK_HEADER_ROOT_MISMATCH" });
   });
 
   it("a block carrying bogus evidence (a vote for a block that was valid) is rejected", async () => {
