@@ -111,9 +111,9 @@ export class BlockImporter {
   /**
    * Imports one finalized block (wire bytes + certificate bytes).
    * @returns "imported", or "known" when this very block is already final here
-   * @throws ConsensusError (malformed, certificate or block invalid, wrong proposer, time),
+   * @throws ConsensusError (malformed, certificate or block invalid, time),
    *   SafetyFailureError (another certified block at a final height: evidence stored),
-   *   ChainError (the tip moved meanwhile)
+   *   ChainError (the tip moved meanwhile, e.g. the BFT driver committed during validation)
    */
   async importBlock(blockBytes: Uint8Array, certBytes: Uint8Array): Promise<ImportOutcome> {
     const cert = decodeCertificate(certBytes);
