@@ -31,6 +31,7 @@ import {
   outputLeaves, powLevel, precommitMessage, SCALAR_ONE, signVote, stakingRoot, targetToBigInt, toHex, txId, txRoot, txSigningHash,
   unbondLeafHash, unbondMessage, validateBlock, validateTx, voteMessage, type ChainView, type Evidence, type OutputRecord, type Tx,
   type Unbond, type VoteMessage, headerLeafHash, MemoryKisetBackend, emptySuperParents, nextSuperParents, HEADER_BYTES,
+  applyStakingBlock, genesisStakingState, stakingStateHash, type StakingParams,
 } from "@baios/consensus";
 
 /** File name of the vectors. */
@@ -168,11 +169,24 @@ export async function generateWireVectors(): Promise<Record<string, unknown>> {
     voteB: vmOf(signVote(validatorSeed, "prevote", params.chainId, 1n, 0, new Uint8Array(32).fill(0x22))),
   };
 
+  // ---- the staking state after block 1 (bond, unbond, slash of the duplicate-vote offender): its hash goes in the header
+  const stakingParams: StakingParams = {
+    epochLength: params.epochLength, unbondingDelay: params.unbondingDelay, minStake: params.minStake, maxValidators: params.maxValidators,
+    downtimeThresholdPermille: params.downtimeThresholdPermille, equivocationBurnPermille: 1000, invalidAttestationBurnPermille: 100,
+  };
+  const staking1 = applyStakingBlock(genesisStakingState(genesis.validators, stakingParams), {
+    height: 1n,
+    bonds: [{ validator: validatorKey, amount: bonded }],
+    unbonds: [{ validator: unbond.validator, amount: unbond.amount, oneTimeKey: unbond.oneTimeKey, viewTag: unbond.viewTag, txPublicKey: unbond.txPublicKey }],
+    slashes: [{ offender: validatorKey, kind: "duplicate-vote" }],
+    lastCertificateSigners: [],
+  }, stakingParams).state;
+  const staking1Hash = stakingStateHash(staking1);
   // ---- block 1 with those txs, the genesis certificate, the unbond and the evidence; mined from nonce 0
   const asm = await assembleBlock({
     params, parent: g.block.header, mmr, headerRoot, superParents, kiset, txs: [tx, bond], timeMs: genesis.timeMs + BigInt(params.blockTimeMs),
     blockTarget: nextBlockTarget(g.block.header, undefined, params), nextValidatorsHash: g.block.header.nextValidatorsHash,
-    lastCertificate: genesisCertificate(g.hash), unbonds: [unbond], evidence: [dup],
+    stakingStateHash: staking1Hash, lastCertificate: genesisCertificate(g.hash), unbonds: [unbond], evidence: [dup],
     rewardTo: { viewPublic: b.viewPublic, spendPublic: b.spendPublic }, coinbaseSecret: randomScalar(wireSeed("coinbase secret")),
   });
   const mined = mineBlock(asm.block.header, { maxTries: 1 << 24, startNonce: 0n });
@@ -180,7 +194,7 @@ export async function generateWireVectors(): Promise<Record<string, unknown>> {
   asm.block.header = mined;
   await validateBlock(asm.block, {
     params, parent: g.block.header, grandparentTimeMs: undefined, view, mmr, expectedNextValidatorsHash: g.block.header.nextValidatorsHash,
-    expectedHeaderRoot: headerRoot, superParents, kiset,
+    expectedStakingStateHash: staking1Hash, expectedHeaderRoot: headerRoot, superParents, kiset,
     verifyLastCertificate: () => {
       throw new Error("not called for a genesis parent");
     },

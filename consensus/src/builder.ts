@@ -2,7 +2,8 @@
  * Block assembly for a miner or proposer (docs/protocol.md §5): coinbase paying reward + fees,
  * tx root, output MMR root and size (unbond payouts after the coinbase outputs), the body
  * commitments of header v2 (last certificate, evidence, unbonds), and the commitments to the past
- * (header MMR root, super-parents root, key-image set root after the block). The header comes back
+ * (header MMR root, super-parents root, key-image set root after the block) and the staking-state
+ * hash after the block (supplied by the caller). The header comes back
  * unmined (`powNonce` 0): grind it with `mineBlock` / `mineBlockYielding` (src/pow.ts).
  * The txs must already be valid against the parent state.
  * @module
@@ -40,6 +41,8 @@ export interface AssembleBlockInput {
   blockTarget: Uint8Array;
   /** Hash of the validator set that finalizes the next block (32 bytes; the staking state's). */
   nextValidatorsHash: Uint8Array;
+  /** `stakingStateHash` of the staking state after this block (32 bytes, docs/consensus.md §5.5): becomes the header's `stakingStateHash`. */
+  stakingStateHash: Uint8Array;
   /** The parent's finality certificate (the child of genesis: `{height 0, round 0, blockHash: genesis hash, votes: []}`). */
   lastCertificate: FinalityCertificate;
   /** Unbond requests to include (default none). */
@@ -115,6 +118,7 @@ export async function assembleBlock(input: AssembleBlockInput): Promise<Assemble
       headerRoot: input.headerRoot.slice(),
       superParentsRoot: superParentsRoot(input.superParents),
       keyImageRoot: new Uint8Array(32),
+      stakingStateHash: input.stakingStateHash.slice(),
       powNonce: 0n,
     },
     coinbase,

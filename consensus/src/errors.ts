@@ -89,6 +89,7 @@ export const CONSENSUS_ERRORS = {
   BLOCK_HEADER_ROOT_MISMATCH: ["REJECT", "header headerRoot differs from the MMR of all earlier block hashes (docs/protocol.md §5.4)"],
   BLOCK_SUPER_PARENTS_MISMATCH: ["REJECT", "header superParentsRoot differs from the super-parent pointers after the parent (docs/cascade.md §3)"],
   BLOCK_KEY_IMAGE_ROOT_MISMATCH: ["REJECT", "header keyImageRoot differs from the key-image set root after this block (docs/protocol.md §15)"],
+  BLOCK_STAKING_STATE_MISMATCH: ["REJECT", "header stakingStateHash differs from the staking state after this block (docs/consensus.md §5.5)"],
   BLOCK_TOO_MANY_UNBONDS: ["REJECT", "more than MAX_BLOCK_UNBONDS unbond requests"],
   BLOCK_TOO_MANY_EVIDENCE: ["REJECT", "more than MAX_BLOCK_EVIDENCE evidence items"],
   BLOCK_UNBOND_INVALID: ["REJECT", "an unbond request is invalid: amount 0, bad key, repeated, or its signature does not verify"],

@@ -24,6 +24,9 @@ import { blockOutputs, outputLeaves } from "./validation/block.ts";
 import { emptyMmrRoot } from "./mmr/header.ts";
 import { emptySuperParents, superParentsRoot } from "./cascade/super-parents.ts";
 import { KISET_EMPTY } from "./kiset/hash.ts";
+import { genesisStakingState } from "./staking/genesis.ts";
+import { MAX_VALIDATORS_LIMIT } from "./staking/params.ts";
+import { stakingStateHash } from "./staking/codec.ts";
 
 /** Genesis file format tag (2: header v2 parameters — block target, epochs, staking). */
 export const GENESIS_FORMAT = "baios-genesis/2";
@@ -331,10 +334,32 @@ export function genesisCertificate(genesisHash: Uint8Array): FinalityCertificate
  * `params.blockTarget`, `validatorsHash` = `nextValidatorsHash` = the genesis set's hash, body
  * certificate {@link genesisBodyCertificate}, no unbonds or evidence, `headerRoot` the empty
  * MMR's root, `superParentsRoot` over `emptySuperParents()` (32 none entries), `keyImageRoot`
- * 32 zero bytes (the empty set), `powNonce` 0 (genesis is
+ * 32 zero bytes (the empty set), `stakingStateHash` of {@link genesisStakingStateHash}, `powNonce` 0 (genesis is
  * trusted by its hash and need not meet its target).
  * @throws CryptoError when a premine address is not a valid point
  */
+/**
+ * `stakingStateHash(genesisStakingState(g.validators, …))` (32 bytes, docs/consensus.md §5.4–§5.5):
+ * the genesis header's `stakingStateHash`. No parameter enters the state's bytes, so this hash
+ * checks only what the bytes need (a non-empty set of distinct 32-byte keys with stakes ≥ 1); the
+ * genesis's stake rules (`minStake`, `maxValidators`) are the node's `genesisStakingState` checks.
+ * @throws ConsensusError `GENESIS_INVALID`
+ */
+export function genesisStakingStateHash(g: Pick<Genesis, "validators" | "params">): Uint8Array {
+  const p = g.params;
+  // only the validators enter the bytes; the bounds here just satisfy checkStakingParams
+  const state = genesisStakingState(g.validators, {
+    epochLength: p.epochLength >= 1n ? p.epochLength : 1n,
+    unbondingDelay: p.unbondingDelay >= 1n ? p.unbondingDelay : 1n,
+    minStake: 1n,
+    maxValidators: Math.max(1, Math.min(g.validators.length, MAX_VALIDATORS_LIMIT)),
+    downtimeThresholdPermille: 0,
+    equivocationBurnPermille: 1000,
+    invalidAttestationBurnPermille: 100,
+  });
+  return stakingStateHash(state);
+}
+
 export async function buildGenesisBlock(g: Genesis): Promise<GenesisBlock> {
   const coinbase = makeCoinbase(
     0n,
@@ -363,6 +388,7 @@ export async function buildGenesisBlock(g: Genesis): Promise<GenesisBlock> {
       headerRoot: emptyMmrRoot(),
       superParentsRoot: superParentsRoot(emptySuperParents()),
       keyImageRoot: KISET_EMPTY.slice(),
+      stakingStateHash: genesisStakingStateHash(g),
       powNonce: 0n,
     },
     coinbase,

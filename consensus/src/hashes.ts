@@ -37,7 +37,7 @@ export function coinbaseHash(cb: Coinbase): Uint8Array {
 }
 
 /**
- * Block hash: `h32("BAIOS/v1/block", headerBytes(header))` over the 456-byte header (§5). It is
+ * Block hash: `h32("BAIOS/v1/block", headerBytes(header))` over the 488-byte header (§5). It is
  * also the block's PoW hash: valid iff, read big-endian, it is ≤ `header.blockTarget`.
  */
 export function blockHash(header: BlockHeader): Uint8Array {

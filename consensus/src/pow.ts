@@ -1,7 +1,7 @@
 /**
  * Block proof of work and difficulty (docs/protocol.md §5.2, docs/consensus.md §4.1, §4.3).
  *
- * The block hash IS the PoW hash: `blockHash = h32("BAIOS/v1/block", headerBytes)` (456 bytes,
+ * The block hash IS the PoW hash: `blockHash = h32("BAIOS/v1/block", headerBytes)` (488 bytes,
  * the `u64le powNonce` last), read as a 256-bit big-endian integer, must be `≤ header.blockTarget`.
  * The target retargets every block toward the genesis `blockTimeMs` ({@link nextBlockTarget});
  * the superblock level of a hash is {@link powLevel} (Minima's Tx-PoW levels, issue 9).
@@ -116,7 +116,7 @@ export interface MineOptions {
 /**
  * Grinds `powNonce` until the block hash meets `header.blockTarget` (docs/protocol.md §5.2).
  * Synchronous and bounded by `maxTries`, so a caller can yield to its event loop between calls.
- * Hashes with a SHA-512 midstate of the first 448 header bytes (the same `h32` as
+ * Hashes with a SHA-512 midstate of the first 480 header bytes (the same `h32` as
  * {@link blockHash}); the header is not modified.
  * @returns a copy of the header with the winning nonce, or `undefined` when none of the tried
  *   nonces (`startNonce .. startNonce + maxTries − 1`, stopping at 2^64 − 1) meets the target

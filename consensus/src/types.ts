@@ -93,7 +93,7 @@ export interface Coinbase {
   outputs: CoinbaseOutput[];
 }
 
-/** Block header: everything the block hash covers (docs/protocol.md §5; 456 bytes, version 2). */
+/** Block header: everything the block hash covers (docs/protocol.md §5; 488 bytes, version 2). */
 export interface BlockHeader {
   /** Format version, u32 (= BLOCK_VERSION = 2). */
   version: number;
@@ -141,6 +141,13 @@ export interface BlockHeader {
   superParentsRoot: Uint8Array;
   /** Key-image set root after this block's key images (32 bytes, docs/protocol.md §15); genesis: 32 zero bytes (the empty set). */
   keyImageRoot: Uint8Array;
+  /**
+   * `stakingStateHash(state after this block)` (32 bytes, docs/consensus.md §5.5): commits to the
+   * whole staking state — bonded amounts, unbonding queue, reputation, status, epoch counters and
+   * both validator sets — so a snapshot's stakes can be checked against a finalized header.
+   * Genesis: the hash of `genesisStakingState`.
+   */
+  stakingStateHash: Uint8Array;
   /** PoW nonce (u64), the last 8 header bytes; miners grind it until the block hash ≤ `blockTarget`. */
   powNonce: bigint;
 }

@@ -76,7 +76,7 @@ describe("PoW: the block hash meets the header's blockTarget", () => {
     expect(await blockCode(c, { ...b, header: { ...b.header, powNonce: n } })).toBe("BLOCK_BAD_POW");
   });
 
-  it("mineBlock hashes exactly like blockHash (h32 over the 456 header bytes), chunk by chunk", () => {
+  it("mineBlock hashes exactly like blockHash (h32 over the 488 header bytes), chunk by chunk", () => {
     fc.assert(
       fc.property(headerArb, (h0) => {
         const h = { ...h0, blockTarget: targetForBits(4), powNonce: 0n };

@@ -5,7 +5,7 @@ import { certArb, coinbaseArb, headerArb, txArb, unbondArb } from "./helpers/arb
 import { toHex } from "../src/encoding/bytes.ts";
 
 describe("canonical byte encoding", () => {
-  it("header is 456 bytes, fields at fixed offsets (docs/protocol.md §5)", () => {
+  it("header is 488 bytes, fields at fixed offsets (docs/protocol.md §5)", () => {
     fc.assert(
       fc.property(headerArb, (h) => {
         const b = headerBytes(h);
@@ -29,7 +29,8 @@ describe("canonical byte encoding", () => {
         expect(toHex(b.subarray(352, 384))).toBe(toHex(h.headerRoot));
         expect(toHex(b.subarray(384, 416))).toBe(toHex(h.superParentsRoot));
         expect(toHex(b.subarray(416, 448))).toBe(toHex(h.keyImageRoot));
-        expect(v.getBigUint64(448, true)).toBe(h.powNonce);
+        expect(toHex(b.subarray(448, 480))).toBe(toHex(h.stakingStateHash));
+        expect(v.getBigUint64(480, true)).toBe(h.powNonce);
       }),
     );
   });
@@ -101,8 +102,9 @@ describe("canonical byte encoding", () => {
     expect(voteBytes(1, 2n, 3, new Uint8Array(32)).length).toBe(48);
     expect(mmrLeafBytes(5n, new Uint8Array(32), new Uint8Array(32)).length).toBe(72);
     const z = new Uint8Array(32);
-    const h = { version: 2, chainId: 1, height: 1n, parentHash: z, timeMs: 0n, txRoot: z, outputRoot: z, outputCount: 0n, txPowTarget: z, blockTarget: z, validatorsHash: z, nextValidatorsHash: z, lastCertificateHash: z, evidenceRoot: z, stakingRoot: z, headerRoot: z, superParentsRoot: z, keyImageRoot: z, powNonce: 0n };
-    expect(headerBytes(h).length).toBe(456);
+    const h = { version: 2, chainId: 1, height: 1n, parentHash: z, timeMs: 0n, txRoot: z, outputRoot: z, outputCount: 0n, txPowTarget: z, blockTarget: z, validatorsHash: z, nextValidatorsHash: z, lastCertificateHash: z, evidenceRoot: z, stakingRoot: z, headerRoot: z, superParentsRoot: z, keyImageRoot: z, stakingStateHash: z, powNonce: 0n };
+    expect(headerBytes(h).length).toBe(488);
+    expect(() => headerBytes({ ...h, stakingStateHash: new Uint8Array(33) })).toThrow(RangeError);
     expect(() => headerBytes({ ...h, keyImageRoot: new Uint8Array(31) })).toThrow(RangeError);
     expect(() => headerBytes({ ...h, height: -1n })).toThrow(RangeError);
     expect(() => headerBytes({ ...h, blockTarget: new Uint8Array(31) })).toThrow(RangeError);

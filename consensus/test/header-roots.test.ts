@@ -114,16 +114,16 @@ describe("each header's roots equal the roots recomputed from scratch", () => {
 });
 
 describe("validateBlock refuses a tampered root with its code", () => {
-  const tamper = (field: "headerRoot" | "superParentsRoot" | "keyImageRoot", byte: number, bit: number) => (b: Block) => {
+  const tamper = (field: "headerRoot" | "superParentsRoot" | "keyImageRoot" | "stakingStateHash", byte: number, bit: number) => (b: Block) => {
     const x = b.header[field].slice();
     x[byte] = (x[byte] as number) ^ (1 << bit);
     b.header[field] = x;
   };
-  const CODES = { headerRoot: "BLOCK_HEADER_ROOT_MISMATCH", superParentsRoot: "BLOCK_SUPER_PARENTS_MISMATCH", keyImageRoot: "BLOCK_KEY_IMAGE_ROOT_MISMATCH" } as const;
+  const CODES = { headerRoot: "BLOCK_HEADER_ROOT_MISMATCH", superParentsRoot: "BLOCK_SUPER_PARENTS_MISMATCH", keyImageRoot: "BLOCK_KEY_IMAGE_ROOT_MISMATCH", stakingStateHash: "BLOCK_STAKING_STATE_MISMATCH" } as const;
 
-  it("any one-bit flip in any of the three roots → that root's code (blocks with and without spends)", async () => {
+  it("any one-bit flip in any of the three roots or the staking-state hash → its code (blocks with and without spends)", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom("headerRoot", "superParentsRoot", "keyImageRoot" as const), fc.integer({ min: 0, max: 31 }), fc.integer({ min: 0, max: 7 }), fc.boolean(), async (field, byte, bit, withSpend) => {
+      fc.asyncProperty(fc.constantFrom("headerRoot", "superParentsRoot", "keyImageRoot", "stakingStateHash" as const), fc.integer({ min: 0, max: 31 }), fc.integer({ min: 0, max: 7 }), fc.boolean(), async (field, byte, bit, withSpend) => {
         const txs = withSpend ? [pay(c, 4)] : [];
         const b = await c.nextBlock(txs, { mutate: tamper(field, byte, bit) });
         expect(await codeOf(validateBlock(b, c.blockContext()))).toBe(CODES[field]);

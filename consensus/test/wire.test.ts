@@ -171,7 +171,7 @@ describe("wire codec: the decoder enforces the spec", () => {
     fc.assert(fc.property(voteArb, fc.nat({ max: VOTE_MESSAGE_BYTES - 1 }), (v, cut) => {
       expect(codeOf(() => decodeVoteMessage(encodeVoteMessage(v).subarray(0, cut)))).toBe("CERT_MALFORMED");
     }));
-    for (let n = 0; n < 456; n += 7) expect(codeOf(() => decodeHeader(new Uint8Array(n)))).toBe("BLOCK_MALFORMED");
+    for (let n = 0; n < 488; n += 7) expect(codeOf(() => decodeHeader(new Uint8Array(n)))).toBe("BLOCK_MALFORMED");
     fc.assert(fc.property(evidenceArb, fc.nat(), (ev, cut) => {
       const b = encodeEvidence(ev);
       expect(codeOf(() => decodeEvidence(b.subarray(0, cut % b.length)))).toBe("EVIDENCE_MALFORMED");
@@ -217,10 +217,10 @@ describe("wire codec: the decoder enforces the spec", () => {
       expect(reasonOf(() => decodeTx(b, BIG))).toMatch(new RegExp(`^inputs: count ${n} exceeds remaining bytes`));
     }), { numRuns: 30 });
     // a block claiming 2^32−1 txs, unbonds or evidence items in 468 bytes, a certificate claiming 2^32−1 votes
-    const emptyBlock = () => encodeBlock({ header: decodeHeader(new Uint8Array(456)), coinbase: { height: 0n, txPublicKey: new Uint8Array(32), outputs: [] }, txs: [], lastCertificate: { height: 0n, round: 0, blockHash: new Uint8Array(32), votes: [] }, unbonds: [], evidence: [] });
+    const emptyBlock = () => encodeBlock({ header: decodeHeader(new Uint8Array(488)), coinbase: { height: 0n, txPublicKey: new Uint8Array(32), outputs: [] }, txs: [], lastCertificate: { height: 0n, round: 0, blockHash: new Uint8Array(32), votes: [] }, unbonds: [], evidence: [] });
     const blk = emptyBlock();
-    expect(blk.length).toBe(456 + 44 + 4 + 48 + 4 + 4);
-    new DataView(blk.buffer).setUint32(500, 0xffff_ffff, true);
+    expect(blk.length).toBe(488 + 44 + 4 + 48 + 4 + 4);
+    new DataView(blk.buffer).setUint32(532, 0xffff_ffff, true);
     expect(reasonOf(() => decodeBlock(blk))).toMatch(/^txs: count 4294967295 exceeds remaining bytes/);
     const blk2 = emptyBlock();
     new DataView(blk2.buffer).setUint32(blk2.length - 8, 0xffff_ffff, true);
@@ -240,7 +240,7 @@ describe("wire codec: the decoder enforces the spec", () => {
     fc.assert(fc.property(blockArb.filter((b) => b.txs.length > 0), (blk) => {
       const tx0 = encodeTx(blk.txs[0]!);
       const b = encodeBlock(blk);
-      const at = 456 + coinbaseBytes(blk.coinbase).length + 4; // txs[0].length
+      const at = 488 + coinbaseBytes(blk.coinbase).length + 4; // txs[0].length
       const longer = concatBytes(b.subarray(0, at), new Uint8Array(4), tx0, Uint8Array.of(0), b.subarray(at + 4 + tx0.length));
       new DataView(longer.buffer).setUint32(at, tx0.length + 1, true);
       expect(codeOf(() => decodeBlock(longer))).toBe("BLOCK_MALFORMED");
@@ -320,7 +320,7 @@ describe("block size budget", () => {
       expect(blockWireSize(b)).toBe(body + blockWireOverhead(b.txs.length, b.coinbase.outputs.length, b.lastCertificate.votes.length));
     }), { numRuns: 50 });
     // a full block of the default limits: 1 024 length prefixes alone take 4 096 bytes
-    expect(blockWireOverhead(1024, 16)).toBe(456 + 44 + 16 * 49 + 4 + 4 * 1024 + 48 + 8);
+    expect(blockWireOverhead(1024, 16)).toBe(488 + 44 + 16 * 49 + 4 + 4 * 1024 + 48 + 8);
     expect(blockWireOverhead(0, 1, 3) - blockWireOverhead(0, 1)).toBe(3 * 96);
   });
 });

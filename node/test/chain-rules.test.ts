@@ -19,6 +19,7 @@ import {
   meetsTarget,
   mineBlock,
   nextBlockTarget,
+  stakingStateHash,
   type Block,
   type FinalityCertificate,
 } from "@baios/consensus";
@@ -57,6 +58,7 @@ async function nextOn(node: NodeHandle, o: { rewardTo?: typeof payout; coinbaseS
     timeMs: o.timeMs ?? parent.timeMs + BigInt(params.blockTimeMs) + 7n,
     blockTarget: nextBlockTarget(parent, grandparent?.timeMs, params),
     nextValidatorsHash: parent.nextValidatorsHash,
+    stakingStateHash: stakingStateHash(node.consensus.executor.transition({ header: { height: parent.height + 1n }, txs: [], lastCertificate: (await node.chain.certificate(Number(parent.height)))!, unbonds: [], evidence: [] }).state),
     lastCertificate: (await node.chain.certificate(Number(parent.height)))!,
     rewardTo: o.rewardTo ?? payout,
     coinbaseSecret: o.coinbaseSecret ?? randomScalar(),
@@ -143,13 +145,13 @@ describe("one-time keys on the node (burning bug)", () => {
     }
   });
 
-  it(`schema 1 and 2 databases (headers before the roots of issue 9) are refused with a clear message; schema ${SCHEMA_VERSION} opens`, async () => {
+  it(`schema 1, 2 and 3 databases (headers before the roots of issue 9 and the staking-state hash) are refused with a clear message; schema ${SCHEMA_VERSION} opens`, async () => {
     const dir = tmpDir();
     const genesis = await testGenesis();
     const node = await startNode(testConfig(dir, { workers: 0 }), { genesis, manualBlocks: true });
     await node.produceBlock();
     await node.stop();
-    for (const old of [1, 2]) {
+    for (const old of [1, 2, 3]) {
       const s = await Store.open(join(dir, "chain"), { sync: false });
       await s.db.put(metaKey("version"), u32be(old));
       await s.close();

@@ -39,6 +39,7 @@ export const CONSENSUS_TAGS = {
   bond: "BAIOS/v1/bond",
   headerLeaf: "BAIOS/v1/header-leaf",
   superParents: "BAIOS/v1/super-parents",
+  stakingState: "BAIOS/v1/staking-state",
 } as const;
 
 /** Levels of the super-parent pointers (docs/cascade.md §2). */
@@ -192,6 +193,23 @@ export function validatorsHashOf(validators: readonly { publicKey: Uint8Array; s
   return h32(CONSENSUS_TAGS.validators, concat(u32le(sorted.length), ...sorted.flatMap((v) => [v.publicKey, u64le(v.stake)])));
 }
 
+/**
+ * `stakingStateHash` of the genesis staking state (docs/consensus.md §5.4–§5.5), written out from
+ * the byte table: `h32("BAIOS/v1/staking-state", u8 1 ‖ u64le 0 (height) ‖ u64le 0 (burned) ‖
+ * u32le 0 (certificates) ‖ u32le n ‖ n × (key[32] ‖ u64le bonded ‖ u32le 1000 ‖ u8 0 (active) ‖
+ * u8 0 ‖ u32le 0 ‖ u32le 0) ‖ u32le 0 (queue) ‖ set ‖ set)`, records and both sets sorted by key,
+ * `set = u32le n ‖ n × (key[32] ‖ u64le stake)`.
+ */
+export function genesisStakingStateHashOf(validators: readonly { publicKey: Uint8Array; stake: bigint }[]): Uint8Array {
+  const sorted = [...validators].sort((a, b) => {
+    for (let i = 0; i < 32; i++) if (a.publicKey[i] !== b.publicKey[i]) return (a.publicKey[i] as number) - (b.publicKey[i] as number);
+    return 0;
+  });
+  const set = concat(u32le(sorted.length), ...sorted.flatMap((v) => [v.publicKey, u64le(v.stake)]));
+  const records = sorted.flatMap((v) => [v.publicKey, u64le(v.stake), u32le(1000), Uint8Array.of(0, 0), u32le(0), u32le(0)]);
+  return h32(CONSENSUS_TAGS.stakingState, concat(Uint8Array.of(1), u64le(0n), u64le(0n), u32le(0), u32le(sorted.length), ...records, u32le(0), set, set));
+}
+
 /** The §9 vote bytes `u32le chainId ‖ u64le height ‖ u32le round ‖ blockHash`. */
 export function voteBytesOf(chainId: number, height: bigint, round: number, blockHash: Uint8Array): Uint8Array {
   return concat(u32le(chainId), u64le(height), u32le(round), blockHash);
@@ -280,6 +298,7 @@ export function rebuildGenesis(file: unknown): RebuiltGenesis {
     headerRoot: mmrRootOf([]),
     superParentsRoot: superParentsRootOf(Array.from({ length: SUPER_PARENT_LEVELS }, () => ({ height: 0n, hash: new Uint8Array(32) }))),
     keyImageRoot: new Uint8Array(32),
+    stakingStateHash: genesisStakingStateHashOf(validators),
     powNonce: 0n,
   };
   const headerBytes = writeHeader(header);

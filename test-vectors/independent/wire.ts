@@ -7,7 +7,7 @@
  *   consent[64]] ‖ u32 nIn ‖ nIn × (u32 ringSize ‖ ringSize × u64 ‖
  *   keyImage[32] ‖ pseudoOut[32]) ‖ u32 nOut ‖ nOut × (P[32] ‖ C[32] ‖ u8 viewTag ‖ amount[8]) ‖
  *   u32 nR ‖ nR × R[32] ‖ u32 len ‖ rangeProof ‖ u32 nSig ‖ nSig × (u32 len ‖ sig) ‖ u64 powNonce`
- * - header: 456 fixed bytes (the last 8 the PoW nonce); coinbase: `u64 height ‖ R[32] ‖ u32 n ‖ n × (P[32] ‖ u8 tag ‖ u64 amount ‖ u64 unlock)`
+ * - header: 488 fixed bytes (the last 8 the PoW nonce); coinbase: `u64 height ‖ R[32] ‖ u32 n ‖ n × (P[32] ‖ u8 tag ‖ u64 amount ‖ u64 unlock)`
  * - block: `header ‖ coinbase ‖ u32 nTx ‖ nTx × (u32 len ‖ tx) ‖ certificate ‖ u32 nUnbond ‖
  *   nUnbond × unbond ‖ u32 nEvidence ‖ nEvidence × evidence`
  * - certificate: `u64 height ‖ u32 round ‖ hash[32] ‖ u32 n ‖ n × (key[32] ‖ sig[64])`
@@ -70,7 +70,7 @@ export interface WireTx {
   readonly bodyBytes: Uint8Array;
 }
 
-/** A decoded header (456 bytes). */
+/** A decoded header (488 bytes). */
 export interface WireHeader {
   readonly version: number;
   readonly chainId: number;
@@ -90,6 +90,7 @@ export interface WireHeader {
   readonly headerRoot: Uint8Array;
   readonly superParentsRoot: Uint8Array;
   readonly keyImageRoot: Uint8Array;
+  readonly stakingStateHash: Uint8Array;
   readonly powNonce: bigint;
 }
 
@@ -151,7 +152,7 @@ export interface WireVote {
 }
 
 /** Byte length of a header. */
-export const HEADER_LEN = 456;
+export const HEADER_LEN = 488;
 /** Byte length of an unbond request. */
 export const UNBOND_LEN = 169;
 /** Byte length of a vote message. */
@@ -256,6 +257,7 @@ function readHeader(c: Cursor): WireHeader {
     headerRoot: c.take(32, "headerRoot"),
     superParentsRoot: c.take(32, "superParentsRoot"),
     keyImageRoot: c.take(32, "keyImageRoot"),
+    stakingStateHash: c.take(32, "stakingStateHash"),
     powNonce: c.u64("powNonce"),
   };
 }
@@ -342,7 +344,7 @@ export function parseTx(bytes: Uint8Array, maxBytes: number): WireTx {
 }
 
 /**
- * Parses a 456-byte header.
+ * Parses a 488-byte header.
  *
  * @throws {@link WireError} `BLOCK_MALFORMED`.
  */
@@ -446,12 +448,12 @@ export function writeTx(tx: Omit<WireTx, "signingBytes" | "bodyBytes">): Uint8Ar
   return concat(...parts);
 }
 
-/** Writes the 456 header bytes. */
+/** Writes the 488 header bytes. */
 export function writeHeader(h: WireHeader): Uint8Array {
   return concat(
     u32le(h.version), u32le(h.chainId), u64le(h.height), h.parentHash, u64le(h.timeMs), h.txRoot, h.outputRoot,
     u64le(h.outputCount), h.txPowTarget, h.blockTarget, h.validatorsHash, h.nextValidatorsHash, h.lastCertificateHash,
-    h.evidenceRoot, h.stakingRoot, h.headerRoot, h.superParentsRoot, h.keyImageRoot, u64le(h.powNonce),
+    h.evidenceRoot, h.stakingRoot, h.headerRoot, h.superParentsRoot, h.keyImageRoot, h.stakingStateHash, u64le(h.powNonce),
   );
 }
 

@@ -94,7 +94,7 @@ describe("wire.json", () => {
     }
     for (const t of group("Retarget")) {
       const p = defaultParams({ blockTimeMs: n(t, "blockTimeMs"), blockTargetMax: fromHex(s(t, "blockTargetMax")) });
-      const parent = { ...decodeHeader(new Uint8Array(456)), height: 5n, blockTarget: fromHex(s(t, "parentTarget")), timeMs: BigInt(s(t, "parentTimeMs")) };
+      const parent = { ...decodeHeader(new Uint8Array(488)), height: 5n, blockTarget: fromHex(s(t, "parentTarget")), timeMs: BigInt(s(t, "parentTimeMs")) };
       expect(toHex(nextBlockTarget(parent, BigInt(s(t, "grandparentTimeMs")), p)), `tcId ${t.tcId}: ${t.comment}`).toBe(s(t, "nextTarget"));
     }
     expect(bigIntToTarget(1n)[31]).toBe(1);

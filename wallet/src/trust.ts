@@ -142,6 +142,7 @@ export function headerFromJson(h: HeaderJson): BlockHeader {
     headerRoot: bytesField(h.headerRoot, 32, "header.headerRoot"),
     superParentsRoot: bytesField(h.superParentsRoot, 32, "header.superParentsRoot"),
     keyImageRoot: bytesField(h.keyImageRoot, 32, "header.keyImageRoot"),
+    stakingStateHash: bytesField(h.stakingStateHash, 32, "header.stakingStateHash"),
     powNonce: u64s(h.powNonce, "header.powNonce"),
   };
 }

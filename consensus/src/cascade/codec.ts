@@ -2,8 +2,8 @@
  * Canonical bytes of a cascade (docs/cascade.md §5), for storage and fast sync:
  *
  * `u8 version (= 1) ‖ u8 levels ‖ u32le perLevel (K) ‖ u32le n ‖ n × node`, nodes newest first,
- * `node = u8 level ‖ header[456] ‖ levels × (u64le height ‖ hash[32])` (the header's super-parent
- * pointers, level 0 first): `1 + 456 + 40·levels` bytes, 1 737 on mainnet.
+ * `node = u8 level ‖ header[488] ‖ levels × (u64le height ‖ hash[32])` (the header's super-parent
+ * pointers, level 0 first): `1 + 488 + 40·levels` bytes, 1 769 on mainnet.
  *
  * Decoding is strict: exact version and parameters, `n ≤ levels · K`, a none entry is exactly
  * (height 0, 32 zero bytes) and a zero hash never has another height, no trailing bytes; then
@@ -26,7 +26,7 @@ export const CASCADE_ENCODING_VERSION = 1;
 /** Fixed prefix: `u8 version ‖ u8 levels ‖ u32le K ‖ u32le n` = 10 bytes. */
 export const CASCADE_PREFIX_BYTES = 10;
 
-/** Bytes of one encoded node: `1 + HEADER_BYTES + 40 · levels` (1 737 for 32 levels). */
+/** Bytes of one encoded node: `1 + HEADER_BYTES + 40 · levels` (1 769 for 32 levels). */
 export function cascadeNodeBytes(levels: number): number {
   return 1 + HEADER_BYTES + SUPER_PARENT_ENTRY_BYTES * levels;
 }

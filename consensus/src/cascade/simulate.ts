@@ -20,7 +20,7 @@ export interface CascadeSimulation {
   readonly maxKept: number;
   /** Headers kept per level at the end, level 0 first (trailing empty levels omitted). */
   readonly levelSizes: readonly number[];
-  /** Bytes of the encoded cascade at the end: `10 + kept · (1 + 456 + 40 · levels)`. */
+  /** Bytes of the encoded cascade at the end: `10 + kept · (1 + 488 + 40 · levels)`. */
   readonly bytes: number;
   /** The cascade's work estimate in blocks: `Σ 2^level` over kept headers. */
   readonly estimate: number;

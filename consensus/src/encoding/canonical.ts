@@ -11,10 +11,10 @@ import { TX_VERSION_BOND } from "../constants.ts";
 import type { BlockHeader, Coinbase, FinalityCertificate, Tx, Unbond, Validator } from "../types.ts";
 import { ByteWriter } from "./bytes.ts";
 
-/** Byte length of {@link headerBytes}: 456 (version 2). */
-export const HEADER_BYTES = 456;
-/** Offset of the `u64le powNonce` in the header bytes: 448 (the last 8 bytes). */
-export const HEADER_NONCE_OFFSET = 448;
+/** Byte length of {@link headerBytes}: 488 (version 2). */
+export const HEADER_BYTES = 488;
+/** Offset of the `u64le powNonce` in the header bytes: 480 (the last 8 bytes). */
+export const HEADER_NONCE_OFFSET = 480;
 /** Byte length of the stake field of a bond tx: `validator[32] ‖ u64 amount ‖ validatorSignature[64]` = 104. */
 export const TX_STAKE_BYTES = 104;
 /** Byte length of an unbond request: 169. */
@@ -107,11 +107,11 @@ export function writeCoinbase(w: ByteWriter, cb: Coinbase): void {
 }
 
 /**
- * The block header, 456 bytes (docs/protocol.md §5): `u32 version ‖ u32 chainId ‖ u64 height ‖
+ * The block header, 488 bytes (docs/protocol.md §5): `u32 version ‖ u32 chainId ‖ u64 height ‖
  * parentHash[32] ‖ u64 timeMs ‖ txRoot[32] ‖ outputRoot[32] ‖ u64 outputCount ‖
  * txPowTarget[32] ‖ blockTarget[32] ‖ validatorsHash[32] ‖ nextValidatorsHash[32] ‖
  * lastCertificateHash[32] ‖ evidenceRoot[32] ‖ stakingRoot[32] ‖ headerRoot[32] ‖
- * superParentsRoot[32] ‖ keyImageRoot[32] ‖ u64 powNonce`.
+ * superParentsRoot[32] ‖ keyImageRoot[32] ‖ stakingStateHash[32] ‖ u64 powNonce`.
  */
 export function headerBytes(h: BlockHeader): Uint8Array {
   const w = new ByteWriter(HEADER_BYTES);
@@ -119,13 +119,13 @@ export function headerBytes(h: BlockHeader): Uint8Array {
   return w.finish();
 }
 
-/** Appends the 456 §5 header bytes to `w`. @throws RangeError */
+/** Appends the 488 §5 header bytes to `w`. @throws RangeError */
 export function writeHeader(w: ByteWriter, h: BlockHeader): void {
   w.u32(h.version).u32(h.chainId).u64(h.height).bytes(h.parentHash, 32).u64(h.timeMs);
   w.bytes(h.txRoot, 32).bytes(h.outputRoot, 32).u64(h.outputCount);
   w.bytes(h.txPowTarget, 32).bytes(h.blockTarget, 32).bytes(h.validatorsHash, 32).bytes(h.nextValidatorsHash, 32);
   w.bytes(h.lastCertificateHash, 32).bytes(h.evidenceRoot, 32).bytes(h.stakingRoot, 32);
-  w.bytes(h.headerRoot, 32).bytes(h.superParentsRoot, 32).bytes(h.keyImageRoot, 32).u64(h.powNonce);
+  w.bytes(h.headerRoot, 32).bytes(h.superParentsRoot, 32).bytes(h.keyImageRoot, 32).bytes(h.stakingStateHash, 32).u64(h.powNonce);
 }
 
 /**

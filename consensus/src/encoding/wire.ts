@@ -6,9 +6,9 @@
  * | object | wire bytes |
  * |---|---|
  * | tx | `bodyBytes (§3.3) ‖ u64le powNonce` (version 2 carries the 104-byte stake field after the fee) |
- * | header | the 456 header bytes (§5) |
+ * | header | the 488 header bytes (§5) |
  * | coinbase | the coinbase bytes (§4) |
- * | block | `header[456] ‖ coinbaseBytes ‖ u32le nTx ‖ nTx × (u32le len ‖ tx wire[len]) ‖ certificate ‖ u32le nUnbond ‖ nUnbond × unbond[169] ‖ u32le nEv ‖ nEv × evidence` |
+ * | block | `header[488] ‖ coinbaseBytes ‖ u32le nTx ‖ nTx × (u32le len ‖ tx wire[len]) ‖ certificate ‖ u32le nUnbond ‖ nUnbond × unbond[169] ‖ u32le nEv ‖ nEv × evidence` |
  * | certificate | `u64le height ‖ u32le round ‖ blockHash[32] ‖ u32le n ‖ n × (validator[32] ‖ signature[64])` |
  * | vote message | `u8 kind (1 prevote, 2 precommit) ‖ voteBytes[48] (§9) ‖ validator[32] ‖ signature[64]` (145 bytes) |
  * | unbond | `validator[32] ‖ u64le amount ‖ oneTimeKey[32] ‖ u8 viewTag ‖ txPublicKey[32] ‖ signature[64]` (169 bytes) |
@@ -92,7 +92,7 @@ export function evidenceWireSize(ev: Evidence): number {
 }
 
 /**
- * Byte length of {@link encodeBlock}`(block)`: `456 + 44 + 49·nCoinbaseOut + 4 + Σ(4 + txWireSize)
+ * Byte length of {@link encodeBlock}`(block)`: `488 + 44 + 49·nCoinbaseOut + 4 + Σ(4 + txWireSize)
  * + (48 + 96·nVotes) + 4 + 169·nUnbond + 4 + Σ evidenceWireSize`.
  */
 export function blockWireSize(block: Block): number {
@@ -105,7 +105,7 @@ export function blockWireSize(block: Block): number {
 
 /**
  * The most wire bytes a block spends beyond its txs' own wire bytes, unbonds and evidence, for a
- * block builder's budget: header 456, a coinbase of up to `maxCoinbaseOutputs` outputs
+ * block builder's budget: header 488, a coinbase of up to `maxCoinbaseOutputs` outputs
  * (`44 + 49·n`), the tx count (4), one 4-byte length per tx (`4·maxTxs`), a last certificate of
  * up to `maxCertificateVotes` votes (`48 + 96·n`) and the two empty body counts (8). For every
  * block within those counts, `blockWireSize(block) ≤ Σ txWireSize(tx) + 169·nUnbond +
@@ -133,7 +133,7 @@ export function encodeTx(tx: Tx): Uint8Array {
   return w.finish();
 }
 
-/** Wire bytes of a block header: the 456 header bytes the block hash is taken over (§5, §10.2). @throws RangeError */
+/** Wire bytes of a block header: the 488 header bytes the block hash is taken over (§5, §10.2). @throws RangeError */
 export function encodeHeader(header: BlockHeader): Uint8Array {
   const w = new ByteWriter(HEADER_BYTES);
   writeHeader(w, header);
@@ -148,7 +148,7 @@ export function encodeCoinbase(cb: Coinbase): Uint8Array {
 }
 
 /**
- * Wire bytes of a block (docs/protocol.md §10.3): `header[456] ‖ coinbaseBytes ‖ u32le nTx ‖
+ * Wire bytes of a block (docs/protocol.md §10.3): `header[488] ‖ coinbaseBytes ‖ u32le nTx ‖
  * nTx × (u32le len ‖ tx wire) ‖ lastCertificate (§10.4) ‖ u32le nUnbond ‖ nUnbond × unbond[169] ‖
  * u32le nEvidence ‖ nEvidence × evidence (§10.8)`.
  * @throws RangeError
@@ -297,6 +297,7 @@ function readHeader(r: WireReader, pre: string): BlockHeader {
     headerRoot: r.bytes(32, `${pre}headerRoot`),
     superParentsRoot: r.bytes(32, `${pre}superParentsRoot`),
     keyImageRoot: r.bytes(32, `${pre}keyImageRoot`),
+    stakingStateHash: r.bytes(32, `${pre}stakingStateHash`),
     powNonce: r.u64(`${pre}powNonce`),
   };
 }
@@ -377,7 +378,7 @@ export function decodeTx(data: Uint8Array, maxBytes: number = DEFAULT_MAX_TX_BYT
 }
 
 /**
- * Decodes a block header: exactly 456 bytes (§5).
+ * Decodes a block header: exactly 488 bytes (§5).
  * @throws ConsensusError `BLOCK_MALFORMED` (wrong length)
  */
 export function decodeHeader(data: Uint8Array): BlockHeader {

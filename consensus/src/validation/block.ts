@@ -1,6 +1,6 @@
 /**
  * Block validation (docs/protocol.md §5–§7), cheapest checks first:
- * size/decode → header links, time, target, PoW (one hash), validator-set hashes, header MMR
+ * size/decode → header links, time, target, PoW (one hash), validator-set hashes, staking-state hash, header MMR
  * root and super-parents root → body
  * counts → body commitments (lastCertificateHash, evidenceRoot, stakingRoot) → per-tx size and
  * structure → tx root → duplicate txs → Tx-PoW → parent's finality certificate → unbond and
@@ -56,6 +56,12 @@ export interface BlockContext {
   mmr: Mmr;
   /** The `nextValidatorsHash` this block must carry (32 bytes): the staking state's set for the next height. */
   expectedNextValidatorsHash: Uint8Array;
+  /**
+   * The `stakingStateHash` this block must carry (32 bytes, docs/consensus.md §5.5):
+   * `stakingStateHash(applyStakingBlock(state after the parent, this block's staking input))`,
+   * computed by the caller (the node's executor runs the staking transition before validation).
+   */
+  expectedStakingStateHash: Uint8Array;
   /**
    * The `headerRoot` this block must carry (32 bytes, docs/protocol.md §5.4): the root of the
    * header MMR after the parent, whose `parent.height + 1` leaves are `headerLeafHash` of the
@@ -239,6 +245,7 @@ export async function validateBlock(input: Uint8Array | Block, ctx: BlockContext
   checkBlockPow(h, hash);
   if (!equalBytes(h.validatorsHash, parent.nextValidatorsHash)) throw new ConsensusError("BLOCK_VALIDATORS_HASH", "validatorsHash differs from the parent's nextValidatorsHash");
   if (!equalBytes(h.nextValidatorsHash, ctx.expectedNextValidatorsHash)) throw new ConsensusError("BLOCK_NEXT_VALIDATORS_HASH", "nextValidatorsHash differs from the staking state's next validator set");
+  if (!equalBytes(h.stakingStateHash, ctx.expectedStakingStateHash)) throw new ConsensusError("BLOCK_STAKING_STATE_MISMATCH", "stakingStateHash differs from the staking state after this block (docs/consensus.md §5.5)");
   // -- commitments to the past: header MMR (§5.4) and super-parent pointers (docs/cascade.md §3)
   if (!equalBytes(h.headerRoot, ctx.expectedHeaderRoot)) throw new ConsensusError("BLOCK_HEADER_ROOT_MISMATCH", `headerRoot differs from the MMR of the ${parent.height + 1n} earlier block hashes`);
   if (!equalBytes(h.superParentsRoot, superParentsRoot(ctx.superParents))) throw new ConsensusError("BLOCK_SUPER_PARENTS_MISMATCH", "superParentsRoot differs from the super-parent pointers after the parent");

@@ -37,6 +37,7 @@ const base = (): Omit<BlockHeader, "height" | "parentHash" | "timeMs" | "blockTa
   headerRoot: new Uint8Array(32),
   superParentsRoot: new Uint8Array(32),
   keyImageRoot: new Uint8Array(32),
+  stakingStateHash: new Uint8Array(32),
 });
 
 /** Options of {@link makeChain}. */

@@ -44,6 +44,7 @@ export const headerArb: fc.Arbitrary<BlockHeader> = fc.record({
   headerRoot: bytesN(32),
   superParentsRoot: bytesN(32),
   keyImageRoot: bytesN(32),
+  stakingStateHash: bytesN(32),
   powNonce: u64,
 });
 

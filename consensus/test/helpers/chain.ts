@@ -9,7 +9,7 @@ import { buildGenesisBlock, genesisCertificate, genesisToFile, parseGenesis, typ
 import { MemoryMmrBackend, Mmr } from "../../src/mmr/mmr.ts";
 import { SCALAR_ONE, toHex } from "../../src/encoding/bytes.ts";
 import type { BlockContext, ValidatedBlock } from "../../src/validation/block.ts";
-import { ed25519PublicKey } from "@baios/crypto";
+import { ed25519PublicKey, h32 } from "@baios/crypto";
 import { assembleBlock } from "../../src/builder.ts";
 import { certificateFromVotes, makeValidatorSet, signVote, verifyFinalityCertificate } from "../../src/engine.ts";
 import { blockHash } from "../../src/hashes.ts";
@@ -18,6 +18,17 @@ import type { Address } from "../../src/coinbase.ts";
 import { headerLeafHash } from "../../src/mmr/header.ts";
 import { MemoryKisetBackend } from "../../src/kiset/tree.ts";
 import { emptySuperParents, nextSuperParents, type SuperParents } from "../../src/cascade/super-parents.ts";
+
+/**
+ * The fixture's stand-in for `stakingStateHash(state after block height)`: this fixture has no
+ * staking state machine (the node's executor supplies the real hash), so each height gets a
+ * distinct deterministic 32-byte value `h32("BAIOS/test/staking", u64le height)`.
+ */
+export function fixtureStakingHash(height: bigint): Uint8Array {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigUint64(0, height, true);
+  return h32("BAIOS/test/staking", b);
+}
 
 /** Tx-PoW target for tests: 0x3fff…ff, ~4 hashes expected. */
 export const EASY_TARGET: Uint8Array = (() => {
@@ -122,6 +133,7 @@ export class TestChain implements ChainView {
       view: this,
       mmr: this.mmr,
       expectedNextValidatorsHash: set.hash,
+      expectedStakingStateHash: fixtureStakingHash(this.tip.height + 1n),
       expectedHeaderRoot: this.headerRoot,
       superParents: this.superParents,
       kiset: this.kiset,
@@ -143,6 +155,7 @@ export class TestChain implements ChainView {
       timeMs: o.timeMs ?? this.tip.timeMs + BigInt(this.params.blockTimeMs),
       blockTarget: nextBlockTarget(this.tip, this.grandparentTimeMs, this.params),
       nextValidatorsHash: this.validatorSet.hash,
+      stakingStateHash: fixtureStakingHash(this.tip.height + 1n),
       lastCertificate: this.tipCertificate,
       ...(o.unbonds === undefined ? {} : { unbonds: o.unbonds }),
       ...(o.evidence === undefined ? {} : { evidence: o.evidence }),

@@ -48,6 +48,7 @@ import {
   decodeStakingState,
   equalBytes,
   genesisStakingState,
+  stakingStateHash,
   isConsensusError,
   toHex,
   validateBlock,
@@ -242,6 +243,7 @@ export class AttestationChecker {
         view: ctx.view,
         mmr: ctx.mmr,
         expectedNextValidatorsHash: t.nextSet.hash,
+        expectedStakingStateHash: stakingStateHash(t.state),
         expectedHeaderRoot: ctx.headerRoot,
         superParents: ctx.superParents,
         // the node keeps only the current key-image tree: this one check cannot be re-run at p (module docs)

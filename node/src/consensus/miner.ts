@@ -12,7 +12,7 @@
  * @module
  */
 import { randomScalar } from "@baios/crypto";
-import { assembleBlock, blockHash, blockWireOverhead, encodeBlock, encodeEvidence, encodeUnbond, mineBlock, mineBlockYielding, type Address, type Block, type ChainParams, type Evidence, type FinalityCertificate, type Unbond } from "@baios/consensus";
+import { assembleBlock, blockHash, blockWireOverhead, encodeBlock, encodeEvidence, encodeUnbond, mineBlock, mineBlockYielding, stakingStateHash, type Address, type Block, type ChainParams, type Evidence, type FinalityCertificate, type Unbond } from "@baios/consensus";
 import type { Chain } from "../chain.ts";
 import type { Logger } from "../log.ts";
 import type { Mempool } from "../mempool.ts";
@@ -166,6 +166,7 @@ export class CandidateMiner {
       timeMs: now > parent.timeMs ? now : parent.timeMs + 1n,
       blockTarget: await ex.nextTarget(),
       nextValidatorsHash: t.nextSet.hash,
+      stakingStateHash: stakingStateHash(t.state),
       lastCertificate,
       unbonds: pend.unbonds,
       evidence: pend.evidence,

@@ -45,6 +45,8 @@ export interface HeaderJson {
   superParentsRoot: string;
   /** Key-image set root after this block (32 bytes hex; docs/protocol.md §15). */
   keyImageRoot: string;
+  /** `stakingStateHash` of the staking state after this block (32 bytes hex; docs/consensus.md §5.5). */
+  stakingStateHash: string;
   /** Block PoW nonce (u64), decimal string. */
   powNonce: string;
 }
@@ -73,6 +75,7 @@ export function headerJson(h: BlockHeader, hash: Uint8Array): HeaderJson {
     headerRoot: hex(h.headerRoot),
     superParentsRoot: hex(h.superParentsRoot),
     keyImageRoot: hex(h.keyImageRoot),
+    stakingStateHash: hex(h.stakingStateHash),
     powNonce: h.powNonce.toString(),
   };
 }

@@ -57,10 +57,11 @@ export const P_EVIDENCE = 0x45; // E
 /**
  * The on-disk schema version (bump on any layout change). 2: adds the one-time-key index `O`
  * and the evidence prefix `E`. 3: header v2 with `headerRoot`, `superParentsRoot` and
- * `keyImageRoot` (456-byte headers) and the prefixes `m`, `U`, `K` that maintain them; older
- * databases hold headers of another format and are refused on open (re-sync).
+ * `keyImageRoot` (456-byte headers) and the prefixes `m`, `U`, `K` that maintain them. 4: header
+ * v2 with `stakingStateHash` (488-byte headers). Older databases hold headers of another format
+ * and are refused on open (re-sync).
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** Encodes `n` as 8 bytes unsigned big-endian (keys sort numerically). @throws RangeError when `n` is not an integer in [0, 2^64) */
 export function u64be(n: number | bigint): Uint8Array {

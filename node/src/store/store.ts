@@ -109,7 +109,7 @@ export class Store {
     if (version !== undefined && readU32be(version) < SCHEMA_VERSION) {
       await db.close();
       throw new StoreError(
-        `database schema version ${readU32be(version)} at ${dir} predates header v2 with headerRoot, superParentsRoot and keyImageRoot (schema ${SCHEMA_VERSION}); ` +
+        `database schema version ${readU32be(version)} at ${dir} predates header v2 with headerRoot, superParentsRoot, keyImageRoot and stakingStateHash (schema ${SCHEMA_VERSION}); ` +
           "its blocks are in another format and cannot be migrated: move the data directory away and re-sync",
       );
     }

@@ -20,6 +20,7 @@ import {
   toHex,
   type Block,
   type InvalidAttestationEvidence,
+  stakingStateHash,
 } from "@baios/consensus";
 import { Chain } from "../../src/chain.ts";
 import { Store } from "../../src/store/store.ts";
@@ -49,7 +50,7 @@ async function setup(): Promise<{ genesis: NodeGenesis; store: Store; chain: Cha
     const parent = chain.tipHeader;
     const lastCertificate = (await chain.certificate(Number(parent.height)))!;
     const t = executor.transition({ header: { height: parent.height + 1n }, txs, lastCertificate, unbonds: [], evidence: [] });
-    const a = await assembleBlock({ params, parent, mmr: chain.mmr, headerRoot: await chain.headerRoot(), superParents: chain.superParents, kiset: chain.kiset, txs, timeMs: parent.timeMs + 1000n, blockTarget: await executor.nextTarget(), nextValidatorsHash: t.nextSet.hash, lastCertificate, payouts: t.payouts, rewardTo: payout, coinbaseSecret: randomScalar() });
+    const a = await assembleBlock({ params, parent, mmr: chain.mmr, headerRoot: await chain.headerRoot(), superParents: chain.superParents, kiset: chain.kiset, txs, timeMs: parent.timeMs + 1000n, blockTarget: await executor.nextTarget(), nextValidatorsHash: t.nextSet.hash, stakingStateHash: stakingStateHash(t.state), lastCertificate, payouts: t.payouts, rewardTo: payout, coinbaseSecret: randomScalar() });
     const m = mineBlock(a.block.header, { maxTries: 1 << 26, startNonce: 0n })!;
     return { ...a.block, header: { ...a.block.header, powNonce: m.powNonce } };
   };

@@ -92,6 +92,7 @@ async function sideBlock(n: TestNode, genesis: NodeGenesis, txs: Tx[]): Promise<
     timeMs: parent.timeMs + BigInt(params.blockTimeMs) + 3n,
     blockTarget: await n.executor.nextTarget(),
     nextValidatorsHash: t.nextSet.hash,
+    stakingStateHash: stakingStateHash(t.state),
     lastCertificate,
     payouts: t.payouts,
     rewardTo: payout,
