@@ -25,7 +25,7 @@ export interface PayoutAddress {
 }
 
 /** The kinds an option's value can have; add one here (schema, placeholder) to add a new kind of option. */
-export type Kind = "string" | "int" | "bool" | "level" | "payout" | "list" | "network";
+export type Kind = "string" | "int" | "bool" | "level" | "payout" | "list" | "network" | "mode";
 
 /** What a kind's schema may need from the caller. */
 export interface KindContext {
@@ -49,10 +49,11 @@ const EXPECTED: Record<Kind, string> = {
   payout: "expected a baios1… address or <viewPublicHex>:<spendPublicHex>",
   list: "expected a comma-separated list or an array of strings",
   network: `expected one of ${NETWORKS.join("|")}`,
+  mode: "expected archive or pruned",
 };
 
 /** `--help` placeholder of each kind (an option may name its own, e.g. `<dir>`); a switch has none. */
-export const PLACEHOLDER: Record<Kind, string> = { string: "<value>", int: "<n>", bool: "", level: "<level>", payout: "<address>", list: "<a,b,…>", network: "<net>" };
+export const PLACEHOLDER: Record<Kind, string> = { string: "<value>", int: "<n>", bool: "", level: "<level>", payout: "<address>", list: "<a,b,…>", network: "<net>", mode: "<archive|pruned>" };
 
 type Schema = v.GenericSchema<unknown, unknown>;
 
@@ -111,6 +112,8 @@ export function kindSchema(kind: Kind, ctx: KindContext = {}): Schema {
       ) as Schema;
     case "payout":
       return payoutSchema(ctx);
+    case "mode":
+      return v.picklist(["archive", "pruned"], m) as Schema;
   }
 }
 

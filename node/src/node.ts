@@ -33,6 +33,7 @@ import { generateToken, writeTokenFile } from "./rpc/http-guard.ts";
 import { estimateResponseBytes, type RpcServerLimits } from "./rpc/limits.ts";
 import { startHttpServer, startMetricsServer, type HttpServerHandle } from "./rpc/server.ts";
 import { Store } from "./store/store.ts";
+import { Pruner, pruneWindowsFor } from "./prune.ts";
 import { RangeProofBatcher } from "./workers/batcher.ts";
 import { WorkerPool } from "./workers/pool.ts";
 import { VerifiedCache, cachingVerifier } from "./workers/verified-cache.ts";
@@ -132,6 +133,8 @@ export interface NodeHandle {
   produceBlock(): Promise<{ height: bigint; hash: Uint8Array }>;
   /** The node's p2p side (peers, sync, Dandelion++), or undefined without p2p. */
   net: NodeNetwork | undefined;
+  /** Background pruning of block bodies (`--mode pruned`, node/src/prune.ts), or undefined on an archive node. */
+  pruner: Pruner | undefined;
   /** Stops the miner and the BFT driver, the servers and the workers, then closes the database. Idempotent. */
   stop(): Promise<void>;
 }
@@ -230,6 +233,14 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
     cleanups.push(() => consensus.stop());
     const executor = consensus.executor;
 
+    // --mode pruned (prune.ts): bodies deeper than D go after each commit, in their own batches (never the block's)
+    const pruner = config.mode === "pruned" ? new Pruner(store, pruneWindowsFor(params), { log: log.child({ mod: "prune" }) }) : undefined;
+    if (pruner !== undefined) {
+      chain.listeners.add(() => pruner.schedule());
+      cleanups.push(() => pruner.stop());
+      pruner.schedule();
+    }
+
     // one pipeline for submit_tx, gossip and the stem phase (net/txrelay.ts)
     const intake = new TxIntake({ chain, mempool, params, verifier: submitVerifier, metrics, log: log.child({ mod: "tx" }) });
     const submitTx = (bytes: Uint8Array): Promise<Uint8Array> => intake.submit(bytes);
@@ -295,7 +306,7 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
       if (config.validator) announceOwnBlocks(chain, network, log); // validators announce the blocks they finalize
     }
 
-    const methods = createMethods({ chain, mempool, params, submitTx: networkSubmit, validatorKey: consensus.localKey, validators: genesis.validators, submitUnbond: (u) => consensus.submitUnbond(u), staking: () => ({ state: consensus.executor.stakingState, params: consensus.executor.stakingParams, setStartHeight: consensus.executor.setFor(consensus.executor.tipHeight() + 1n).startHeight }), version: NODE_VERSION, network: net === undefined ? undefined : () => withIsolationWarning(networkStatusJson(net, config.restrictedRpc), config.validator) });
+    const methods = createMethods({ chain, mempool, params, submitTx: networkSubmit, validatorKey: consensus.localKey, validators: genesis.validators, submitUnbond: (u) => consensus.submitUnbond(u), staking: () => ({ state: consensus.executor.stakingState, params: consensus.executor.stakingParams, setStartHeight: consensus.executor.setFor(consensus.executor.tipHeight() + 1n).startHeight }), version: NODE_VERSION, mode: config.mode, network: net === undefined ? undefined : () => withIsolationWarning(networkStatusJson(net, config.restrictedRpc), config.validator) });
     const separateMetrics = config.metrics && config.metricsPort !== undefined;
     // RPC authentication (docs/node.md §Authentication): a fresh cookie per start, removed at stop
     const cookieFile = config.rpcDisableAuth ? undefined : (config.rpcCookieFile ?? join(config.dataDir, "rpc.cookie"));
@@ -362,6 +373,7 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
       submitTx: networkSubmit,
       importBlock,
       net,
+      pruner,
       produceBlock: async () => {
         await consensus.produceBlock();
         return { height: BigInt(chain.tip.height), hash: chain.tipHash };

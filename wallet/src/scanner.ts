@@ -269,6 +269,12 @@ export async function scanChain(client: NodeRpcClient, state: WalletState, keys:
         batch = Math.max(1, batch >> 1);
         continue;
       }
+      // a pruned node (docs/pruning.md) serves bodies only from its tail: say where to scan instead
+      if (e instanceof RpcError && e.code === RPC_ERRORS.PRUNED) {
+        const tail = (e.data as { tail?: unknown } | undefined)?.tail;
+        const t = typeof tail === "number" ? tail : "its tail";
+        throw new RpcError(`this node has pruned blocks below ${t}; scan against an archive node (--mode archive) to scan from height ${h}`, e.code, e.data);
+      }
       throw e;
     }
     h += blocks.length > 0 ? blocks.length : batch;

@@ -9,9 +9,9 @@
  * | topic | `tx` | `params.maxTxBytes` | tx wire bytes | fluffed tx → full check → mempool; verdict from the ConsensusError |
  * | topic | `block` | `maxBlockBytes + 65 536 + 4` | `u32 len ‖ block ‖ certificate` | certificate first, then import; ahead of our tip → sync |
  * | topic | `vote` | 4 096 | vote bytes | placeholder (BFT issue): IGNORE |
- * | request | `status` | 0 → 40 | → `u64 height ‖ hash` | our finalized tip |
+ * | request | `status` | 0 → 48 | → `u64 height ‖ hash ‖ u64 tail` | our finalized tip and the lowest height whose body we serve (docs/pruning.md) |
  * | request | `headers` | 12 → 1 MiB | range → certified headers | at most {@link MAX_RANGE} |
- * | request | `blocks` | 12 → `maxBlockBytes + 65 536 + 64` or 8 MiB | range → certified blocks | as many as fit the cap |
+ * | request | `blocks` | 12 → `maxBlockBytes + 65 536 + 64` or 8 MiB | range → certified blocks | as many as fit the cap; a range starting below our tail: `NOT_FOUND` "pruned below height T" |
  *
  * At most 8 `headers` and 4 `blocks` answers are built at once node-wide (more: `BUSY`, IGNORE),
  * which bounds the memory a crowd of requesters can pin.
@@ -137,7 +137,7 @@ export class NodeNetwork {
     for (const r of o.consensusProtocols ?? []) p.registerProtocol(r);
     if (!(o.consensusTopics ?? []).some((t) => t.name === "vote")) p.registerTopic({ name: "vote", maxBytes: VOTE_MAX, validate: async () => "IGNORE" });
 
-    p.registerProtocol({ name: "status", maxRequestBytes: 0, maxResponseBytes: 40, handler: async () => encodeStatus(chain.tip.height, chain.tipHash) });
+    p.registerProtocol({ name: "status", maxRequestBytes: 0, maxResponseBytes: 48, handler: async () => encodeStatus(chain.tip.height, chain.tipHash, chain.store.tail) });
     p.registerProtocol({
       name: "headers",
       maxRequestBytes: 12,
@@ -273,6 +273,8 @@ export class NodeNetwork {
     }
     if (r.count === 0 || r.count > MAX_RANGE) throw new ProtocolError("BAD_REQUEST", `count must be 1..${MAX_RANGE}`, "REJECT");
     const store = this.#o.chain.store;
+    // a pruned node keeps headers and certificates from genesis, bodies only from its tail
+    if (kind === "block" && Math.max(r.from, 1) < store.tail) throw new ProtocolError("NOT_FOUND", `pruned below height ${store.tail}`);
     const items: [Uint8Array, Uint8Array][] = [];
     let size = 4;
     const last = Math.min(r.from + r.count - 1, this.#o.chain.tip.height);

@@ -45,6 +45,8 @@ export interface PeerTip {
   height: number;
   /** 32 bytes. */
   hash: Uint8Array;
+  /** Lowest height whose block body the peer serves (a pruned node, docs/pruning.md); absent or 0: every body. */
+  tail?: number;
 }
 
 /** One finalized header (wire bytes, protocol.md §10) with its certificate bytes. */
@@ -185,6 +187,8 @@ export class Syncer {
       const target = tips.reduce((m, x) => Math.max(m, x.tip.height), chain.tip.height);
       this.state.targetHeight = target;
       let sources = tips.filter((x) => x.tip.height > chain.tip.height).map((x) => x.peer);
+      // bodies below a pruned peer's tail come from the others (archive nodes); headers from anyone
+      const tailOf = new Map(tips.map((x) => [x.peer, x.tip.tail ?? 0]));
       let turn = 0;
       while (chain.tip.height < target && sources.length > 0 && !this.#stopped) {
         const from = chain.tip.height + 1;
@@ -207,7 +211,12 @@ export class Syncer {
           continue;
         }
         // 2. the blocks of those heights (another peer in turn when several claim them)
-        const blockPeer = sources[turn % sources.length] ?? peer;
+        const serving = sources.filter((p) => (tailOf.get(p) ?? 0) <= from);
+        const blockPeer = serving.length === 0 ? undefined : (serving[turn % serving.length] ?? serving[0]);
+        if (blockPeer === undefined) {
+          this.state.lastError = `no peer serves block bodies from height ${from} (the peers have pruned them); connect to an archive node`;
+          break;
+        }
         const got = await transport.blocks(blockPeer, from, headers.length).catch(() => [] as CertifiedBlock[]);
         let progressed = false;
         for (const [i, m] of got.slice(0, headers.length).entries()) {
@@ -227,7 +236,7 @@ export class Syncer {
         }
         if (!progressed && got.length === 0) sources = sources.filter((p) => p !== blockPeer);
       }
-      if (chain.tip.height < target) this.state.lastError = `stopped at ${chain.tip.height} of ${target}: no peer served the next blocks`;
+      if (chain.tip.height < target && this.state.lastError === undefined) this.state.lastError = `stopped at ${chain.tip.height} of ${target}: no peer served the next blocks`;
       this.state.state = chain.tip.height >= target ? "synced" : "behind";
     } catch (e) {
       this.state.state = "behind";

@@ -8,7 +8,7 @@
  * |---|---|
  * | block gossip | `u32 blockLen ‖ block ‖ certificate` (wire bytes, protocol.md §10) |
  * | range request (`headers`, `blocks`) | `u64 from ‖ u32 count` (12 bytes) |
- * | status response | `u64 height ‖ hash[32]` (40 bytes) |
+ * | status response | `u64 height ‖ hash[32] ‖ u64 tail` (48 bytes; 40 without the tail from an older node: tail 0) |
  * | headers / blocks response | `u32 n ‖ n × (u32 len ‖ header-or-block ‖ u32 len ‖ certificate)` |
  * @module
  */
@@ -54,20 +54,28 @@ export function decodeRange(bytes: Uint8Array): { from: number; count: number } 
   return { from: Number(from), count: v.getUint32(8) };
 }
 
-/** Status response `u64 height ‖ hash[32]`. */
-export function encodeStatus(height: number, hash: Uint8Array): Uint8Array {
-  const out = new Uint8Array(40);
-  new DataView(out.buffer).setBigUint64(0, BigInt(height));
+/**
+ * Status response `u64 height ‖ hash[32] ‖ u64 tail` (48 bytes): the finalized tip and the lowest
+ * height whose block body the node serves (docs/pruning.md); without `tail`, the 40-byte form of
+ * nodes before pruning.
+ */
+export function encodeStatus(height: number, hash: Uint8Array, tail?: number): Uint8Array {
+  const out = new Uint8Array(tail === undefined ? 40 : 48);
+  const v = new DataView(out.buffer);
+  v.setBigUint64(0, BigInt(height));
   out.set(hash, 8);
+  if (tail !== undefined) v.setBigUint64(40, BigInt(tail));
   return out;
 }
 
-/** Inverse of {@link encodeStatus}. @throws ConsensusError `BLOCK_MALFORMED` */
-export function decodeStatus(bytes: Uint8Array): { height: number; hash: Uint8Array } {
-  if (bytes.length !== 40) malformed("status");
-  const h = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0);
-  if (h > BigInt(Number.MAX_SAFE_INTEGER)) malformed("status");
-  return { height: Number(h), hash: bytes.slice(8, 40) };
+/** Inverse of {@link encodeStatus}; a 40-byte answer (no tail) has tail 0. @throws ConsensusError `BLOCK_MALFORMED` (length, a height above 2^53 − 1, tail above height) */
+export function decodeStatus(bytes: Uint8Array): { height: number; hash: Uint8Array; tail: number } {
+  if (bytes.length !== 40 && bytes.length !== 48) malformed("status");
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  const h = v.getBigUint64(0);
+  const t = bytes.length === 48 ? v.getBigUint64(40) : 0n;
+  if (h > BigInt(Number.MAX_SAFE_INTEGER) || t > h) malformed("status");
+  return { height: Number(h), hash: bytes.slice(8, 40), tail: Number(t) };
 }
 
 /** `u32 n ‖ n × (u32 len ‖ a ‖ u32 len ‖ b)`. */

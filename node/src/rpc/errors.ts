@@ -15,6 +15,8 @@ export const RPC_ERRORS = {
   INTERNAL_ERROR: -32603,
   /** Block, header, transaction or output not found. */
   NOT_FOUND: -32001,
+  /** The block's body is pruned on this node (`--mode pruned`, docs/pruning.md): `data: { code: "PRUNED", tail }`, the lowest height whose body it still serves. Headers and certificates are still served; ask an archive node for the body. */
+  PRUNED: -32002,
   /** The transaction violates a consensus rule; `data` is the ConsensusError JSON. */
   TX_REJECTED: -32010,
   /** The mempool is full and the transaction's priority is below the lowest it holds. */

@@ -38,6 +38,8 @@ export interface RpcContext {
   staking?: (() => StakingSource) | undefined;
   /** The network part of `status` (net/p2pnode.ts), absent without p2p. */
   network?: (() => NetworkStatusJson) | undefined;
+  /** `--mode` (shown by `status`; default `archive`). */
+  mode?: "archive" | "pruned";
 }
 
 /** The `network` member of `status` (docs/node.md §Methods): peers with scores, bans, sync state. Peer lists are omitted under `--restricted-rpc`. */
@@ -89,6 +91,10 @@ export interface StatusResult {
   mempool: { txs: number; bytes: number };
   /** This node's validator Ed25519 public key (32 bytes hex), or null when it produces no blocks. */
   validator: string | null;
+  /** `archive` or `pruned` (`--mode`, docs/pruning.md §Node modes). */
+  mode: "archive" | "pruned";
+  /** Lowest height whose block body this node serves (0 = all; below it `get_block`/`get_blocks_range` answer PRUNED). Headers and certificates are served from 0. */
+  tail: number;
   /** Peers, their scores and sync state; absent when the node runs without p2p. */
   network?: NetworkStatusJson;
 }
@@ -320,9 +326,21 @@ async function resolveHeight(ctx: RpcContext, p: Record<string, unknown>): Promi
   return h;
 }
 
+/**
+ * The PRUNED error for a body below the store's tail (`data: { code: "PRUNED", tail }`), or
+ * undefined when `height` is at or above the tail.
+ */
+export function prunedError(ctx: Pick<RpcContext, "chain">, height: number): ReturnType<typeof rpcError> | undefined {
+  const tail = ctx.chain.store.tail;
+  if (height >= tail) return undefined;
+  return rpcError("PRUNED", `block ${height} is pruned below height ${tail} on this node: ask an archive node for bodies below ${tail}`, { code: "PRUNED", tail });
+}
+
 async function loadBlock(ctx: RpcContext, height: number): Promise<{ block: Block; bytes: Uint8Array }> {
+  const pruned = prunedError(ctx, height);
+  if (pruned !== undefined) throw pruned;
   const bytes = await ctx.chain.store.getBlock(height);
-  if (bytes === undefined) throw rpcError("NOT_FOUND", `no block at height ${height}`);
+  if (bytes === undefined) throw prunedError(ctx, height) ?? rpcError("NOT_FOUND", `no block at height ${height}`);
   return { block: decodeBlock(bytes, Number.MAX_SAFE_INTEGER), bytes };
 }
 
@@ -372,6 +390,10 @@ async function coinbaseCommitments(ctx: RpcContext, first: number, n: number): P
 
 async function blockTxids(ctx: RpcContext, height: number, block: Block): Promise<Uint8Array[]> {
   const ids = await ctx.chain.store.getBlockTxids(height);
+  if (ids === undefined) {
+    const pruned = prunedError(ctx, height);
+    if (pruned !== undefined) throw pruned;
+  }
   if (ids === undefined || ids.length !== block.txs.length) throw rpcError("INTERNAL_ERROR", `txids of block ${height} missing`);
   return ids;
 }
@@ -405,6 +427,8 @@ export function createMethods(ctx: RpcContext): Record<string, RpcMethod> {
         outputRoot: hex(header.outputRoot),
         mempool: { txs: ctx.mempool.size, bytes: ctx.mempool.bytes },
         validator: ctx.validatorKey === undefined ? null : hex(ctx.validatorKey),
+        mode: ctx.mode ?? "archive",
+        tail: ctx.chain.store.tail,
         ...(ctx.network === undefined ? {} : { network: ctx.network() }),
       };
     },

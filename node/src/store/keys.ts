@@ -4,7 +4,7 @@
  *
  * | prefix | key                       | value                                                   |
  * |--------|---------------------------|---------------------------------------------------------|
- * | `M`    | `M` ‖ name (ASCII)        | meta records: `tip`, `version`, `genesis`               |
+ * | `M`    | `M` ‖ name (ASCII)        | meta records: `tip`, `version`, `genesis`; store heads `bodyhead`, `tail`, `statetail` (u64be each, ./prune.ts) |
  * | `h`    | `h` ‖ u64be(height)       | header (canonical consensus encoding)                   |
  * | `H`    | `H` ‖ hash(32)            | u64be(height): header/block hash → height               |
  * | `b`    | `b` ‖ u64be(height)       | block (canonical consensus encoding)                    |
@@ -101,7 +101,7 @@ function prefixed(prefix: number, ...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** Key `M ‖ UTF-8(name)` of a meta record (`"tip"`, `"version"`, `"genesis"`). */
+/** Key `M ‖ UTF-8(name)` of a meta record (`"tip"`, `"version"`, `"genesis"`, and the store heads `"bodyhead"`, `"tail"`, `"statetail"`: u64be heights, docs/pruning.md §Store heads). */
 export const metaKey = (name: string): Uint8Array => prefixed(P_META, new TextEncoder().encode(name));
 /** Key `h ‖ u64be(height)` (9 bytes) of a header. */
 export const headerKey = (height: number): Uint8Array => prefixed(P_HEADER, u64be(height));

@@ -52,7 +52,7 @@ import {
 import { toHex as hex, type UnbondPayout } from "@baios/consensus";
 
 type Db = ClassicLevel<Uint8Array, Uint8Array>;
-type Op = { type: "put"; key: Uint8Array; value: Uint8Array } | { type: "del"; key: Uint8Array };
+export type Op = { type: "put"; key: Uint8Array; value: Uint8Array } | { type: "del"; key: Uint8Array };
 
 /** The database is not in a state this code can use (corruption, wrong genesis, newer schema). */
 export class StoreError extends Error {
@@ -63,6 +63,16 @@ const eq = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a
 
 /** The file in the LevelDB directory naming the process that has it open (decimal pid and a newline). */
 export const OWNER_PID_FILE = "owner.pid";
+
+/** The store heads besides the tip (header head): meta records `bodyhead`, `tail`, `statetail` (u64be; docs/pruning.md §Store heads). */
+export interface StoreHeads {
+  /** Highest height whose block body is stored (= the tip). */
+  bodyHead: number;
+  /** Lowest height whose block body is stored (0 on an archive store). */
+  tail: number;
+  /** Lowest height whose staking record `S` and super-parent pointers `U` are stored. */
+  stateTail: number;
+}
 
 /** Where a transaction is: block height and position among the block's transactions. */
 export interface TxLocation {
@@ -77,6 +87,8 @@ export class Store {
   #tip: TipRecord | undefined;
   #writing = false;
   #dir: string | undefined;
+  /** Store heads (docs/pruning.md §Store heads): highest height with a body, lowest height with a body, lowest height with its `S`/`U` records. */
+  #heads: StoreHeads = { bodyHead: 0, tail: 0, stateTail: 0 };
 
   private constructor(db: Db, sync: boolean) {
     this.db = db;
@@ -119,7 +131,60 @@ export class Store {
     }
     const tip = await db.get(metaKey("tip"));
     s.#tip = tip === undefined ? undefined : decodeTip(tip);
+    // a store that never pruned has no tail records: everything from genesis is there
+    const head = async (name: string, dflt: number): Promise<number> => {
+      const v = await db.get(metaKey(name));
+      return v === undefined ? dflt : readU64be(v);
+    };
+    s.#heads = { bodyHead: await head("bodyhead", s.#tip?.height ?? 0), tail: await head("tail", 0), stateTail: await head("statetail", 0) };
     return s;
+  }
+
+  /** The store heads: header head = {@link tip}; `bodyHead` (= the tip: bodies are written with their header), `tail`, `stateTail` (docs/pruning.md §Store heads). */
+  get heads(): Readonly<StoreHeads> {
+    return this.#heads;
+  }
+  /** Lowest height whose block body (`b`, `x`, `P`, and the `t` entries of its txs) is still stored; 0 on an archive store. */
+  get tail(): number {
+    return this.#heads.tail;
+  }
+
+  /**
+   * @internal One pruning step (./prune.ts): deletes `ops` and moves the tails to `heads` in one
+   * LevelDB batch (fsync'ed with `sync`). The in-memory tails move BEFORE the write, so a reader
+   * that misses a body below the new tail already sees it as pruned; on a failed write they move back.
+   * @throws StoreError when a tail would move down or past the body head
+   */
+  async _prune(ops: Op[], heads: { tail: number; stateTail: number }): Promise<void> {
+    const before = this.#heads;
+    if (heads.tail < before.tail || heads.stateTail < before.stateTail) throw new StoreError(`tails move only up (tail ${before.tail} → ${heads.tail}, state tail ${before.stateTail} → ${heads.stateTail})`);
+    if (heads.tail > before.bodyHead || heads.stateTail > before.bodyHead) throw new StoreError(`tail ${heads.tail} / state tail ${heads.stateTail} above the body head ${before.bodyHead}`);
+    ops.push({ type: "put", key: metaKey("tail"), value: u64be(heads.tail) }, { type: "put", key: metaKey("statetail"), value: u64be(heads.stateTail) });
+    this.#heads = { ...before, ...heads };
+    try {
+      await this.db.batch(ops, { sync: this.sync });
+    } catch (e) {
+      this.#heads = before;
+      throw e;
+    }
+  }
+
+  /**
+   * Start-up check of the store heads: `tail ≤ bodyHead = tip`, `stateTail ≤ tip`, the body at `tail` and the `U` record at `stateTail` exist, and the ones just
+   * below them are gone (a pruning batch is all or nothing).
+   * @throws StoreError naming the broken head
+   */
+  async verifyHeads(): Promise<void> {
+    const t = this.#tip;
+    if (t === undefined) return;
+    const { bodyHead, tail, stateTail } = this.#heads;
+    if (bodyHead !== t.height) throw new StoreError(`body head ${bodyHead} != tip ${t.height}`);
+    if (tail > bodyHead) throw new StoreError(`tail ${tail} above the body head ${bodyHead}`);
+    if (stateTail > t.height) throw new StoreError(`state tail ${stateTail} above the tip ${t.height}`);
+    if ((await this.getBlock(tail)) === undefined) throw new StoreError(`tail ${tail}: block body missing`);
+    if (tail > 0 && (await this.getBlock(tail - 1)) !== undefined) throw new StoreError(`tail ${tail}: the body below the tail is still stored`);
+    if ((await this.getSuperParents(stateTail)) === undefined) throw new StoreError(`state tail ${stateTail}: super-parent pointers missing`);
+    if (stateTail > 0 && (await this.getSuperParents(stateTail - 1)) !== undefined) throw new StoreError(`state tail ${stateTail}: the records below the state tail are still stored`);
   }
 
   async close(): Promise<void> {
@@ -275,9 +340,10 @@ export class Store {
     if (this.#writing) throw new StoreError("concurrent block commits");
     this.#writing = true;
     try {
-      ops.push({ type: "put", key: metaKey("tip"), value: encodeTip(tip) });
+      ops.push({ type: "put", key: metaKey("tip"), value: encodeTip(tip) }, { type: "put", key: metaKey("bodyhead"), value: u64be(tip.height) });
       await this.db.batch(ops, { sync: this.sync });
       this.#tip = tip;
+      this.#heads = { ...this.#heads, bodyHead: tip.height };
     } finally {
       this.#writing = false;
     }
@@ -312,6 +378,7 @@ export class Store {
     if (t.mmrNodes > 0 && (await this.getMmrNode(t.mmrNodes - 1)) === undefined) throw new StoreError(`${where}: last MMR node missing`);
     if ((await this.getMmrNode(t.mmrNodes)) !== undefined) throw new StoreError(`${where}: MMR node beyond the tip`);
     if ((await this.getHeader(t.height + 1)) !== undefined) throw new StoreError(`${where}: header above the tip`);
+    await this.verifyHeads();
   }
 }
 
