@@ -104,6 +104,8 @@ export class Pruner {
   readonly store: Store;
   readonly windows: PruneWindows;
   readonly #o: PrunerOptions;
+  /** Called after each step with the new tails (from the options; may be set later, e.g. by a test). */
+  onStep: ((heads: { tail: number; stateTail: number }) => void) | undefined;
   #running: Promise<void> | undefined;
   #again = false;
   #stopped = false;
@@ -112,6 +114,7 @@ export class Pruner {
     this.store = store;
     this.windows = windows;
     this.#o = opts;
+    this.onStep = opts.onStep;
   }
 
   /** Starts a catch-up run, or asks the running one for another pass. Errors are logged, never thrown. */
@@ -141,7 +144,7 @@ export class Pruner {
       if (n === 0) return;
       const { tail, stateTail } = this.store.heads;
       this.#o.log?.debug({ tail, stateTail }, "pruned");
-      this.#o.onStep?.({ tail, stateTail });
+      this.onStep?.({ tail, stateTail });
     }
   }
 

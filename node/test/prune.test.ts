@@ -4,9 +4,15 @@
  * (a) a NEW transaction whose ring members are premine outputs of genesis — whose body is pruned —
  *     verifies and is included, and a spend from a pruned block is still refused as a double spend;
  * (d) RPC below the tail answers PRUNED with the tail; headers, certificates and output counts
- *     stay; `status` shows mode and tail; the heads survive a restart and move on with the tip.
+ *     stay; `status` shows mode and tail; the heads survive a restart and move on with the tip;
+ *     start-up refuses a store whose heads disagree with its bodies (a half-applied step).
  */
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { Chain } from "../src/chain.ts";
+import { Store } from "../src/store/store.ts";
+import { blockKey } from "../src/store/keys.ts";
 import { RPC_ERRORS } from "../src/client.ts";
 import { startNode, type NodeHandle } from "../src/node.ts";
 import { pruneWindowsFor, targetTails } from "../src/prune.ts";
@@ -40,6 +46,22 @@ describe("pruned node (issue 9)", () => {
     expect(pruneWindowsFor({ unbondingDelay: 8640n, epochLength: 360n })).toEqual({ bodyDepth: 9000, stateDepth: 26283 });
     expect(targetTails(3, { bodyDepth: 5, stateDepth: 14 })).toEqual({ tail: 0, stateTail: 0 });
     expect(targetTails(20, { bodyDepth: 5, stateDepth: 14 })).toEqual({ tail: 15, stateTail: 6 });
+  });
+
+  it("property: W ≥ D ≥ 1; targets satisfy stateTail ≤ tail ≤ tip and never move down as the tip grows", () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 1n, max: 100_000n }), fc.bigInt({ min: 1n, max: 10_000n }), fc.nat(1_000_000), fc.nat(1000), (u, e, tip, step) => {
+        const w = pruneWindowsFor({ unbondingDelay: u, epochLength: e });
+        expect(w.bodyDepth).toBe(Number(u + e));
+        expect(w.stateDepth).toBeGreaterThanOrEqual(w.bodyDepth);
+        const a = targetTails(tip, w);
+        const b = targetTails(tip + step, w);
+        expect(a.stateTail).toBeLessThanOrEqual(a.tail);
+        expect(a.tail).toBeLessThanOrEqual(tip);
+        expect(b.tail).toBeGreaterThanOrEqual(a.tail);
+        expect(b.stateTail).toBeGreaterThanOrEqual(a.stateTail);
+      }),
+    );
   });
 
   it("(a) a new tx over pruned-era ring members verifies and is included; (d) RPC below the tail answers PRUNED; heads survive a restart", async () => {
@@ -99,6 +121,23 @@ describe("pruned node (issue 9)", () => {
       await node.pruner!.settled();
       expect(node.chain.store.heads).toEqual({ bodyHead: 22, tail: 22 - TEST_BODY_DEPTH, stateTail: 22 - TEST_STATE_DEPTH });
       await expectPrunedBelowTail(node, early.map((t) => t.txid));
+
+      // start-up refuses a half-applied pruning step: body at the tail missing, or one left below it
+      const t = node.chain.store.tail;
+      await node.stop();
+      const store = await Store.open(join(dir, "chain"), { sync: false });
+      try {
+        const body = (await store.getBlock(t))!;
+        await store.db.del(blockKey(t));
+        await expect(Chain.open(store, genesis.block, genesis.certificate)).rejects.toThrow(`tail ${t}: block body missing`);
+        await store.db.put(blockKey(t), body);
+        await store.db.put(blockKey(t - 1), body);
+        await expect(Chain.open(store, genesis.block, genesis.certificate)).rejects.toThrow(`tail ${t}: the body below the tail is still stored`);
+        await store.db.del(blockKey(t - 1));
+        await Chain.open(store, genesis.block, genesis.certificate);
+      } finally {
+        await store.close();
+      }
     } finally {
       await node.stop();
     }

@@ -13,12 +13,13 @@ export const TEST_BODY_DEPTH = 5;
 /** W of {@link pruneTestGenesis}. */
 export const TEST_STATE_DEPTH = 14;
 
-export async function pruneTestGenesis(): Promise<NodeGenesis> {
+/** `blockTimeMs` (default 1000): the devnet block time (the crash child uses 15). */
+export async function pruneTestGenesis(opts: { blockTimeMs?: number } = {}): Promise<NodeGenesis> {
   return fromGenesis(
     devnetGenesis({
       wallets: Array.from({ length: PREMINE_OUTPUTS }, () => ({ address: { viewPublic: WALLET.viewPublic, spendPublic: WALLET.spendPublic }, amount: PREMINE_AMOUNT })),
       validators: [{ publicKey: ed25519PublicKey(VALIDATOR_SEED), stake: 1n }],
-      params: { txPowTarget: EASY_TARGET, coinbaseMaturity: 2n, blockTimeMs: 1000, unbondingDelay: 3n, epochLength: 2n },
+      params: { txPowTarget: EASY_TARGET, coinbaseMaturity: 2n, blockTimeMs: opts.blockTimeMs ?? 1000, unbondingDelay: 3n, epochLength: 2n },
     }),
   );
 }
