@@ -170,8 +170,9 @@ export class Store {
   }
 
   /**
-   * Start-up check of the store heads: `tail ≤ bodyHead = tip`, `stateTail ≤ tip`, the body at `tail` and the `U` record at `stateTail` exist, and the ones just
-   * below them are gone (a pruning batch is all or nothing).
+   * Start-up check of the store heads: `tail ≤ bodyHead = tip`, `stateTail ≤ tip`, and once a
+   * tail is above 0, the body at `tail` (the `U` record at `stateTail`) exists and the one just
+   * below it is gone (a pruning batch is all or nothing).
    * @throws StoreError naming the broken head
    */
   async verifyHeads(): Promise<void> {
@@ -181,9 +182,10 @@ export class Store {
     if (bodyHead !== t.height) throw new StoreError(`body head ${bodyHead} != tip ${t.height}`);
     if (tail > bodyHead) throw new StoreError(`tail ${tail} above the body head ${bodyHead}`);
     if (stateTail > t.height) throw new StoreError(`state tail ${stateTail} above the tip ${t.height}`);
-    if ((await this.getBlock(tail)) === undefined) throw new StoreError(`tail ${tail}: block body missing`);
+    // (tails at 0: a store that never pruned, nothing more to check)
+    if (tail > 0 && (await this.getBlock(tail)) === undefined) throw new StoreError(`tail ${tail}: block body missing`);
     if (tail > 0 && (await this.getBlock(tail - 1)) !== undefined) throw new StoreError(`tail ${tail}: the body below the tail is still stored`);
-    if ((await this.getSuperParents(stateTail)) === undefined) throw new StoreError(`state tail ${stateTail}: super-parent pointers missing`);
+    if (stateTail > 0 && (await this.getSuperParents(stateTail)) === undefined) throw new StoreError(`state tail ${stateTail}: super-parent pointers missing`);
     if (stateTail > 0 && (await this.getSuperParents(stateTail - 1)) !== undefined) throw new StoreError(`state tail ${stateTail}: the records below the state tail are still stored`);
   }
 
