@@ -12,6 +12,7 @@
  * | request | `status` | 0 → 48 | → `u64 height ‖ hash ‖ u64 tail` | our finalized tip and the lowest height whose body we serve (docs/pruning.md) |
  * | request | `headers` | 12 → 1 MiB | range → certified headers | at most {@link MAX_RANGE} |
  * | request | `blocks` | 12 → `maxBlockBytes + 65 536 + 64` or 8 MiB | range → certified blocks | as many as fit the cap; a range starting below our tail: `NOT_FOUND` "pruned below height T" |
+ * | request | `snapshot` | 12 → 24 + 4 MiB | `u64 height ‖ u32 chunk` → one chunk of the state snapshot | ../sync/snapshot-protocol.ts, docs/sync.md §5 |
  *
  * At most 8 `headers` and 4 `blocks` answers are built at once node-wide (more: `BUSY`, IGNORE),
  * which bounds the memory a crowd of requesters can pin.
@@ -32,6 +33,7 @@ import { Syncer, SYNC_BATCH, type SyncState } from "./sync.ts";
 import type { CheckedTx, TxIntake } from "./txrelay.ts";
 import type { NetworkStatusJson } from "../rpc/methods.ts";
 import { decodePair, decodePairs, decodeRange, decodeStatus, encodePair, encodePairs, encodeRange, encodeStatus } from "./wire.ts";
+import { registerSnapshotProtocol } from "../sync/snapshot-protocol.ts";
 
 /** Most heights one `headers`/`blocks` request may ask for. */
 export const MAX_RANGE = 64;
@@ -137,6 +139,8 @@ export class NodeNetwork {
     for (const r of o.consensusProtocols ?? []) p.registerProtocol(r);
     if (!(o.consensusTopics ?? []).some((t) => t.name === "vote")) p.registerTopic({ name: "vote", maxBytes: VOTE_MAX, validate: async () => "IGNORE" });
 
+    // state snapshots for verified fast sync (docs/sync.md §5)
+    registerSnapshotProtocol(p, chain);
     p.registerProtocol({ name: "status", maxRequestBytes: 0, maxResponseBytes: 48, handler: async () => encodeStatus(chain.tip.height, chain.tipHash, chain.store.tail) });
     p.registerProtocol({
       name: "headers",
