@@ -66,6 +66,8 @@ export interface NodeConfig {
   syncWrites: boolean;
   /** `archive` keeps every block body; `pruned` deletes bodies deeper than D = unbondingDelay + epochLength below the tip (node/src/prune.ts, docs/pruning.md §Node modes). Default `pruned` on mainnet and testnet, `archive` on the devnet (D is 30 s there and devnet wallets scan from genesis). */
   mode: "archive" | "pruned";
+  /** A fresh data directory bootstraps from the peers' latest verified state snapshot instead of replaying every block (node/src/sync/, docs/sync.md). Default false. */
+  fastSync: boolean;
   /** p2p listen multiaddrs (e.g. `/ip4/0.0.0.0/tcp/28546`; `/tcp/0` = a free port); empty = no p2p network (a standalone node). Empty in {@link defaultConfig} (embedding, tests); `baios node` defaults to the network's p2p port, `/ip4/0.0.0.0/tcp/48544` on the devnet (node/src/ports.ts `defaultP2pListen`). */
   p2pListen: string[];
   /** Bootstrap peers: multiaddrs ending in `/p2p/<peerId>`, dialled at start and when few peers are left. */
@@ -131,6 +133,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: "ringCacheEntries", flag: "ring-cache-entries", env: "BAIOS_RING_CACHE_ENTRIES", kind: "int", doc: "decoded ring members cached per validation thread, ~0.6 KB each (default 8192; 0 = off)" },
   { key: "syncWrites", flag: "sync-writes", env: "BAIOS_SYNC_WRITES", kind: "bool", doc: "fsync each block batch (default true)" },
   { key: "mode", flag: "mode", env: "BAIOS_MODE", kind: "mode", doc: "archive|pruned: keep every block body, or prune bodies deeper than unbondingDelay + epochLength (default pruned; archive on the devnet)" },
+  { key: "fastSync", flag: "fast-sync", env: "BAIOS_FAST_SYNC", kind: "bool", doc: "a fresh data dir bootstraps from the peers' verified state snapshot, no block replay (default false; docs/sync.md)" },
   { key: "p2pListen", flag: "p2p-listen", env: "BAIOS_P2P_LISTEN", kind: "list", placeholder: "<multiaddr,…>", doc: "p2p listen multiaddrs, comma-separated or repeated (default /ip4/0.0.0.0/tcp/<the network's p2p port>; empty = no p2p)" },
   { key: "bootstrap", flag: "bootstrap", env: "BAIOS_BOOTSTRAP", kind: "list", placeholder: "<multiaddr,…>", doc: "bootstrap peer multiaddrs with /p2p/<peerId>, comma-separated or repeated" },
   { key: "maxPeers", flag: "max-peers", env: "BAIOS_MAX_PEERS", kind: "int", doc: "most p2p connections (default 50)" },
@@ -172,6 +175,7 @@ export function defaultConfig(network: NetworkName = DEFAULT_NETWORK): NodeConfi
     ringCacheEntries: 8192,
     syncWrites: true,
     mode: network === "devnet" ? "archive" : "pruned",
+    fastSync: false,
     p2pListen: [],
     bootstrap: [],
     maxPeers: 50,

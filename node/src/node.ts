@@ -38,6 +38,7 @@ import { RangeProofBatcher } from "./workers/batcher.ts";
 import { WorkerPool } from "./workers/pool.ts";
 import { VerifiedCache, cachingVerifier } from "./workers/verified-cache.ts";
 import { toHex as hex } from "@baios/consensus";
+import { maybeFastSync } from "./sync/bootstrap.ts";
 
 /** Publisher of a node without a network: its messages go nowhere (a single validator needs no one). */
 const noPublish: ConsensusPublisher = { proposal: async () => undefined, vote: async () => undefined, evidence: async () => undefined, candidate: async () => undefined };
@@ -85,6 +86,8 @@ export interface StartNodeOptions {
    * `<dataDir>/p2p/peer.key`). See net/p2pnode.ts.
    */
   p2p?: P2P;
+  /** With `config.fastSync` on a fresh data dir: the transport for the bootstrap (tests; default a dial-only libp2p node). Stopped afterwards. */
+  fastSyncP2p?: P2P;
   /** `false`: no Dandelion++ (own txs are fluffed at once; unit tests). Default on with p2p. */
   dandelion?: boolean;
   /** Overrides of the Dandelion++ router's parameters (tests), applied over the config's. */
@@ -147,6 +150,8 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
   const genesis = opts.genesis ?? (await loadGenesis(config.genesisPath));
   const params = genesis.params;
 
+  // --fast-sync: a fresh data dir is bootstrapped from a verified snapshot (sync/bootstrap.ts, docs/sync.md)
+  await maybeFastSync(config, genesis, log, opts.fastSyncP2p);
   const store = await Store.open(join(config.dataDir, "chain"), { sync: config.syncWrites });
   const cleanups: (() => Promise<void>)[] = [() => store.close()];
   const cleanup = async (): Promise<void> => {

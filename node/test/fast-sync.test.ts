@@ -35,42 +35,8 @@ import { fastSync, registerClientProtocols } from "../src/sync/fast-sync.ts";
 import { decodeSnapshot, encodeSnapshot, FastSyncError, verifyHeaderChain, verifySnapshot, type CertifiedHeader } from "../src/sync/snapshot.ts";
 import { decodeSnapshotChunk, encodeSnapshotRequest } from "../src/sync/snapshot-protocol.ts";
 import { discardStaging, stagingDir } from "../src/sync/snapshot-write.ts";
-import { EASY_TARGET, PREMINE_AMOUNT, PREMINE_OUTPUTS, VALIDATOR_SEED, WALLET, buildTx, testConfig, tmpDir } from "./helpers/fixture.ts";
-
-const EPOCH = 8n;
-
-/** A bond tx spending premine output `realIndex`, bonding `amount` to the genesis validator itself (its stake grows: a set change at the next epoch boundary). */
-function bondTx(genesis: NodeGenesis, realIndex: number, amount: bigint): Uint8Array {
-  const fee = 100_000n;
-  const cb = genesis.block.coinbase;
-  const ring = Array.from({ length: 11 }, (_, k) => (realIndex + k) % PREMINE_OUTPUTS).sort((a, b) => a - b);
-  const real = cb.outputs[realIndex]!;
-  const x = oneTimeSecret(WALLET.viewSecret, WALLET.spendSecret, cb.txPublicKey, realIndex);
-  const change = real.amount - fee - amount;
-  const r = randomScalar();
-  const o0 = makeOutput(r, WALLET.viewPublic, WALLET.spendPublic, 0, change);
-  const pseudoOut = commit(real.amount, o0.mask);
-  const tx: Tx = {
-    version: 2,
-    chainId: genesis.params.chainId,
-    fee,
-    inputs: [{ ring: ring.map(BigInt), keyImage: keyImage(x, real.oneTimeKey), pseudoOut }],
-    outputs: [{ oneTimeKey: o0.oneTimeKey, commitment: o0.commitment, viewTag: o0.viewTag, encryptedAmount: o0.encryptedAmount }],
-    txPublicKeys: [scalarMultBase(r)],
-    rangeProof: rangeProve([change], [o0.mask]),
-    signatures: [],
-    powNonce: 0n,
-    stake: { validator: ed25519PublicKey(VALIDATOR_SEED), amount, validatorSignature: new Uint8Array(64) },
-  };
-  tx.stake!.validatorSignature = ed25519Sign(VALIDATOR_SEED, bondConsentMessage(tx));
-  const ringKeys = ring.map((i) => cb.outputs[i]!.oneTimeKey);
-  const ringCommitments = ring.map((i) => coinbaseCommitment(cb.outputs[i]!.amount));
-  tx.signatures = [mlsagSign({ message: txSigningHash(tx), ringKeys, ringCommitments, pseudoOut }, ring.indexOf(realIndex), x, scalarSub(SCALAR_ONE, o0.mask))];
-  let nonce: bigint | undefined;
-  for (let s = 0n; nonce === undefined; s += 100_000n) nonce = txPowMine(txId(tx), genesis.params.txPowTarget, s, 100_000);
-  tx.powNonce = nonce;
-  return encodeTx(tx);
-}
+import { buildTx, testConfig, tmpDir } from "./helpers/fixture.ts";
+import { fastSyncGenesis, produceChain } from "./helpers/fast-sync-genesis.ts";
 
 async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
   const end = Date.now() + ms;
@@ -91,28 +57,15 @@ const codeOf = async (p: Promise<unknown>): Promise<string> => {
 
 describe("verified fast sync (docs/sync.md)", () => {
   it("a fresh node bootstraps from a snapshot, agrees with the source, follows, verifies an old-ring tx; tampering and forged certificates are refused; a torn write leaves no store", async () => {
-    const genesis = await fromGenesis(
-      devnetGenesis({
-        wallets: Array.from({ length: PREMINE_OUTPUTS }, () => ({ address: { viewPublic: WALLET.viewPublic, spendPublic: WALLET.spendPublic }, amount: PREMINE_AMOUNT })),
-        validators: [{ publicKey: ed25519PublicKey(VALIDATOR_SEED), stake: 1n }],
-        params: { txPowTarget: EASY_TARGET, coinbaseMaturity: 2n, blockTimeMs: 1000, epochLength: EPOCH, unbondingDelay: 3n },
-      }),
-    );
+    const genesis = await fastSyncGenesis();
     const hub = new MemoryHub();
     const nodes: NodeHandle[] = [];
     const p2ps: MemoryP2P[] = [];
     try {
-      // ~30 blocks: spends of premine outputs 0..11, a bond in block 3 (set change at the boundary); built
+      // 30 blocks: spends of premine outputs 0..11, a bond in block 3 (set change at the boundary); built
       // without p2p (with it, a submitted tx goes the Dandelion++ stem first), then served over MemoryP2P
       const dirA = tmpDir();
-      const a0 = await startNode(testConfig(dirA), { genesis, manualBlocks: true });
-      let spend = 0;
-      for (let i = 1; i <= 30; i++) {
-        if (i === 3) await a0.submitTx(bondTx(genesis, 20, 5n));
-        else if (i % 2 === 0 && spend < 12) await a0.submitTx(buildTx(genesis, spend++).bytes);
-        await a0.produceBlock();
-      }
-      await a0.stop();
+      await produceChain(dirA, genesis, 30);
       const a = await startNode(testConfig(dirA), { genesis, manualBlocks: true, p2p: new MemoryP2P(hub, "src") });
       nodes.push(a);
       expect(a.chain.tip.height).toBe(30);

@@ -84,23 +84,37 @@ async function fromPeer(o: FastSyncOptions, peer: string): Promise<FastSyncResul
   }
   const H = Number(first.height);
   // headers 1 ..= H with certificates
-  const headers: CertifiedHeader[] = [];
+  const pairs: [Uint8Array, Uint8Array][] = [];
   for (let from = 1; from <= H; from += HEADER_BATCH) {
     const count = Math.min(HEADER_BATCH, H - from + 1);
-    const pairs = decodePairs(await o.p2p.request(peer, "headers", encodeRange(from, count), { timeoutMs: 10_000 }), count);
-    if (pairs.length !== count) throw new FastSyncError("HEADER_CHAIN_BROKEN", `asked headers ${from}..${from + count - 1}, got ${pairs.length}`);
-    for (const [hb, cb] of pairs) {
-      try {
-        const header = decodeHeader(hb);
-        headers.push({ header, hash: blockHash(header), certificate: decodeCertificate(cb) });
-      } catch (e) {
-        throw new FastSyncError("HEADER_CHAIN_BROKEN", `header ${from}: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    }
+    const got = decodePairs(await o.p2p.request(peer, "headers", encodeRange(from, count), { timeoutMs: 10_000 }), count);
+    if (got.length !== count) throw new FastSyncError("HEADER_CHAIN_BROKEN", `asked headers ${from}..${from + count - 1}, got ${got.length}`);
+    pairs.push(...got);
   }
   const [tipPair] = decodePairs(await o.p2p.request(peer, "blocks", encodeRange(H, 1), { timeoutMs: 30_000 }), 1);
   if (tipPair === undefined) throw new FastSyncError("SNAPSHOT_WRONG_BLOCK", `the peer did not serve block ${H}`);
   const t1 = performance.now();
+  const t = await installSnapshot(o, bytes, pairs, tipPair[0]);
+  return { peer, height: H, snapshotBytes: bytes.length, timings: { download: t1 - t0, ...t } };
+}
+
+/**
+ * Verifies downloaded data and writes the store (no network): the snapshot bytes, the
+ * `(header, certificate)` wire pairs of heights 1 ..= H, and the wire bytes of block H.
+ * @returns the verify and write times (ms)
+ * @throws FastSyncError on the first failed check
+ */
+export async function installSnapshot(o: Omit<FastSyncOptions, "p2p"> & { batchOps?: number }, bytes: Uint8Array, pairs: readonly [Uint8Array, Uint8Array][], tipBlock: Uint8Array): Promise<{ verify: number; write: number }> {
+  const t1 = performance.now();
+  const headers: CertifiedHeader[] = [];
+  for (const [i, [hb, cb]] of pairs.entries()) {
+    try {
+      const header = decodeHeader(hb);
+      headers.push({ header, hash: blockHash(header), certificate: decodeCertificate(cb) });
+    } catch (e) {
+      throw new FastSyncError("HEADER_CHAIN_BROKEN", `header ${i + 1}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
   const snapshot = decodeSnapshot(bytes);
   const verifiedHeaders = await verifyHeaderChain(o.genesis.header, blockHash(o.genesis.header), o.genesisValidators, headers, snapshot.sets, (c, set) =>
     verifyFinalityCertificate(c.certificate, { chainId: o.chainId, height: c.header.height, blockHash: c.hash, validatorSet: set }),
@@ -109,7 +123,8 @@ async function fromPeer(o: FastSyncOptions, peer: string): Promise<FastSyncResul
   if (top === undefined) throw new FastSyncError("SNAPSHOT_WRONG_BLOCK", "a snapshot of genesis");
   const verified = await verifySnapshot(snapshot, top.header, top.hash);
   const t2 = performance.now();
-  await writeSnapshotStore({ chainDir: o.chainDir, genesis: o.genesis, genesisCertificate: o.genesisCertificate, headers, verifiedHeaders, verified, tipBlock: tipPair[0], ...(o.onBatch === undefined ? {} : { onBatch: o.onBatch }) });
+  if (snapshot.height !== BigInt(headers.length)) throw new FastSyncError("SNAPSHOT_WRONG_BLOCK", `snapshot of height ${snapshot.height} with ${headers.length} headers`);
+  await writeSnapshotStore({ chainDir: o.chainDir, genesis: o.genesis, genesisCertificate: o.genesisCertificate, headers, verifiedHeaders, verified, tipBlock, ...(o.onBatch === undefined ? {} : { onBatch: o.onBatch }), ...(o.batchOps === undefined ? {} : { batchOps: o.batchOps }) });
   const t3 = performance.now();
-  return { peer, height: H, snapshotBytes: bytes.length, timings: { download: t1 - t0, verify: t2 - t1, write: t3 - t2 } };
+  return { verify: t2 - t1, write: t3 - t2 };
 }

@@ -72,6 +72,8 @@ export interface SnapshotWriteInput {
   tipBlock: Uint8Array;
   /** Called after each batch (tests crash here). */
   onBatch?: (written: number) => void | Promise<void>;
+  /** Operations per batch (default {@link SNAPSHOT_WRITE_BATCH}; the kill -9 test uses small batches). */
+  batchOps?: number;
 }
 
 /**
@@ -98,7 +100,7 @@ export async function writeSnapshotStore(i: SnapshotWriteInput): Promise<void> {
   };
   const put = async (key: Uint8Array, value: Uint8Array): Promise<void> => {
     ops.push({ type: "put", key, value });
-    if (ops.length >= SNAPSHOT_WRITE_BATCH) await flush();
+    if (ops.length >= (i.batchOps ?? SNAPSHOT_WRITE_BATCH)) await flush();
   };
   try {
     const genesisHash = blockHash(i.genesis.header);
