@@ -78,6 +78,13 @@ export interface BftDriverOptions {
   signer?: { seed: Uint8Array; publicKey: Uint8Array; guard: SignerGuard };
   /** The consensus WAL (replayed by {@link BftDriver.start}). */
   wal?: ConsensusWal;
+  /**
+   * Keeps the block of this validator's own signed proposal on disk (fsync) before the proposal
+   * leaves, and gives it back at start: a validator killed between signing and committing
+   * re-proposes the same block after a restart instead of waiting out the round (its signer guard
+   * forbids proposing another). The WAL record limit (1 MiB) is below a block's, hence a file.
+   */
+  ownProposalStore?: { save(bytes: Uint8Array): Promise<void>; load(): Promise<Uint8Array | undefined>; restore(bytes: Uint8Array): Promise<void> };
   /** Asks peers for a candidate by hash (the `candidate` protocol); resolves true once it is in the pool. */
   fetchCandidate?: (hash: Uint8Array) => Promise<boolean>;
   /** Re-broadcast period of this validator's messages of the undecided height (ms, default 1 000; 0 = off). */
@@ -150,6 +157,8 @@ export class BftDriver {
 
   /** Starts at the tip's next height, then replays the WAL's records of the height in progress. */
   async start(): Promise<void> {
+    const own = await this.#o.ownProposalStore?.load().catch(() => undefined);
+    if (own !== undefined) await this.#o.ownProposalStore?.restore(own).catch(() => undefined);
     await this.#startHeight(this.#o.executor.tipHeight() + 1n);
     const wal = this.#o.wal;
     if (wal === undefined) return;
@@ -281,6 +290,11 @@ export class BftDriver {
     const chainId = this.#o.chainId;
     const hash = msg.type === "proposal" ? proposalMessage(chainId, msg) : voteMessage(msg.kind, chainId, msg.height, msg.round, msg.blockHash);
     const step = msg.type === "proposal" ? STEP_OF.proposal : STEP_OF[msg.kind];
+    if (msg.type === "proposal") {
+      // the block first, then the signature: a restart can always re-propose what it signed
+      const held = this.#o.candidates.get(msg.blockHash);
+      if (held !== undefined) await this.#o.ownProposalStore?.save(held.bytes);
+    }
     let signature: Uint8Array;
     try {
       signature = await s.guard.sign({ height: msg.height, round: msg.round, step }, hash, () => ed25519Sign(s.seed, hash));

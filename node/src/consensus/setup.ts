@@ -6,9 +6,11 @@
  * {@link NodeConsensus.start} after.
  * @module
  */
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ed25519PublicKey } from "@baios/crypto";
-import { TendermintEngine, type BftTimeouts, type ChainParams, type FinalityCertificate, type Unbond, type Validator, type Verifier } from "@baios/consensus";
+import { TendermintEngine, decodeBlock, type BftTimeouts, type ChainParams, type FinalityCertificate, type Unbond, type Validator, type Verifier } from "@baios/consensus";
 import type { Chain } from "../chain.ts";
 import type { Logger } from "../log.ts";
 import type { Mempool } from "../mempool.ts";
@@ -22,6 +24,10 @@ import { SignerGuard, VALIDATOR_STATE_FILE } from "./signer-guard.ts";
 import { admitCandidate, consensusProtocols, consensusTopics, fetchCandidate } from "./topics.ts";
 import { UnbondPool } from "./unbond-pool.ts";
 import { ConsensusWal, WAL_FILE } from "./wal.ts";
+import { writeFileDurable } from "./durable-file.ts";
+
+/** The block of this validator's last signed proposal (`<dataDir>/own-proposal.bin`, block wire bytes; driver.ts `ownProposalStore`). */
+export const OWN_PROPOSAL_FILE = "own-proposal.bin";
 import type { P2P, ProtocolSpec, TopicSpec } from "@baios/p2p";
 
 /** Inputs of {@link createConsensus}. */
@@ -148,8 +154,21 @@ export async function createConsensus(o: ConsensusSetupOptions): Promise<NodeCon
       }
       const engine = new TendermintEngine({ chainId: o.params.chainId, ...(o.timeouts === undefined ? {} : { timeouts: o.timeouts }) });
       const p2p = opts.p2p;
+      const ownFile = join(o.dataDir, OWN_PROPOSAL_FILE);
       driver = new BftDriver({
         ...(p2p === undefined ? {} : { fetchCandidate: (hash: Uint8Array) => fetchCandidate(topicDeps, p2p, hash) }),
+        ...(signer === undefined
+          ? {}
+          : {
+              ownProposalStore: {
+                save: (bytes: Uint8Array) => writeFileDurable(ownFile, bytes),
+                load: async () => (existsSync(ownFile) ? new Uint8Array(await readFile(ownFile)) : undefined),
+                restore: async (bytes: Uint8Array) => {
+                  // only useful while its height is still open; admitCandidate ignores anything else
+                  await admitCandidate(topicDeps, decodeBlock(bytes, o.params.maxBlockBytes), bytes).catch(() => undefined);
+                },
+              },
+            }),
         chainId: o.params.chainId,
         engine,
         executor,
