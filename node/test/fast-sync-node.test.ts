@@ -113,7 +113,7 @@ describe("fast sync in the node (--fast-sync) and under kill -9", () => {
         empty++;
         discardStaging(chainDir);
         expect(existsSync(stagingDir(chainDir))).toBe(false);
-        await installSnapshot({ chainDir, chainId: genesis.params.chainId, genesis: genesis.block, genesisCertificate: genesis.certificate, genesisValidators: genesis.validators }, snap.bytes, pairs, (await import("node:fs")).readFileSync(join(files, "block.bin")));
+        await installSnapshot({ chainDir, chainId: genesis.params.chainId, genesis: genesis.block, genesisCertificate: genesis.certificate, genesisValidators: genesis.validators, coinbaseMaturity: genesis.params.coinbaseMaturity }, snap.bytes, pairs, (await import("node:fs")).readFileSync(join(files, "block.bin")));
       } else {
         complete++;
         expect(r.batches).toBeGreaterThanOrEqual(full.batches - 1);

@@ -32,7 +32,7 @@ import { fromGenesis, type NodeGenesis } from "../src/genesis.ts";
 import { startNode, type NodeHandle } from "../src/node.ts";
 import { decodePairs, encodeRange } from "../src/net/wire.ts";
 import { fastSync, registerClientProtocols } from "../src/sync/fast-sync.ts";
-import { decodeSnapshot, encodeSnapshot, FastSyncError, verifyHeaderChain, verifySnapshot, type CertifiedHeader } from "../src/sync/snapshot.ts";
+import { checkUnlockHeights, decodeSnapshot, encodeSnapshot, FastSyncError, verifyHeaderChain, verifySnapshot, type CertifiedHeader } from "../src/sync/snapshot.ts";
 import { decodeSnapshotChunk, encodeSnapshotRequest } from "../src/sync/snapshot-protocol.ts";
 import { discardStaging, stagingDir } from "../src/sync/snapshot-write.ts";
 import { buildTx, testConfig, tmpDir } from "./helpers/fixture.ts";
@@ -85,13 +85,13 @@ describe("verified fast sync (docs/sync.md)", () => {
       await until(() => client.peers().length > 0, 5000, "connected");
 
       // a write that dies after its first batch: no chain dir, a staging dir that the next start discards
-      const torn = await codeOf(fastSync({ p2p: client, chainDir, chainId: genesis.params.chainId, genesis: genesis.block, genesisCertificate: genesis.certificate, genesisValidators: genesis.validators, onBatch: () => { throw new Error("crash"); } }));
+      const torn = await codeOf(fastSync({ p2p: client, chainDir, chainId: genesis.params.chainId, genesis: genesis.block, genesisCertificate: genesis.certificate, genesisValidators: genesis.validators, coinbaseMaturity: genesis.params.coinbaseMaturity, onBatch: () => { throw new Error("crash"); } }));
       expect(torn).toMatch(/crash/);
       expect(existsSync(chainDir)).toBe(false);
       expect(existsSync(stagingDir(chainDir))).toBe(true);
       expect(discardStaging(chainDir)).toBe(true);
 
-      const r = await fastSync({ p2p: client, chainDir, chainId: genesis.params.chainId, genesis: genesis.block, genesisCertificate: genesis.certificate, genesisValidators: genesis.validators });
+      const r = await fastSync({ p2p: client, chainDir, chainId: genesis.params.chainId, genesis: genesis.block, genesisCertificate: genesis.certificate, genesisValidators: genesis.validators, coinbaseMaturity: genesis.params.coinbaseMaturity });
       const H = r.height;
       expect(H).toBe(30);
       await client.stop();
@@ -154,6 +154,11 @@ describe("verified fast sync (docs/sync.md)", () => {
       const verify = (c: CertifiedHeader, set: Parameters<typeof verifyFinalityCertificate>[1]["validatorSet"]) => verifyFinalityCertificate(c.certificate, { chainId: genesis.params.chainId, height: c.header.height, blockHash: c.hash, validatorSet: set });
       const chainOk = verifyHeaderChain(genesis.block.header, genesis.hash, genesis.validators, certified, snap.sets, verify);
       expect(await codeOf(chainOk)).toBe("OK");
+      // unlock heights (no root covers them) are bounded by the creating block: h + 1 or h + coinbaseMaturity
+      expect(await codeOf(Promise.resolve().then(() => checkUnlockHeights(snap, genesis.block, certified, genesis.params.coinbaseMaturity)))).toBe("OK");
+      const t5 = again();
+      t5.outputs.at(-1)!.unlockHeight += 100n;
+      expect(await codeOf(Promise.resolve().then(() => checkUnlockHeights(t5, genesis.block, certified, genesis.params.coinbaseMaturity)))).toBe("SNAPSHOT_UNLOCK_HEIGHT");
       const forged = certified.map((c) => ({ ...c, certificate: { ...c.certificate, votes: c.certificate.votes.map((v) => ({ ...v })) } }));
       const sig = forged[12]!.certificate.votes[0]!.signature.slice();
       sig[0] = sig[0]! ^ 1;

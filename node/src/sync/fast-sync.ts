@@ -9,7 +9,7 @@
 import { ProtocolError, type P2P } from "@baios/p2p";
 import { blockHash, decodeCertificate, decodeHeader, verifyFinalityCertificate, type Block, type FinalityCertificate, type Validator } from "@baios/consensus";
 import { decodePairs, decodeStatus, encodeRange } from "../net/wire.ts";
-import { decodeSnapshot, FastSyncError, verifyHeaderChain, verifySnapshot, type CertifiedHeader } from "./snapshot.ts";
+import { checkUnlockHeights, decodeSnapshot, FastSyncError, verifyHeaderChain, verifySnapshot, type CertifiedHeader } from "./snapshot.ts";
 import { decodeSnapshotChunk, encodeSnapshotRequest, SNAPSHOT_CHUNK_BYTES, SNAPSHOT_RESPONSE_PREFIX } from "./snapshot-protocol.ts";
 import { writeSnapshotStore } from "./snapshot-write.ts";
 
@@ -41,6 +41,8 @@ export interface FastSyncOptions {
   genesis: Block;
   genesisCertificate: FinalityCertificate;
   genesisValidators: readonly Validator[];
+  /** The chain's `coinbaseMaturity` (blocks): bounds the unlock heights (docs/sync.md §1). */
+  coinbaseMaturity: bigint;
   /** Called after each store batch (tests crash here). */
   onBatch?: (written: number) => void | Promise<void>;
 }
@@ -122,6 +124,7 @@ export async function installSnapshot(o: Omit<FastSyncOptions, "p2p"> & { batchO
   const top = headers.at(-1);
   if (top === undefined) throw new FastSyncError("SNAPSHOT_WRONG_BLOCK", "a snapshot of genesis");
   const verified = await verifySnapshot(snapshot, top.header, top.hash);
+  checkUnlockHeights(snapshot, o.genesis, headers, o.coinbaseMaturity);
   const t2 = performance.now();
   if (snapshot.height !== BigInt(headers.length)) throw new FastSyncError("SNAPSHOT_WRONG_BLOCK", `snapshot of height ${snapshot.height} with ${headers.length} headers`);
   await writeSnapshotStore({ chainDir: o.chainDir, genesis: o.genesis, genesisCertificate: o.genesisCertificate, headers, verifiedHeaders, verified, tipBlock, ...(o.onBatch === undefined ? {} : { onBatch: o.onBatch }), ...(o.batchOps === undefined ? {} : { batchOps: o.batchOps }) });

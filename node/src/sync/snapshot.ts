@@ -57,6 +57,7 @@ export type FastSyncErrorCode =
   | "SNAPSHOT_STAKING_STATE_MISMATCH"
   | "SNAPSHOT_SUPER_PARENTS_MISMATCH"
   | "SNAPSHOT_VALIDATOR_SET_MISMATCH"
+  | "SNAPSHOT_UNLOCK_HEIGHT"
   | "HEADER_CHAIN_BROKEN"
   | "HEADER_ROOT_MISMATCH"
   | "CERTIFICATE_INVALID";
@@ -348,3 +349,26 @@ export async function verifySnapshot(s: Snapshot, header: BlockHeader, hash: Uin
   return { snapshot: s, outputMmr, kisetWrites: ki.writes, superParents: nextSuperParents(s.superParentsBefore, header, hash) };
 }
 
+
+/**
+ * Bounds the outputs' unlock heights, which no header root covers (docs/sync.md §1): an output
+ * created by block `h` (the first `h` whose `outputCount` exceeds its index) unlocks at
+ * `h + 1` (tx output) or `h + coinbaseMaturity` (coinbase or unbond payout); a genesis output at
+ * exactly the genesis coinbase's value.
+ * @throws FastSyncError `SNAPSHOT_UNLOCK_HEIGHT`
+ */
+export function checkUnlockHeights(s: Snapshot, genesis: import("@baios/consensus").Block, headers: readonly CertifiedHeader[], coinbaseMaturity: bigint): void {
+  const cb = genesis.coinbase.outputs;
+  let h = 0;
+  let end = BigInt(cb.length);
+  for (const [i, o] of s.outputs.entries()) {
+    while (BigInt(i) >= end) {
+      h++;
+      const hd = headers[h - 1];
+      if (hd === undefined) throw new FastSyncError("SNAPSHOT_UNLOCK_HEIGHT", `output ${i} beyond the outputs of block ${h - 1}`);
+      end = hd.header.outputCount;
+    }
+    const ok = h === 0 ? o.unlockHeight === (cb[i] as { unlockHeight: bigint }).unlockHeight : o.unlockHeight === BigInt(h) + 1n || o.unlockHeight === BigInt(h) + coinbaseMaturity;
+    if (!ok) throw new FastSyncError("SNAPSHOT_UNLOCK_HEIGHT", `output ${i} of block ${h}: unlock height ${o.unlockHeight}`);
+  }
+}

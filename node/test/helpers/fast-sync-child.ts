@@ -21,7 +21,7 @@ await installSnapshot(
     chainId: genesis.params.chainId,
     genesis: genesis.block,
     genesisCertificate: genesis.certificate,
-    genesisValidators: genesis.validators,
+    genesisValidators: genesis.validators, coinbaseMaturity: genesis.params.coinbaseMaturity,
     batchOps: 8,
     onBatch: async (n) => {
       process.stdout.write(`B ${n}\n`);
