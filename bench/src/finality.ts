@@ -55,6 +55,12 @@ const EPOCH = Number(process.env["BENCH_FINALITY_EPOCH"] ?? 100_000);
 const TARGET_BITS = Number(process.env["BENCH_FINALITY_TARGET_BITS"] ?? 16);
 /** Premine outputs: one per tx plus decoys. */
 const OUTPUTS = TXS + 40;
+/**
+ * Dandelion++ mean embargo (ms) of every validator, as the devnet derives it from the loopback hop
+ * delay (the WAN default, derived from 150 ms hops, holds txs in stempools for tens of seconds on a
+ * 4-node loopback network whose stems die early, and would make this a measure of the embargo).
+ */
+const EMBARGO_MS = Number(process.env["BENCH_FINALITY_EMBARGO_MS"] ?? 300);
 /** Concurrent `submit_tx` calls in flight per batch (all txs of a batch go out at once, at most this many in flight). */
 const SUBMIT_CONCURRENCY = 64;
 const RESULTS = fileURLToPath(new URL("../results/", import.meta.url));
@@ -141,7 +147,7 @@ async function startValidator(root: string, name: string, i: number, genesisPath
     validator: false, // the helper's flag means its single fixture key; the key is passed here
     bootstrap,
     rpcPort: await freePort(),
-    extra: ["--validator", "--validator-key", hex(validatorSeed(i)), "--payout", `${hex(PAYOUT.viewPublic)}:${hex(PAYOUT.spendPublic)}`, "--log-level", process.env["BENCH_FINALITY_LOG_LEVEL"] ?? "info", "--workers", "1", "--dandelion-epoch-ms", "60000", "--max-peers", "16"],
+    extra: ["--validator", "--validator-key", hex(validatorSeed(i)), "--payout", `${hex(PAYOUT.viewPublic)}:${hex(PAYOUT.spendPublic)}`, "--log-level", process.env["BENCH_FINALITY_LOG_LEVEL"] ?? "info", "--workers", "1", "--dandelion-epoch-ms", "60000", "--dandelion-embargo-ms", String(EMBARGO_MS), "--max-peers", "16"],
   });
 }
 
@@ -231,13 +237,15 @@ async function main(): Promise<void> {
     const rss: number[][] = nodes.map(() => []);
     const sampler = setInterval(() => nodes.forEach((n, k) => rss[k]!.push(vmRssMb(n.child.pid!))), 200);
     const per = Math.floor(TXS / BATCHES);
-    const batches: { txs: number; rejected: number; wallMs: number; txPerS: number; fromHeight: number; toHeight: number }[] = [];
+    const batches: { txs: number; rejected: number; wallMs: number; txPerS: number; steadyTxPerS?: number; fromHeight: number; toHeight: number }[] = [];
     const loadFrom = idleTo + 1;
     for (let b = 0; b < BATCHES && stalled === undefined; b++) {
       const batch = txs.slice(b * per, (b + 1) * per);
       const s0 = await nodes[0]!.client.status();
       let rejected = 0;
       const t0 = performance.now();
+      let t10: { t: number; done: number } | undefined;
+      let t90: { t: number; done: number } | undefined;
       await limited(batch, SUBMIT_CONCURRENCY, async (t, i) => {
         await nodes[i % FIN_VALIDATORS]!.client.submitTx(t).catch((e: unknown) => {
           rejected++;
@@ -247,7 +255,18 @@ async function main(): Promise<void> {
       const want = s0.keyImageCount + batch.length - rejected;
       let top = s0;
       try {
-        top = await untilOrStall(nodes[0]!, (s) => s.keyImageCount >= want, `batch ${b}`);
+        const n = batch.length - rejected;
+        top = await untilOrStall(
+          nodes[0]!,
+          (s) => {
+            const done = s.keyImageCount - s0.keyImageCount;
+            const now = performance.now();
+            if (t10 === undefined && done >= 0.1 * n) t10 = { t: now, done };
+            if (t90 === undefined && done >= 0.9 * n) t90 = { t: now, done };
+            return s.keyImageCount >= want;
+          },
+          `batch ${b}`,
+        );
       } catch (e) {
         if (!(e instanceof Stalled)) throw e;
         stalled = e.message;
@@ -255,8 +274,10 @@ async function main(): Promise<void> {
         break;
       }
       const wallMs = performance.now() - t0;
-      batches.push({ txs: batch.length - rejected, rejected, wallMs, txPerS: ((batch.length - rejected) * 1000) / wallMs, fromHeight: s0.height + 1, toHeight: top.height });
-      log(`  batch ${b}: ${batch.length - rejected} txs finalized in ${(wallMs / 1000).toFixed(2)} s (${batches.at(-1)!.txPerS.toFixed(1)} tx/s), heights ${s0.height + 1}…${top.height}`);
+      // the steady part of the batch: from 10% to 90% finalized (the head waits for the first block, the tail for the last embargoes)
+      const steady = t10 !== undefined && t90 !== undefined && t90.t > t10.t ? ((t90.done - t10.done) * 1000) / (t90.t - t10.t) : undefined;
+      batches.push({ txs: batch.length - rejected, rejected, wallMs, txPerS: ((batch.length - rejected) * 1000) / wallMs, ...(steady === undefined ? {} : { steadyTxPerS: steady }), fromHeight: s0.height + 1, toHeight: top.height });
+      log(`  batch ${b}: ${batch.length - rejected} txs finalized in ${(wallMs / 1000).toFixed(2)} s (${batches.at(-1)!.txPerS.toFixed(1)} tx/s; 10→90 %: ${steady === undefined ? "n/a" : steady.toFixed(1)} tx/s), heights ${s0.height + 1}…${top.height}`);
       await sleep(2 * BLOCK_MS);
     }
     clearInterval(sampler);
@@ -283,12 +304,12 @@ async function main(): Promise<void> {
     const load1 = loadavg();
     const result = {
       when: new Date().toISOString(),
-      setup: `${FIN_VALIDATORS} \`baios node --validator\` processes on loopback (equal stake, each mining Tx-PoW candidates), libp2p TCP+noise+yamux+gossipsub, Dandelion++ on, ${BLOCK_MS} ms blocks, 1 validation worker each, default BFT timeouts, epoch ${EPOCH} blocks, initial block target ${TARGET_BITS} bits (1-validator reference: ${TARGET_BITS - 2}); ${TXS} ring-11 1-in/2-out txs in ${BATCHES} batches; 2-core machine shared with other jobs`,
+      setup: `${FIN_VALIDATORS} \`baios node --validator\` processes on loopback (equal stake, each mining Tx-PoW candidates), libp2p TCP+noise+yamux+gossipsub, Dandelion++ on (mean embargo ${EMBARGO_MS} ms), ${BLOCK_MS} ms blocks, 1 validation worker each, default BFT timeouts, epoch ${EPOCH} blocks, initial block target ${TARGET_BITS} bits (1-validator reference: ${TARGET_BITS - 2}); ${TXS} ring-11 1-in/2-out txs in ${BATCHES} batches; 2-core machine shared with other jobs`,
       loadavg: { start: load0, end: load1 },
       validators: FIN_VALIDATORS,
       blockTimeMs: BLOCK_MS,
       finality: { idle: { ...idle, fromHeight: idleFrom, toHeight: idleTo }, underLoad: { ...loaded, fromHeight: loadFrom, toHeight: loadTo }, all, reference1Validator: refStats, ratioP50ToReference: all.p50Ms / refStats.p50Ms },
-      throughput: { batches, medianTxPerS: median(tps), minTxPerS: Math.min(...tps), maxTxPerS: Math.max(...tps) },
+      throughput: { batches, medianTxPerS: median(tps), minTxPerS: Math.min(...tps), maxTxPerS: Math.max(...tps), medianSteadyTxPerS: median(batches.map((b) => b.steadyTxPerS ?? NaN).filter(Number.isFinite)), embargoMeanMs: EMBARGO_MS },
       rssMb: { maxPerValidator: rssMax, medianPerValidator: rssMed, max: Math.max(...rssMax), samplesPerValidator: rss[0]!.length },
       sameHead: !failed,
       stalled: stalled ?? null,
@@ -307,7 +328,8 @@ async function main(): Promise<void> {
         [`  under load (${loaded.heights} heights) p50 / p99`, `${ms(loaded.p50Ms)} / ${ms(loaded.p99Ms)}`, ""],
         [`  reference: 1 validator (${refStats.heights} heights) p50 / p99`, `${ms(refStats.p50Ms)} / ${ms(refStats.p99Ms)}`, "same run"],
         ["  rounds > 0 (samples)", `${all.roundsAboveZero}`, ""],
-        [`finalized private tx/s through the network, median of ${BATCHES} batches of ${per}`, `${median(tps).toFixed(1)} (${tps.map((x) => x.toFixed(1)).join(", ")}) ${mark(median(tps) >= 100)}`, "≥ 100 tx/s"],
+        [`finalized private tx/s through the network, median of ${BATCHES} batches of ${per} (whole batch)`, `${median(tps).toFixed(1)} (${tps.map((x) => x.toFixed(1)).join(", ")}) ${mark(median(tps) >= 100)}`, "≥ 100 tx/s"],
+        [`  same, steady part of each batch (10 % → 90 % finalized), embargo ${EMBARGO_MS} ms`, `${result.throughput.medianSteadyTxPerS.toFixed(1)} ${mark(result.throughput.medianSteadyTxPerS >= 100)}`, "≥ 100 tx/s"],
         ["RSS per validator under load, max", `${rssMax.map((x) => x.toFixed(0)).join(" / ")} MB ${mark(Math.max(...rssMax) <= 250)}`, "≤ 250 MB"],
         ["RSS per validator under load, median", `${rssMed.map((x) => x.toFixed(0)).join(" / ")} MB`, ""],
         ...(stalled === undefined ? [] : [["✗ the network stalled", stalled, "liveness"]]),

@@ -343,7 +343,10 @@ export class BftDriver {
   async #fetchDecided(p: { height: bigint; hash: Uint8Array }): Promise<void> {
     const fetch = this.#o.fetchCandidate;
     if (fetch === undefined) return;
+    // give the proposal in flight a moment before asking peers
+    await new Promise((r) => setTimeout(r, 250));
     for (let attempt = 0; !this.#stopped && this.#pendingDecision === p && this.#o.executor.tipHeight() < p.height; attempt++) {
+      if (attempt === 4) this.#o.log?.warn({ height: p.height, hash: toHex(p.hash) }, "decided block still not held after 4 requests to peers");
       if (await fetch(p.hash).catch(() => false)) return; // #onCandidate commits it
       await new Promise((r) => setTimeout(r, Math.min(2000, 200 * (attempt + 1))));
     }
@@ -429,7 +432,8 @@ export class BftDriver {
     const c = this.#o.candidates.get(hash);
     if (c === undefined) {
       // decided from precommits without the block's bytes: ask the peers for it (and sync may bring it meanwhile)
-      this.#o.log?.warn({ height, hash: toHex(hash) }, "decided block not held; fetching it from peers");
+      // usually the proposal carrying it is still being checked (votes are smaller and faster): debug, not warn
+      this.#o.log?.debug({ height, hash: toHex(hash) }, "decided block not held yet; fetching it from peers");
       const pending = { height, round, hash: hash.slice(), cert };
       this.#pendingDecision = pending;
       void this.#fetchDecided(pending);

@@ -18,6 +18,9 @@ import type { Logger } from "../log.ts";
 import type { Mempool } from "../mempool.ts";
 import type { ChainExecutor } from "./executor.ts";
 
+/** The tip moved while a template was being built (not an error: the miner starts over on the new tip). */
+class TipMoved extends Error {}
+
 /** Construction options of {@link CandidateMiner}. */
 export interface MinerOptions {
   params: ChainParams;
@@ -118,6 +121,7 @@ export class CandidateMiner {
       try {
         tpl = await this.#template();
       } catch (e) {
+        if (e instanceof TipMoved) continue; // build on the new tip
         o.log?.warn({ err: e instanceof Error ? e.message : String(e) }, "candidate template failed");
         await this.#sleep(500);
         continue;
@@ -153,6 +157,8 @@ export class CandidateMiner {
     const room = o.params.maxBlockBytes - blockWireOverhead(o.params.maxBlockTxs, o.params.maxOutputs, o.params.maxValidators) - bodyExtra;
     const entries = o.mempool.select(room, o.params.maxBlockTxs);
     const txs = entries.map((e) => e.tx);
+    // a commit may have landed during the awaits above: this template would be stale
+    if (ex.stakingState.height !== parent.height || BigInt(o.chain.tip.height) !== parent.height) throw new TipMoved();
     const t = ex.transition({ header: { height }, txs, lastCertificate, unbonds: pend.unbonds, evidence: pend.evidence });
     const now = BigInt(Date.now());
     const a = await assembleBlock({
