@@ -20,6 +20,7 @@ import {
   PROPOSAL_WIRE_BYTES,
   blockHash,
   checkBlockPow,
+  concatBytes,
   decodeBlock,
   decodeEvidence,
   decodeProposal,
@@ -70,15 +71,6 @@ function u32le(n: number): Uint8Array {
   return b;
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 /** Maps an error to a gossip verdict: ConsensusError → its action; anything else IGNORE. */
 function verdict(e: unknown): Verdict {
@@ -234,8 +226,8 @@ export async function fetchCandidate(d: ConsensusTopicDeps, p2p: P2P, hash: Uint
 /** Publishes the driver's messages on the topics (see the module docs for the payloads). */
 export function consensusPublisher(publish: (topic: string, bytes: Uint8Array) => Promise<unknown>, chainId: number): ConsensusPublisher {
   return {
-    proposal: async (p: SignedProposal, c: Candidate, relay = 0) => void (await publish("proposal", concat(encodeProposal(chainId, p), c.bytes, u32le(relay)))),
-    vote: async (v: SignedVote, relay = 0) => void (await publish("vote", concat(encodeVoteMessage({ ...v, chainId }), u32le(relay)))),
+    proposal: async (p: SignedProposal, c: Candidate, relay = 0) => void (await publish("proposal", concatBytes(encodeProposal(chainId, p), c.bytes, u32le(relay)))),
+    vote: async (v: SignedVote, relay = 0) => void (await publish("vote", concatBytes(encodeVoteMessage({ ...v, chainId }), u32le(relay)))),
     evidence: async (e: Evidence) => void (await publish("evidence", encodeEvidence(e))),
     candidate: async (bytes: Uint8Array) => void (await publish("candidate", bytes)),
   };

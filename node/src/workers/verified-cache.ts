@@ -14,29 +14,20 @@
  * @module
  */
 import { h32 } from "@baios/crypto";
-import type { MlsagJob, RangeProofJob, TxVerifyJob, Verifier } from "@baios/consensus";
+import { concatBytes, type MlsagJob, type RangeProofJob, type TxVerifyJob, type Verifier } from "@baios/consensus";
 
 /** Default number of remembered successes (32-byte keys: about 3 MB with Map overhead). */
 export const DEFAULT_VERIFIED_CACHE_ENTRIES = 50_000;
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 /** Cache key of an MLSAG job (32 bytes as hex). */
 export function mlsagKey(j: MlsagJob): string {
-  return Buffer.from(h32("BAIOS/v1/node/verified-mlsag", concat([j.message, ...j.ringKeys, ...j.ringCommitments, j.pseudoOut, j.keyImage, j.signature]))).toString("hex");
+  return Buffer.from(h32("BAIOS/v1/node/verified-mlsag", concatBytes(j.message, ...j.ringKeys, ...j.ringCommitments, j.pseudoOut, j.keyImage, j.signature))).toString("hex");
 }
 
 /** Cache key of a range-proof job (32 bytes as hex). */
 export function rangeKey(j: RangeProofJob): string {
-  return Buffer.from(h32("BAIOS/v1/node/verified-range", concat([...j.commitments, j.proof]))).toString("hex");
+  return Buffer.from(h32("BAIOS/v1/node/verified-range", concatBytes(...j.commitments, j.proof))).toString("hex");
 }
 
 /** Remembered successful verifications (see the module docs). */
