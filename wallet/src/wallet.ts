@@ -124,6 +124,22 @@ export interface TransferResult {
   fallbackDecoys: number;
 }
 
+/**
+ * Waits until the node's finalized tip reaches `height` (polls `status` every 200 ms, at most
+ * `timeoutMs`): a wallet that scanned on one node may send through another that is a block or two
+ * behind; decoys and the tip header must come from the height the wallet verified.
+ * @throws WalletError when the node is still behind
+ */
+async function nodeAtLeast(client: NodeRpcClient, height: number, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const st = await client.status();
+    if (st.height >= height) return;
+    if (Date.now() > deadline) throw new WalletError(`the node is at height ${st.height}, behind this wallet's scanned height ${height}: wait for it to sync, or use another node`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 /** A wallet operation cannot proceed: a view-only wallet asked to spend or for its mnemonic, a non-positive amount, too many destinations or inputs, insufficient funds, too few unlocked decoys, or no sent transfer with the txid. */
 export class WalletError extends Error {
   override name = "WalletError";
@@ -455,6 +471,7 @@ export class Wallet {
 
     // Decoys: gamma picker over the node's output distribution.
     const tip = this.state.scannedHeight;
+    await nodeAtLeast(client, tip);
     const cumulative: number[] = [];
     for (let from = 0; from <= tip; from += 100_000) {
       const d = await client.getOutputDistribution(from, Math.min(tip, from + 99_999));
