@@ -11,24 +11,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { MemoryHub, MemoryP2P } from "@baios/p2p";
-import { commit, ed25519PublicKey, ed25519Sign, keyImage, makeOutput, mlsagSign, oneTimeSecret, randomScalar, rangeProve, scalarAdd, scalarMultBase, scalarSub, txPowMine } from "@baios/crypto";
-import {
-  SCALAR_ONE,
-  bondConsentMessage,
-  coinbaseCommitment,
-  devnetGenesis,
-  encodeTx,
-  equalBytes,
-  stakingStateHash,
-  toHex,
-  txId,
-  txSigningHash,
-  unbondMessage,
-  type Tx,
-  type Unbond,
-} from "@baios/consensus";
-import { fromGenesis, type NodeGenesis } from "../src/genesis.ts";
+import { ed25519PublicKey, ed25519Sign, makeOutput, randomScalar, scalarMultBase } from "@baios/crypto";
+import { devnetGenesis, equalBytes, stakingStateHash, toHex, unbondMessage, type Unbond } from "@baios/consensus";
+import { fromGenesis } from "../src/genesis.ts";
 import { startNode, type NodeHandle } from "../src/node.ts";
+import { bondTx } from "./helpers/bond.ts";
 import { EASY_TARGET, PAYOUT, PREMINE_AMOUNT, PREMINE_OUTPUTS, WALLET, testConfig, tmpDir } from "./helpers/fixture.ts";
 
 const until = async (f: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> => {
@@ -39,39 +26,6 @@ const until = async (f: () => boolean | Promise<boolean>, ms: number, what: stri
   }
 };
 
-/** A bond tx: spends premine output `realIndex` (ring of 11 premine outputs), bonds `amount` to `validatorSeed`'s key, change back to WALLET. */
-function bondTx(genesis: NodeGenesis, realIndex: number, validatorSeed: Uint8Array, amount: bigint): Uint8Array {
-  const fee = 100_000n;
-  const cb = genesis.block.coinbase;
-  const ring = Array.from({ length: 11 }, (_, k) => (realIndex + k) % PREMINE_OUTPUTS).sort((a, b) => a - b);
-  const real = cb.outputs[realIndex]!;
-  const x = oneTimeSecret(WALLET.viewSecret, WALLET.spendSecret, cb.txPublicKey, realIndex);
-  const change = real.amount - fee - amount;
-  const r = randomScalar();
-  const o0 = makeOutput(r, WALLET.viewPublic, WALLET.spendPublic, 0, change);
-  // Σ pseudoOut = Σ outputs + (fee + stake)·H: the pseudo-output mask is the output's mask
-  const pseudoOut = commit(real.amount, o0.mask);
-  const tx: Tx = {
-    version: 2,
-    chainId: genesis.params.chainId,
-    fee,
-    inputs: [{ ring: ring.map(BigInt), keyImage: keyImage(x, real.oneTimeKey), pseudoOut }],
-    outputs: [{ oneTimeKey: o0.oneTimeKey, commitment: o0.commitment, viewTag: o0.viewTag, encryptedAmount: o0.encryptedAmount }],
-    txPublicKeys: [scalarMultBase(r)],
-    rangeProof: rangeProve([change], [o0.mask]),
-    signatures: [],
-    powNonce: 0n,
-    stake: { validator: ed25519PublicKey(validatorSeed), amount, validatorSignature: new Uint8Array(64) },
-  };
-  tx.stake!.validatorSignature = ed25519Sign(validatorSeed, bondConsentMessage(tx));
-  const ringKeys = ring.map((i) => cb.outputs[i]!.oneTimeKey);
-  const ringCommitments = ring.map((i) => coinbaseCommitment(cb.outputs[i]!.amount));
-  tx.signatures = [mlsagSign({ message: txSigningHash(tx), ringKeys, ringCommitments, pseudoOut }, ring.indexOf(realIndex), x, scalarSub(SCALAR_ONE, o0.mask))];
-  let nonce: bigint | undefined;
-  for (let s = 0n; nonce === undefined; s += 100_000n) nonce = txPowMine(txId(tx), genesis.params.txPowTarget, s, 100_000);
-  tx.powNonce = nonce;
-  return encodeTx(tx);
-}
 
 describe("BFT: a bond changes the validator set at the epoch boundary on every node; an unbond is queued and paid", () => {
   it("5th validator joins at the boundary and signs certificates; its unbond applies identically everywhere", async () => {
@@ -105,7 +59,7 @@ describe("BFT: a bond changes the validator set at the epoch boundary on every n
       await until(() => nodes.every((n) => n.chain.tip.height >= 1), 30_000, "first block");
 
       // bond 100 to the 5th key (sent to every node so whichever miner wins the height carries it)
-      const bond = bondTx(genesis, 0, fifth, 100n);
+      const bond = bondTx(genesis, 0, 100n, fifth);
       for (const n of nodes) await n.submitTx(bond).catch(() => undefined);
       await until(() => nodes.every((n) => n.consensus.executor.stakingState.validators.get(k5)?.bonded === 100n), 30_000, "bond applied everywhere");
       const bondHeight = nodes[0]!.consensus.executor.stakingState.height;
