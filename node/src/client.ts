@@ -1,11 +1,12 @@
 /**
  * `@baios/node/client`: the light entry for programs that talk to a node (the wallet, the CLI):
- * the JSON-RPC client, its error codes, the RPC JSON types and the HTTP guard helpers — without
- * the node itself (storage, libp2p, workers), so a wallet command does not load them.
+ * the JSON-RPC client, its error codes and the RPC JSON types (re-exported from `@baios/api`, where
+ * new code should import them) and the HTTP guard helpers — without the node itself (storage,
+ * libp2p, workers), so a wallet command does not load them.
  * @module
  */
-export { NodeRpcClient, RpcError, readRpcCookie, type BlockRef, type RpcClientOptions } from "./rpc/client.ts";
-export { RPC_ERRORS, type RpcErrorName } from "./rpc/errors.ts";
+export { NodeRpcClient, RpcError, readRpcCookie, tokenFromFile, type BlockRef, type RpcClientOptions, type NodeRpcClientOptions } from "@baios/api/node";
+export { RPC_ERRORS, type RpcErrorName } from "@baios/api";
 export {
   RpcSecurityError,
   generateToken,
@@ -19,9 +20,10 @@ export {
   nestedDeeperThan,
   type GuardOptions,
 } from "./rpc/http-guard.ts";
-export type { HeaderJson, CoinbaseJson, CoinbaseOutputJson, TxJson, TxOutputJson, ScanTxJson, CertificateJson } from "./rpc/json.ts";
-export type { StakingResult, StakingSetJson, StakingSetMemberJson, StakingRecordJson, UnbondingJson } from "./rpc/staking.ts";
+export type { HeaderJson, CoinbaseJson, CoinbaseOutputJson, TxJson, TxOutputJson, ScanTxJson, CertificateJson } from "@baios/api";
+export type { StakingResult, StakingSetJson, StakingSetMemberJson, StakingRecordJson, UnbondingJson } from "@baios/api";
 export type {
+  NetworkStatusJson,
   StatusResult,
   ParamsResult,
   BlockResult,
@@ -40,4 +42,4 @@ export type {
   MmrProofResult,
   KeyImageProofResult,
   HeaderProofResult,
-} from "./rpc/methods.ts";
+} from "@baios/api";

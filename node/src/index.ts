@@ -26,7 +26,7 @@ export {
   type LogLevel,
 } from "./config.ts";
 export { NETWORKS, DEFAULT_NETWORK, NETWORK_PORTS, defaultP2pListen, defaultRpcUrl, p2pListenAddr, type NetworkName, type NetworkPorts } from "./ports.ts";
-export { NodeRpcClient, RpcError, readRpcCookie, type BlockRef, type RpcClientOptions } from "./rpc/client.ts";
+export { NodeRpcClient, RpcError, readRpcCookie, tokenFromFile, type BlockRef, type RpcClientOptions, type NodeRpcClientOptions } from "@baios/api/node";
 export {
   RpcSecurityError,
   TOKEN_BYTES,
@@ -56,7 +56,7 @@ export {
 } from "./rpc/http-guard.ts";
 export { validateRequest as validateRpcRequest } from "./rpc/server.ts";
 export { DEFAULT_RPC_SERVER_LIMITS, RESTRICTED_RPC_SERVER_LIMITS, OPERATOR_ONLY_METHODS, type RpcServerLimits } from "./rpc/limits.ts";
-export { RPC_ERRORS, type RpcErrorName } from "./rpc/errors.ts";
+export { RPC_ERRORS, type RpcErrorName } from "@baios/api";
 export {
   RPC_METHODS,
   RPC_LIMITS,

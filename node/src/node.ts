@@ -27,7 +27,7 @@ import { announceOwnBlocks, createHandlers } from "./net/handlers.ts";
 import { TxIntake } from "./net/txrelay.ts";
 import { NodeNetwork, networkStatusJson } from "./net/p2pnode.ts";
 import { NodeDandelion } from "./net/dandelion.ts";
-import { NodeRpcClient } from "./rpc/client.ts";
+import { NodeRpcClient } from "@baios/api/node";
 import { createMethods, ISOLATED_WARNING, type NetworkStatusJson } from "./rpc/methods.ts";
 import { generateToken, writeTokenFile } from "./rpc/http-guard.ts";
 import { estimateResponseBytes, type RpcServerLimits } from "./rpc/limits.ts";

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LoopbackHub, LoopbackNetwork, type NetworkHandlers, type Verdict } from "@baios/p2p";
 import { startNode, type NodeHandle } from "../src/node.ts";
-import { RpcError } from "../src/rpc/client.ts";
+import { RpcError } from "@baios/api";
 import { RPC_ERRORS } from "../src/rpc/errors.ts";
 import { PREMINE_OUTPUTS, buildTx, testConfig, testGenesis, tmpDir } from "./helpers/fixture.ts";
 

@@ -9,7 +9,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { NodeRpcClient } from "../src/rpc/client.ts";
+import { NodeRpcClient } from "@baios/api/node";
 import { ISOLATED_WARNING } from "../src/rpc/methods.ts";
 
 const BIN = fileURLToPath(new URL("../../wallet/bin/baios.ts", import.meta.url));

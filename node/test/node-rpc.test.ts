@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeInclusionProof, mmrLeafHash, verifyInclusionProof } from "@baios/consensus";
 import { startNode, type NodeHandle } from "../src/node.ts";
 import { RPC_ERRORS } from "../src/rpc/errors.ts";
-import { RpcError } from "../src/rpc/client.ts";
+import { RpcError } from "@baios/api";
 import { PREMINE_OUTPUTS, buildTx, testConfig, testGenesis, tmpDir } from "./helpers/fixture.ts";
 
 const fromHex = (h: string): Uint8Array => Uint8Array.from(Buffer.from(h, "hex"));

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig, validateConfig } from "../src/config.ts";
 import { startNode, type NodeHandle } from "../src/node.ts";
-import { NodeRpcClient, RpcError, readRpcCookie } from "../src/rpc/client.ts";
+import { NodeRpcClient, RpcError, readRpcCookie } from "@baios/api/node";
 import { RPC_ERRORS } from "../src/rpc/errors.ts";
 import { isLoopbackAddress, parseHostHeader, RpcSecurityError } from "../src/rpc/http-guard.ts";
 import { silentLogger } from "../src/log.ts";

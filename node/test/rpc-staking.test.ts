@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { MAINNET_STAKING_PARAMS, genesisStakingState, stakingStateHash, validatorsHash, sortValidators } from "@baios/consensus";
 import { startNode, type NodeHandle } from "../src/node.ts";
 import { RPC_ERRORS } from "../src/rpc/errors.ts";
-import { RpcError } from "../src/rpc/client.ts";
+import { RpcError } from "@baios/api";
 import { STAKING_RPC_LIMITS, stakingResult } from "../src/rpc/staking.ts";
 import { testConfig, testGenesis, tmpDir } from "./helpers/fixture.ts";
 

@@ -7,7 +7,6 @@
 import { JSONRPCClient, JSONRPCErrorException, createJSONRPCErrorResponse, type JSONRPCResponse } from "json-rpc-2.0";
 import type { ConsensusErrorJSON } from "@baios/consensus";
 import { RPC_ERRORS } from "./errors.ts";
-import { readTokenFile } from "./http-guard.ts";
 import type { HeaderJson } from "./json.ts";
 import type { StakingResult } from "./staking.ts";
 import type {
@@ -26,7 +25,7 @@ import type {
   SubmitUnbondResult,
   TxResult,
   ValidatorsResult,
-} from "./methods.ts";
+} from "./results.ts";
 
 /** A JSON-RPC error response (or a transport failure, code 0). */
 export class RpcError extends Error {
@@ -51,28 +50,25 @@ export type BlockRef = { height: number } | { hash: string };
 export interface RpcClientOptions {
   /** Per-request timeout in ms (default 30 000). */
   timeoutMs?: number;
-  /** The node's RPC token (64 hex characters), sent as `Authorization: Bearer <token>` (docs/node.md §Authentication). */
-  token?: string | undefined;
-  /** A token file (the node's cookie `<dataDir>/rpc.cookie`), read before every request so a restarted node's new cookie is picked up; ignored when `token` is set. */
-  tokenFile?: string | undefined;
+  /**
+   * The node's RPC token (64 hex characters), sent as `Authorization: Bearer <token>` (docs/node.md
+   * §Authentication); or a function called before every request (so a restarted node's new cookie
+   * is picked up, e.g. `tokenFromFile` of `@baios/api/node`). An error thrown by the function fails
+   * the request with an {@link RpcError} of code 0.
+   */
+  token?: string | (() => string) | undefined;
 }
 
-/**
- * Reads the node's RPC cookie (or any RPC token file): 64 lowercase hex characters.
- * @throws RpcSecurityError when the file cannot be read or holds no token
- */
-export function readRpcCookie(path: string): string {
-  return readTokenFile(path);
-}
-
-const hexOf = (b: Uint8Array | string): string => (typeof b === "string" ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex"));
+/** Lowercase hex of `b` (a string is taken to be hex already and passed as is). */
+const hexOf = (b: Uint8Array | string): string => (typeof b === "string" ? b : Array.from(b, (x) => x.toString(16).padStart(2, "0")).join(""));
 
 /**
  * Typed client of the node's JSON-RPC 2.0 API over HTTP POST (docs/node.md §JSON-RPC 2.0, §Methods):
- * one method per RPC method, by-name params, results as the JSON views of ./methods.ts (bytes as
+ * one method per RPC method, by-name params, results as the JSON views of ./results.ts (bytes as
  * lowercase hex, u64 amounts and fees as decimal strings of atomic units (1 BAI = 10^8), heights,
  * indices and ms times as numbers). Byte arguments may be `Uint8Array`s or hex strings (passed as is).
- * Authentication: pass `{ token }` or `{ tokenFile }` (the node's `<dataDir>/rpc.cookie`).
+ * Authentication: pass `{ token }` (a string or a function); in Node, `NodeRpcClient` of
+ * `@baios/api/node` also takes `{ tokenFile }` (the node's `<dataDir>/rpc.cookie`).
  * @throws RpcError from every call: the JSON-RPC error `code` ({@link RPC_ERRORS}: `NOT_FOUND`
  *   -32001, `TX_REJECTED` -32010 with the ConsensusError JSON in `data`, `MEMPOOL_FULL` -32011,
  *   `TX_ALREADY_KNOWN` -32012, `INVALID_PARAMS` -32602, …; an HTTP refusal's code such as
@@ -89,16 +85,13 @@ export class NodeRpcClient {
     this.url = url;
     this.#timeoutMs = opts.timeoutMs ?? 30_000;
     const token = opts.token;
-    const tokenFile = opts.tokenFile;
     this.#client = new JSONRPCClient(async (payload: unknown) => {
       const headers: Record<string, string> = { "content-type": "application/json" };
-      let t = token;
-      if (t === undefined && tokenFile !== undefined) {
-        try {
-          t = readTokenFile(tokenFile);
-        } catch (e) {
-          throw new RpcError((e as Error).message, 0);
-        }
+      let t: string | undefined;
+      try {
+        t = typeof token === "function" ? token() : token;
+      } catch (e) {
+        throw new RpcError((e as Error).message, 0);
       }
       if (t !== undefined) headers["authorization"] = `Bearer ${t}`;
       let res: Response;

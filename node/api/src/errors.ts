@@ -1,10 +1,9 @@
 /**
- * JSON-RPC error codes of the node (docs/node.md §RPC errors). The standard JSON-RPC 2.0 codes
+ * JSON-RPC error codes of the node (docs/node.md §RPC errors), shared by the node (server) and its clients. The standard JSON-RPC 2.0 codes
  * plus application codes in the server range. A rejected transaction carries the
  * ConsensusError (code, reason, action, index) in `error.data`.
  * @module
  */
-import { JSONRPCErrorException } from "json-rpc-2.0";
 
 /** The node's JSON-RPC error codes by name (docs/node.md §Errors): the JSON-RPC 2.0 standard codes (-32700…-32603) and application codes in the server range (-32001…-32043; HTTP-level refusals -32030…-32043 come with their HTTP status). */
 export const RPC_ERRORS = {
@@ -43,13 +42,3 @@ export const RPC_ERRORS = {
 
 /** Name of a node RPC error: a key of {@link RPC_ERRORS} (e.g. `"TX_REJECTED"`). */
 export type RpcErrorName = keyof typeof RPC_ERRORS;
-
-/** Throws-able JSON-RPC error with one of {@link RPC_ERRORS}. */
-export function rpcError(name: RpcErrorName, message: string, data?: unknown): JSONRPCErrorException {
-  return new JSONRPCErrorException(message, RPC_ERRORS[name], data);
-}
-
-/** Shorthand for an INVALID_PARAMS error. */
-export function invalidParams(message: string): JSONRPCErrorException {
-  return rpcError("INVALID_PARAMS", message);
-}

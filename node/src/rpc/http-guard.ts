@@ -17,10 +17,10 @@ import { isIP } from "node:net";
 import { parse as parseBasicAuth } from "basic-auth";
 import { parse as parseContentType } from "content-type";
 import { RPC_ERRORS } from "./errors.ts";
+import { readRpcCookie } from "@baios/api/node";
 
 /** Bytes of randomness in a token (hex-encoded: 64 characters). */
 export const TOKEN_BYTES = 32;
-const TOKEN_RE = /^[0-9a-f]{64}$/;
 
 /** A refused request: HTTP status, JSON-RPC-style error code and a reason for the client. */
 export interface Refusal {
@@ -61,15 +61,11 @@ export function writeTokenFile(path: string, token: string): void {
  * @throws RpcSecurityError when the file cannot be read or does not hold a token
  */
 export function readTokenFile(path: string): string {
-  let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    return readRpcCookie(path);
   } catch (e) {
-    throw new RpcSecurityError(`cannot read the RPC token file ${path}: ${(e as Error).message}`);
+    throw new RpcSecurityError((e as Error).message);
   }
-  const token = text.trim();
-  if (!TOKEN_RE.test(token)) throw new RpcSecurityError(`RPC token file ${path}: expected 64 lowercase hex characters`);
-  return token;
 }
 
 /**

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ed25519PublicKey } from "@baios/crypto";
 import { devnetGenesis, genesisToFile } from "@baios/consensus";
-import { NodeRpcClient } from "../../src/rpc/client.ts";
+import { NodeRpcClient } from "@baios/api/node";
 import { EASY_TARGET, PAYOUT, PREMINE_AMOUNT, PREMINE_OUTPUTS, VALIDATOR_SEED, WALLET } from "./fixture.ts";
 
 const BIN = fileURLToPath(new URL("../../../wallet/bin/baios.ts", import.meta.url));
