@@ -157,6 +157,11 @@ export const CONSENSUS_ERRORS = {
   KISET_PROOF_MALFORMED: ["REJECT", "key-image proof bytes not canonical (docs/protocol.md §15.4): unknown kind, depth above 256, truncated, trailing bytes, padding bits set, deepest sibling empty"],
   KISET_PROOF_INVALID: ["REJECT", "a key-image proof does not verify: recomputed root differs, or the other leaf does not share the path / equals the queried key"],
   KISET_STORE_CORRUPT: ["IGNORE", "local key-image set store inconsistent: a node record malformed or a leaf/internal node where the tree shape forbids it"],
+  // ---- MMR proofs (docs/mmr.md, consensus/src/mmr/)
+  MMR_PROOF_MALFORMED: ["REJECT", "MMR inclusion proof bytes not canonical (docs/mmr.md §5.1): truncated, trailing bytes, leafIndex ≥ leafCount, sibling or peak count not the one (leafIndex, leafCount) implies, a hash not 32 bytes"],
+  MMR_PROOF_INVALID: ["REJECT", "an MMR inclusion proof does not verify: proof for another leaf count, or the recomputed root differs"],
+  MMR_CONSISTENCY_MALFORMED: ["REJECT", "MMR consistency proof bytes not canonical (docs/mmr.md §6.2): oldCount > newCount, nOldPeaks ≠ popcount(oldCount), nPath not the length the counts imply, truncated, trailing bytes, a hash not 32 bytes"],
+  MMR_CONSISTENCY_INVALID: ["REJECT", "an MMR consistency proof does not verify: proof for other counts, old peaks do not bag to the old root, or the climbed new peaks do not bag to the new root"],
 } as const satisfies Record<string, readonly [ErrorAction, string]>;
 
 /** A stable consensus error code. */

@@ -16,6 +16,8 @@ export * from "./mmr/position.ts";
 export * from "./mmr/proof.ts";
 export * from "./mmr/mmr.ts";
 export * from "./mmr/header.ts";
+export * from "./mmr/consistency.ts";
+export * from "./mmr/inclusion-check.ts";
 export * from "./kiset/index.ts";
 export * from "./emission.ts";
 export * from "./coinbase.ts";

@@ -8,6 +8,7 @@
  */
 import { leafIndexToPos0, heightOfPos0, nodeCount, peakIndexOfLeaf, peaks, siblingPositions } from "./position.ts";
 import { mmrNodeHash, mmrRootFromPeaks, type InclusionProof } from "./proof.ts";
+import { proveConsistency, type ConsistencyProof } from "./consistency.ts";
 
 /** Key/value store of node hashes by `pos0` (u64). Methods may be sync or async. */
 export interface MmrBackend {
@@ -125,6 +126,29 @@ export class Mmr {
     const hs: Uint8Array[] = [];
     for (const p of peaks(this.count)) hs.push(await this.need(p.pos0));
     return mmrRootFromPeaks(this.count, hs);
+  }
+
+  /**
+   * Root of the MMR of its first `leafCount` leaves (32 bytes; default the current size): bags
+   * the peaks at that size, which are nodes already stored (docs/mmr.md §4).
+   * @throws RangeError when `leafCount` exceeds the current size
+   */
+  async rootAt(leafCount: bigint = this.count): Promise<Uint8Array> {
+    if (leafCount < 0n || leafCount > this.count) throw new RangeError("MMR is smaller than leafCount");
+    const hs: Uint8Array[] = [];
+    for (const p of peaks(leafCount)) hs.push(await this.need(p.pos0));
+    return mmrRootFromPeaks(leafCount, hs);
+  }
+
+  /**
+   * Consistency proof (docs/mmr.md §6) that the MMR of `oldCount` leaves is a prefix of the MMR
+   * of `newCount` leaves (default: the current size).
+   * @throws RangeError when `newCount` exceeds the current size; ConsensusError
+   *   `MMR_CONSISTENCY_MALFORMED` when `oldCount > newCount`
+   */
+  async consistencyProof(oldCount: bigint, newCount: bigint = this.count): Promise<ConsistencyProof> {
+    if (newCount > this.count) throw new RangeError("MMR is smaller than newCount");
+    return proveConsistency(this.backend, oldCount, newCount);
   }
 
   /**
