@@ -7,6 +7,7 @@
 import { JSONRPCClient, JSONRPCErrorException, createJSONRPCErrorResponse, type JSONRPCResponse } from "json-rpc-2.0";
 import type { ConsensusErrorJSON } from "@baios/consensus";
 import { RPC_ERRORS } from "./errors.ts";
+import { hexOf } from "./hex.ts";
 import type { HeaderJson } from "./json.ts";
 import type { StakingResult } from "./staking.ts";
 import type {
@@ -58,9 +59,6 @@ export interface RpcClientOptions {
    */
   token?: string | (() => string) | undefined;
 }
-
-/** Lowercase hex of `b` (a string is taken to be hex already and passed as is). */
-const hexOf = (b: Uint8Array | string): string => (typeof b === "string" ? b : Array.from(b, (x) => x.toString(16).padStart(2, "0")).join(""));
 
 /**
  * Typed client of the node's JSON-RPC 2.0 API over HTTP POST (docs/node.md §JSON-RPC 2.0, §Methods):
