@@ -19,7 +19,7 @@ export {
   readBody,
   nestedDeeperThan,
   type GuardOptions,
-} from "./rpc/http-guard.ts";
+} from "@baios/api/server";
 export type { HeaderJson, CoinbaseJson, CoinbaseOutputJson, TxJson, TxOutputJson, ScanTxJson, CertificateJson } from "@baios/api";
 export type { StakingResult, StakingSetJson, StakingSetMemberJson, StakingRecordJson, UnbondingJson } from "@baios/api";
 export type {

@@ -53,8 +53,8 @@ export {
   type GuardOptions,
   type Refusal,
   type BodyResult,
-} from "./rpc/http-guard.ts";
-export { validateRequest as validateRpcRequest } from "./rpc/server.ts";
+  validateRpcRequest,
+} from "@baios/api/server";
 export { DEFAULT_RPC_SERVER_LIMITS, RESTRICTED_RPC_SERVER_LIMITS, OPERATOR_ONLY_METHODS, type RpcServerLimits } from "./rpc/limits.ts";
 export { RPC_ERRORS, type RpcErrorName } from "@baios/api";
 export {

@@ -10,7 +10,7 @@ import { ConfigError, loadConfig, validateConfig } from "../src/config.ts";
 import { startNode, type NodeHandle } from "../src/node.ts";
 import { NodeRpcClient, RpcError, readRpcCookie } from "@baios/api/node";
 import { RPC_ERRORS } from "../src/rpc/errors.ts";
-import { isLoopbackAddress, parseHostHeader, RpcSecurityError } from "../src/rpc/http-guard.ts";
+import { isLoopbackAddress, parseHostHeader, RpcSecurityError } from "@baios/api/server";
 import { silentLogger } from "../src/log.ts";
 import { startHttpServer } from "../src/rpc/server.ts";
 import { post, rpcPost } from "./helpers/http.ts";

@@ -16,7 +16,7 @@ import {
 } from "@baios/crypto";
 import { outputSecret } from "./subaddress.ts";
 import { decodeTx, txId } from "@baios/consensus";
-import type { NodeRpcClient, TxJson } from "@baios/node/client";
+import type { NodeRpcClient, TxJson } from "@baios/api";
 import type { Network } from "./address.ts";
 import { keysFromSeed, parseAddress, parseAnyAddress } from "./keys.ts";
 import { matchOutput, openAmount } from "./derive.ts";

@@ -6,7 +6,7 @@
  * positional (array) params answer INVALID_PARAMS.
  * @module
  */
-import type { NodeRpcClient } from "@baios/node/client";
+import type { NodeRpcClient } from "@baios/api";
 import { checkReserveProof, checkTxProof, exportKeyImages, getReserveProof, getTxProof, importKeyImages, ProofError } from "./proofs.ts";
 import { accountBalances, newSubaddress, subaddressOf } from "./subaddress.ts";
 import type { Wallet } from "./wallet.ts";

@@ -5,7 +5,7 @@
  * `get_transfers`, `get_tx_key {txid}`; with a wallet directory `create_wallet`, `open_wallet`,
  * `close_wallet` (src/rpc-wallets.ts).
  *
- * Security (the same guard code as the node, `@baios/node` ./rpc/http-guard.ts): authentication
+ * Security (the same guard code as the node, `@baios/api/server` http-guard.ts): authentication
  * is on by default — a 32-byte random bearer token (64 hex characters) kept in a 0600 file
  * (`<wallet>.rpc-token` from the CLI); clients send `Authorization: Bearer <token>` or HTTP Basic
  * with the token as password. Turning it off needs `disableAuth` and a loopback address. Requests
@@ -17,8 +17,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { JSONRPCErrorException, JSONRPCServer, createJSONRPCErrorResponse, type JSONRPCRequest, type JSONRPCResponse } from "json-rpc-2.0";
+import { RPC_ERRORS, type NodeRpcClient } from "@baios/api";
 import {
-  RPC_ERRORS,
   assertAuthPolicy,
   checkRequest,
   corsHeaders,
@@ -30,8 +30,7 @@ import {
   sendRefusal,
   validateRpcRequest,
   type GuardOptions,
-  type NodeRpcClient,
-} from "@baios/node";
+} from "@baios/api/server";
 import type { Wallet } from "./wallet.ts";
 import { decodeAnyAddress } from "./address.ts";
 import { proofRpcMethods } from "./rpc-proofs.ts";

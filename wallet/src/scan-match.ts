@@ -7,7 +7,7 @@
  * @module
  */
 import { commit, recoverSpendKey, scanOutputs, viewTag } from "@baios/crypto";
-import type { ScanBlockJson, ScanTxJson } from "@baios/node/client";
+import type { ScanBlockJson, ScanTxJson } from "@baios/api";
 import { matchOutput, ONE_SCALAR, openAmount, sharedPoint } from "./derive.ts";
 import { bytesEqual, bytesToHex, hexToBytes } from "./hex.ts";
 

@@ -18,7 +18,7 @@
  */
 import { keyImage } from "@baios/crypto";
 import { decodeTx, txId } from "@baios/consensus";
-import { RPC_ERRORS, RpcError, type NodeRpcClient, type ScanBlockJson, type ScanTxJson } from "@baios/node/client";
+import { RPC_ERRORS, RpcError, type NodeRpcClient, type ScanBlockJson, type ScanTxJson } from "@baios/api";
 import type { Network } from "./address.ts";
 import { NodeTrustError, validatorSetFromJson, validatorSetToJson, verifyAnchor, verifyScanBlock, type ChainAnchor, type ScanCursor } from "./trust.ts";
 import { matchBlock, matchCoinbase, type BlockMatches } from "./scan-match.ts";

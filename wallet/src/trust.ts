@@ -29,7 +29,7 @@ import {
   type FinalityCertificate,
   type ValidatorSet,
 } from "@baios/consensus";
-import type { CertificateJson, HeaderJson, MmrProofResult, OutputJson, ScanBlockJson, ValidatorsResult } from "@baios/node/client";
+import type { CertificateJson, HeaderJson, MmrProofResult, OutputJson, ScanBlockJson, ValidatorsResult } from "@baios/api";
 import type { Network } from "./address.ts";
 import { bytesEqual, bytesToHex, hexToBytes } from "./hex.ts";
 

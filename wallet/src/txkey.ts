@@ -15,7 +15,7 @@
  * @module
  */
 import { checkScalar, scalarMult, scalarMultBase } from "@baios/crypto";
-import type { NodeRpcClient, TxJson } from "@baios/node/client";
+import type { NodeRpcClient, TxJson } from "@baios/api";
 import type { Network } from "./address.ts";
 import { parseAnyAddress } from "./keys.ts";
 import { matchOutput, openAmount, sharedPoint } from "./derive.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 import { keyImage as computeKeyImage, oneTimeSecret, scalarMultBase, type WalletKeys } from "@baios/crypto";
-import type { NodeRpcClient, TxJson } from "@baios/node/client";
+import type { NodeRpcClient, TxJson } from "@baios/api";
 import { decodeViewKey, encodeViewKey, type Network } from "./address.ts";
 import { outputSecret, subaddressTable } from "./subaddress.ts";
 import { addressOf, keysFromSeed, mnemonicToSeed, newMnemonic, parseAnyAddress, seedToMnemonic } from "./keys.ts";

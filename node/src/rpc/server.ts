@@ -2,10 +2,10 @@
  * JSON-RPC 2.0 over HTTP (json-rpc-2.0 dispatch on node:http), plus `GET /metrics` (Prometheus
  * text) and `GET /health` (docs/node.md §JSON-RPC 2.0, §Authentication, §Limits).
  *
- * Every request passes the guard of ./http-guard.ts first: `Host` and `Origin` checks, bearer
+ * Every request passes the guard of `@baios/api/server` (http-guard.ts) first: `Host` and `Origin` checks, bearer
  * token (when auth is on), `Content-Type: application/json`. `POST /` (or `/rpc`) then takes a
  * request or a batch (≤ `maxBatch`; a one-element batch answers an array), checked here against
- * JSON-RPC 2.0 (§4, §5, §6) before any method runs; a batch's work units are summed and refused
+ * JSON-RPC 2.0 (§4, §5, §6; `validateRequest` of `@baios/api/server`) before any method runs; a batch's work units are summed and refused
  * whole over `maxWorkUnits`; calls run one after the other and the serialised answer is capped at
  * `maxResponseBytes`. Requests still being served when the server closes are answered
  * UNAVAILABLE (-32020).
@@ -17,7 +17,7 @@ import { JSONRPCErrorException, JSONRPCServer, createJSONRPCErrorResponse, type 
 import type { Logger } from "../log.ts";
 import type { NodeMetrics } from "../metrics.ts";
 import { RPC_ERRORS } from "./errors.ts";
-import { assertAuthPolicy, checkAuth, checkRequest, corsHeaders, nestedDeeperThan, readBody, sendPreflight, sendRefusal, type GuardOptions, type Refusal } from "./http-guard.ts";
+import { assertAuthPolicy, checkAuth, checkRequest, corsHeaders, nestedDeeperThan, readBody, sendPreflight, sendRefusal, validateRequest, type GuardOptions, type JsonRpcId as Id, type Refusal, type ValidRequest } from "@baios/api/server";
 import { DEFAULT_RPC_SERVER_LIMITS, OPERATOR_ONLY_METHODS, RESTRICTED_RPC_SERVER_LIMITS, callCost, restrictParams, type RpcServerLimits } from "./limits.ts";
 
 /** Maximum request body (bytes) of a normal listener: a batch of full-size hex transactions fits. */
@@ -87,35 +87,6 @@ export function createRpcDispatcher(methods: Readonly<Record<string, RpcMethod>>
     return createJSONRPCErrorResponse(id, RPC_ERRORS.INTERNAL_ERROR, "internal error");
   };
   return rpc;
-}
-
-/** A JSON-RPC id (JSON-RPC 2.0 §4: string, number or null). */
-type Id = string | number | null;
-
-/** A structurally valid request (JSON-RPC 2.0 §4); `id` undefined = notification. */
-interface ValidRequest {
-  jsonrpc: "2.0";
-  method: string;
-  params?: unknown;
-  id?: Id;
-}
-
-const isId = (v: unknown): v is Id => v === null || typeof v === "string" || (typeof v === "number" && Number.isFinite(v));
-
-/** Checks one request object; on failure returns the id to answer with (the request's if well-formed, else null). */
-export function validateRequest(v: unknown): { ok: true; req: ValidRequest } | { ok: false; id: Id; message: string } {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) return { ok: false, id: null, message: "invalid request: expected a JSON-RPC request object" };
-  const o = v as Record<string, unknown>;
-  const id: Id = "id" in o && isId(o["id"]) ? o["id"] : null;
-  if ("id" in o && !isId(o["id"])) return { ok: false, id: null, message: "invalid request: id must be a string, a number or null" };
-  if (o["jsonrpc"] !== "2.0") return { ok: false, id, message: 'invalid request: jsonrpc must be "2.0"' };
-  if (typeof o["method"] !== "string") return { ok: false, id, message: "invalid request: method must be a string" };
-  const params = o["params"];
-  if (params !== undefined && (typeof params !== "object" || params === null)) return { ok: false, id, message: "invalid request: params must be an object or an array" };
-  const req: ValidRequest = { jsonrpc: "2.0", method: o["method"] };
-  if (params !== undefined) req.params = params;
-  if ("id" in o) req.id = id;
-  return { ok: true, req };
 }
 
 const errorResponse = (id: Id, code: number, message: string, data?: unknown): JSONRPCResponse => createJSONRPCErrorResponse(id, code, message, data);

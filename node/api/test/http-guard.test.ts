@@ -1,5 +1,5 @@
 /**
- * Properties of the shared HTTP guard (node/src/rpc/http-guard.ts) on arbitrary input: header
+ * Properties of the shared HTTP guard (node/api/src/http-guard.ts, `@baios/api/server`) on arbitrary input: header
  * parsing never throws, only the exact token authenticates, the depth check agrees with a plain
  * recursive count, and token files are 0600.
  */
@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { checkAuth, checkContentType, checkHost, generateToken, loadOrCreateTokenFile, nestedDeeperThan, parseHostHeader, readTokenFile, type GuardOptions } from "../src/rpc/http-guard.ts";
+import { checkAuth, checkContentType, checkHost, generateToken, loadOrCreateTokenFile, nestedDeeperThan, parseHostHeader, readTokenFile, type GuardOptions } from "../src/http-guard.ts";
 
 const req = (headers: Record<string, string>): IncomingMessage => ({ headers }) as unknown as IncomingMessage;
 const guard = (token: string | undefined): GuardOptions => ({ bindHost: "127.0.0.1", port: 28545, token, allowOrigins: [], allowHosts: [], realm: "t" });
