@@ -32,6 +32,7 @@ import { ed25519PublicKey, ed25519Sign, ed25519VerifyStrict, nobleVerifyRfc8032 
 import { isWireErrorCode, WireError } from "./wire.ts";
 import { WIRE_CHECKERS } from "./wirecheck.ts";
 import { KISET_CHECKERS } from "./kiset.ts";
+import { MMR_CHECKERS } from "./mmr.ts";
 import {
   boolField, hexArrayField, hexField, intField, objectArrayField, stringField, u64Field,
   type TestCase, type TestGroup, type VectorFile,
@@ -222,6 +223,7 @@ export const CHECKERS: Readonly<Record<string, Checker>> = {
 
   ...WIRE_CHECKERS,
   ...KISET_CHECKERS,
+  ...MMR_CHECKERS,
 };
 
 /** One disagreement between this verifier and a vector file. */

@@ -30,6 +30,7 @@ const EXPECTED: Readonly<Record<string, readonly string[]>> = {
   "wallet_proofs.json": ["TxProofVerify", "KeyImageProofVerify", "DerivationProofVerify"],
   "wire.json": ["GenesisWire", "TxWire", "HeaderWire", "BlockPow", "Retarget", "BlockWire", "UnbondWire", "EvidenceWire", "CertificateWire", "VoteWire"],
   "kiset.json": ["KisetRoot", "KisetProof"],
+  "mmr.json": ["MmrRoot", "MmrInclusion", "MmrConsistency"],
 };
 
 describe("shared test vectors (independent verifier)", () => {

@@ -6,7 +6,7 @@
  */
 import { ConsensusError } from "../errors.ts";
 import { peakIndexOfLeaf, peaks } from "./position.ts";
-import { decodeInclusionProof, verifyInclusionProof, type InclusionProof } from "./proof.ts";
+import { decodeInclusionProof, mmrNodeHash, mmrRootFromPeaks, verifyInclusionProof, type InclusionProof } from "./proof.ts";
 
 /**
  * Parses inclusion proof bytes `u64le leafIndex ‖ u64le leafCount ‖ u8 nSiblings ‖ nSiblings × [32]
@@ -44,4 +44,22 @@ export function checkInclusionProof(root: Uint8Array, leafCount: bigint, leafHas
   if (!(proof instanceof Uint8Array)) checkInclusionShape(p);
   if (p.leafCount !== leafCount) throw new ConsensusError("MMR_PROOF_INVALID", `proof is for ${p.leafCount} leaves, not ${leafCount}`);
   if (!verifyInclusionProof(root, leafCount, leafHash, p)) throw new ConsensusError("MMR_PROOF_INVALID", "recomputed root differs");
+}
+
+/**
+ * The root an inclusion proof implies for `leafHash` (32 bytes): hash up the siblings, insert the
+ * result among the other peaks, bag with `proof.leafCount`. Used to build proofs structurally
+ * (random siblings and peaks) for sizes no MMR can be built at, e.g. 2^32 leaves (bench, vectors).
+ * @throws ConsensusError `MMR_PROOF_MALFORMED` when the shape does not fit `(leafIndex, leafCount)`
+ */
+export function rootFromInclusionProof(leafHash: Uint8Array, proof: InclusionProof): Uint8Array {
+  checkInclusionShape(proof);
+  const pi = peakIndexOfLeaf(proof.leafIndex, proof.leafCount);
+  const peak = peaks(proof.leafCount)[pi] as { firstLeaf: bigint };
+  const local = proof.leafIndex - peak.firstLeaf;
+  let acc = leafHash;
+  proof.siblings.forEach((sib, l) => {
+    acc = ((local >> BigInt(l)) & 1n) === 0n ? mmrNodeHash(acc, sib) : mmrNodeHash(sib, acc);
+  });
+  return mmrRootFromPeaks(proof.leafCount, [...proof.otherPeaks.slice(0, pi), acc, ...proof.otherPeaks.slice(pi)]);
 }
