@@ -17,6 +17,7 @@ import type {
   KeyImagesResult,
   MempoolResult,
   MmrProofResult,
+  MmrConsistencyProofResult,
   KeyImageProofResult,
   HeaderProofResult,
   OutputsResult,
@@ -179,6 +180,13 @@ export class NodeRpcClient {
   /** Inclusion proof of an output against the header at `height` (default: the tip). */
   getMmrProof(globalIndex: number, height?: number): Promise<MmrProofResult> {
     return this.call("get_mmr_proof", height === undefined ? { globalIndex } : { globalIndex, height });
+  }
+  /**
+   * Consistency proof (docs/mmr.md §6) that the MMR of `oldCount` leaves is a prefix of the one of
+   * `newCount` leaves (default: the tip's size); `mmr` "output" (default) or "header".
+   */
+  getMmrConsistencyProof(oldCount: number, newCount?: number, mmr?: "output" | "header"): Promise<MmrConsistencyProofResult> {
+    return this.call("get_mmr_consistency_proof", { oldCount, ...(newCount === undefined ? {} : { newCount }), ...(mmr === undefined ? {} : { mmr }) });
   }
   /** Whether `keyImage` is spent as of the tip header, with a key-image set proof (docs/protocol.md §15.4). */
   getKeyImageProof(keyImage: Uint8Array | string): Promise<KeyImageProofResult> {

@@ -27,6 +27,7 @@ export type {
   KeyImageStatus,
   KeyImagesResult,
   MmrProofResult,
+  MmrConsistencyProofResult,
   KeyImageProofResult,
   HeaderProofResult,
 } from "./results.ts";

@@ -288,3 +288,30 @@ export interface MmrProofResult {
   /** `encodeInclusionProof` bytes. */
   proof: string;
 }
+
+/**
+ * Result of `get_mmr_consistency_proof { oldCount, newCount?, mmr? }` (docs/mmr.md §6): proof that
+ * the `mmr` MMR ("output", default, or "header") of `oldCount` leaves is a prefix of the one of
+ * `newCount` leaves (default: the tip header's `outputCount`, or the tip height for the header
+ * MMR). Check `oldRoot`/`newRoot` against headers you trust (a header's `outputRoot` at its
+ * `outputCount`; header `c`'s `headerRoot` for header-MMR count `c`), then
+ * `verifyConsistencyProof(oldRoot, oldCount, newRoot, newCount, fromHex(proof))` (@baios/consensus).
+ */
+export interface MmrConsistencyProofResult {
+  /** Which MMR: `output` (outputRoot) or `header` (headerRoot). */
+  mmr: "output" | "header";
+  /** Leaf count of the older MMR. */
+  oldCount: number;
+  /** Leaf count of the newer MMR (≥ oldCount). */
+  newCount: number;
+  /** Root of the older MMR as stored (32 bytes hex). */
+  oldRoot: string;
+  /** Root of the newer MMR as stored (32 bytes hex). */
+  newRoot: string;
+  /** The older MMR's peaks, left to right (32 bytes hex each). */
+  oldPeaks: string[];
+  /** Climbing hashes, new mountains left to right (32 bytes hex each; docs/mmr.md §6.1). */
+  path: string[];
+  /** `encodeConsistencyProof` bytes (hex): `18 + 32·(oldPeaks + path)` bytes. */
+  proof: string;
+}

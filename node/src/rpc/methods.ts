@@ -4,6 +4,8 @@
  */
 import { encodeKisetProof, headerLeafHash, proveKeyImage, verifyKeyImageProof } from "@baios/consensus";
 import { ConsensusError, blockHash, decodeStakingState, decodeUnbond, equalBytes, type Unbond, sortValidators, validatorsHash, decodeBlock, encodeInclusionProof, encodeTx, mmrLeafHash, type Block, type ChainParams, type Validator } from "@baios/consensus";
+import { consistencyRoots, encodeConsistencyProof } from "@baios/consensus";
+import type { MmrConsistencyProofResult } from "@baios/api";
 import type { Chain } from "../chain.ts";
 import { AlreadyInPoolError, MempoolFullError, type Mempool } from "../mempool.ts";
 import { NodeBusyError } from "../workers/busy.ts";
@@ -461,6 +463,35 @@ export function createMethods(ctx: RpcContext): Record<string, RpcMethod> {
       throw rpcError("INTERNAL_ERROR", "the tip moved while the proof was built; retry");
     },
 
+    get_mmr_consistency_proof: async (params): Promise<MmrConsistencyProofResult> => {
+      const p = paramsObject(params);
+      const mmr = p["mmr"] ?? "output";
+      if (mmr !== "output" && mmr !== "header") throw invalidParams('mmr: "output" (outputRoot/outputCount) or "header" (headerRoot; count = height)');
+      // every count up to the tip header's is committed: output counts by some header's outputCount, header-MMR count c by header c's headerRoot
+      const tipCount = mmr === "output" ? ctx.chain.tipHeader.outputCount : BigInt(ctx.chain.tip.height);
+      const oldCount = BigInt(parseUint(p["oldCount"], "oldCount"));
+      const newCount = p["newCount"] === undefined ? tipCount : BigInt(parseUint(p["newCount"], "newCount"));
+      if (oldCount > newCount) throw invalidParams(`oldCount ${oldCount} must not exceed newCount ${newCount}`);
+      if (newCount > tipCount) throw rpcError("NOT_FOUND", `newCount ${newCount} is above the tip's ${mmr} MMR size ${tipCount}`);
+      let proof;
+      try {
+        proof = await (mmr === "output" ? ctx.chain.mmr : ctx.chain.headerMmr).consistencyProof(oldCount, newCount);
+      } catch (e) {
+        throw rpcError("NOT_FOUND", `${mmr} MMR nodes for ${oldCount} → ${newCount} are not on this node (${(e as Error).message}); a fast-synced node keeps only the header-MMR peaks below its snapshot`);
+      }
+      const r = consistencyRoots(proof); // O(log n) hashes: the roots the proof implies (= the stored MMR's roots)
+      return {
+        mmr,
+        oldCount: num(oldCount),
+        newCount: num(newCount),
+        oldRoot: hex(r.oldRoot),
+        newRoot: hex(r.newRoot),
+        oldPeaks: proof.oldPeaks.map(hex),
+        path: proof.path.map(hex),
+        proof: hex(encodeConsistencyProof(proof)),
+      };
+    },
+
     get_header_proof: async (params): Promise<HeaderProofResult> => {
       const p = paramsObject(params);
       const height = parseUint(p["height"], "height");
@@ -506,6 +537,7 @@ export const RPC_METHODS = [
   "get_mmr_proof",
   "get_key_image_proof",
   "get_header_proof",
+  "get_mmr_consistency_proof",
 ] as const;
 /** A node JSON-RPC method name: one of {@link RPC_METHODS}. */
 export type RpcMethodName = (typeof RPC_METHODS)[number];
