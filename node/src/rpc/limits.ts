@@ -6,7 +6,7 @@
  *
  * Work is counted in units before any method runs: one block read (`get_block`, each block of a
  * `get_blocks_range` span) = 1, 100 outputs or key images = 1, 1 000 heights of output
- * distribution = 1, every other call = 1. A batch whose total exceeds `maxWorkUnits` is refused
+ * distribution = 1, `get_light_update` = 16 (≤ 64 certified headers), every other call = 1. A batch whose total exceeds `maxWorkUnits` is refused
  * whole, before any of it runs.
  * @module
  */
@@ -115,6 +115,9 @@ export function callCost(method: string, params: unknown, limits: RpcServerLimit
       const c = capped(len(p["keyImages"]), limits.keyImages, "key images");
       return typeof c === "number" ? Math.max(1, Math.ceil(c / 100)) : c;
     }
+    case "get_light_update":
+      // up to 64 certified headers with set and link proof, and a walk over staking records
+      return 16;
     case "get_output_distribution": {
       const from = uint(p["from"]) ?? 0;
       const to = uint(p["to"]);

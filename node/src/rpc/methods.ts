@@ -13,6 +13,7 @@ import type { RpcMethod } from "./server.ts";
 import { hex, num, paramsObject, parseHex, parseUint } from "./convert.ts";
 import { invalidParams, rpcError } from "./errors.ts";
 import { stakingResult, type StakingSource } from "./staking.ts";
+import { getLightUpdate, type LightUpdateResult } from "./light.ts";
 import { certificateJson, coinbaseJson, headerJson, scanTxJson, txJson } from "./json.ts";
 import type {
   BlockResult,
@@ -492,6 +493,9 @@ export function createMethods(ctx: RpcContext): Record<string, RpcMethod> {
       };
     },
 
+    /** `get_light_update { from, to? }`: certified set-change headers and the head for a light client (./light.ts, docs/light-client.md §3). */
+    get_light_update: (params): Promise<LightUpdateResult> => getLightUpdate(ctx.chain, params),
+
     get_header_proof: async (params): Promise<HeaderProofResult> => {
       const p = paramsObject(params);
       const height = parseUint(p["height"], "height");
@@ -538,6 +542,7 @@ export const RPC_METHODS = [
   "get_key_image_proof",
   "get_header_proof",
   "get_mmr_consistency_proof",
+  "get_light_update",
 ] as const;
 /** A node JSON-RPC method name: one of {@link RPC_METHODS}. */
 export type RpcMethodName = (typeof RPC_METHODS)[number];

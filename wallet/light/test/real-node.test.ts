@@ -1,0 +1,102 @@
+// The light client against a real node over HTTP JSON-RPC (Node only): an in-process validator
+// node (one validator, 8-block epochs) whose own bonds change the validator set twice; the client
+// cold-starts from the genesis through `get_light_update`, then verifies a past header, an
+// output's MMR proof, a spent and an unspent key image, and resumes from its file checkpoint.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startNode, type NodeHandle } from "../../../node/src/node.ts";
+import { fastSyncGenesis } from "../../../node/test/helpers/fast-sync-genesis.ts";
+import { bondTx } from "../../../node/test/helpers/bond.ts";
+import { VALIDATOR_SEED, buildTx, testConfig } from "../../../node/test/helpers/fixture.ts";
+import type { NodeGenesis } from "../../../node/src/genesis.ts";
+import { LightClient, type LightTransport } from "../src/client.ts";
+import { isLightClientError } from "../src/errors.ts";
+import { FileCheckpointStore } from "../src/node.ts";
+
+/** Counts calls per method and result bytes over a real transport. */
+class Counting implements LightTransport {
+  readonly calls: { method: string; params: Record<string, unknown>; bytes: number }[] = [];
+  constructor(readonly inner: LightTransport) {}
+  async call<T>(method: string, params: Record<string, unknown> = {}): Promise<T> {
+    const r = await this.inner.call<T>(method, params);
+    this.calls.push({ method, params, bytes: JSON.stringify(r).length });
+    return r;
+  }
+  count(m: string): number {
+    return this.calls.filter((c) => c.method === m).length;
+  }
+}
+
+describe("light client against a real node (HTTP JSON-RPC)", () => {
+  let dir: string;
+  let node: NodeHandle;
+  let genesis: NodeGenesis;
+  let spentKeyImage: Uint8Array;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "baios-light-"));
+    genesis = await fastSyncGenesis();
+    node = await startNode(testConfig(join(dir, "node")), { genesis, manualBlocks: true });
+    // bonds in blocks 3 and 11 raise the validator's stake: set changes at the epoch ends 7 and 15
+    for (let i = 1; i <= 20; i++) {
+      if (i === 3) await node.submitTx(bondTx(genesis, 20, 5n, VALIDATOR_SEED));
+      else if (i === 11) await node.submitTx(bondTx(genesis, 21, 7n, VALIDATOR_SEED));
+      else if (i === 5) {
+        const tx = buildTx(genesis, 2);
+        spentKeyImage = tx.keyImage;
+        await node.submitTx(tx.bytes);
+      }
+      await node.produceBlock();
+    }
+  }, 240_000);
+  afterAll(async () => {
+    await node?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("cold start: follows both set changes to the tip, then proves a header, an output and key images; a checkpoint resumes", async () => {
+    const t = new Counting(node.client);
+    const store = new FileCheckpointStore(join(dir, "light-checkpoint.json"));
+    const lc = await LightClient.open({ genesis: genesis.block.header, genesisValidators: genesis.validators, transport: t, store });
+    const r = await lc.sync();
+    expect(r.to).toBe(BigInt(node.chain.tip.height));
+    expect(r.setChanges).toBe(2);
+    expect(r.steps).toBe(3);
+    expect(t.count("get_light_update")).toBe(1);
+    expect(Buffer.from(lc.head.hash).toString("hex")).toBe(Buffer.from(node.chain.tip.hash).toString("hex"));
+
+    const h9 = await lc.header(9);
+    expect(h9.height).toBe(9n);
+    const out = await lc.output(30);
+    expect(out.provenAt).toBe(lc.height);
+    expect((await lc.keyImage(spentKeyImage)).spent).toBe(true);
+    expect((await lc.keyImage(new Uint8Array(32).fill(9))).spent).toBe(false);
+
+    // four more blocks: the returning client asks only from its checkpoint
+    for (let i = 0; i < 4; i++) await node.produceBlock();
+    const t2 = new Counting(node.client);
+    const again = await LightClient.open({ genesis: genesis.block.header, genesisValidators: genesis.validators, transport: t2, store });
+    expect(again.height).toBe(20n);
+    const r2 = await again.sync();
+    expect(r2.to).toBe(24n);
+    expect(r2.steps).toBe(1);
+    expect(t2.calls[0]?.params["from"]).toBe(20);
+  });
+
+  it("a node answer that skips a set change is refused (SKIPPED_SET_CHANGE)", async () => {
+    const liar: LightTransport = {
+      call: async <T>(method: string, params?: Record<string, unknown>): Promise<T> => {
+        const r = await node.client.call<T>(method, params);
+        if (method !== "get_light_update") return r;
+        const u = r as unknown as { steps: unknown[] };
+        return { ...u, steps: u.steps.slice(1) } as T;
+      },
+    };
+    const lc = await LightClient.open({ genesis: genesis.block.header, genesisValidators: genesis.validators, transport: liar });
+    const e = await lc.sync().catch((x: unknown) => x);
+    expect(isLightClientError(e, "SKIPPED_SET_CHANGE")).toBe(true);
+    expect(lc.height).toBe(0n);
+  });
+});
