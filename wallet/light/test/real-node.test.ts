@@ -18,7 +18,10 @@ import { FileCheckpointStore } from "../src/node.ts";
 /** Counts calls per method and result bytes over a real transport. */
 class Counting implements LightTransport {
   readonly calls: { method: string; params: Record<string, unknown>; bytes: number }[] = [];
-  constructor(readonly inner: LightTransport) {}
+  readonly inner: LightTransport;
+  constructor(inner: LightTransport) {
+    this.inner = inner;
+  }
   async call<T>(method: string, params: Record<string, unknown> = {}): Promise<T> {
     const r = await this.inner.call<T>(method, params);
     this.calls.push({ method, params, bytes: JSON.stringify(r).length });
