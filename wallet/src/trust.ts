@@ -18,8 +18,6 @@ import {
   coinbaseHash,
   decodeInclusionProof,
   makeValidatorSet,
-  mmrLeafHash,
-  verifyInclusionProof,
   merkleRoot,
   txLeafHash,
   validatorsHash,
@@ -30,6 +28,7 @@ import {
   type ValidatorSet,
 } from "@baios/consensus";
 import type { CertificateJson, HeaderJson, MmrProofResult, OutputJson, ScanBlockJson, ValidatorsResult } from "@baios/api";
+import { LightClientError, headerFromJson as lightHeaderFromJson, verifyOutputInclusion } from "@baios/light-client";
 import type { Network } from "./address.ts";
 import { bytesEqual, bytesToHex, hexToBytes } from "./hex.ts";
 
@@ -108,11 +107,6 @@ const uint = (x: unknown, what: string, code: NodeTrustErrorCode = "BAD_HEADER")
   if (typeof x !== "number" || !Number.isSafeInteger(x) || x < 0) throw new NodeTrustError(code, `${what}: expected a non-negative integer`);
   return BigInt(x);
 };
-/** A u64 carried as a canonical decimal string (the header's PoW nonce). */
-const u64s = (x: unknown, what: string): bigint => {
-  if (typeof x !== "string" || !/^(0|[1-9][0-9]{0,19})$/.test(x) || BigInt(x) > 0xffff_ffff_ffff_ffffn) throw new NodeTrustError("BAD_HEADER", `${what}: expected a u64 as a decimal string`);
-  return BigInt(x);
-};
 /** A u32 field (version, chain id, round): {@link uint} bounded by 2^32 − 1, the width of its canonical encoding. */
 const u32 = (x: unknown, what: string, code: NodeTrustErrorCode = "BAD_HEADER"): number => {
   const v = uint(x, what, code);
@@ -120,31 +114,18 @@ const u32 = (x: unknown, what: string, code: NodeTrustErrorCode = "BAD_HEADER"):
   return Number(v);
 };
 
-/** The consensus header of a {@link HeaderJson}. @throws NodeTrustError `BAD_HEADER` on a malformed field */
+/**
+ * The consensus header of a {@link HeaderJson}: the light client's parser (`headerFromJson` of
+ * `@baios/light-client`, every field type- and width-checked).
+ * @throws NodeTrustError `BAD_HEADER` on a malformed field
+ */
 export function headerFromJson(h: HeaderJson): BlockHeader {
-  if (h === null || typeof h !== "object") throw new NodeTrustError("BAD_HEADER", "header missing");
-  return {
-    version: u32(h.version, "header.version"),
-    chainId: u32(h.chainId, "header.chainId"),
-    height: uint(h.height, "header.height"),
-    parentHash: bytesField(h.parentHash, 32, "header.parentHash"),
-    timeMs: uint(h.timeMs, "header.timeMs"),
-    txRoot: bytesField(h.txRoot, 32, "header.txRoot"),
-    outputRoot: bytesField(h.outputRoot, 32, "header.outputRoot"),
-    outputCount: uint(h.outputCount, "header.outputCount"),
-    txPowTarget: bytesField(h.txPowTarget, 32, "header.txPowTarget"),
-    blockTarget: bytesField(h.blockTarget, 32, "header.blockTarget"),
-    validatorsHash: bytesField(h.validatorsHash, 32, "header.validatorsHash"),
-    nextValidatorsHash: bytesField(h.nextValidatorsHash, 32, "header.nextValidatorsHash"),
-    lastCertificateHash: bytesField(h.lastCertificateHash, 32, "header.lastCertificateHash"),
-    evidenceRoot: bytesField(h.evidenceRoot, 32, "header.evidenceRoot"),
-    stakingRoot: bytesField(h.stakingRoot, 32, "header.stakingRoot"),
-    headerRoot: bytesField(h.headerRoot, 32, "header.headerRoot"),
-    superParentsRoot: bytesField(h.superParentsRoot, 32, "header.superParentsRoot"),
-    keyImageRoot: bytesField(h.keyImageRoot, 32, "header.keyImageRoot"),
-    stakingStateHash: bytesField(h.stakingStateHash, 32, "header.stakingStateHash"),
-    powNonce: u64s(h.powNonce, "header.powNonce"),
-  };
+  try {
+    return lightHeaderFromJson(h);
+  } catch (e) {
+    if (e instanceof LightClientError) throw new NodeTrustError("BAD_HEADER", e.reason);
+    throw e;
+  }
 }
 
 /** The consensus certificate of a {@link CertificateJson}. @throws NodeTrustError `BAD_CERTIFICATE` on a malformed field */
@@ -339,14 +320,20 @@ export function checkPowTarget(anchor: ChainAnchor, network: Network, nodeTarget
  */
 export function verifyRingMember(header: BlockHeader, m: OutputJson, proof: MmrProofResult): void {
   const bad = (why: string) => new NodeTrustError("BAD_OUTPUT", `ring member ${m.globalIndex}: ${why}`);
-  let leaf: Uint8Array;
+  let key: Uint8Array;
+  let commitment: Uint8Array;
   try {
-    leaf = mmrLeafHash(BigInt(m.globalIndex), bytesField(m.oneTimeKey, 32, "oneTimeKey"), bytesField(m.commitment, 32, "commitment"));
+    key = bytesField(m.oneTimeKey, 32, "oneTimeKey");
+    commitment = bytesField(m.commitment, 32, "commitment");
   } catch {
     throw bad("malformed output");
   }
-  if (BigInt(m.globalIndex) >= header.outputCount) throw bad("not in the chain at the verified height");
   const p = typeof proof?.proof === "string" && /^([0-9a-fA-F]{2})*$/.test(proof.proof) ? decodeInclusionProof(hexToBytes(proof.proof)) : undefined;
-  if (p !== undefined && p.leafIndex !== BigInt(m.globalIndex)) throw bad("the proof is for another index");
-  if (p === undefined || !verifyInclusionProof(header.outputRoot, header.outputCount, leaf, p)) throw bad("its MMR inclusion proof does not verify against the verified header's outputRoot");
+  try {
+    // the light client's check: index below outputCount, proof for this leaf, mmrLeafHash against outputRoot
+    verifyOutputInclusion(header, BigInt(m.globalIndex), key, commitment, p);
+  } catch (e) {
+    if (e instanceof LightClientError) throw bad(`its MMR inclusion proof does not verify against the verified header's outputRoot (${e.reason})`);
+    throw e;
+  }
 }
