@@ -218,6 +218,20 @@ export const cases: Record<string, () => Promise<void>> = {
     await rejects(open(chain, node, new MemoryCheckpointStore(JSON.stringify({ ...j, height: 29 }))), "CHECKPOINT_INVALID", "height");
   },
 
+  "a next validator set in non-canonical byte order is refused (one set, one encoding)": async () => {
+    const chain = await chainOf(SPEC);
+    const node = new MemoryNode(chain, 40);
+    onUpdate(node, (r) => {
+      const b = fromHex(r.steps[0]!.nextValidators!);
+      const swapped = new Uint8Array(b);
+      swapped.set(b.subarray(4, 44), 44);
+      swapped.set(b.subarray(44, 84), 4);
+      r.steps[0]!.nextValidators = toHex(swapped);
+      return r;
+    });
+    await rejects((await open(chain, node)).sync(), "BAD_VALIDATOR_SET", "members swapped");
+  },
+
   "a genesis validator set that does not hash to the genesis header is refused": async () => {
     const chain = await chainOf(SPEC);
     await rejects(LightClient.open({ genesis: chain.headers[0] as BlockHeader, genesisValidators: setOf([0, 1, 2]).validators, transport: new MemoryNode(chain) }), "GENESIS_MISMATCH", "wrong genesis set");

@@ -88,6 +88,16 @@ describe("light client against a real node (HTTP JSON-RPC)", () => {
     expect(t2.calls[0]?.params["from"]).toBe(20);
   });
 
+  it("get_light_update params: from above the tip is NOT_FOUND, a malformed from INVALID_PARAMS, to at or below from answers no step", async () => {
+    await expect(node.client.call("get_light_update", { from: 10_000 })).rejects.toMatchObject({ code: -32001 });
+    await expect(node.client.call("get_light_update", { from: -1 })).rejects.toMatchObject({ code: -32602 });
+    const r = await node.client.call<{ steps: unknown[]; complete: boolean; to: number }>("get_light_update", { from: 5, to: 3 });
+    expect(r).toMatchObject({ steps: [], complete: true, to: 3 });
+    const one = await node.client.call<{ steps: { nextValidators?: string }[] }>("get_light_update", { from: 0, to: 7 });
+    expect(one.steps.length).toBe(1);
+    expect(one.steps[0]?.nextValidators).toBeDefined();
+  });
+
   it("a node answer that skips a set change is refused (SKIPPED_SET_CHANGE)", async () => {
     const liar: LightTransport = {
       call: async <T>(method: string, params?: Record<string, unknown>): Promise<T> => {
