@@ -68,6 +68,8 @@ export interface NodeConfig {
   mode: "archive" | "pruned";
   /** A fresh data directory bootstraps from the peers' latest verified state snapshot instead of replaying every block (node/src/sync/, docs/sync.md). Default false. */
   fastSync: boolean;
+  /** Body depth of a pruned node in blocks (`--prune-depth`, ≥ 1): bodies deeper than this below the tip are deleted; `undefined` (default) = D = unbondingDelay + epochLength. A devnet/test knob: a shallower node validates the same but serves fewer bodies to syncing peers and wallets (docs/pruning.md §Node modes). */
+  pruneDepth: number | undefined;
   /** p2p listen multiaddrs (e.g. `/ip4/0.0.0.0/tcp/28546`; `/tcp/0` = a free port); empty = no p2p network (a standalone node). Empty in {@link defaultConfig} (embedding, tests); `baios node` defaults to the network's p2p port, `/ip4/0.0.0.0/tcp/48544` on the devnet (node/src/ports.ts `defaultP2pListen`). */
   p2pListen: string[];
   /** Bootstrap peers: multiaddrs ending in `/p2p/<peerId>`, dialled at start and when few peers are left. */
@@ -134,6 +136,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: "syncWrites", flag: "sync-writes", env: "BAIOS_SYNC_WRITES", kind: "bool", doc: "fsync each block batch (default true)" },
   { key: "mode", flag: "mode", env: "BAIOS_MODE", kind: "mode", doc: "archive|pruned: keep every block body, or prune bodies deeper than unbondingDelay + epochLength (default pruned; archive on the devnet)" },
   { key: "fastSync", flag: "fast-sync", env: "BAIOS_FAST_SYNC", kind: "bool", doc: "a fresh data dir bootstraps from the peers' verified state snapshot, no block replay (default false; docs/sync.md)" },
+  { key: "pruneDepth", flag: "prune-depth", env: "BAIOS_PRUNE_DEPTH", kind: "int", placeholder: "<blocks>", doc: "pruned mode: keep bodies this many blocks below the tip (default unbondingDelay + epochLength; devnets and tests shorten it)" },
   { key: "p2pListen", flag: "p2p-listen", env: "BAIOS_P2P_LISTEN", kind: "list", placeholder: "<multiaddr,…>", doc: "p2p listen multiaddrs, comma-separated or repeated (default /ip4/0.0.0.0/tcp/<the network's p2p port>; empty = no p2p)" },
   { key: "bootstrap", flag: "bootstrap", env: "BAIOS_BOOTSTRAP", kind: "list", placeholder: "<multiaddr,…>", doc: "bootstrap peer multiaddrs with /p2p/<peerId>, comma-separated or repeated" },
   { key: "maxPeers", flag: "max-peers", env: "BAIOS_MAX_PEERS", kind: "int", doc: "most p2p connections (default 50)" },
@@ -176,6 +179,7 @@ export function defaultConfig(network: NetworkName = DEFAULT_NETWORK): NodeConfi
     syncWrites: true,
     mode: network === "devnet" ? "archive" : "pruned",
     fastSync: false,
+    pruneDepth: undefined,
     p2pListen: [],
     bootstrap: [],
     maxPeers: 50,

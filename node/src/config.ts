@@ -105,6 +105,7 @@ export function validateConfig(cfg: NodeConfig): NodeConfig {
   if (cfg.workerQueueMax < 1) throw new ConfigError("--worker-queue-max (workerQueueMax) must be at least 1");
   if (cfg.ringCacheEntries < 0 || cfg.ringCacheEntries > 1_000_000) throw new ConfigError("--ring-cache-entries (ringCacheEntries) must be in 0..1000000 (about 0.6 KB each)");
   if (cfg.maxPeers < 1) throw new ConfigError("--max-peers (maxPeers) must be at least 1");
+  if (cfg.pruneDepth !== undefined && cfg.pruneDepth < 1) throw new ConfigError("--prune-depth (pruneDepth) must be at least 1");
   for (const a of [...cfg.p2pListen, ...cfg.bootstrap]) if (!a.startsWith("/")) throw new ConfigError(`--p2p-listen/--bootstrap address ${JSON.stringify(a)}: expected a multiaddr such as /ip4/127.0.0.1/tcp/28544`);
   for (const a of cfg.bootstrap) if (!/\/p2p\/[1-9A-HJ-NP-Za-km-z]+$/.test(a)) throw new ConfigError(`--bootstrap ${JSON.stringify(a)}: must end in /p2p/<peerId>`);
   if (cfg.rpcPort > 65535 || (cfg.metricsPort ?? 0) > 65535) throw new ConfigError("--rpc-port/--metrics-port: port out of range (0..65535)");

@@ -239,7 +239,10 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
     const executor = consensus.executor;
 
     // --mode pruned (prune.ts): bodies deeper than D go after each commit, in their own batches (never the block's)
-    const pruner = config.mode === "pruned" ? new Pruner(store, pruneWindowsFor(params), { log: log.child({ mod: "prune" }) }) : undefined;
+    // --prune-depth overrides D (devnets, tests); W stays ≥ D so every stored body keeps its S
+    const windows = pruneWindowsFor(params);
+    if (config.pruneDepth !== undefined) Object.assign(windows, { bodyDepth: config.pruneDepth, stateDepth: Math.max(windows.stateDepth, config.pruneDepth) });
+    const pruner = config.mode === "pruned" ? new Pruner(store, windows, { log: log.child({ mod: "prune" }) }) : undefined;
     if (pruner !== undefined) {
       chain.listeners.add(() => pruner.schedule());
       cleanups.push(() => pruner.stop());

@@ -112,6 +112,7 @@ describe("config", () => {
     );
     // 0 is a valid value for most counts, but not for the worker queue bound (validateConfig)
     expect(() => loadConfig({ argv: ["--worker-queue-max", "0", "--data-dir", tmp()] })).toThrow(/--worker-queue-max \(workerQueueMax\) must be at least 1/);
+    expect(() => loadConfig({ argv: ["--prune-depth", "0", "--data-dir", tmp()] })).toThrow(/--prune-depth \(pruneDepth\) must be at least 1/);
   });
 
   it("parseCommandLine rejects positional arguments, unknown flags (with commander's suggestion) and missing values", () => {

@@ -47,6 +47,7 @@ import { out } from "./common.ts";
 import { powBar, scanBar } from "./progress.ts";
 import { plainTable } from "./table.ts";
 import { DEVNET_FUNDED, DEVNET_MINE_HASH_RATE, DEVNET_PAYOUT_INDEX, DEVNET_STAKE_BAI, DEVNET_STAKING, DEVNET_VALIDATOR_COUNT, devnetTxPowTarget, devnetValidatorSeed, writeDevnetGenesis } from "./devnet-genesis.ts";
+import { fastSyncLogLine, printStorageSummary } from "./devnet-storage.ts";
 import { printConsensusSummary, waitValidatorEntry, type ValidatorEntry } from "./devnet-staking.ts";
 import { bondWithSeed } from "./wallet-stake.ts";
 
@@ -80,6 +81,10 @@ export interface DevnetOptions {
   dandelionEmbargoMs?: number;
   /** No progress bars (`-q`). */
   quiet?: boolean;
+  /** Also start a pruned full node (`--mode pruned --prune-depth` {@link DEVNET_PRUNE_DEPTH}) with the others; default true when `nodes` ≥ 2 (`--no-pruned-node`). */
+  prunedNode?: boolean;
+  /** Also start a full node with `--fast-sync` mid-run, once the transfers are final and the joiner is in the set; default true when `nodes` ≥ 2 (`--no-fast-sync-node`). */
+  fastSyncNode?: boolean;
 }
 
 /**
@@ -100,8 +105,25 @@ const WRAPPER = fileURLToPath(new URL("../../../baios", import.meta.url));
 
 const BIN = fileURLToPath(new URL("../../bin/baios.ts", import.meta.url));
 
+/**
+ * What a devnet node process is: a genesis `validator`; the `joiner` (a full node with a validator
+ * key outside the genesis set, bonded in during the run); a `pruned` full node (`--mode pruned
+ * --prune-depth` {@link DEVNET_PRUNE_DEPTH}: it deletes block bodies during the run); a
+ * `fast-synced` full node started mid-run with `--fast-sync` (docs/sync.md). Every other node is
+ * an archive node (the devnet default).
+ */
+export type DevnetRole = "validator" | "joiner" | "pruned" | "fast-synced";
+
+/**
+ * Body depth of the devnet's pruned node, in blocks (`--prune-depth`): bodies deeper than this
+ * below the tip are deleted. The devnet's D = unbondingDelay + epochLength = 30 blocks would not
+ * be reached in a run of ~15–20 blocks; 4 makes the pruning visible.
+ */
+export const DEVNET_PRUNE_DEPTH = 4;
+
 interface StartedNode {
   name: string;
+  role: DevnetRole;
   child: ChildProcess;
   rpcUrl: string;
   logFile: string;
@@ -110,18 +132,22 @@ interface StartedNode {
   /** Its p2p multiaddrs with `/p2p/<peerId>` (from `status`). */
   p2p: string[];
   client: NodeRpcClient;
-  /** Its validator key (32 bytes hex) and whether it is in the genesis set. */
+  /** Its validator key (32 bytes hex; "" for the pruned and fast-synced nodes, which have none) and whether it is in the genesis set. */
   validatorKey: string;
   genesisValidator: boolean;
+  /** ms from spawning the process until it answered `status` (for the fast-synced node: its bootstrap). */
+  startMs: number;
 }
 
 /**
  * Starts `baios node` for node `index` in `<dir>/node<index>` and waits until it answers
- * `status`. Every node gets its devnet validator key file (`devnetValidatorSeed(index)`, signing
- * once its key is in the set: at once for a genesis validator) and mines candidates paying devnet
- * wallet {@link DEVNET_PAYOUT_INDEX} at {@link DEVNET_MINE_HASH_RATE} hashes/s.
+ * `status`. A validator or the joiner gets its devnet validator key file (`devnetValidatorSeed(index)`,
+ * signing once its key is in the set: at once for a genesis validator) and mines candidates paying
+ * devnet wallet {@link DEVNET_PAYOUT_INDEX} at {@link DEVNET_MINE_HASH_RATE} hashes/s; the pruned
+ * and fast-synced nodes are plain full nodes (no key, no mining).
  */
-async function startChildNode(root: string, index: number, genesisPath: string, bootstrap: string[], opts: DevnetOptions & { genesisValidator: boolean }): Promise<StartedNode> {
+async function startChildNode(root: string, index: number, genesisPath: string, bootstrap: string[], opts: DevnetOptions & { role: DevnetRole }): Promise<StartedNode> {
+  const spawnedAt = Date.now();
   const name = `node${index}`;
   const dir = join(root, name);
   mkdirSync(dir, { recursive: true });
@@ -147,10 +173,15 @@ async function startChildNode(root: string, index: number, genesisPath: string, 
   args.push("--dandelion-embargo-ms", String(opts.dandelionEmbargoMs ?? ((opts.nodes ?? 4) <= 1 ? 1000 : DEVNET_EMBARGO_MS)));
   for (const b of bootstrap) args.push("--bootstrap", b);
   const seed = devnetValidatorSeed(index);
-  const keyFile = join(dir, "validator.key");
-  writeFileSync(keyFile, bytesToHex(seed) + "\n", { mode: 0o600 });
-  const payout = Wallet.restore(devnetMnemonic(DEVNET_PAYOUT_INDEX), "devnet").state;
-  args.push("--validator", "--validator-key-file", keyFile, "--payout", `${bytesToHex(payout.viewPublic)}:${bytesToHex(payout.spendPublic)}`, "--mine-hash-rate", String(DEVNET_MINE_HASH_RATE));
+  const keyed = opts.role === "validator" || opts.role === "joiner";
+  if (keyed) {
+    const keyFile = join(dir, "validator.key");
+    writeFileSync(keyFile, bytesToHex(seed) + "\n", { mode: 0o600 });
+    const payout = Wallet.restore(devnetMnemonic(DEVNET_PAYOUT_INDEX), "devnet").state;
+    args.push("--validator", "--validator-key-file", keyFile, "--payout", `${bytesToHex(payout.viewPublic)}:${bytesToHex(payout.spendPublic)}`, "--mine-hash-rate", String(DEVNET_MINE_HASH_RATE));
+  }
+  if (opts.role === "pruned") args.push("--mode", "pruned", "--prune-depth", String(DEVNET_PRUNE_DEPTH));
+  if (opts.role === "fast-synced") args.push("--fast-sync");
   const child = spawn(process.execPath, args, { stdio: ["ignore", outFd, outFd], detached: opts.keep === true, env: { ...process.env, BAIOS_CONFIG: "" } });
   let exited: string | undefined;
   child.once("exit", (code, sig) => {
@@ -167,7 +198,7 @@ async function startChildNode(root: string, index: number, genesisPath: string, 
     }
     try {
       const st = await probe.status();
-      return { name, child, rpcUrl, logFile, cookieFile, p2p: st.network?.addresses ?? [], client: new NodeRpcClient(rpcUrl, { tokenFile: cookieFile }), validatorKey: bytesToHex(ed25519PublicKey(seed)), genesisValidator: opts.genesisValidator };
+      return { name, role: opts.role, child, rpcUrl, logFile, cookieFile, p2p: st.network?.addresses ?? [], client: new NodeRpcClient(rpcUrl, { tokenFile: cookieFile }), validatorKey: keyed ? bytesToHex(ed25519PublicKey(seed)) : "", genesisValidator: opts.role === "validator", startMs: Date.now() - spawnedAt };
     } catch {
       if (Date.now() > deadline) {
         await stopChild(child); // never leave an unanswering node behind
@@ -175,6 +206,20 @@ async function startChildNode(root: string, index: number, genesisPath: string, 
       }
       await sleep(150);
     }
+  }
+}
+
+/** The role in the node list: `[validator]`, `[full node, validator key outside the genesis set]`, `[pruned full node …]`, `[fast-synced full node …]`. */
+function roleLabel(n: StartedNode): string {
+  switch (n.role) {
+    case "validator":
+      return `[validator] ${n.validatorKey.slice(0, 10)}…`;
+    case "joiner":
+      return `[full node, validator key outside the genesis set] ${n.validatorKey.slice(0, 10)}…`;
+    case "pruned":
+      return `[pruned full node: --mode pruned --prune-depth ${DEVNET_PRUNE_DEPTH}]`;
+    case "fast-synced":
+      return "[full node started mid-run with --fast-sync]";
   }
 }
 
@@ -299,10 +344,20 @@ export async function runDevnet(opts: DevnetOptions): Promise<number> {
   const stopAll = async (): Promise<void> => {
     await Promise.all(nodes.map((n) => stopChild(n.child)));
   };
+  const withPruned = count >= 2 && opts.prunedNode !== false;
+  const withFastSync = count >= 2 && opts.fastSyncNode !== false;
+  const bootstrapOf = (): string[] => nodes.flatMap((n) => n.p2p.slice(0, 1));
   try {
     // each node dials the nodes started before it: everyone has outbound peers to pick
     // Dandelion++ stem relays from
-    for (let i = 0; i < count; i++) nodes.push(await startChildNode(dir, i, genesisPath, nodes.flatMap((n) => n.p2p.slice(0, 1)), { ...opts, blockTimeMs, genesisValidator: i < validatorCount }));
+    for (let i = 0; i < count - 1; i++) nodes.push(await startChildNode(dir, i, genesisPath, bootstrapOf(), { ...opts, blockTimeMs, role: i < validatorCount ? "validator" : "joiner" }));
+    // the last keyed node and the pruned node start together (both dial all the nodes before them)
+    const last = [startChildNode(dir, count - 1, genesisPath, bootstrapOf(), { ...opts, blockTimeMs, role: count - 1 < validatorCount ? "validator" : "joiner" })];
+    if (withPruned) last.push(startChildNode(dir, count, genesisPath, bootstrapOf(), { ...opts, blockTimeMs, role: "pruned" }));
+    const settled = await Promise.allSettled(last);
+    for (const r of settled) if (r.status === "fulfilled") nodes.push(r.value);
+    const bad = settled.find((r) => r.status === "rejected");
+    if (bad !== undefined) throw bad.reason;
   } catch (e) {
     await stopAll();
     if (tempDir) rmSync(dir, { recursive: true, force: true });
@@ -310,7 +365,7 @@ export async function runDevnet(opts: DevnetOptions): Promise<number> {
   }
   const node = nodes[0]!;
   const client = node.client;
-  for (const n of nodes) out(`${n.name.padEnd(10)} pid ${n.child.pid}, JSON-RPC ${n.rpcUrl}, p2p ${n.p2p[0] ?? "(none)"}  ${n.genesisValidator ? "[validator]" : "[full node, validator key outside the genesis set]"} ${n.validatorKey.slice(0, 10)}…`);
+  for (const n of nodes) out(`${n.name.padEnd(10)} pid ${n.child.pid}, JSON-RPC ${n.rpcUrl}, p2p ${n.p2p[0] ?? "(none)"}  ${roleLabel(n)}`);
   out(`network    ${nodes.length} node processes started in ${Date.now() - t0} ms; waiting for them to connect`);
   await waitConnected(nodes, 60_000);
   const runFrom = (await node.client.status()).height;
@@ -342,7 +397,7 @@ export async function runDevnet(opts: DevnetOptions): Promise<number> {
 
     // 2b. a bond: dave bonds stake to the first node outside the genesis set, its consent signed
     // with that node's key file; the stake counts from the next epoch boundary
-    const joiner = nodes.find((n) => !n.genesisValidator);
+    const joiner = nodes.find((n) => n.role === "joiner");
     let bond: { r: TransferResult; amount: bigint } | undefined;
     if (joiner !== undefined) {
       const amount = DEVNET_STAKE_BAI * 100_000_000n;
@@ -397,6 +452,17 @@ export async function runDevnet(opts: DevnetOptions): Promise<number> {
       await waitHeight(client, entry.firstSigned + 3, 30_000);
     }
 
+    // 4c. a fresh node joins mid-run with --fast-sync: the archive nodes' verified snapshot, no replay
+    if (withFastSync) {
+      const at = (await client.status()).height;
+      const fresh = await startChildNode(dir, nodes.length, genesisPath, nodes.filter((n) => n.role === "validator").flatMap((n) => n.p2p.slice(0, 1)), { ...opts, blockTimeMs, role: "fast-synced" });
+      nodes.push(fresh);
+      const fs = fastSyncLogLine(fresh.logFile);
+      out("");
+      out(`${fresh.name.padEnd(10)} pid ${fresh.child.pid}, JSON-RPC ${fresh.rpcUrl}, p2p ${fresh.p2p[0] ?? "(none)"}  ${roleLabel(fresh)}`);
+      out(`fast sync  ${fresh.name} started at height ${at} with an empty data dir, bootstrapping from the genesis validators: ${fs ?? "(no fast-sync line in its log)"}; RPC up ${fresh.startMs} ms after spawn`);
+    }
+
     // 5. summary
     const status = await client.status();
     let txCount = 0;
@@ -416,6 +482,7 @@ export async function runDevnet(opts: DevnetOptions): Promise<number> {
       failed = true;
       out("  ✗ the nodes disagree (see the table)");
     }
+    if (!(await printStorageSummary(nodes, dir, out))) failed = true;
     out(`chain       ${blocks} blocks (height ${status.height}), ${txCount} transactions, ${status.outputCount} outputs, ${status.keyImageCount} key images spent`);
     out("transactions:");
     out(plainTable(["txid", "height", "size(B)", "in/out", "ring", "fee(BAI)", "Tx-PoW hashes", "build(ms)", "to-final(ms)"], done.map((d) => [short(d.r.txid), d.height, d.r.size, `${d.r.inputs}/${d.r.outputs}`, d.r.ringSize, formatBai(d.r.fee), d.r.powHashes, d.r.buildMs, d.waitedMs]), [1, 2, 3, 4, 5, 6, 7, 8]));
@@ -429,7 +496,7 @@ export async function runDevnet(opts: DevnetOptions): Promise<number> {
     } catch (e) {
       out(`validation  (metrics unavailable: ${(e as Error).message})`);
     }
-    await printConsensusSummary({ client, nodes, tip: heads.rows[0]!.height, runFrom, entry, print: out, table: plainTable, bai: formatBai });
+    await printConsensusSummary({ client, nodes: nodes.filter((n) => n.validatorKey !== ""), tip: heads.rows[0]!.height, runFrom, entry, print: out, table: plainTable, bai: formatBai });
     if (entry !== undefined && joiner !== undefined) out(`epoch       ${joiner.name} bonded at height ${bondHeight}, entered the set at the epoch boundary ${entry.boundary} (next set: voting power ${formatBai(entry.votingPower)}), first precommit in the certificate of height ${entry.firstSigned} ✓`);
     out("balances (each wallet's own view after scanning):");
     for (const n of names) {
@@ -525,9 +592,11 @@ export function devnetCommand(): Command {
     .option("--nodes <n>", "node processes on loopback (the first min(4, n-1) are genesis validators; the next one joins the set by a bond)", "5")
     .option("--dandelion-epoch-ms <ms>", "Dandelion++ epoch of every node", "30000")
     .option("--dandelion-embargo-ms <ms>", "Dandelion++ mean embargo of every node (default 27000: the paper's bound for the loopback hop delay)")
+    .option("--no-pruned-node", `no extra pruned full node (default: one, --mode pruned --prune-depth ${DEVNET_PRUNE_DEPTH}, when --nodes ≥ 2)`)
+    .option("--no-fast-sync-node", "no extra full node joining mid-run with --fast-sync (default: one when --nodes ≥ 2)")
     .option("-q, --quiet", "no progress bars")
-    .action(async (o: { dataDir?: string; keep?: boolean; blockTimeMs: string; rpcPort?: string; quiet?: boolean; nodes: string; dandelionEpochMs: string; dandelionEmbargoMs?: string }) => {
-      const d: DevnetOptions = { blockTimeMs: Number(o.blockTimeMs), nodes: Number(o.nodes), dandelionEpochMs: Number(o.dandelionEpochMs) };
+    .action(async (o: { dataDir?: string; keep?: boolean; blockTimeMs: string; rpcPort?: string; quiet?: boolean; nodes: string; dandelionEpochMs: string; dandelionEmbargoMs?: string; prunedNode: boolean; fastSyncNode: boolean }) => {
+      const d: DevnetOptions = { blockTimeMs: Number(o.blockTimeMs), nodes: Number(o.nodes), dandelionEpochMs: Number(o.dandelionEpochMs), prunedNode: o.prunedNode, fastSyncNode: o.fastSyncNode };
       if (o.dandelionEmbargoMs !== undefined) d.dandelionEmbargoMs = Number(o.dandelionEmbargoMs);
       if (o.dataDir !== undefined) d.dataDir = o.dataDir;
       if (o.keep === true) d.keep = true;
