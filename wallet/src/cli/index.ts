@@ -25,6 +25,7 @@ const SUBCOMMANDS: Record<string, Lazy> = {
   wallet: { description: "wallet commands (keys never leave this process)", load: async () => (await import("./wallet.ts")).walletCommand() },
   init: { description: "create a node home: commented config.json, p2p node key, validator key", load: async () => (await import("./init.ts")).initCommand() },
   devnet: { description: "start a local devnet (4 node processes on loopback) and run private transfers among devnet wallets", load: async () => (await import("./devnet.ts")).devnetCommand() },
+  light: { description: "serve the light-client web page on loopback (verifies the node's head and proofs in the browser)", load: async () => (await import("./light.ts")).lightCommand() },
 };
 
 /** The first argument that is not an option (nor an option's value): the subcommand name, or undefined. */

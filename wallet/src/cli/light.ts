@@ -1,0 +1,86 @@
+/**
+ * `baios light`: serves the light-client web page (wallet/light/page) on loopback, with its root
+ * of trust (`trust.json`, from the genesis file or the built-in devnet genesis, never from the
+ * node) and a forwarder of the light client's read-only methods to the node, which adds the
+ * node's RPC token (wallet/src/light-page.ts; docs/light-client.md §7). The page is built with
+ * Vite into wallet/light/page/dist on first use (or with `--rebuild`).
+ * @module
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Command, Option } from "commander";
+import { isLoopbackAddress } from "@baios/api/server";
+import { toHex } from "@baios/consensus";
+import { loadGenesis } from "@baios/node";
+import { lightTrustJson, startLightPageServer, type LightPageServer } from "../light-page.ts";
+import { out, rpcClient, rpcUrl, type CommonOpts } from "./common.ts";
+
+/** The page's sources (index.html, src/, vite.config.ts). */
+export const LIGHT_PAGE_SOURCE = fileURLToPath(new URL("../../light/page/", import.meta.url));
+/** Where the built page goes. */
+export const LIGHT_PAGE_DIST = fileURLToPath(new URL("../../light/page/dist/", import.meta.url));
+
+/** Options of `baios light`. */
+export interface LightOpts extends CommonOpts {
+  genesis?: string;
+  host: string;
+  port: string;
+  cascadePerLevel: string;
+  rebuild?: boolean;
+}
+
+/** Builds the page with Vite into {@link LIGHT_PAGE_DIST} (its vite.config.ts). @throws what Vite throws */
+export async function buildLightPage(): Promise<void> {
+  const { build } = await import("vite");
+  await build({ configFile: join(LIGHT_PAGE_SOURCE, "vite.config.ts"), logLevel: "warn" });
+}
+
+/**
+ * Starts the page server for `o` (the command's action without the wait).
+ * @throws Error for a non-loopback `--host` (the forwarder has no authentication of its own), a bad port, or an unreadable genesis
+ */
+export async function startLight(o: LightOpts): Promise<LightPageServer> {
+  if (!isLoopbackAddress(o.host) && o.host !== "localhost") throw new Error(`--host ${o.host}: the page server forwards to the node with its token and has no authentication of its own; it listens on loopback only (127.0.0.1, ::1, localhost)`);
+  const port = Number(o.port);
+  const perLevel = Number(o.cascadePerLevel);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${o.port}: expected 0 ..= 65535`);
+  if (!Number.isInteger(perLevel) || perLevel < 1 || perLevel > 65535) throw new Error(`--cascade-per-level ${o.cascadePerLevel}: expected 1 ..= 65535`);
+  const genesis = await loadGenesis(o.genesis);
+  const trust = lightTrustJson({ header: genesis.block.header, validators: genesis.validators, params: genesis.params }, perLevel);
+  const upstream = rpcClient(o);
+  try {
+    const s = await upstream.status();
+    if (s.genesisHash !== toHex(genesis.hash)) out(`warning: the node at ${rpcUrl(o)} has genesis ${s.genesisHash}, not ${toHex(genesis.hash)} (pass the node's --genesis): the page will reject it`);
+  } catch (e) {
+    out(`warning: the node at ${rpcUrl(o)} does not answer yet (${(e as Error).message})`);
+  }
+  if (o.rebuild === true || !existsSync(`${LIGHT_PAGE_DIST}index.html`)) {
+    out("building the page (Vite)…");
+    await buildLightPage();
+  }
+  return startLightPageServer({ dir: LIGHT_PAGE_DIST, upstream, trust, host: o.host === "localhost" ? "127.0.0.1" : o.host, port });
+}
+
+/** The `baios light` command. */
+export function lightCommand(): Command {
+  return new Command("light")
+    .description("serve the light-client web page on loopback: verifies the node's head, validators, cascade and output proofs in the browser")
+    .option("--genesis <file>", "genesis file of the node's chain (default: the built-in devnet genesis)")
+    .addOption(new Option("--host <addr>", "listen address (loopback only)").default("127.0.0.1"))
+    .addOption(new Option("--port <n>", "listen port (0: any free port)").default("48580"))
+    .addOption(new Option("--cascade-per-level <K>", "K of the node's cascade (docs/cascade.md §2)").default("64"))
+    .option("--rebuild", "rebuild the page with Vite before serving")
+    .option("--rpc <url>", "node JSON-RPC URL (env BAIOS_RPC_URL, default: the network's RPC port on 127.0.0.1)")
+    .option("--rpc-token-file <file>", "the node's RPC cookie (else env BAIOS_RPC_TOKEN, BAIOS_RPC_TOKEN_FILE, ~/.baios/rpc.cookie)")
+    .option("--network <net>", "mainnet | testnet | devnet (env BAIOS_NETWORK, default devnet)")
+    .action(async (o: LightOpts) => {
+      const server = await startLight(o);
+      out(`light client page: ${server.url}  (node ${rpcUrl(o)}; Ctrl-C stops)`);
+      await new Promise<void>((done) => {
+        const stop = (): void => void server.close().then(done);
+        process.once("SIGINT", stop);
+        process.once("SIGTERM", stop);
+      });
+    });
+}

@@ -1,0 +1,65 @@
+// `baios light` (wallet/src/cli/light.ts) against a real node on the built-in devnet genesis (the
+// CLI's default trust root): serves the built page, trust.json from the genesis (not from the
+// node), and a forwarder that reaches the node with its cookie for read-only methods only;
+// refuses a non-loopback listen address and a foreign Host.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { encodeHeader, toHex } from "@baios/consensus";
+import { DEVNET_VALIDATOR_SEED, builtinDevnetGenesis, defaultConfig, startNode, type NodeHandle } from "@baios/node";
+import { startLight, type LightOpts } from "../src/cli/light.ts";
+import type { LightPageServer } from "../src/light-page.ts";
+import { devnetMnemonic } from "../src/keys.ts";
+import { Wallet } from "../src/wallet.ts";
+import { bytesToHex } from "../src/hex.ts";
+import { post } from "../../node/test/helpers/http.ts";
+
+describe("baios light", () => {
+  let dir: string;
+  let node: NodeHandle;
+  let server: LightPageServer;
+  let opts: LightOpts;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "baios-cli-light-"));
+    const payout = Wallet.restore(devnetMnemonic(9), "devnet").state;
+    node = await startNode(
+      { ...defaultConfig(), dataDir: dir, rpcPort: 0, logLevel: "silent", workers: 0, syncWrites: false, validator: true, validatorKey: bytesToHex(DEVNET_VALIDATOR_SEED), payout: { viewPublic: bytesToHex(payout.viewPublic), spendPublic: bytesToHex(payout.spendPublic) } },
+      { genesis: await builtinDevnetGenesis(), manualBlocks: true },
+    );
+    for (let i = 0; i < 3; i++) await node.produceBlock();
+    opts = { rpc: node.rpcUrl, rpcTokenFile: join(dir, "rpc.cookie"), host: "127.0.0.1", port: "0", cascadePerLevel: "64" };
+    server = await startLight(opts);
+  }, 120_000);
+  afterAll(async () => {
+    await server?.close();
+    await node?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("serves the page, the genesis trust root and the read-only forwarder", async () => {
+    const html = await (await fetch(server.url)).text();
+    expect(html).toContain("BAIOS light client");
+    const trust = (await (await fetch(new URL("trust.json", server.url))).json()) as { genesisHeader: string; cascade: { perLevel: number } };
+    expect(trust.genesisHeader).toBe(toHex(encodeHeader((await builtinDevnetGenesis()).block.header)));
+    expect(trust.cascade.perLevel).toBe(64);
+    const rpc = async (method: string, params: Record<string, unknown> = {}): Promise<{ result?: Record<string, unknown>; error?: { code: number } }> =>
+      (await fetch(new URL("rpc", server.url), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) })).json() as Promise<{ result?: Record<string, unknown>; error?: { code: number } }>;
+    expect((await rpc("status")).result?.["height"]).toBe(3);
+    const update = (await rpc("get_light_update", { from: 0 })).result as { to: number; steps: unknown[] };
+    expect(update.to).toBe(3);
+    expect(update.steps.length).toBeGreaterThan(0);
+    expect((await rpc("submit_tx", { tx: "00" })).error?.code).toBe(-32601);
+    expect((await rpc("stop")).error?.code).toBe(-32601);
+    // DNS rebinding: a page of another name resolved to 127.0.0.1 (fetch cannot set Host; raw HTTP can)
+    const rebinding = await post(new URL("trust.json", server.url).href, "", { host: `attacker.example:${new URL(server.url).port}` }, "GET");
+    expect(rebinding.status).toBe(403);
+    const own = await post(new URL("trust.json", server.url).href, "", {}, "GET");
+    expect(own.status).toBe(200);
+  });
+
+  it("listens on loopback only", async () => {
+    await expect(startLight({ ...opts, host: "0.0.0.0" })).rejects.toThrow(/loopback only/);
+  });
+});
