@@ -47,6 +47,8 @@ import type { Logger } from "./log.ts";
 import type { NodeMetrics } from "./metrics.ts";
 import { decodeSuperParents, encodeSuperParents, headerMmrKey, kisetKeyOf, mmrKey, type StoredOutput, type TipRecord } from "./store/keys.ts";
 import { Store, StoreError } from "./store/store.ts";
+import { NodeCascade } from "./cascade-store.ts";
+import type { CascadeParams } from "@baios/consensus";
 import { toHex as hex } from "@baios/consensus";
 
 
@@ -138,6 +140,8 @@ export class Chain implements ChainView {
   readonly metrics: NodeMetrics | undefined;
   #lock: Promise<unknown> = Promise.resolve();
   #tipHeader: BlockHeader | undefined;
+  /** The cascade of the headers at heights ≤ tip − D (cascade-store.ts), when opened with `cascade` params. */
+  #cascade: NodeCascade | undefined;
   readonly listeners = new Set<(b: CommittedBlock) => void>();
 
   private constructor(store: Store, log: Logger | undefined, metrics: NodeMetrics | undefined) {
@@ -154,7 +158,7 @@ export class Chain implements ChainView {
    * `genesisCert`). On a non-empty store the stored genesis hash must equal `genesis`'s.
    * @throws StoreError when the database is inconsistent or belongs to another genesis
    */
-  static async open(store: Store, genesis: Block, genesisCert: FinalityCertificate, opts: { log?: Logger; metrics?: NodeMetrics } = {}): Promise<Chain> {
+  static async open(store: Store, genesis: Block, genesisCert: FinalityCertificate, opts: { log?: Logger; metrics?: NodeMetrics; cascade?: CascadeParams } = {}): Promise<Chain> {
     await store.verifyTip((bytes) => blockHash(decodeHeader(bytes)));
     const chain = new Chain(store, opts.log, opts.metrics);
     const gHash = blockHash(genesis.header);
@@ -184,8 +188,15 @@ export class Chain implements ChainView {
       }
       chain.#tipHeader = tipHeader;
     }
+    // the cascade (cascade-store.ts): loaded and checked against the tip, rebuilt for an older store
+    if (opts.cascade !== undefined) chain.#cascade = await NodeCascade.load(store, opts.cascade, blockHash);
     chain.#updateGauges();
     return chain;
+  }
+
+  /** The node's cascade (headers at heights ≤ tip − D; docs/cascade.md §6), or undefined when the chain was opened without cascade params. */
+  get cascade(): NodeCascade | undefined {
+    return this.#cascade;
   }
 
   #updateGauges(): void {
@@ -345,7 +356,15 @@ export class Chain implements ChainView {
     const outputs = Number(preview.outputCount);
     batch.putCumulativeOutputs(height, outputs);
     const mmrNodes = (prev?.mmrNodes ?? 0) + preview.nodes.length;
-    await batch.write({ height, hash, outputs, keyImages: (prev?.keyImages ?? 0) + keyImages.length, mmrNodes });
+    // the header leaving the recent window enters the cascade, in this same batch (cascade-store.ts)
+    const cc = await this.#cascade?.stage(height, (x) => (x === height ? Promise.resolve(h) : this.header(x)));
+    if (cc !== undefined) batch.putCascade(cc.changes, cc.tip);
+    try {
+      await batch.write({ height, hash, outputs, keyImages: (prev?.keyImages ?? 0) + keyImages.length, mmrNodes });
+    } catch (e) {
+      if (this.#cascade !== undefined && cc !== undefined) this.#cascade = await NodeCascade.load(this.store, this.#cascade.params, blockHash).catch(() => this.#cascade);
+      throw e;
+    }
     this.mmr.setLeafCount(preview.outputCount);
     this.headerMmr.setLeafCount(headerMmr.leafCount);
     this.#superParents = superParents;

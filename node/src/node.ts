@@ -34,6 +34,7 @@ import { estimateResponseBytes, type RpcServerLimits } from "./rpc/limits.ts";
 import { startHttpServer, startMetricsServer, type HttpServerHandle } from "./rpc/server.ts";
 import { Store } from "./store/store.ts";
 import { Pruner, pruneWindowsFor } from "./prune.ts";
+import { nodeCascadeParams } from "./cascade-store.ts";
 import { RangeProofBatcher } from "./workers/batcher.ts";
 import { WorkerPool } from "./workers/pool.ts";
 import { VerifiedCache, cachingVerifier } from "./workers/verified-cache.ts";
@@ -100,6 +101,8 @@ export interface StartNodeOptions {
   bftTimeouts?: Partial<BftTimeouts>;
   /** Blocks asked per catch-up request (default `CATCH_UP_BATCH` = 64; import.ts). */
   catchUpBatch?: number;
+  /** K of the node's cascade (default 64, docs/cascade.md §2; every node of a chain must use the same): tests pass a small K so levels fill on short chains. */
+  cascadePerLevel?: number;
 }
 
 /** A running node. */
@@ -151,14 +154,15 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
   const params = genesis.params;
 
   // --fast-sync: a fresh data dir is bootstrapped from a verified snapshot (sync/bootstrap.ts, docs/sync.md)
-  await maybeFastSync(config, genesis, log, opts.fastSyncP2p);
+  const cascadeParams = nodeCascadeParams(params, opts.cascadePerLevel);
+  await maybeFastSync(config, genesis, log, opts.fastSyncP2p, cascadeParams);
   const store = await Store.open(join(config.dataDir, "chain"), { sync: config.syncWrites });
   const cleanups: (() => Promise<void>)[] = [() => store.close()];
   const cleanup = async (): Promise<void> => {
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
   };
   try {
-    const chain = await Chain.open(store, genesis.block, genesis.certificate, { log: log.child({ mod: "chain" }), metrics });
+    const chain = await Chain.open(store, genesis.block, genesis.certificate, { log: log.child({ mod: "chain" }), metrics, cascade: cascadeParams });
     log.info({ height: chain.tip.height, hash: hex(chain.tipHash), outputs: chain.tip.outputs }, "chain opened");
 
     const mempool = new Mempool({ maxBytes: config.mempoolMaxBytes, maxTxs: config.mempoolMaxTxs });

@@ -19,9 +19,16 @@
  * `S`/`U` at the attested block's parent), so no check can read them below W. W ≥ D, so every
  * height with a body still has its `S` (the scan view's `nextValidators`).
  *
- * Kept forever: headers `h`/`H`, certificates `c`, outputs `o`/`O`, key images `k` and the set
- * tree `K`, output-MMR `n` and header-MMR `m` nodes, cumulative output counts `g`, slashed votes
- * `V`, safety-failure evidence `E`, and the meta records.
+ * Headers are bounded too (docs/pruning.md §Headers and the cascade): the certificate `c` of a
+ * height goes with its body (below D), the header `h` and its hash index `H` with its `S`/`U`
+ * (below W: history.ts re-validates attested blocks up to W deep and reads their headers); by
+ * then the header is in the cascade (heights ≤ tip − D, ./cascade-store.ts). Genesis's header and
+ * certificate stay.
+ *
+ * Kept forever: the genesis header, outputs `o`/`O`, key images `k` and the set tree `K`,
+ * output-MMR `n` and header-MMR `m` nodes (get_header_proof still proves pruned headers),
+ * cumulative output counts `g`, slashed votes `V`, safety-failure evidence `E`, the cascade `C`
+ * (bounded), and the meta records.
  *
  * Each step is one LevelDB batch: the deletions of at most `batchHeights` heights and the new
  * tails (meta `tail`, `statetail`), so a crash at any point leaves either the old tails with all
@@ -29,10 +36,10 @@
  * start-up). Pruning runs after commits, never inside a block's batch, and tails only move up.
  * @module
  */
-import { cascadeDepthFor } from "@baios/consensus";
+import { cascadeDepthFor, decodeHeader } from "@baios/consensus";
 import { MAX_ATTESTATION_NESTING } from "./consensus/history.ts";
 import type { Logger } from "./log.ts";
-import { blockKey, payoutsKey, stakingRecordKey, superParentsKey, txKey, txidsKey } from "./store/keys.ts";
+import { blockKey, certKey, hashKey, headerKey, payoutsKey, stakingRecordKey, superParentsKey, txKey, txidsKey } from "./store/keys.ts";
 import type { Op, Store } from "./store/store.ts";
 
 /** `archive`: keep every block body; `pruned` (default): delete bodies deeper than D (`--mode`, docs/node.md §Configuration). */
@@ -82,7 +89,16 @@ export async function pruneStep(store: Store, target: { tail: number; stateTail:
     for (const id of (await store.getBlockTxids(h)) ?? []) ops.push({ type: "del", key: txKey(id) });
     ops.push({ type: "del", key: blockKey(h) }, { type: "del", key: txidsKey(h) }, { type: "del", key: payoutsKey(h) });
   }
-  for (let h = stateTail; h < newStateTail; h++) ops.push({ type: "del", key: stakingRecordKey(h) }, { type: "del", key: superParentsKey(h) });
+  // certificates go with the bodies (below D); headers and their hash index with S/U (below W,
+  // where history.ts stops reading them), once the cascade holds them (heights ≤ tip − D); genesis stays
+  for (let h = Math.max(tail, 1); h < newTail; h++) ops.push({ type: "del", key: certKey(h) });
+  for (let h = stateTail; h < newStateTail; h++) {
+    ops.push({ type: "del", key: stakingRecordKey(h) }, { type: "del", key: superParentsKey(h) });
+    if (h === 0) continue;
+    const child = await store.getHeader(h + 1);
+    if (child !== undefined) ops.push({ type: "del", key: hashKey(decodeHeader(child).parentHash) });
+    ops.push({ type: "del", key: headerKey(h) });
+  }
   await store._prune(ops, { tail: newTail, stateTail: newStateTail });
   return newTail - tail + (newStateTail - stateTail);
 }

@@ -12,10 +12,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { MemoryHub, MemoryP2P } from "@baios/p2p";
-import { encodeCertificate, encodeHeader, stakingStateHash, toHex } from "@baios/consensus";
+import { stakingStateHash, toHex } from "@baios/consensus";
 import { Chain } from "../src/chain.ts";
 import { startNode, type NodeHandle } from "../src/node.ts";
-import { encodePairs } from "../src/net/wire.ts";
+import { nodeCascadeParams } from "../src/cascade-store.ts";
 import { Store } from "../src/store/store.ts";
 import { SnapshotServer } from "../src/sync/snapshot-protocol.ts";
 import { discardStaging, stagingDir } from "../src/sync/snapshot-write.ts";
@@ -64,17 +64,14 @@ describe("fast sync in the node (--fast-sync) and under kill -9", () => {
     const genesis = await fastSyncGenesis();
     const dirA = tmpDir();
     await produceChain(dirA, genesis, 24);
-    // what a downloader would hold: snapshot bytes, headers 1..H with certificates, block H
+    // what a downloader would hold: the snapshot bytes (with the cascade, the window of headers and certificates, block H)
     const store = await Store.open(join(dirA, "chain"), { sync: false });
-    const chain = await Chain.open(store, genesis.block, genesis.certificate);
+    const cascadeParams = nodeCascadeParams(genesis.params);
+    const chain = await Chain.open(store, genesis.block, genesis.certificate, { cascade: cascadeParams });
     const snap = await new SnapshotServer(chain).latest();
     const H = Number(snap.height);
-    const pairs: [Uint8Array, Uint8Array][] = [];
-    for (let h = 1; h <= H; h++) pairs.push([encodeHeader((await chain.header(h))!), encodeCertificate((await chain.certificate(h))!)]);
     const files = tmpDir();
     writeFileSync(join(files, "snapshot.bin"), snap.bytes);
-    writeFileSync(join(files, "headers.bin"), encodePairs(pairs));
-    writeFileSync(join(files, "block.bin"), (await store.getBlock(H))!);
     const want = { tip: toHex(chain.tipHash), outputRoot: toHex(chain.tipHeader.outputRoot), keyImageRoot: toHex(chain.tipHeader.keyImageRoot) };
     await store.close();
 
@@ -113,13 +110,13 @@ describe("fast sync in the node (--fast-sync) and under kill -9", () => {
         empty++;
         discardStaging(chainDir);
         expect(existsSync(stagingDir(chainDir))).toBe(false);
-        await installSnapshot({ chainDir, chainId: genesis.params.chainId, genesis: genesis.block, genesisCertificate: genesis.certificate, genesisValidators: genesis.validators, coinbaseMaturity: genesis.params.coinbaseMaturity }, snap.bytes, pairs, (await import("node:fs")).readFileSync(join(files, "block.bin")));
+        await installSnapshot({ chainDir, chainId: genesis.params.chainId, genesis: genesis.block, genesisCertificate: genesis.certificate, genesisValidators: genesis.validators, coinbaseMaturity: genesis.params.coinbaseMaturity, cascadeParams }, snap.bytes);
       } else {
         complete++;
         expect(r.batches).toBeGreaterThanOrEqual(full.batches - 1);
       }
       const s = await Store.open(chainDir, { sync: false });
-      const c = await Chain.open(s, genesis.block, genesis.certificate);
+      const c = await Chain.open(s, genesis.block, genesis.certificate, { cascade: cascadeParams });
       expect(c.tip.height).toBe(H);
       expect({ tip: toHex(c.tipHash), outputRoot: toHex(c.tipHeader.outputRoot), keyImageRoot: toHex(c.tipHeader.keyImageRoot) }).toEqual(want);
       await s.close();

@@ -72,14 +72,19 @@ describe("archive and pruned nodes agree (issue 9)", () => {
       expect(p.total).toBeLessThan(a.total);
       expect(p.byPrefix["b"]!).toBeLessThan(a.byPrefix["b"]!);
       // what verification needs is the same on both
-      for (const k of ["o", "O", "k", "K", "n", "m", "h", "c", "g"]) expect(p.byPrefix[k], `prefix ${k}`).toBe(a.byPrefix[k]);
+      for (const k of ["o", "O", "k", "K", "n", "m", "g", "C"]) expect(p.byPrefix[k], `prefix ${k}`).toBe(a.byPrefix[k]);
+      // headers and certificates are bounded on the pruned node: the cascade (same bytes) + the recent windows
+      expect(p.byPrefix["h"]!).toBeLessThan(a.byPrefix["h"]!);
+      expect(p.byPrefix["c"]!).toBeLessThan(a.byPrefix["c"]!);
+      expect(toHex(pruned.chain.cascade!.bytes())).toBe(toHex(archive.chain.cascade!.bytes()));
 
       // p2p: status carries the tail; blocks below it are refused with a reason; headers are served from 1
       const tail = pruned.chain.store.tail;
       const st = decodeStatus(await archive.net!.p2p.request("pruned", "status", new Uint8Array(0)));
       expect([st.height, st.tail]).toEqual([26, tail]);
       await expect(archive.net!.p2p.request("pruned", "blocks", encodeRange(1, 4))).rejects.toMatchObject({ code: "REMOTE_ERROR", remoteCode: "NOT_FOUND", message: expect.stringContaining(`pruned below height ${tail}`) });
-      expect(decodePairs(await archive.net!.p2p.request("pruned", "headers", encodeRange(1, 4)), 4).length).toBe(4);
+      await expect(archive.net!.p2p.request("pruned", "headers", encodeRange(1, 4))).rejects.toMatchObject({ remoteCode: "NOT_FOUND", message: expect.stringContaining(`pruned below height ${tail}`) });
+      expect(decodePairs(await archive.net!.p2p.request("pruned", "headers", encodeRange(tail, 4)), 4).length).toBe(4);
       expect(decodePairs(await archive.net!.p2p.request("pruned", "blocks", encodeRange(tail, 2)), 2).length).toBe(2);
 
       // a fresh node that only meets the pruned peer cannot get bodies below its tail

@@ -12,7 +12,8 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { blockHash, toHex } from "@baios/consensus";
+import { blockHash, fromHex, headerLeafHash, leafIndexToPos0, toHex } from "@baios/consensus";
+import { nodeCascadeParams } from "../src/cascade-store.ts";
 import { Chain } from "../src/chain.ts";
 import { Store } from "../src/store/store.ts";
 import { tmpDir } from "./helpers/fixture.ts";
@@ -83,7 +84,9 @@ describe("kill -9 during pruning", () => {
       const store = await Store.open(join(dir, "chain"), { sync: false });
       try {
         // start-up checks: tip, heads (body at tail, none below), MMR and key-image set roots vs the tip header
-        const chain = await Chain.open(store, genesis.block, genesis.certificate);
+        // opening checks the heads and the cascade (written in the commit batches): tip − D exactly
+        const chain = await Chain.open(store, genesis.block, genesis.certificate, { cascade: nodeCascadeParams(genesis.params) });
+        expect(chain.cascade!.tipHeight).toBe(Math.max(-1, chain.tip.height - TEST_BODY_DEPTH));
         const tip = chain.tip.height;
         const { tail, stateTail, bodyHead } = store.heads;
         expect(bodyHead).toBe(tip);
@@ -99,11 +102,16 @@ describe("kill -9 during pruning", () => {
           expect((await store.getBlock(h)) !== undefined, `body ${h} (tail ${tail})`).toBe(h >= tail);
           expect((await store.getBlockTxids(h)) !== undefined, `txids ${h} (tail ${tail})`).toBe(h >= tail);
           expect((await store.getSuperParents(h)) !== undefined, `U ${h} (state tail ${stateTail})`).toBe(h >= stateTail);
-          expect(await store.getHeader(h), `header ${h}`).toBeDefined();
-          expect(await store.getCertificate(h), `certificate ${h}`).toBeDefined();
+          // headers go with S/U (below the state tail), certificates with the bodies; genesis stays
+          expect((await store.getHeader(h)) !== undefined, `header ${h} (state tail ${stateTail})`).toBe(h === 0 || h >= stateTail);
+          expect((await store.getCertificate(h)) !== undefined, `certificate ${h} (tail ${tail})`).toBe(h === 0 || h >= tail);
           expect(await store.getCumulativeOutputs(h), `g ${h}`).toBeDefined();
         }
-        for (const [h, hash] of r.committed) expect(toHex(blockHash((await chain.header(h))!))).toBe(hash);
+        // every committed block is still proven by the header MMR (its leaf), the stored ones by their header too
+        for (const [h, hash] of r.committed) {
+          expect(toHex((await chain.headerMmr.backend.get(leafIndexToPos0(BigInt(h))))!)).toBe(toHex(headerLeafHash(BigInt(h), fromHex(hash))));
+          if (h >= stateTail) expect(toHex(blockHash((await chain.header(h))!))).toBe(hash);
+        }
         if (tail > prev.tail) movedKills++;
         steps += r.steps;
         prev = { tail, stateTail, height: tip };

@@ -10,6 +10,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
+import { decodeCascade, decodeInclusionProof, fromHex, headerLeafHash, verifyInclusionProof } from "@baios/consensus";
 import { Chain } from "../src/chain.ts";
 import { Store } from "../src/store/store.ts";
 import { blockKey } from "../src/store/keys.ts";
@@ -19,13 +20,13 @@ import { pruneWindowsFor, targetTails } from "../src/prune.ts";
 import { buildTx, testConfig, tmpDir } from "./helpers/fixture.ts";
 import { TEST_BODY_DEPTH, TEST_STATE_DEPTH, pruneTestGenesis } from "./helpers/prune-genesis.ts";
 
-/** Every body below the tail gone with its `x`/`t`/`P` records, every one from the tail kept; headers, certificates, `g` kept. */
+/** Every body and certificate below the tail gone with its `x`/`t`/`P` records, every one from the tail kept; headers from the state tail (and genesis), `g` kept. */
 async function expectPrunedBelowTail(node: NodeHandle, prunedTxids: Uint8Array[]): Promise<void> {
   const s = node.chain.store;
   const { tail, stateTail } = s.heads;
   for (let h = 0; h <= node.chain.tip.height; h++) {
-    expect(await s.getHeader(h), `header ${h}`).toBeDefined();
-    expect(await s.getCertificate(h), `certificate ${h}`).toBeDefined();
+    expect((await s.getHeader(h)) !== undefined, `header ${h}`).toBe(h === 0 || h >= stateTail);
+    expect((await s.getCertificate(h)) !== undefined, `certificate ${h}`).toBe(h === 0 || h >= tail);
     expect(await s.getCumulativeOutputs(h), `g ${h}`).toBeDefined();
     if (h < tail) {
       expect(await s.getBlock(h), `body ${h}`).toBeUndefined();
@@ -111,6 +112,20 @@ describe("pruned node (issue 9)", () => {
       const st = await node.client.status();
       expect(st.mode).toBe("pruned");
       expect(st.tail).toBe(tail);
+      // headers below the state tail: PRUNED; the cascade (get_cascade) keeps old headers, and the
+      // header MMR (kept whole) still proves them against a recent headerRoot when the caller names the hash
+      const stateTail = node.chain.store.heads.stateTail;
+      expect(stateTail).toBe(21 - TEST_STATE_DEPTH);
+      await expect(node.client.getHeader({ height: 1 })).rejects.toMatchObject({ code: RPC_ERRORS.PRUNED, data: { code: "PRUNED", tail: stateTail } });
+      const cas = await node.client.getCascade();
+      expect(cas.height).toBe(21 - TEST_BODY_DEPTH);
+      const dc = decodeCascade(fromHex(cas.cascade), { levels: cas.levels, perLevel: cas.perLevel, depth: BigInt(cas.depth) });
+      expect([dc.size, cas.bytes, dc.tip!.header.height]).toEqual([cas.size, fromHex(cas.cascade).length, BigInt(cas.height)]);
+      const old = dc.kept().find((k) => k.header.height >= 1n && k.header.height < BigInt(stateTail))!;
+      const pr = await node.client.getHeaderProof(Number(old.header.height), undefined, old.hash);
+      expect(verifyInclusionProof(fromHex(pr.root), BigInt(pr.leafCount), headerLeafHash(old.header.height, old.hash), decodeInclusionProof(fromHex(pr.proof))!)).toBe(true);
+      await expect(node.client.getHeaderProof(Number(old.header.height))).rejects.toMatchObject({ code: RPC_ERRORS.PRUNED });
+      await expect(node.client.getHeaderProof(Number(old.header.height), undefined, new Uint8Array(32).fill(7))).rejects.toMatchObject({ code: RPC_ERRORS.NOT_FOUND });
 
       // restart: the heads are verified and kept, then move with the tip
       const heads = { ...node.chain.store.heads };

@@ -20,6 +20,7 @@ import type {
   MmrConsistencyProofResult,
   KeyImageProofResult,
   HeaderProofResult,
+  CascadeResult,
   OutputsResult,
   ParamsResult,
   StatusResult,
@@ -192,9 +193,13 @@ export class NodeRpcClient {
   getKeyImageProof(keyImage: Uint8Array | string): Promise<KeyImageProofResult> {
     return this.call("get_key_image_proof", { keyImage: hexOf(keyImage) });
   }
-  /** Header-MMR inclusion proof of block `height` against header `at`'s `headerRoot` (default: the tip). */
-  getHeaderProof(height: number, at?: number): Promise<HeaderProofResult> {
-    return this.call("get_header_proof", at === undefined ? { height } : { height, at });
+  /** Header-MMR inclusion proof of block `height` against header `at`'s `headerRoot` (default: the tip); `hash` (32 bytes) names a header a pruned node no longer stores (e.g. one from the cascade). */
+  getHeaderProof(height: number, at?: number, hash?: Uint8Array | string): Promise<HeaderProofResult> {
+    return this.call("get_header_proof", { height, ...(at === undefined ? {} : { at }), ...(hash === undefined ? {} : { hash: hexOf(hash) }) });
+  }
+  /** The node's cascade of old headers (docs/cascade.md §6): `encodeCascade` bytes as hex with its parameters and sizes. */
+  getCascade(): Promise<CascadeResult> {
+    return this.call("get_cascade", {});
   }
   /** Resolves once the tip reaches `height` (polls `status`). */
   async waitForHeight(height: number, opts: { timeoutMs?: number; pollMs?: number } = {}): Promise<StatusResult> {

@@ -30,4 +30,5 @@ export type {
   MmrConsistencyProofResult,
   KeyImageProofResult,
   HeaderProofResult,
+  CascadeResult,
 } from "./results.ts";

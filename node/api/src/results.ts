@@ -315,3 +315,30 @@ export interface MmrConsistencyProofResult {
   /** `encodeConsistencyProof` bytes (hex): `18 + 32·(oldPeaks + path)` bytes. */
   proof: string;
 }
+
+/**
+ * Result of `get_cascade` (docs/cascade.md §6): the node's cascade of the headers at heights
+ * ≤ tip − D, as `encodeCascade` bytes (`u8 1 ‖ u8 levels ‖ u32le K ‖ u32le n ‖ n × (u8 level ‖
+ * header[488] ‖ levels × (u64le height ‖ hash[32]))`, newest first; at most levels × K nodes).
+ * Decode and check with `decodeCascade(bytes, { levels, perLevel, depth })` (@baios/consensus).
+ */
+export interface CascadeResult {
+  /** Height of the cascade's newest header (= tip − D; −1 while the chain is shorter than D + 1 blocks). */
+  height: number;
+  /** D, blocks (unbondingDelay + epochLength). */
+  depth: number;
+  /** Levels (32). */
+  levels: number;
+  /** K, most headers per level. */
+  perLevel: number;
+  /** Headers kept. */
+  size: number;
+  /** Headers kept per level, level 0 first (`levels` entries). */
+  levelSizes: number[];
+  /** `cascadeWork`: Σ blockWork(blockTarget)·2^level over the kept headers (decimal string). */
+  work: string;
+  /** Length of the encoded cascade in bytes. */
+  bytes: number;
+  /** The `encodeCascade` bytes (hex). */
+  cascade: string;
+}

@@ -277,8 +277,8 @@ export class NodeNetwork {
     }
     if (r.count === 0 || r.count > MAX_RANGE) throw new ProtocolError("BAD_REQUEST", `count must be 1..${MAX_RANGE}`, "REJECT");
     const store = this.#o.chain.store;
-    // a pruned node keeps headers and certificates from genesis, bodies only from its tail
-    if (kind === "block" && Math.max(r.from, 1) < store.tail) throw new ProtocolError("NOT_FOUND", `pruned below height ${store.tail}`);
+    // a pruned node keeps bodies and certificates only from its tail (headers below it live in the cascade)
+    if (Math.max(r.from, 1) < store.tail) throw new ProtocolError("NOT_FOUND", `pruned below height ${store.tail}`);
     const items: [Uint8Array, Uint8Array][] = [];
     let size = 4;
     const last = Math.min(r.from + r.count - 1, this.#o.chain.tip.height);

@@ -197,7 +197,15 @@ export class Syncer {
         const drop = (): void => {
           sources = sources.filter((p) => p !== peer);
         };
-        // 1. headers + certificates, every certificate checked before anything else is asked
+        // 1. headers + certificates, every certificate checked before anything else is asked; a
+        // pruned peer has neither bodies nor certificates below its tail (docs/pruning.md)
+        if ((tailOf.get(peer) ?? 0) > from) {
+          if (!sources.some((p) => (tailOf.get(p) ?? 0) <= from)) {
+            this.state.lastError = `no peer serves block bodies from height ${from} (the peers have pruned them); connect to an archive node`;
+            break;
+          }
+          continue;
+        }
         let headers: BlockHeader[];
         try {
           headers = this.#checkHeaders(await transport.headers(peer, from, want), from);

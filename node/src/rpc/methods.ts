@@ -2,7 +2,7 @@
  * The JSON-RPC methods (docs/node.md §RPC reference). Parameters are by name (a JSON object).
  * @module
  */
-import { encodeKisetProof, headerLeafHash, proveKeyImage, verifyKeyImageProof } from "@baios/consensus";
+import { encodeKisetProof, headerLeafHash, leafIndexToPos0, proveKeyImage, verifyKeyImageProof } from "@baios/consensus";
 import { ConsensusError, blockHash, decodeStakingState, decodeUnbond, equalBytes, type Unbond, sortValidators, validatorsHash, decodeBlock, encodeInclusionProof, encodeTx, mmrLeafHash, type Block, type ChainParams, type Validator } from "@baios/consensus";
 import { consistencyRoots, encodeConsistencyProof } from "@baios/consensus";
 import type { MmrConsistencyProofResult } from "@baios/api";
@@ -18,6 +18,7 @@ import { certificateJson, coinbaseJson, headerJson, scanTxJson, txJson } from ".
 import type {
   BlockResult,
   BlocksRangeResult,
+  CascadeResult,
   CoinbaseJson,
   DistributionResult,
   HeaderProofResult,
@@ -43,6 +44,7 @@ import type {
 export type {
   BlockResult,
   BlocksRangeResult,
+  CascadeResult,
   DistributionResult,
   HeaderProofResult,
   KeyImageProofResult,
@@ -116,6 +118,17 @@ export function prunedError(ctx: Pick<RpcContext, "chain">, height: number): Ret
   const tail = ctx.chain.store.tail;
   if (height >= tail) return undefined;
   return rpcError("PRUNED", `block ${height} is pruned below height ${tail} on this node: ask an archive node for bodies below ${tail}`, { code: "PRUNED", tail });
+}
+
+/**
+ * The answer for a header this node no longer stores (docs/pruning.md §Headers and the cascade):
+ * `PRUNED` (`data: { code: "PRUNED", tail }`, tail = lowest height whose header is kept) for a
+ * height at or below the tip, else `NOT_FOUND`.
+ */
+export function headerPrunedError(ctx: Pick<RpcContext, "chain">, height: number, more = ""): ReturnType<typeof rpcError> {
+  if (height > ctx.chain.tip.height) return rpcError("NOT_FOUND", `no header at height ${height}`);
+  const tail = ctx.chain.store.heads.stateTail;
+  return rpcError("PRUNED", `header ${height} is pruned on this node (headers are kept from height ${tail}; older ones only in the cascade, get_cascade)${more}`, { code: "PRUNED", tail });
 }
 
 async function loadBlock(ctx: RpcContext, height: number): Promise<{ block: Block; bytes: Uint8Array }> {
@@ -258,7 +271,7 @@ export function createMethods(ctx: RpcContext): Record<string, RpcMethod> {
     get_header: async (params): Promise<HeaderJson> => {
       const height = await resolveHeight(ctx, paramsObject(params));
       const h = await ctx.chain.header(height);
-      if (h === undefined) throw rpcError("NOT_FOUND", `no header at height ${height}`);
+      if (h === undefined) throw headerPrunedError(ctx, height);
       return headerJson(h, blockHash(h));
     },
 
@@ -464,6 +477,14 @@ export function createMethods(ctx: RpcContext): Record<string, RpcMethod> {
       throw rpcError("INTERNAL_ERROR", "the tip moved while the proof was built; retry");
     },
 
+    get_cascade: (): CascadeResult => {
+      const nc = ctx.chain.cascade;
+      if (nc === undefined) throw rpcError("NOT_FOUND", "this node keeps no cascade");
+      const c = nc.cascade;
+      const bytes = nc.bytes();
+      return { height: nc.tipHeight, depth: Number(nc.params.depth), levels: nc.params.levels, perLevel: nc.params.perLevel, size: c.size, levelSizes: c.levelSizes(), work: c.work().toString(), bytes: bytes.length, cascade: hex(bytes) };
+    },
+
     get_mmr_consistency_proof: async (params): Promise<MmrConsistencyProofResult> => {
       const p = paramsObject(params);
       const mmr = p["mmr"] ?? "output";
@@ -503,9 +524,22 @@ export function createMethods(ctx: RpcContext): Record<string, RpcMethod> {
       if (at > ctx.chain.tip.height) throw rpcError("NOT_FOUND", `no block at height ${at}`);
       if (height >= at) throw invalidParams(`height ${height} must be below at ${at}: header at commits to blocks 0 … at − 1`);
       const [header, atHeader] = [await ctx.chain.header(height), await ctx.chain.header(at)];
-      if (header === undefined || atHeader === undefined) throw rpcError("NOT_FOUND", `no header at height ${header === undefined ? height : at}`);
-      const hash = blockHash(header);
-      const proof = await ctx.chain.headerMmr.proof(BigInt(height), BigInt(at));
+      if (atHeader === undefined) throw headerPrunedError(ctx, at);
+      // a pruned header: the caller names its hash (e.g. from the cascade), checked against the stored MMR leaf (`m` stays)
+      let hash: Uint8Array;
+      if (header !== undefined) hash = blockHash(header);
+      else if (p["hash"] !== undefined) {
+        hash = parseHex(p["hash"], "hash", 32);
+        const leaf = await ctx.chain.headerMmr.backend.get(leafIndexToPos0(BigInt(height)));
+        if (leaf === undefined) throw headerPrunedError(ctx, height);
+        if (!equalBytes(leaf, headerLeafHash(BigInt(height), hash))) throw rpcError("NOT_FOUND", `block ${height} does not have hash ${hex(hash)}`);
+      } else throw headerPrunedError(ctx, height, " (pass its hash to prove it)");
+      let proof;
+      try {
+        proof = await ctx.chain.headerMmr.proof(BigInt(height), BigInt(at));
+      } catch {
+        throw headerPrunedError(ctx, height, " (this node has only the header-MMR peaks below its fast-sync height)");
+      }
       return {
         height,
         blockHash: hex(hash),
@@ -542,6 +576,7 @@ export const RPC_METHODS = [
   "get_key_image_proof",
   "get_header_proof",
   "get_mmr_consistency_proof",
+  "get_cascade",
   "get_light_update",
 ] as const;
 /** A node JSON-RPC method name: one of {@link RPC_METHODS}. */

@@ -23,6 +23,7 @@
  * | `m`    | `m` ‖ u64be(pos0)         | header-MMR node hash (32); leaf `i` = `headerLeafHash(i, hash of block i)` (docs/protocol.md §5.4) |
  * | `U`    | `U` ‖ u64be(height)       | super-parent pointers after the block, run-length encoded ({@link encodeSuperParents}) |
  * | `K`    | `K` ‖ position (2..34)    | key-image set tree record (33; docs/protocol.md §15.2)  |
+ * | `C`    | `C` ‖ u64be(height)       | a header kept in the cascade: its `encodeCascade` node bytes (u8 level ‖ header ‖ pointers; ../cascade-store.ts) |
  * @module
  */
 
@@ -150,6 +151,11 @@ export const superParentsKey = (height: number): Uint8Array => prefixed(P_SUPER_
 export const P_KISET = 0x4b; // K
 /** Key `K ‖ position` (3..35 bytes) of a key-image set tree record. */
 export const kisetKeyOf = (position: Uint8Array): Uint8Array => prefixed(P_KISET, position);
+
+/** Prefix `C` (0x43): cascade nodes, key `C ‖ u64be(height)` → the node's bytes in `encodeCascade` (docs/cascade.md §5): `u8 level ‖ header[488] ‖ levels × (u64le height ‖ hash[32])`. Meta `cascade` → u64be height of the cascade's tip. */
+export const P_CASCADE = 0x43; // C
+/** Key `C ‖ u64be(height)` (9 bytes) of a cascade node. */
+export const cascadeKey = (height: number): Uint8Array => prefixed(P_CASCADE, u64be(height));
 
 /** One super-parent pointer: block height and hash (32 bytes); height 0 with a zero hash is "none". */
 export interface StoredPointer {

@@ -43,6 +43,8 @@ import {
   headerMmrKey,
   superParentsKey,
   kisetKeyOf,
+  cascadeKey,
+  P_CASCADE,
   u32be,
   u64be,
   type EvidenceRecord,
@@ -187,6 +189,9 @@ export class Store {
     if (tail > 0 && (await this.getBlock(tail - 1)) !== undefined) throw new StoreError(`tail ${tail}: the body below the tail is still stored`);
     if (stateTail > 0 && (await this.getSuperParents(stateTail)) === undefined) throw new StoreError(`state tail ${stateTail}: super-parent pointers missing`);
     if (stateTail > 0 && (await this.getSuperParents(stateTail - 1)) !== undefined) throw new StoreError(`state tail ${stateTail}: the records below the state tail are still stored`);
+    // headers and certificates (prune.ts): the header at the state tail and the certificate at the tail are kept
+    if (stateTail > 0 && (await this.getHeader(stateTail)) === undefined) throw new StoreError(`state tail ${stateTail}: header missing`);
+    if (tail > 0 && (await this.getCertificate(tail)) === undefined) throw new StoreError(`tail ${tail}: certificate missing`);
   }
 
   async close(): Promise<void> {
@@ -294,6 +299,13 @@ export class Store {
   /** Super-parent pointers after block `height` (`U` prefix, `encodeSuperParents` bytes, store/keys.ts). */
   async getSuperParents(height: number): Promise<Uint8Array | undefined> {
     return this.db.get(superParentsKey(height));
+  }
+  /** The cascade nodes (`C` prefix, ../cascade-store.ts), newest (highest height) first, and the meta `cascade` tip height (undefined: none stored). */
+  async getCascadeRecords(): Promise<{ tip: number | undefined; nodes: { height: number; bytes: Uint8Array }[] }> {
+    const t = await this.db.get(metaKey("cascade"));
+    const nodes: { height: number; bytes: Uint8Array }[] = [];
+    for await (const [k, v] of this.db.iterator({ ...prefixRange(P_CASCADE), reverse: true })) nodes.push({ height: readU64be(k, 1), bytes: v });
+    return { tip: t === undefined ? undefined : readU64be(t), nodes };
   }
   /** Key-image set tree record at `position` (`K` prefix, 33 bytes; synchronous read). */
   getKisetRecordSync(position: Uint8Array): Uint8Array | undefined {
@@ -447,6 +459,15 @@ export class BlockBatch {
   /** The super-parent pointers after block `height` (`U` prefix, `encodeSuperParents` bytes, store/keys.ts). */
   putSuperParents(height: number, record: Uint8Array): void {
     this.#put(superParentsKey(height), record);
+  }
+  /**
+   * The cascade's changes for this block (../cascade-store.ts): node records to put (`C ‖ height` →
+   * `encodeCascade` node bytes) or delete (bytes `undefined`), and the new cascade tip height (meta `cascade`).
+   */
+  putCascade(changes: readonly { height: number; bytes: Uint8Array | undefined }[], tip: number): void {
+    if (this.#done) throw new StoreError("batch already written");
+    for (const c of changes) this.#ops.push(c.bytes === undefined ? { type: "del", key: cascadeKey(c.height) } : { type: "put", key: cascadeKey(c.height), value: c.bytes });
+    this.#put(metaKey("cascade"), u64be(tip));
   }
   /** A key-image set tree record (`K` prefix; position 2..34 bytes, record 33 bytes). */
   putKisetRecord(position: Uint8Array, record: Uint8Array): void {

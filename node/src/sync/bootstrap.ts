@@ -10,6 +10,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { createP2P, type P2P } from "@baios/p2p";
+import type { CascadeParams } from "@baios/consensus";
 import type { NodeConfig } from "../config-options.ts";
 import type { NodeGenesis } from "../genesis.ts";
 import type { Logger } from "../log.ts";
@@ -22,11 +23,12 @@ const PEER_WAIT_MS = 30_000;
 /**
  * Deletes a crashed fast sync's staging directory; when `config.fastSync` is set and the chain
  * directory does not exist, fast-syncs it from the bootstrap peers (a dial-only libp2p node with
- * the node's peer key, or `p2p` when given — tests pass a MemoryP2P already dialled, unstarted is fine).
+ * the node's peer key, or `p2p` when given — tests pass a MemoryP2P already dialled, unstarted is fine),
+ * checking the peer's cascade with `cascadeParams` (the chain's levels, K and D).
  * @returns the fast sync's result, or undefined when none ran
  * @throws FastSyncError / Error when no peer served a snapshot that verifies
  */
-export async function maybeFastSync(config: NodeConfig, genesis: NodeGenesis, log: Logger, p2p?: P2P): Promise<FastSyncResult | undefined> {
+export async function maybeFastSync(config: NodeConfig, genesis: NodeGenesis, log: Logger, p2p: P2P | undefined, cascadeParams: CascadeParams): Promise<FastSyncResult | undefined> {
   const chainDir = join(config.dataDir, "chain");
   if (discardStaging(chainDir)) log.warn({ chainDir }, "deleted the staging directory of an interrupted fast sync");
   if (!config.fastSync || existsSync(chainDir)) return undefined;
@@ -36,7 +38,7 @@ export async function maybeFastSync(config: NodeConfig, genesis: NodeGenesis, lo
     await net.start();
     const end = Date.now() + PEER_WAIT_MS;
     while (net.peers().length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
-    const r = await fastSync({ p2p: net, chainDir, chainId: genesis.params.chainId, genesis: genesis.block, genesisCertificate: genesis.certificate, genesisValidators: genesis.validators, coinbaseMaturity: genesis.params.coinbaseMaturity });
+    const r = await fastSync({ p2p: net, chainDir, chainId: genesis.params.chainId, genesis: genesis.block, genesisCertificate: genesis.certificate, genesisValidators: genesis.validators, coinbaseMaturity: genesis.params.coinbaseMaturity, cascadeParams });
     log.info({ height: r.height, peer: r.peer, snapshotBytes: r.snapshotBytes, ...r.timings }, "fast sync: state verified against the certified header and written");
     return r;
   } finally {

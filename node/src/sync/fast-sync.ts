@@ -1,20 +1,20 @@
 /**
- * Verified fast sync (docs/sync.md §3–§4): a fresh node downloads a peer's latest snapshot
- * (`snapshot` protocol), the headers 1 ..= H with their finality certificates (`headers`), and
- * the body of block H (`blocks`); checks the header chain and every certificate against the set in
- * force, then the snapshot against header H; writes the store (snapshot-write.ts). No block is
- * replayed. A peer whose data fails a check is reported (`REJECT`) and the next peer is tried.
+ * Verified fast sync from the cascade (docs/sync.md §3–§4): a fresh node downloads a peer's
+ * latest snapshot (`snapshot` protocol), which carries the peer's cascade (the headers ≤ H − D at
+ * rising levels), the header-MMR peaks and output counts up to its tip, the recent window of
+ * headers with their finality certificates and the body of block H; checks the cascade and the
+ * window (window.ts), then the snapshot against header H; writes the store (snapshot-write.ts).
+ * Neither the headers 1 ..= H − D nor any block is downloaded or replayed. A peer whose data fails
+ * a check is reported (`REJECT`) and the next peer is tried.
  * @module
  */
 import { ProtocolError, type P2P } from "@baios/p2p";
-import { blockHash, decodeCertificate, decodeHeader, verifyFinalityCertificate, type Block, type FinalityCertificate, type Validator } from "@baios/consensus";
-import { decodePairs, decodeStatus, encodeRange } from "../net/wire.ts";
-import { checkUnlockHeights, decodeSnapshot, FastSyncError, verifyHeaderChain, verifySnapshot, type CertifiedHeader } from "./snapshot.ts";
+import { blockHash, verifyFinalityCertificate, type Block, type CascadeParams, type FinalityCertificate, type Validator } from "@baios/consensus";
+import { decodeStatus } from "../net/wire.ts";
+import { checkUnlockHeights, decodeSnapshot, FastSyncError, verifySnapshot } from "./snapshot.ts";
+import { verifyCascadeWindow } from "./window.ts";
 import { decodeSnapshotChunk, encodeSnapshotRequest, SNAPSHOT_CHUNK_BYTES, SNAPSHOT_RESPONSE_PREFIX } from "./snapshot-protocol.ts";
 import { writeSnapshotStore } from "./snapshot-write.ts";
-
-/** Headers per `headers` request (the server's MAX_RANGE). */
-const HEADER_BATCH = 64;
 
 /**
  * Registers the request protocols a fast-syncing node asks for (`status`, `headers`, `blocks`,
@@ -43,6 +43,8 @@ export interface FastSyncOptions {
   genesisValidators: readonly Validator[];
   /** The chain's `coinbaseMaturity` (blocks): bounds the unlock heights (docs/sync.md §1). */
   coinbaseMaturity: bigint;
+  /** The chain's cascade parameters (levels, K, D = unbondingDelay + epochLength; cascade-store.ts `nodeCascadeParams`). */
+  cascadeParams: CascadeParams;
   /** Called after each store batch (tests crash here). */
   onBatch?: (written: number) => void | Promise<void>;
 }
@@ -85,49 +87,28 @@ async function fromPeer(o: FastSyncOptions, peer: string): Promise<FastSyncResul
     bytes.set(ch.data, c * SNAPSHOT_CHUNK_BYTES);
   }
   const H = Number(first.height);
-  // headers 1 ..= H with certificates
-  const pairs: [Uint8Array, Uint8Array][] = [];
-  for (let from = 1; from <= H; from += HEADER_BATCH) {
-    const count = Math.min(HEADER_BATCH, H - from + 1);
-    const got = decodePairs(await o.p2p.request(peer, "headers", encodeRange(from, count), { timeoutMs: 10_000 }), count);
-    if (got.length !== count) throw new FastSyncError("HEADER_CHAIN_BROKEN", `asked headers ${from}..${from + count - 1}, got ${got.length}`);
-    pairs.push(...got);
-  }
-  const [tipPair] = decodePairs(await o.p2p.request(peer, "blocks", encodeRange(H, 1), { timeoutMs: 30_000 }), 1);
-  if (tipPair === undefined) throw new FastSyncError("SNAPSHOT_WRONG_BLOCK", `the peer did not serve block ${H}`);
   const t1 = performance.now();
-  const t = await installSnapshot(o, bytes, pairs, tipPair[0]);
+  const t = await installSnapshot(o, bytes);
   return { peer, height: H, snapshotBytes: bytes.length, timings: { download: t1 - t0, ...t } };
 }
 
 /**
- * Verifies downloaded data and writes the store (no network): the snapshot bytes, the
- * `(header, certificate)` wire pairs of heights 1 ..= H, and the wire bytes of block H.
+ * Verifies a downloaded snapshot (with its cascade, window and block H) and writes the store (no network).
  * @returns the verify and write times (ms)
  * @throws FastSyncError on the first failed check
  */
-export async function installSnapshot(o: Omit<FastSyncOptions, "p2p"> & { batchOps?: number }, bytes: Uint8Array, pairs: readonly [Uint8Array, Uint8Array][], tipBlock: Uint8Array): Promise<{ verify: number; write: number }> {
+export async function installSnapshot(o: Omit<FastSyncOptions, "p2p"> & { batchOps?: number }, bytes: Uint8Array): Promise<{ verify: number; write: number }> {
   const t1 = performance.now();
-  const headers: CertifiedHeader[] = [];
-  for (const [i, [hb, cb]] of pairs.entries()) {
-    try {
-      const header = decodeHeader(hb);
-      headers.push({ header, hash: blockHash(header), certificate: decodeCertificate(cb) });
-    } catch (e) {
-      throw new FastSyncError("HEADER_CHAIN_BROKEN", `header ${i + 1}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
   const snapshot = decodeSnapshot(bytes);
-  const verifiedHeaders = await verifyHeaderChain(o.genesis.header, blockHash(o.genesis.header), o.genesisValidators, headers, snapshot.sets, (c, set) =>
-    verifyFinalityCertificate(c.certificate, { chainId: o.chainId, height: c.header.height, blockHash: c.hash, validatorSet: set }),
-  );
-  const top = headers.at(-1);
-  if (top === undefined) throw new FastSyncError("SNAPSHOT_WRONG_BLOCK", "a snapshot of genesis");
+  if (snapshot.height < 1n) throw new FastSyncError("SNAPSHOT_WRONG_BLOCK", "a snapshot of genesis");
+  const trust = { chainId: o.chainId, genesis: o.genesis.header, genesisHash: blockHash(o.genesis.header), genesisValidators: o.genesisValidators, cascadeParams: o.cascadeParams };
+  const window = await verifyCascadeWindow(trust, snapshot, (c, set) => verifyFinalityCertificate(c.certificate, { chainId: o.chainId, height: c.header.height, blockHash: c.hash, validatorSet: set }));
+  const top = window.headers.at(-1);
+  if (top === undefined) throw new FastSyncError("SNAPSHOT_WRONG_BLOCK", "an empty window");
   const verified = await verifySnapshot(snapshot, top.header, top.hash);
-  checkUnlockHeights(snapshot, o.genesis, headers, o.coinbaseMaturity);
+  checkUnlockHeights(snapshot, o.genesis, window.cumulativeOutputs, o.coinbaseMaturity);
   const t2 = performance.now();
-  if (snapshot.height !== BigInt(headers.length)) throw new FastSyncError("SNAPSHOT_WRONG_BLOCK", `snapshot of height ${snapshot.height} with ${headers.length} headers`);
-  await writeSnapshotStore({ chainDir: o.chainDir, genesis: o.genesis, genesisCertificate: o.genesisCertificate, headers, verifiedHeaders, verified, tipBlock, ...(o.onBatch === undefined ? {} : { onBatch: o.onBatch }), ...(o.batchOps === undefined ? {} : { batchOps: o.batchOps }) });
+  await writeSnapshotStore({ chainDir: o.chainDir, genesis: o.genesis, genesisCertificate: o.genesisCertificate, window, verified, ...(o.onBatch === undefined ? {} : { onBatch: o.onBatch }), ...(o.batchOps === undefined ? {} : { batchOps: o.batchOps }) });
   const t3 = performance.now();
   return { verify: t2 - t1, write: t3 - t2 };
 }

@@ -77,14 +77,14 @@ export class SnapshotServer {
     for (let attempt = 0; attempt < 3; attempt++) {
       const height = this.#chain.tip.height;
       if (height < 1) return;
-      const s = await buildSnapshot(this.#chain, height);
-      const header = await this.#chain.header(height);
       try {
+        const s = await buildSnapshot(this.#chain, height);
+        const header = await this.#chain.header(height);
         await verifySnapshot(s, header!, s.blockHash);
+        this.#cache.push({ height: BigInt(height), bytes: encodeSnapshot(s) });
       } catch {
-        continue; // a commit raced the reads
+        continue; // a commit or a pruning step raced the reads
       }
-      this.#cache.push({ height: BigInt(height), bytes: encodeSnapshot(s) });
       while (this.#cache.length > 2) this.#cache.shift();
       return;
     }

@@ -6,17 +6,19 @@
  * ({@link discardStaging}) and syncs again; after it, the store is complete.
  *
  * Records written (node/src/store/keys.ts): `M version/genesis/tip` and the store heads
- * `bodyhead = tail = statetail = H` (the node's tail is H: bodies below are absent, the body of
- * H is stored), `h`/`H`/`c`/`g` for 0 ..= H, `o`/`O` for every output (creating height from the
- * headers' `outputCount`), `n` (output MMR), `k` for every key image (spending height unknown
- * below H: recorded as H), `K` (key-image tree), `m` (header MMR), `U` at H − 1 and H, `S` at
- * H (`u64le setStartHeight ‖ state`), `b`/`x`/`t` of block H.
+ * `bodyhead = tail = H`, `statetail = H − 1` (the node's tail is H: bodies below are absent, the
+ * body of H is stored), `h`/`H`/`c` for genesis and the window b + 1 ..= H, `g` for 0 ..= H,
+ * `o`/`O` for every output (creating height from the cumulative counts), `n` (output MMR), `k`
+ * for every key image (spending height unknown below H: recorded as H), `K` (key-image tree),
+ * `m` (header MMR: the peaks over 0 ..= b and the window's nodes), the cascade `C` and meta
+ * `cascade`, `U` at H − 1 and H, `S` at H (`u64le setStartHeight ‖ state`), `b`/`x`/`t` of block H.
  * @module
  */
 import { existsSync, renameSync, rmSync } from "node:fs";
 import { blockHash, decodeBlock, encodeCertificate, encodeHeader, equalBytes, txId, type Block, type FinalityCertificate } from "@baios/consensus";
 import {
   blockKey,
+  cascadeKey,
   certKey,
   cumOutKey,
   encodeOutputRecord,
@@ -40,7 +42,9 @@ import {
   u64be,
 } from "../store/keys.ts";
 import { Store, type Op } from "../store/store.ts";
-import { FastSyncError, type CertifiedHeader, type VerifiedHeaders, type VerifiedSnapshot } from "./snapshot.ts";
+import { FastSyncError, type VerifiedSnapshot } from "./snapshot.ts";
+import type { VerifiedWindow } from "./window.ts";
+import { NodeCascade } from "../cascade-store.ts";
 
 /** Operations per LevelDB batch while writing a snapshot. */
 export const SNAPSHOT_WRITE_BATCH = 20_000;
@@ -64,12 +68,9 @@ export interface SnapshotWriteInput {
   chainDir: string;
   genesis: Block;
   genesisCertificate: FinalityCertificate;
-  /** Headers 1 ..= H with certificates, as verified. */
-  headers: readonly CertifiedHeader[];
-  verifiedHeaders: VerifiedHeaders;
+  /** The verified cascade and window (./window.ts). */
+  window: VerifiedWindow;
   verified: VerifiedSnapshot;
-  /** Wire bytes of block H (its header must hash to H's hash). */
-  tipBlock: Uint8Array;
   /** Called after each batch (tests crash here). */
   onBatch?: (written: number) => void | Promise<void>;
   /** Operations per batch (default {@link SNAPSHOT_WRITE_BATCH}; the kill -9 test uses small batches). */
@@ -78,13 +79,19 @@ export interface SnapshotWriteInput {
 
 /**
  * Writes the store (module docs) and renames it into place.
- * @throws FastSyncError `SNAPSHOT_WRONG_BLOCK` when `tipBlock` is not block H; Error when `chainDir` exists
+ * @throws FastSyncError `SNAPSHOT_WRONG_BLOCK` when the snapshot's block H is not block H; Error when `chainDir` exists
  */
 export async function writeSnapshotStore(i: SnapshotWriteInput): Promise<void> {
   if (existsSync(i.chainDir)) throw new Error(`${i.chainDir} exists: fast sync starts from an empty data directory`);
   const s = i.verified.snapshot;
   const H = Number(s.height);
-  const block = decodeBlock(i.tipBlock, Number.MAX_SAFE_INTEGER);
+  const tipBlock = s.tipBlock;
+  let block;
+  try {
+    block = decodeBlock(tipBlock, Number.MAX_SAFE_INTEGER);
+  } catch (e) {
+    throw new FastSyncError("SNAPSHOT_WRONG_BLOCK", `block H does not decode: ${e instanceof Error ? e.message : String(e)}`);
+  }
   if (!equalBytes(blockHash(block.header), s.blockHash)) throw new FastSyncError("SNAPSHOT_WRONG_BLOCK", "the body of block H does not hash to H");
   discardStaging(i.chainDir);
   const dir = stagingDir(i.chainDir);
@@ -104,38 +111,44 @@ export async function writeSnapshotStore(i: SnapshotWriteInput): Promise<void> {
   };
   try {
     const genesisHash = blockHash(i.genesis.header);
-    const all = [{ header: i.genesis.header, hash: genesisHash, certificate: i.genesisCertificate }, ...i.headers];
-    // headers, hashes, certificates, cumulative output counts; each output's creating height
-    let out = 0;
-    for (const c of all) {
+    // headers, hashes and certificates of genesis and the window b + 1 ..= H (older ones live in the cascade)
+    for (const c of [{ header: i.genesis.header, hash: genesisHash, certificate: i.genesisCertificate }, ...i.window.headers]) {
       const h = Number(c.header.height);
       await put(headerKey(h), encodeHeader(c.header));
       await put(hashKey(c.hash), u64be(h));
       await put(certKey(h), encodeCertificate(c.certificate));
-      await put(cumOutKey(h), u64be(c.header.outputCount));
-      for (; out < Number(c.header.outputCount); out++) {
+    }
+    // cumulative output counts 0 ..= H; each output's creating height from them
+    const cum = i.window.cumulativeOutputs;
+    let out = 0;
+    for (const [h, count] of cum.entries()) {
+      await put(cumOutKey(h), u64be(count));
+      for (; out < Number(count); out++) {
         const o = s.outputs[out];
         if (o === undefined) throw new FastSyncError("SNAPSHOT_OUTPUT_ROOT_MISMATCH", `output ${out} missing`);
         await put(outputKey(out), encodeOutputRecord({ oneTimeKey: o.oneTimeKey, commitment: o.commitment, height: h, unlockHeight: o.unlockHeight }));
         await put(oneTimeKeyKey(o.oneTimeKey), u64be(out));
       }
     }
-    // output MMR, header MMR, key images and their tree
+    // output MMR; header MMR (the peaks over 0 ..= b and the window's nodes); key images and their tree
     const mmrNodes = nodeCount(BigInt(s.outputs.length));
     for (let p = 0n; p < mmrNodes; p++) await put(mmrKey(Number(p)), (await i.verified.outputMmr.backend.get(p))!);
-    const hNodes = nodeCount(BigInt(H + 1));
-    for (let p = 0n; p < hNodes; p++) await put(headerMmrKey(Number(p)), (await i.verifiedHeaders.headerMmr.backend.get(p))!);
+    for (const [p, hash] of i.window.headerMmrNodes) await put(headerMmrKey(Number(p)), hash);
     for (const k of s.keyImages) await put(keyImageKey(k), u64be(H));
     for (const w of i.verified.kisetWrites) await put(kisetKeyOf(w.position), w.record);
+    // the cascade (../cascade-store.ts): one record per kept header, its tip in meta
+    const nc = NodeCascade.fromCascade(i.window.cascade.params, i.window.cascade);
+    for (const r of nc.records()) await put(cascadeKey(r.height), r.bytes);
+    if (nc.tipHeight >= 0) await put(metaKey("cascade"), u64be(nc.tipHeight));
     // the state records at H − 1 and H
     await put(superParentsKey(H - 1), encodeSuperParents(s.superParentsBefore.entries));
     await put(superParentsKey(H), encodeSuperParents(i.verified.superParents.entries));
     const rec = new Uint8Array(8 + s.stakingBytes.length);
-    new DataView(rec.buffer).setBigUint64(0, setStartHeight(all.map((c) => c.header)), true);
+    new DataView(rec.buffer).setBigUint64(0, i.window.setStartHeight, true);
     rec.set(s.stakingBytes, 8);
     await put(stakingRecordKey(H), rec);
     // block H's body (the tail)
-    await put(blockKey(H), i.tipBlock);
+    await put(blockKey(H), tipBlock);
     const txids = block.txs.map((tx) => txId(tx));
     const v = new Uint8Array(32 * txids.length);
     txids.forEach((t, j) => v.set(t, 32 * j));
@@ -168,11 +181,4 @@ function nodeCount(leaves: bigint): bigint {
   let ones = 0n;
   for (let x = leaves; x > 0n; x >>= 1n) ones += x & 1n;
   return 2n * leaves - ones;
-}
-
-/** First height the current set finalizes: one after the last header whose `nextValidatorsHash` changed the set (1 when none did). */
-function setStartHeight(headers: readonly { height: bigint; validatorsHash: Uint8Array; nextValidatorsHash: Uint8Array }[]): bigint {
-  let start = 1n;
-  for (const h of headers) if (h.height > 0n && !equalBytes(h.validatorsHash, h.nextValidatorsHash)) start = h.height + 1n;
-  return start;
 }

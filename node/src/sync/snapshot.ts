@@ -10,8 +10,15 @@
  * ‖ u64 nKi  ‖ nKi × keyImage[32]                                               (strictly ascending)
  * ‖ u32 len  ‖ encodeStakingState(state after H)                                (docs/consensus.md §5.5)
  * ‖ 32 × (u64 height ‖ hash[32])                                                (super-parent pointers after H − 1, level 0 first)
- * ‖ u32 nSets ‖ nSets × (u64 firstHeight ‖ validatorSetBytes)                   (each set change in 2 ..= H + 1)
+ * ‖ u32 nSets ‖ nSets × (u64 firstHeight ‖ validatorSetBytes)                   (the set in force at b + 1 when b ≥ 1, then each change in b + 2 ..= H + 1)
+ * ‖ u32 len  ‖ encodeCascade(cascade)                                           (docs/cascade.md §5; tip c = H − D, or empty)
+ * ‖ u8 nPeaks ‖ nPeaks × hash[32]                                               (header-MMR peaks over blocks 0 ..= b)
+ * ‖ u64 nCum ‖ nCum × u64 cumulativeOutputs                                     (after each height 0 ..= b)
+ * ‖ u32 nWin ‖ nWin × (u32 len ‖ header ‖ u32 len ‖ certificate)                (the recent window, heights b + 1 ..= H)
+ * ‖ u32 len  ‖ block H                                                          (its wire bytes)
  * ```
+ * b = the cascade's tip c, or 0 (genesis) while the cascade is empty (docs/sync.md §2).
+ * Version 2 replaces version 1 (which carried no cascade; the client then downloaded headers 1 ..= H).
  * @module
  */
 import {
@@ -31,6 +38,8 @@ import {
   superParentsRoot,
   nextSuperParents,
   toHex,
+  decodeHeader,
+  peaks,
   validatorSetBytes,
   type BlockHeader,
   type StakingState,
@@ -42,7 +51,7 @@ import type { Chain } from "../chain.ts";
 import { decodeSuperParents } from "../store/keys.ts";
 
 /** Snapshot format version. */
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
 /** Bytes of one output entry: `oneTimeKey[32] ‖ commitment[32] ‖ u64 unlockHeight`. */
 export const SNAPSHOT_OUTPUT_BYTES = 72;
 /** Levels of super-parent pointers carried (docs/cascade.md §2). */
@@ -60,7 +69,10 @@ export type FastSyncErrorCode =
   | "SNAPSHOT_UNLOCK_HEIGHT"
   | "HEADER_CHAIN_BROKEN"
   | "HEADER_ROOT_MISMATCH"
-  | "CERTIFICATE_INVALID";
+  | "CERTIFICATE_INVALID"
+  | "CASCADE_INVALID"
+  | "CASCADE_WINDOW_MISMATCH"
+  | "SNAPSHOT_OUTPUT_COUNTS";
 
 /** A refused snapshot or header chain (docs/sync.md §3). */
 export class FastSyncError extends Error {
@@ -99,8 +111,22 @@ export interface Snapshot {
   stakingBytes: Uint8Array;
   /** Super-parent pointers after H − 1 (header H commits to them in `superParentsRoot`). */
   superParentsBefore: SuperParents;
-  /** The validator sets that took over at heights 2 ..= H + 1, by first height ascending. */
+  /**
+   * The validator sets by first height ascending: when b ≥ 1, first the set in force at b + 1
+   * (firstHeight = when it took over, ≤ b + 1), then each set that took over at b + 2 ..= H + 1
+   * (b = 0: only changes at 2 ..= H + 1; the genesis set is known).
+   */
   sets: { firstHeight: bigint; validators: Validator[] }[];
+  /** `encodeCascade` of the server's cascade when it built the snapshot (tip c = H − D, or empty). */
+  cascade: Uint8Array;
+  /** Header-MMR peaks over blocks 0 ..= b (b + 1 leaves), left to right. */
+  headerPeaks: Uint8Array[];
+  /** Cumulative output count after each height 0 ..= b. */
+  cumulativeOutputs: bigint[];
+  /** Headers and certificates of heights b + 1 ..= H (wire bytes). */
+  window: { header: Uint8Array; certificate: Uint8Array }[];
+  /** Wire bytes of block H. */
+  tipBlock: Uint8Array;
 }
 
 /** Encodes a snapshot (module docs). @throws RangeError on a field that does not fit */
@@ -116,6 +142,14 @@ export function encodeSnapshot(s: Snapshot): Uint8Array {
   for (const e of s.superParentsBefore.entries) w.u64(e.height).bytes(e.hash, 32);
   w.u32(s.sets.length);
   for (const set of s.sets) w.u64(set.firstHeight).bytes(validatorSetBytes(set.validators));
+  w.varBytes(s.cascade);
+  w.u8(s.headerPeaks.length);
+  for (const pk of s.headerPeaks) w.bytes(pk, 32);
+  w.u64(BigInt(s.cumulativeOutputs.length));
+  for (const c of s.cumulativeOutputs) w.u64(c);
+  w.u32(s.window.length);
+  for (const x of s.window) w.varBytes(x.header).varBytes(x.certificate);
+  w.varBytes(s.tipBlock);
   return w.finish();
 }
 
@@ -151,6 +185,10 @@ class Reader {
   count(n: bigint, size: number, what: string): number {
     if (n * BigInt(size) > BigInt(this.b.length - this.#o)) throw new FastSyncError("SNAPSHOT_MALFORMED", `${what}: count ${n} exceeds the remaining bytes`);
     return Number(n);
+  }
+  /** `u32 len ‖ len bytes`. */
+  varBytes(what: string): Uint8Array {
+    return this.bytes(this.count(BigInt(this.u32(`${what}.length`)), 1, what), what);
   }
   end(): void {
     if (this.#o !== this.b.length) throw new FastSyncError("SNAPSHOT_MALFORMED", `${this.b.length - this.#o} trailing bytes`);
@@ -199,20 +237,39 @@ export function decodeSnapshot(bytes: Uint8Array): Snapshot {
     for (let j = 0; j < n; j++) validators.push({ publicKey: r.bytes(32, "set.publicKey"), stake: r.u64("set.stake") });
     sets.push({ firstHeight, validators });
   }
+  const cascade = r.varBytes("cascade");
+  const nPeaks = r.u8("nPeaks");
+  const headerPeaks: Uint8Array[] = [];
+  for (let i = 0; i < nPeaks; i++) headerPeaks.push(r.bytes(32, "headerPeak"));
+  const nCum = r.count(r.u64("nCum"), 8, "cumulativeOutputs");
+  const cumulativeOutputs: bigint[] = [];
+  for (let i = 0; i < nCum; i++) cumulativeOutputs.push(r.u64("cumulativeOutput"));
+  const nWin = r.count(BigInt(r.u32("nWin")), 8, "window");
+  const window: Snapshot["window"] = [];
+  for (let i = 0; i < nWin; i++) window.push({ header: r.varBytes("window.header"), certificate: r.varBytes("window.certificate") });
+  const tipBlock = r.varBytes("tipBlock");
   r.end();
-  return { chainId, height, blockHash, outputs, keyImages, staking, stakingBytes, superParentsBefore: { entries }, sets };
+  return { chainId, height, blockHash, outputs, keyImages, staking, stakingBytes, superParentsBefore: { entries }, sets, cascade, headerPeaks, cumulativeOutputs, window, tipBlock };
 }
 
 /**
  * Builds the snapshot after finalized height `height` from a node's store (the state at the tip,
- * so `height` must be the tip: the store keeps only the current output set and key-image set).
- * The validator sets at each change come from the staking records `S` at the changing heights.
- * @throws Error when `height` is not the tip or a record is missing
+ * so `height` must be the tip: the store keeps only the current output set and key-image set),
+ * with the cascade as it is at that tip (captured before the first await), the header-MMR peaks
+ * and cumulative output counts up to its tip b, and the window b + 1 ..= H with certificates.
+ * The validator sets come from the staking records `S` at b and at the window's changing heights.
+ * @throws Error when `height` is not the tip, the chain keeps no cascade, or a record is missing
+ *   (a pruning step or commit raced the reads: the caller retries)
  */
 export async function buildSnapshot(chain: Chain, height: number): Promise<Snapshot> {
   const store = chain.store;
   const tip = store.tip;
   if (tip === undefined || tip.height !== height) throw new Error(`a snapshot is built at the tip (${tip?.height}), not at ${height}`);
+  if (height < 1) throw new Error("no snapshot of genesis");
+  const nc = chain.cascade;
+  if (nc === undefined) throw new Error("this chain keeps no cascade");
+  const cascade = nc.bytes(); // synchronous: the cascade at this very tip (c = H − D)
+  const b = Math.max(0, nc.tipHeight);
   const outputs: SnapshotOutput[] = [];
   for (let i = 0; i < tip.outputs; i += 4096) {
     const idx = Array.from({ length: Math.min(4096, tip.outputs - i) }, (_, j) => i + j);
@@ -227,18 +284,35 @@ export async function buildSnapshot(chain: Chain, height: number): Promise<Snaps
   const rec = await store.getStaking(height);
   if (rec === undefined) throw new Error(`no staking record at ${height}`);
   const stakingBytes = rec.slice(8);
-  if (height < 1) throw new Error("no snapshot of genesis");
   const sp = await store.getSuperParents(height - 1);
   if (sp === undefined) throw new Error(`no super-parent pointers at ${height - 1}`);
   const sets: Snapshot["sets"] = [];
-  for (let h = 1; h <= height; h++) {
-    const hd = await chain.header(h);
-    if (hd === undefined) throw new Error(`header ${h} missing`);
+  if (b >= 1) {
+    const sb = await store.getStaking(b);
+    if (sb === undefined) throw new Error(`no staking record at the window start ${b}`);
+    sets.push({ firstHeight: new DataView(sb.buffer, sb.byteOffset, 8).getBigUint64(0, true), validators: [...decodeStakingState(sb.subarray(8)).nextValidatorSet.validators] });
+  }
+  const window: Snapshot["window"] = [];
+  for (let h = b + 1; h <= height; h++) {
+    const [hb, cb] = [await store.getHeader(h), await store.getCertificate(h)];
+    if (hb === undefined || cb === undefined) throw new Error(`header or certificate ${h} missing`);
+    window.push({ header: hb, certificate: cb });
+    const hd = decodeHeader(hb);
     if (equalBytes(hd.nextValidatorsHash, hd.validatorsHash)) continue;
     const s = await store.getStaking(h);
     if (s === undefined) throw new Error(`no staking record at the set change ${h}`);
     sets.push({ firstHeight: BigInt(h) + 1n, validators: [...decodeStakingState(s.subarray(8)).nextValidatorSet.validators] });
   }
+  const headerPeaks: Uint8Array[] = [];
+  for (const pk of peaks(BigInt(b) + 1n)) {
+    const n = await chain.headerMmr.backend.get(pk.pos0);
+    if (n === undefined) throw new Error(`header-MMR peak ${pk.pos0} missing`);
+    headerPeaks.push(n);
+  }
+  const cumulativeOutputs = (await store.getCumulativeOutputsRange(0, b)).map(BigInt);
+  if (cumulativeOutputs.length !== b + 1) throw new Error(`cumulative output counts 0..${b} incomplete`);
+  const tipBlock = await store.getBlock(height);
+  if (tipBlock === undefined) throw new Error(`block ${height} missing`);
   return {
     chainId: (await chain.header(0))!.chainId,
     height: BigInt(height),
@@ -249,6 +323,11 @@ export async function buildSnapshot(chain: Chain, height: number): Promise<Snaps
     stakingBytes,
     superParentsBefore: { entries: decodeSuperParents(sp) },
     sets,
+    cascade,
+    headerPeaks,
+    cumulativeOutputs,
+    window,
+    tipBlock,
   };
 }
 
@@ -257,61 +336,6 @@ export interface CertifiedHeader {
   header: BlockHeader;
   hash: Uint8Array;
   certificate: import("@baios/consensus").FinalityCertificate;
-}
-
-/** What {@link verifyHeaderChain} proves: the hashes of blocks 0 ..= H and the header MMR after H. */
-export interface VerifiedHeaders {
-  /** Block hashes 0 ..= H. */
-  hashes: Uint8Array[];
-  /** Header MMR over blocks 0 ..= H (memory backend: what the store's `m` records hold). */
-  headerMmr: Mmr;
-}
-
-/**
- * Checks headers 1 ..= H (docs/sync.md §3.1): each links to its parent (`height`, `parentHash`,
- * `validatorsHash = parent.nextValidatorsHash`), its `headerRoot` is the MMR of the earlier
- * hashes, and its certificate verifies against the set in force. The genesis set is trusted;
- * when a header announces a new `nextValidatorsHash`, the next set is the snapshot's set for that
- * height, accepted only if its hash equals the certified `nextValidatorsHash`.
- * @throws FastSyncError `HEADER_CHAIN_BROKEN`, `HEADER_ROOT_MISMATCH`, `CERTIFICATE_INVALID`, `SNAPSHOT_VALIDATOR_SET_MISMATCH`
- */
-export async function verifyHeaderChain(genesis: BlockHeader, genesisHash: Uint8Array, genesisValidators: readonly Validator[], headers: readonly CertifiedHeader[], sets: Snapshot["sets"], verifyCert: (c: CertifiedHeader, set: ValidatorSet) => void): Promise<VerifiedHeaders> {
-  const headerMmr = new Mmr(new MemoryMmrBackend());
-  const hashes: Uint8Array[] = [genesisHash];
-  let root = (await headerMmr.append([headerLeafHash(0n, genesisHash)])).root;
-  let parent = genesis;
-  let set = makeValidatorSet(genesisValidators);
-  if (!equalBytes(set.hash, genesis.validatorsHash)) throw new FastSyncError("HEADER_CHAIN_BROKEN", "genesis validators do not hash to the genesis validatorsHash");
-  const byHeight = new Map(sets.map((s) => [s.firstHeight, s.validators]));
-  for (const [i, c] of headers.entries()) {
-    const h = c.header;
-    const want = BigInt(i) + 1n;
-    if (h.height !== want) throw new FastSyncError("HEADER_CHAIN_BROKEN", `header ${i} has height ${h.height}, expected ${want}`);
-    if (!equalBytes(h.parentHash, hashes[i] as Uint8Array)) throw new FastSyncError("HEADER_CHAIN_BROKEN", `header ${want}: parentHash is not the hash of ${want - 1n}`);
-    if (!equalBytes(h.validatorsHash, parent.nextValidatorsHash)) throw new FastSyncError("HEADER_CHAIN_BROKEN", `header ${want}: validatorsHash differs from the parent's nextValidatorsHash`);
-    if (!equalBytes(h.headerRoot, root)) throw new FastSyncError("HEADER_ROOT_MISMATCH", `header ${want}: headerRoot differs from the MMR of the ${want} earlier hashes`);
-    if (!equalBytes(h.validatorsHash, set.hash)) {
-      const next = byHeight.get(want);
-      if (next === undefined) throw new FastSyncError("SNAPSHOT_VALIDATOR_SET_MISMATCH", `no validator set for the change at height ${want}`);
-      let ns: ValidatorSet;
-      try {
-        ns = makeValidatorSet(next);
-      } catch (e) {
-        throw new FastSyncError("SNAPSHOT_VALIDATOR_SET_MISMATCH", `set at ${want}: ${e instanceof Error ? e.message : String(e)}`);
-      }
-      if (!equalBytes(ns.hash, h.validatorsHash)) throw new FastSyncError("SNAPSHOT_VALIDATOR_SET_MISMATCH", `the set for height ${want} does not hash to the certified validatorsHash`);
-      set = ns;
-    }
-    try {
-      verifyCert(c, set);
-    } catch (e) {
-      throw new FastSyncError("CERTIFICATE_INVALID", `header ${want}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    hashes.push(c.hash);
-    root = (await headerMmr.append([headerLeafHash(want, c.hash)])).root;
-    parent = h;
-  }
-  return { hashes, headerMmr };
 }
 
 /** What {@link verifySnapshot} rebuilt, ready to be written. */
@@ -352,21 +376,22 @@ export async function verifySnapshot(s: Snapshot, header: BlockHeader, hash: Uin
 
 /**
  * Bounds the outputs' unlock heights, which no header root covers (docs/sync.md §1): an output
- * created by block `h` (the first `h` whose `outputCount` exceeds its index) unlocks at
+ * created by block `h` (the first `h` whose cumulative output count exceeds its index) unlocks at
  * `h + 1` (tx output) or `h + coinbaseMaturity` (coinbase or unbond payout); a genesis output at
  * exactly the genesis coinbase's value.
+ * @param cumulativeOutputs cumulative output count after each height 0 ..= H (verifyCascadeWindow)
  * @throws FastSyncError `SNAPSHOT_UNLOCK_HEIGHT`
  */
-export function checkUnlockHeights(s: Snapshot, genesis: import("@baios/consensus").Block, headers: readonly CertifiedHeader[], coinbaseMaturity: bigint): void {
+export function checkUnlockHeights(s: Snapshot, genesis: import("@baios/consensus").Block, cumulativeOutputs: readonly bigint[], coinbaseMaturity: bigint): void {
   const cb = genesis.coinbase.outputs;
   let h = 0;
   let end = BigInt(cb.length);
   for (const [i, o] of s.outputs.entries()) {
     while (BigInt(i) >= end) {
       h++;
-      const hd = headers[h - 1];
-      if (hd === undefined) throw new FastSyncError("SNAPSHOT_UNLOCK_HEIGHT", `output ${i} beyond the outputs of block ${h - 1}`);
-      end = hd.header.outputCount;
+      const next = cumulativeOutputs[h];
+      if (next === undefined) throw new FastSyncError("SNAPSHOT_UNLOCK_HEIGHT", `output ${i} beyond the outputs of block ${h - 1}`);
+      end = next;
     }
     const ok = h === 0 ? o.unlockHeight === (cb[i] as { unlockHeight: bigint }).unlockHeight : o.unlockHeight === BigInt(h) + 1n || o.unlockHeight === BigInt(h) + coinbaseMaturity;
     if (!ok) throw new FastSyncError("SNAPSHOT_UNLOCK_HEIGHT", `output ${i} of block ${h}: unlock height ${o.unlockHeight}`);

@@ -1,20 +1,18 @@
 /**
- * Child process of the fast-sync kill -9 test: verifies a downloaded snapshot (files written by
- * the parent: `snapshot.bin`, `headers.bin` = encodePairs of (header, certificate) 1..H,
- * `block.bin` = block H) and writes the store into `<dataDir>/chain` in batches of 8 operations,
+ * Child process of the fast-sync kill -9 test: verifies a downloaded snapshot (`snapshot.bin`,
+ * written by the parent: state, cascade, window of headers with certificates, block H) and writes the store into `<dataDir>/chain` in batches of 8 operations,
  * printing `B <ops written>` after each durable batch and `DONE` after the rename. The parent
  * kills it with SIGKILL at a random batch.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { decodePairs } from "../../src/net/wire.ts";
+import { nodeCascadeParams } from "../../src/cascade-store.ts";
 import { installSnapshot } from "../../src/sync/fast-sync.ts";
 import { fastSyncGenesis } from "./fast-sync-genesis.ts";
 
 const [dataDir, files] = process.argv.slice(2);
 if (dataDir === undefined || files === undefined) throw new Error("usage: fast-sync-child.ts <dataDir> <filesDir>");
 const genesis = await fastSyncGenesis();
-const pairs = decodePairs(readFileSync(join(files, "headers.bin")), 1 << 20);
 await installSnapshot(
   {
     chainDir: join(dataDir, "chain"),
@@ -22,6 +20,7 @@ await installSnapshot(
     genesis: genesis.block,
     genesisCertificate: genesis.certificate,
     genesisValidators: genesis.validators, coinbaseMaturity: genesis.params.coinbaseMaturity,
+    cascadeParams: nodeCascadeParams(genesis.params),
     batchOps: 8,
     onBatch: async (n) => {
       process.stdout.write(`B ${n}\n`);
@@ -29,7 +28,5 @@ await installSnapshot(
     },
   },
   readFileSync(join(files, "snapshot.bin")),
-  pairs,
-  readFileSync(join(files, "block.bin")),
 );
 process.stdout.write("DONE\n");

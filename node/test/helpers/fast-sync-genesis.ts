@@ -8,6 +8,7 @@ import { devnetGenesis } from "@baios/consensus";
 import { bondTx } from "./bond.ts";
 import { fromGenesis, type NodeGenesis } from "../../src/genesis.ts";
 import { startNode } from "../../src/node.ts";
+import type { NodeConfig } from "../../src/config-options.ts";
 import { EASY_TARGET, PREMINE_AMOUNT, PREMINE_OUTPUTS, VALIDATOR_SEED, WALLET, buildTx, testConfig } from "./fixture.ts";
 
 /** Epoch length of {@link fastSyncGenesis} (blocks). */
@@ -28,9 +29,11 @@ export async function fastSyncGenesis(): Promise<NodeGenesis> {
 /**
  * Produces `blocks` blocks on a validator node in `dir` (no p2p: submitted txs go straight to the
  * mempool): a bond in block 3, one premine spend every second block while outputs last (0..11).
+ * `cascadePerLevel`: K of the node's cascade (the nodes that later open `dir` must use the same);
+ * `config`: overrides of the test config (e.g. `mode: "archive"`).
  */
-export async function produceChain(dir: string, genesis: NodeGenesis, blocks: number): Promise<void> {
-  const a = await startNode(testConfig(dir), { genesis, manualBlocks: true });
+export async function produceChain(dir: string, genesis: NodeGenesis, blocks: number, opts: { cascadePerLevel?: number; config?: Partial<NodeConfig> } = {}): Promise<void> {
+  const a = await startNode(testConfig(dir, opts.config), { genesis, manualBlocks: true, ...(opts.cascadePerLevel === undefined ? {} : { cascadePerLevel: opts.cascadePerLevel }) });
   try {
     let spend = 0;
     for (let i = a.chain.tip.height + 1; i <= blocks; i++) {
