@@ -28,6 +28,7 @@ import type {
   SubmitUnbondResult,
   TxResult,
   ValidatorsResult,
+  LightUpdateResult,
 } from "./results.ts";
 
 /** A JSON-RPC error response (or a transport failure, code 0). */
@@ -200,6 +201,10 @@ export class NodeRpcClient {
   /** The node's cascade of old headers (docs/cascade.md §6): `encodeCascade` bytes as hex with its parameters and sizes. */
   getCascade(): Promise<CascadeResult> {
     return this.call("get_cascade", {});
+  }
+  /** Set-change headers with certificates, next sets and header-MMR links after block `from`, then block `to` (default: the tip), for a light client (docs/light-client.md §3; ≤ 64 steps). */
+  getLightUpdate(from: number, to?: number): Promise<LightUpdateResult> {
+    return this.call("get_light_update", to === undefined ? { from } : { from, to });
   }
   /** Resolves once the tip reaches `height` (polls `status`). */
   async waitForHeight(height: number, opts: { timeoutMs?: number; pollMs?: number } = {}): Promise<StatusResult> {

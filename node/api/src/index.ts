@@ -31,4 +31,6 @@ export type {
   KeyImageProofResult,
   HeaderProofResult,
   CascadeResult,
+  LightStepJson,
+  LightUpdateResult,
 } from "./results.ts";

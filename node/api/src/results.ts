@@ -342,3 +342,40 @@ export interface CascadeResult {
   /** The `encodeCascade` bytes (hex). */
   cascade: string;
 }
+
+/** One certified header of a `get_light_update` answer (docs/light-client.md §3); bytes are lowercase hex of canonical encodings. */
+export interface LightStepJson {
+  /** `encodeHeader` bytes (488 bytes, hex; docs/protocol.md §5). */
+  header: string;
+  /** `encodeCertificate` bytes of its finality certificate (48 + 96·votes bytes, hex; docs/protocol.md §9). */
+  certificate: string;
+  /**
+   * `validatorSetBytes` of the set that finalizes the next block (`u32le n ‖ n × (publicKey[32] ‖
+   * u64le stake)`, hex): present exactly when the header's `nextValidatorsHash ≠ validatorsHash`.
+   */
+  nextValidators?: string;
+  /**
+   * `encodeInclusionProof` (hex) of the previous step's block (or the request's `from` block) in
+   * this header's header MMR (`headerRoot`, leafCount = this height): the link to the verified chain.
+   */
+  link: string;
+}
+
+/**
+ * Result of `get_light_update { from, to? }` (docs/light-client.md §3): after block `from`, every
+ * block in `(from, to]` whose header changes the validator set, ascending, then block `to` itself
+ * unless it is the last change; `to` defaults to and is clipped to the tip. At most 64 steps; with
+ * more changes `complete` is false and the answer ends at a change (ask again from it).
+ */
+export interface LightUpdateResult {
+  /** The `from` asked for. */
+  from: number;
+  /** Where the update ends when complete (`to` clipped to the tip). */
+  to: number;
+  /** The node's tip height when it answered. */
+  tip: number;
+  /** Whether the steps reach `to`. */
+  complete: boolean;
+  /** The certified headers, heights strictly ascending, all above `from`. */
+  steps: LightStepJson[];
+}

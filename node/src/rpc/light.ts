@@ -12,7 +12,7 @@
  */
 import { decodeStakingState, equalBytes, type Validator } from "@baios/consensus";
 import { buildLightUpdate, type LightUpdateSource } from "@baios/light-client/serve";
-import type { LightUpdateResult } from "@baios/light-client";
+import type { LightUpdateResult } from "@baios/api";
 import type { Chain } from "../chain.ts";
 import { parseUint, paramsObject } from "./convert.ts";
 import { rpcError } from "./errors.ts";

@@ -5,7 +5,8 @@
  * @module
  */
 import { encodeCertificate, encodeHeader, encodeInclusionProof, equalBytes, toHex, validatorSetBytes, type BlockHeader, type FinalityCertificate, type InclusionProof, type Validator } from "@baios/consensus";
-import { LIGHT_UPDATE_MAX_STEPS, type LightStepJson, type LightUpdateResult } from "./wire.ts";
+import type { LightStepJson, LightUpdateResult } from "@baios/api";
+import { LIGHT_UPDATE_MAX_STEPS } from "./wire.ts";
 
 /** What the server reads. Heights are block heights; every method may be sync or async. */
 export interface LightUpdateSource {

@@ -10,48 +10,13 @@
  */
 import { ConsensusError, decodeCertificate, decodeHeader, decodeInclusionProof, fromHex, makeValidatorSet, type BlockHeader, type FinalityCertificate, type InclusionProof, type Validator, type ValidatorSet } from "@baios/consensus";
 import { LightClientError, why } from "./errors.ts";
+import type { LightStepJson } from "@baios/api";
 
 /** Largest number of steps one `get_light_update` answer carries (set changes, plus the head). */
 export const LIGHT_UPDATE_MAX_STEPS = 64;
 
-/** One certified header of a light update. */
-export interface LightStepJson {
-  /** `encodeHeader` bytes (488 bytes, hex). */
-  header: string;
-  /** `encodeCertificate` bytes of its finality certificate (hex). */
-  certificate: string;
-  /**
-   * `validatorSetBytes` of the set that finalizes the next block (hex): present exactly when the
-   * header's `nextValidatorsHash ≠ validatorsHash` (a set change).
-   */
-  nextValidators?: string;
-  /**
-   * `encodeInclusionProof` (hex) of the previous step's block (or the request's `from` block) in
-   * this header's header MMR (`headerRoot`, leafCount = this height): the link to the verified chain.
-   */
-  link: string;
-}
-
-/**
- * Result of `get_light_update { from, to? }`: after the block at height `from` (the client's
- * verified height), every block in `(from, to]` whose header changes the validator set
- * (`nextValidatorsHash ≠ validatorsHash`), ascending, then the block `to` itself when it is not
- * already the last step. `to` defaults to the tip and is clipped to it. At most
- * {@link LIGHT_UPDATE_MAX_STEPS} steps; when more set changes follow, `complete` is false, the
- * last step is a set change, and the client asks again from it.
- */
-export interface LightUpdateResult {
-  /** The `from` asked for. */
-  from: number;
-  /** The height the update ends at when complete (`to` clipped to the tip). */
-  to: number;
-  /** The node's tip height when it answered. */
-  tip: number;
-  /** Whether the steps reach `to`. */
-  complete: boolean;
-  /** The certified headers, heights strictly ascending, all above `from`. */
-  steps: LightStepJson[];
-}
+/** The wire types of `get_light_update` (`LightStepJson`, `LightUpdateResult`) are `@baios/api`'s. */
+export type { LightStepJson, LightUpdateResult } from "@baios/api";
 
 /** A decoded {@link LightStepJson}. */
 export interface LightStep {
