@@ -1,7 +1,8 @@
 // The light client against a real node over HTTP JSON-RPC (Node only): an in-process validator
 // node (one validator, 8-block epochs) whose own bonds change the validator set twice; the client
 // cold-starts from the genesis through `get_light_update`, then verifies a past header, an
-// output's MMR proof, a spent and an unspent key image, and resumes from its file checkpoint.
+// output's MMR proof, a spent and an unspent key image, the node's cascade (and a tampered one),
+// and resumes from its file checkpoint.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -41,7 +42,7 @@ describe("light client against a real node (HTTP JSON-RPC)", () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "baios-light-"));
     genesis = await fastSyncGenesis();
-    node = await startNode(testConfig(join(dir, "node")), { genesis, manualBlocks: true });
+    node = await startNode(testConfig(join(dir, "node")), { genesis, manualBlocks: true, cascadePerLevel: 4 });
     // bonds in blocks 3 and 11 raise the validator's stake: set changes at the epoch ends 7 and 15
     for (let i = 1; i <= 20; i++) {
       if (i === 3) await node.submitTx(bondTx(genesis, 20, 5n, VALIDATOR_SEED));
@@ -62,7 +63,9 @@ describe("light client against a real node (HTTP JSON-RPC)", () => {
   it("cold start: follows both set changes to the tip, then proves a header, an output and key images; a checkpoint resumes", async () => {
     const t = new Counting(node.client);
     const store = new FileCheckpointStore(join(dir, "light-checkpoint.json"));
-    const lc = await LightClient.open({ genesis: genesis.block.header, genesisValidators: genesis.validators, transport: t, store });
+    // the node's cascade: 32 levels, K = 4, D = unbondingDelay 3 + epochLength 8 = 11
+    const cascadeParams = { levels: 32, perLevel: 4, depth: 11n };
+    const lc = await LightClient.open({ genesis: genesis.block.header, genesisValidators: genesis.validators, transport: t, store, cascadeParams });
     const r = await lc.sync();
     expect(r.to).toBe(BigInt(node.chain.tip.height));
     expect(r.setChanges).toBe(2);
@@ -76,6 +79,21 @@ describe("light client against a real node (HTTP JSON-RPC)", () => {
     expect(out.provenAt).toBe(lc.height);
     expect((await lc.keyImage(spentKeyImage)).spent).toBe(true);
     expect((await lc.keyImage(new Uint8Array(32).fill(9))).spent).toBe(false);
+    const c = await lc.cascade();
+    expect(c.tipHeight).toBe(20n - 11n);
+    expect(c.work).toBeGreaterThan(0n);
+    const tampered: LightTransport = {
+      call: async <T>(method: string, params?: Record<string, unknown>): Promise<T> => {
+        const r = await node.client.call<T>(method, params);
+        if (method !== "get_cascade") return r;
+        const x = r as unknown as { cascade: string };
+        const at = 2 * (10 + 1 + 40); // a byte inside the newest kept header
+        return { ...x, cascade: x.cascade.slice(0, at) + (x.cascade[at] === "0" ? "1" : "0") + x.cascade.slice(at + 1) } as T;
+      },
+    };
+    const lcT = await LightClient.open({ genesis: genesis.block.header, genesisValidators: genesis.validators, transport: tampered, cascadeParams });
+    await lcT.sync();
+    expect(await lcT.cascade().then(() => "verified", (e: unknown) => (isLightClientError(e) ? e.code : String(e)))).toBe("BAD_CASCADE");
 
     // four more blocks: the returning client asks only from its checkpoint
     for (let i = 0; i < 4; i++) await node.produceBlock();
