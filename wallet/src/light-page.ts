@@ -1,5 +1,5 @@
 /**
- * The server side of the light-client web page (`baios light`, docs/light-client.md §7): serves
+ * The server side of the light-client web page (`baios light`, docs/light-client.md §7.1): serves
  * the built page (wallet/light/page, Vite) on loopback, its root of trust `trust.json`, and a
  * same-origin JSON-RPC forwarder `POST /rpc` that passes **only the light client's read-only
  * methods** ({@link LIGHT_PAGE_METHODS}) to the node with the node's credentials, so the page
@@ -27,7 +27,7 @@ export const LIGHT_PAGE_METHODS = ["status", "get_light_update", "get_header", "
 export const LIGHT_PAGE_MAX_BODY = 64 * 1024;
 
 /**
- * The page's root of trust, served as `trust.json` (docs/light-client.md §7): what the page
+ * The page's root of trust, served as `trust.json` (docs/light-client.md §7.1): what the page
  * verifies every header against. It comes from the same server as the page's code, so it is
  * trusted exactly as much as the page itself; the node is not trusted for any of it.
  */

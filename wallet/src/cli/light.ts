@@ -2,7 +2,7 @@
  * `baios light`: serves the light-client web page (wallet/light/page) on loopback, with its root
  * of trust (`trust.json`, from the genesis file or the built-in devnet genesis, never from the
  * node) and a forwarder of the light client's read-only methods to the node, which adds the
- * node's RPC token (wallet/src/light-page.ts; docs/light-client.md §7). The page is built with
+ * node's RPC token (wallet/src/light-page.ts; docs/light-client.md §7.1). The page is built with
  * Vite into wallet/light/page/dist on first use (or with `--rebuild`).
  * @module
  */

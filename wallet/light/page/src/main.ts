@@ -1,5 +1,5 @@
 /**
- * The light-client web page (docs/light-client.md §7): loads the root of trust (trust.ts), opens a
+ * The light-client web page (docs/light-client.md §7.1): loads the root of trust (trust.ts), opens a
  * `LightClient` (checkpoint in `localStorage`), follows the finality certificates from genesis or
  * the checkpoint to the node's tip, and shows the verified head, its validator set and stake, the
  * verified cascade and what the node reports about its storage; the output box fetches an MMR
