@@ -34,6 +34,14 @@ export interface LightClientOptions {
   store?: CheckpointStore;
   /** Cascade parameters the node builds with (levels and K must match the bytes; default mainnet 32 × 64). */
   cascadeParams?: CascadeParams;
+  /**
+   * Trusting period in ms (docs/light-client.md §2.3), opt-in: {@link LightClient.sync} refuses to
+   * start from a trusted head whose `timeMs` is more than this before `now()` (`TRUST_EXPIRED`).
+   * Set it below the unbonding period (mainnet `unbondingDelay` 8 640 blocks ≈ 1 day). Default: no check.
+   */
+  trustingPeriodMs?: number;
+  /** The clock for `trustingPeriodMs`, ms since the Unix epoch (default `Date.now`). */
+  now?: () => number;
 }
 
 /** What one {@link LightClient.sync} did. */
@@ -83,6 +91,8 @@ export class LightClient {
   readonly transport: LightTransport;
   readonly cascadeParams: CascadeParams;
   readonly #store: CheckpointStore | undefined;
+  readonly #trustingPeriodMs: number | undefined;
+  readonly #now: () => number;
   #head: TrustedHead;
 
   private constructor(o: LightClientOptions, head: TrustedHead) {
@@ -91,6 +101,8 @@ export class LightClient {
     this.transport = o.transport;
     this.cascadeParams = o.cascadeParams ?? MAINNET_CASCADE_PARAMS;
     this.#store = o.store;
+    this.#trustingPeriodMs = o.trustingPeriodMs;
+    this.#now = o.now ?? Date.now;
     this.#head = head;
   }
 
@@ -120,11 +132,16 @@ export class LightClient {
    * Verifies the node's light updates from the head up to `to` (default: the node's tip) and
    * saves the checkpoint after each verified answer (docs/light-client.md §2.2). Each answer is
    * verified whole before it is used; a refused one leaves head and checkpoint unchanged.
-   * @throws LightClientError `BAD_RESPONSE`, `BAD_HEADER`, `BAD_CERTIFICATE`, `SKIPPED_SET_CHANGE`,
-   *   `STALE_SET`, `BAD_VALIDATOR_SET`, `FORK`
+   * @throws LightClientError `TRUST_EXPIRED` (opt-in trusting period), `BAD_RESPONSE`, `BAD_HEADER`,
+   *   `BAD_CERTIFICATE`, `SKIPPED_SET_CHANGE`, `STALE_SET`, `BAD_VALIDATOR_SET`, `FORK`
    */
   async sync(to?: number): Promise<SyncReport> {
     const from = this.height;
+    const period = this.#trustingPeriodMs;
+    if (period !== undefined) {
+      const age = this.#now() - Number(this.#head.header.timeMs);
+      if (age > period) throw new LightClientError("TRUST_EXPIRED", `the trusted block ${from} is ${Math.round(age / 1000)} s old, beyond the trusting period of ${Math.round(period / 1000)} s`);
+    }
     const report: SyncReport = { from, to: from, steps: 0, setChanges: 0, calls: 0 };
     const chainId = this.genesis.chainId;
     for (;;) {

@@ -21,6 +21,7 @@ export const LIGHT_CLIENT_ERRORS = {
   BAD_KEY_IMAGE_PROOF: "a key-image (non-)membership proof does not verify against a verified header's keyImageRoot",
   BAD_CASCADE: "a cascade does not decode, breaks an invariant, does not link to the verified chain, or has too little work",
   NOT_VERIFIED: "a request about a height above the client's verified head",
+  TRUST_EXPIRED: "the trusted head is older than the trusting period (opt-in `trustingPeriodMs`): its validator set may have unbonded; get a recent checkpoint out of band",
 } as const;
 
 /** A light-client refusal code (keys of {@link LIGHT_CLIENT_ERRORS}). */

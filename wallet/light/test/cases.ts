@@ -232,6 +232,21 @@ export const cases: Record<string, () => Promise<void>> = {
     await rejects((await open(chain, node)).sync(), "BAD_VALIDATOR_SET", "members swapped");
   },
 
+  "with a trusting period, a trusted head older than it is refused (TRUST_EXPIRED); a fresh one syncs": async () => {
+    const chain = await chainOf(SPEC);
+    const node = new MemoryNode(chain, 40);
+    const t30 = Number(chain.headers[30]!.timeMs);
+    const lc = await open(chain, node);
+    await lc.sync(30);
+    const day = 86_400_000;
+    const withPeriod = (now: number): Promise<LightClient> =>
+      LightClient.open({ genesis: chain.headers[0] as BlockHeader, genesisValidators: setOf(SPEC.sets[0] as number[]).validators, transport: node, store: new MemoryCheckpointStore(lc.checkpoint()), trustingPeriodMs: day, now: () => now });
+    const stale = await withPeriod(t30 + day + 1);
+    await rejects(stale.sync(), "TRUST_EXPIRED", "a checkpoint one day and 1 ms old");
+    eq(stale.height, 30n, "head unchanged");
+    eq((await (await withPeriod(t30 + day)).sync()).to, 40n, "within the period");
+  },
+
   "a genesis validator set that does not hash to the genesis header is refused": async () => {
     const chain = await chainOf(SPEC);
     await rejects(LightClient.open({ genesis: chain.headers[0] as BlockHeader, genesisValidators: setOf([0, 1, 2]).validators, transport: new MemoryNode(chain) }), "GENESIS_MISMATCH", "wrong genesis set");
