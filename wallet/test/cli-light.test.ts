@@ -5,11 +5,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeHeader, toHex } from "@baios/consensus";
 import { DEVNET_VALIDATOR_SEED, builtinDevnetGenesis, defaultConfig, startNode, type NodeHandle } from "@baios/node";
 import { startLight, type LightOpts } from "../src/cli/light.ts";
-import type { LightPageServer } from "../src/light-page.ts";
+import { LIGHT_PAGE_METHODS, forwardLightRpc, type LightPageServer } from "../src/light-page.ts";
 import { devnetMnemonic } from "../src/keys.ts";
 import { Wallet } from "../src/wallet.ts";
 import { bytesToHex } from "../src/hex.ts";
@@ -61,5 +62,21 @@ describe("baios light", () => {
 
   it("listens on loopback only", async () => {
     await expect(startLight({ ...opts, host: "0.0.0.0" })).rejects.toThrow(/loopback only/);
+  });
+
+  it("forwards exactly the listed methods: any other name never reaches the node (property)", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.string(), fc.constantFrom(...LIGHT_PAGE_METHODS, "submit_tx", "submit_unbond", "stop", "get_block")), fc.oneof(fc.integer(), fc.string(), fc.constant(null)), async (method, id) => {
+        const called: string[] = [];
+        const upstream = { call: async <T>(m: string): Promise<T> => (called.push(m), { ok: m }) as T };
+        const r = await forwardLightRpc({ jsonrpc: "2.0", id, method, params: {} }, upstream);
+        const listed = (LIGHT_PAGE_METHODS as readonly string[]).includes(method);
+        expect(called).toEqual(listed ? [method] : []);
+        expect(r.id).toBe(id);
+        if (listed) expect(r).toMatchObject({ result: { ok: method } });
+        else expect(r).toMatchObject({ error: { code: -32601 } });
+      }),
+      { numRuns: 300 },
+    );
   });
 });

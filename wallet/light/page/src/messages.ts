@@ -18,7 +18,8 @@ export interface Explained {
   code: string;
 }
 
-const HEADLINES: Readonly<Record<LightClientErrorCode, string>> = {
+/** Headlines by code; a code added to the library later falls back to "Rejected: <its meaning>". */
+const HEADLINES: Readonly<Partial<Record<LightClientErrorCode | "TRUST_EXPIRED", string>>> = {
   GENESIS_MISMATCH: "Rejected: this is not the chain of the trusted genesis",
   CHECKPOINT_INVALID: "Rejected: the saved checkpoint is not valid for this chain",
   BAD_RESPONSE: "Rejected: the node's answer is malformed",
@@ -33,11 +34,12 @@ const HEADLINES: Readonly<Record<LightClientErrorCode, string>> = {
   BAD_KEY_IMAGE_PROOF: "Rejected: the key-image proof does not verify",
   BAD_CASCADE: "Rejected: the cascade does not verify against the verified head",
   NOT_VERIFIED: "Not verified yet: that height is above the verified head",
+  TRUST_EXPIRED: "Rejected: the trusted checkpoint is older than the trusting period — get a recent one",
 };
 
 /** The message for any thrown value. */
 export function explain(e: unknown): Explained {
-  if (isLightClientError(e)) return { kind: "rejected", headline: HEADLINES[e.code], detail: `${e.code}: ${e.reason}`, code: e.code };
+  if (isLightClientError(e)) return { kind: "rejected", headline: HEADLINES[e.code] ?? `Rejected: ${meaning(e.code)}`, detail: `${e.code}: ${e.reason}`, code: e.code };
   if (e instanceof NodeCallError) return { kind: "error", headline: e.code === 0 ? "The node cannot be reached" : `The node answered an error to ${e.method}`, detail: `${e.code}: ${e.message}`, code: `RPC_${e.code}` };
   if (e instanceof TrustFileError) return { kind: "error", headline: "No root of trust: trust.json is missing or malformed", detail: e.message, code: "TRUST_FILE" };
   return { kind: "error", headline: "Unexpected error", detail: e instanceof Error ? `${e.name}: ${e.message}` : String(e), code: "UNEXPECTED" };
