@@ -31,7 +31,7 @@ import {
   blockHash, decodeCertificate, decodeHeader, encodeCertificate, encodeHeader, equalBytes, fromHex, toHex, validatorSetBytes, verifyFinalityCertificate, type ValidatorSet,
 } from "@baios/consensus";
 import { LightClient, decodeValidatorSet, type LightTransport } from "@baios/light-client";
-import { buildLightUpdate } from "@baios/light-client/serve";
+import { buildLightUpdate } from "@baios/api/light-update";
 import { buildChain, setOf, type ChainSpec, type TestChain } from "../../wallet/light/test/fixtures/chain.ts";
 import { chainSource } from "../../wallet/light/test/fixtures/memory-node.ts";
 import { interleave, printTable, summarize } from "./harness.ts";

@@ -11,7 +11,7 @@
  * @module
  */
 import { decodeStakingState, equalBytes, type Validator } from "@baios/consensus";
-import { buildLightUpdate, type LightUpdateSource } from "@baios/light-client/serve";
+import { buildLightUpdate, type LightUpdateSource } from "@baios/api/light-update";
 import type { LightUpdateResult } from "@baios/api";
 import type { Chain } from "../chain.ts";
 import { parseUint, paramsObject } from "./convert.ts";

@@ -11,9 +11,10 @@
 import { ConsensusError, decodeCertificate, decodeHeader, decodeInclusionProof, fromHex, makeValidatorSet, type BlockHeader, type FinalityCertificate, type InclusionProof, type Validator, type ValidatorSet } from "@baios/consensus";
 import { LightClientError, why } from "./errors.ts";
 import type { LightStepJson } from "@baios/api";
+import { LIGHT_UPDATE_MAX_STEPS } from "@baios/api/light-update";
 
-/** Largest number of steps one `get_light_update` answer carries (set changes, plus the head). */
-export const LIGHT_UPDATE_MAX_STEPS = 64;
+/** Largest number of steps one `get_light_update` answer carries (set changes, plus the head); the server's constant. */
+export { LIGHT_UPDATE_MAX_STEPS };
 
 /** The wire types of `get_light_update` (`LightStepJson`, `LightUpdateResult`) are `@baios/api`'s. */
 export type { LightStepJson, LightUpdateResult } from "@baios/api";

@@ -1,12 +1,16 @@
 /**
  * The node side of `get_light_update` (docs/light-client.md §3), over an abstract
  * {@link LightUpdateSource} so the node's RPC method and in-memory test nodes build the same
- * answer. Browser-safe (imports only `@baios/consensus`).
+ * answer. It lives in the API package (subpath `@baios/api/light-update`) because both sides use
+ * it: the node serves it, and the light client's tests (Node and Chromium) build the same answers.
+ * Browser-safe (imports only `@baios/consensus`).
  * @module
  */
 import { encodeCertificate, encodeHeader, encodeInclusionProof, equalBytes, toHex, validatorSetBytes, type BlockHeader, type FinalityCertificate, type InclusionProof, type Validator } from "@baios/consensus";
-import type { LightStepJson, LightUpdateResult } from "@baios/api";
-import { LIGHT_UPDATE_MAX_STEPS } from "./wire.ts";
+import type { LightStepJson, LightUpdateResult } from "./results.ts";
+
+/** Largest number of steps one `get_light_update` answer carries (set changes, plus the head). */
+export const LIGHT_UPDATE_MAX_STEPS = 64;
 
 /** What the server reads. Heights are block heights; every method may be sync or async. */
 export interface LightUpdateSource {
