@@ -156,12 +156,7 @@ async function renderCascade(): Promise<void> {
       return bar;
     }),
   );
-  const axis = el("div", undefined, "levels-axis");
-  axis.append(el("span", "level 0"), el("span", `level ${shown.length - 1}`));
-  levels.after(axis);
-  levels.parentElement?.querySelectorAll(".levels-axis").forEach((a, i, all) => {
-    if (i < all.length - 1) a.remove();
-  });
+  byId("levels-last").textContent = `level ${shown.length - 1}`;
 
   const status = transport.last.get("status") as { mode?: string; tail?: number; keyImageCount?: number; height?: number } | undefined;
   const cascadeHex = (transport.last.get("get_cascade") as { cascade?: string } | undefined)?.cascade;
