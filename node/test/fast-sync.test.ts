@@ -108,7 +108,7 @@ describe("verified fast sync from the cascade (docs/sync.md)", () => {
       await client.start();
       await client.dial(`/memory/${p.net!.p2p.peerId}`);
       await until(() => client.peers().length > 0, 5000, "connected");
-      const opts = { p2p: client, chainDir, chainId: genesis.params.chainId, genesis: genesis.block, genesisCertificate: genesis.certificate, genesisValidators: genesis.validators, coinbaseMaturity: genesis.params.coinbaseMaturity, cascadeParams };
+      const opts = { p2p: client, chainDir, chainId: genesis.params.chainId, genesis: genesis.block, genesisCertificate: genesis.certificate, genesisValidators: genesis.validators, coinbaseMaturity: genesis.params.coinbaseMaturity, cascadeParams, blockTargetMax: genesis.params.blockTargetMax };
 
       // a write that dies after its first batch: no chain dir, a staging dir that the next start discards
       const torn = await codeOf(fastSync({ ...opts, onBatch: () => { throw new Error("crash"); } }));
@@ -162,7 +162,7 @@ describe("verified fast sync from the cascade (docs/sync.md)", () => {
       const hS = (await a.chain.header(SH))!;
       const hash = blockHash(hS);
       const again = (): Snapshot => decodeSnapshot(encodeSnapshot(snap));
-      const trust = { chainId: genesis.params.chainId, genesis: genesis.block.header, genesisHash: genesis.hash, genesisValidators: genesis.validators, cascadeParams };
+      const trust = { chainId: genesis.params.chainId, genesis: genesis.block.header, genesisHash: genesis.hash, genesisValidators: genesis.validators, cascadeParams, blockTargetMax: genesis.params.blockTargetMax };
       const certCheck = (c: { header: { height: bigint }; hash: Uint8Array; certificate: Parameters<typeof verifyFinalityCertificate>[0] }, set: Parameters<typeof verifyFinalityCertificate>[1]["validatorSet"]) =>
         verifyFinalityCertificate(c.certificate, { chainId: genesis.params.chainId, height: c.header.height, blockHash: c.hash, validatorSet: set });
       const verifyAll = async (s: Snapshot): Promise<void> => {
@@ -215,6 +215,12 @@ describe("verified fast sync from the cascade (docs/sync.md)", () => {
       c2.cascade = encodeCascade(wide);
       new DataView(c2.cascade.buffer, c2.cascade.byteOffset).setUint32(2, K, true);
       expect(await reasonOf(c2)).toMatch(/^CASCADE_INVALID CASCADE_LEVEL_OVERFULL/);
+      // work: the same cascade against a chain whose easiest target is far harder claims too little work
+      const hard = new Uint8Array(32);
+      hard[4] = 1;
+      await expect(verifyCascadeWindow({ ...trust, blockTargetMax: hard }, again(), certCheck)).rejects.toMatchObject({ code: "CASCADE_INVALID" });
+      const lowWork = await verifyCascadeWindow({ ...trust, blockTargetMax: genesis.params.blockTargetMax }, again(), certCheck).then(() => "OK");
+      expect(lowWork).toBe("OK");
       // a valid cascade one block older: its tip is not H − D, the window does not link
       const older = new Cascade(cascadeParams);
       for (const h of olderHeaders.slice(0, -1)) older.add(h!);

@@ -38,7 +38,7 @@ export async function maybeFastSync(config: NodeConfig, genesis: NodeGenesis, lo
     await net.start();
     const end = Date.now() + PEER_WAIT_MS;
     while (net.peers().length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
-    const r = await fastSync({ p2p: net, chainDir, chainId: genesis.params.chainId, genesis: genesis.block, genesisCertificate: genesis.certificate, genesisValidators: genesis.validators, coinbaseMaturity: genesis.params.coinbaseMaturity, cascadeParams });
+    const r = await fastSync({ p2p: net, chainDir, chainId: genesis.params.chainId, genesis: genesis.block, genesisCertificate: genesis.certificate, genesisValidators: genesis.validators, coinbaseMaturity: genesis.params.coinbaseMaturity, cascadeParams, blockTargetMax: genesis.params.blockTargetMax });
     log.info({ height: r.height, peer: r.peer, snapshotBytes: r.snapshotBytes, ...r.timings }, "fast sync: state verified against the certified header and written");
     return r;
   } finally {

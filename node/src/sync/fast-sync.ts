@@ -45,6 +45,8 @@ export interface FastSyncOptions {
   coinbaseMaturity: bigint;
   /** The chain's cascade parameters (levels, K, D = unbondingDelay + epochLength; cascade-store.ts `nodeCascadeParams`). */
   cascadeParams: CascadeParams;
+  /** The chain's `blockTargetMax`: enables the cascade's work checks (window.ts; docs/sync.md §3.4). */
+  blockTargetMax?: Uint8Array;
   /** Called after each store batch (tests crash here). */
   onBatch?: (written: number) => void | Promise<void>;
 }
@@ -101,7 +103,7 @@ export async function installSnapshot(o: Omit<FastSyncOptions, "p2p"> & { batchO
   const t1 = performance.now();
   const snapshot = decodeSnapshot(bytes);
   if (snapshot.height < 1n) throw new FastSyncError("SNAPSHOT_WRONG_BLOCK", "a snapshot of genesis");
-  const trust = { chainId: o.chainId, genesis: o.genesis.header, genesisHash: blockHash(o.genesis.header), genesisValidators: o.genesisValidators, cascadeParams: o.cascadeParams };
+  const trust = { chainId: o.chainId, genesis: o.genesis.header, genesisHash: blockHash(o.genesis.header), genesisValidators: o.genesisValidators, cascadeParams: o.cascadeParams, ...(o.blockTargetMax === undefined ? {} : { blockTargetMax: o.blockTargetMax }) };
   const window = await verifyCascadeWindow(trust, snapshot, (c, set) => verifyFinalityCertificate(c.certificate, { chainId: o.chainId, height: c.header.height, blockHash: c.hash, validatorSet: set }));
   const top = window.headers.at(-1);
   if (top === undefined) throw new FastSyncError("SNAPSHOT_WRONG_BLOCK", "an empty window");

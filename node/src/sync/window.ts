@@ -8,7 +8,10 @@
  * 1. the cascade decodes with every invariant of docs/cascade.md §4.1 and each kept header's
  *    `superParentsRoot` commits to the pointers stored with it (`CASCADE_INVALID`, the reason
  *    starts with the consensus code, e.g. `CASCADE_LEVEL_OVERFULL`); every kept header is of our
- *    chain id, and a kept genesis or any pointer to height 0 names our genesis hash;
+ *    chain id, and a kept genesis or any pointer to height 0 names our genesis hash; with
+ *    `blockTargetMax`, no kept or window header claims an easier target, and the cascade's work
+ *    estimate is at least a quarter of the least work c + 1 blocks can have (`CASCADE_WORK_LOW`
+ *    in the reason): forging the cascade costs real PoW (docs/sync.md §3.4);
  * 2. its tip is exactly H − D (`CASCADE_WINDOW_MISMATCH`);
  * 3. the cumulative output counts 0 ..= b are non-decreasing, start at genesis's, and equal the
  *    `outputCount` of every kept header and of the base (`SNAPSHOT_OUTPUT_COUNTS`);
@@ -27,7 +30,9 @@ import {
   MemoryMmrBackend,
   Mmr,
   blockHash,
+  blockWork,
   checkCascade,
+  targetToBigInt,
   decodeCascade,
   decodeCertificate,
   decodeHeader,
@@ -72,7 +77,12 @@ export interface WindowTrust {
   genesisHash: Uint8Array;
   genesisValidators: readonly Validator[];
   cascadeParams: CascadeParams;
+  /** The chain's easiest allowed block target (`ChainParams.blockTargetMax`); enables the work checks. */
+  blockTargetMax?: Uint8Array;
 }
+
+/** The cascade's work estimate must reach `(c + 1) · blockWork(blockTargetMax) / WORK_SLACK` (the estimate's spread, docs/cascade.md §2.1, with margin for small K). */
+export const WORK_SLACK = 4n;
 
 class RecordingBackend extends MemoryMmrBackend {
   readonly all = new Map<bigint, Uint8Array>();
@@ -104,6 +114,12 @@ export async function verifyCascadeWindow(t: WindowTrust, s: Snapshot, verifyCer
     if (k.header.chainId !== t.chainId) throw new FastSyncError("CASCADE_INVALID", `kept header ${k.header.height} has chain id ${k.header.chainId}`);
     if (k.header.height === 0n && !equalBytes(k.hash, t.genesisHash)) throw new FastSyncError("CASCADE_INVALID", "the kept genesis is not our genesis");
     for (const e of k.parents.entries) if (e.height === 0n && e.hash.some((x) => x !== 0) && !equalBytes(e.hash, t.genesisHash)) throw new FastSyncError("CASCADE_INVALID", `kept header ${k.header.height} points to another genesis`);
+  }
+  if (t.blockTargetMax !== undefined) {
+    const max = targetToBigInt(t.blockTargetMax);
+    for (const k of cascade.kept()) if (targetToBigInt(k.header.blockTarget) > max) throw new FastSyncError("CASCADE_INVALID", `kept header ${k.header.height}: blockTarget above the chain's blockTargetMax`);
+    const n = cascade.tip === undefined ? 0n : cascade.tip.header.height + 1n;
+    if (cascade.work() * WORK_SLACK < n * blockWork(t.blockTargetMax)) throw new FastSyncError("CASCADE_INVALID", `CASCADE_WORK_LOW: work estimate ${cascade.work()} < ${n} blocks at the easiest target / ${WORK_SLACK}`);
   }
   // 2. its tip is H − D
   const H = Number(s.height);
@@ -164,6 +180,7 @@ export async function verifyCascadeWindow(t: WindowTrust, s: Snapshot, verifyCer
     }
     const h = c.header;
     if (h.height !== want) throw new FastSyncError("HEADER_CHAIN_BROKEN", `window header ${i} has height ${h.height}, expected ${want}`);
+    if (t.blockTargetMax !== undefined && targetToBigInt(h.blockTarget) > targetToBigInt(t.blockTargetMax)) throw new FastSyncError("HEADER_CHAIN_BROKEN", `header ${want}: blockTarget above the chain's blockTargetMax`);
     if (!equalBytes(h.parentHash, parent.hash)) throw new FastSyncError("HEADER_CHAIN_BROKEN", `header ${want}: parentHash is not the hash of ${want - 1n}${i === 0 ? " (the cascade tip)" : ""}`);
     if (!equalBytes(h.validatorsHash, parent.header.nextValidatorsHash)) throw new FastSyncError("HEADER_CHAIN_BROKEN", `header ${want}: validatorsHash differs from the parent's nextValidatorsHash`);
     if (!equalBytes(h.superParentsRoot, superParentsRoot(pointers))) throw new FastSyncError("CASCADE_WINDOW_MISMATCH", `header ${want}: superParentsRoot differs from the pointers after ${want - 1n}${i === 0 ? " (the cascade's nextParents)" : ""}`);
