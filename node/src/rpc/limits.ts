@@ -6,7 +6,7 @@
  *
  * Work is counted in units before any method runs: one block read (`get_block`, each block of a
  * `get_blocks_range` span) = 1, 100 outputs or key images = 1, 1 000 heights of output
- * distribution = 1, `get_light_update` = 16 (≤ 64 certified headers), every other call = 1. A batch whose total exceeds `maxWorkUnits` is refused
+ * distribution = 1, `get_light_update` = 16 (≤ 64 certified headers), `get_cascade` = 16 (≤ levels × K headers), every other call = 1. A batch whose total exceeds `maxWorkUnits` is refused
  * whole, before any of it runs.
  * @module
  */
@@ -117,6 +117,9 @@ export function callCost(method: string, params: unknown, limits: RpcServerLimit
     }
     case "get_light_update":
       // up to 64 certified headers with set and link proof, and a walk over staking records
+      return 16;
+    case "get_cascade":
+      // the whole cascade: ≤ levels × K headers, 3.6 MB of bytes (7.2 MB hex) at most on mainnet
       return 16;
     case "get_output_distribution": {
       const from = uint(p["from"]) ?? 0;
