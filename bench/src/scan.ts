@@ -2,7 +2,8 @@
  * Wallet scanning benchmark (issue 11): outputs/s of a full scan pass (per-output work — view
  * tag first, then the derivation — plus applying the results with `scanBlock`) over generated
  * blocks of 2-output transactions, nearly all foreign (1 in 50 outputs pays the wallet):
- * - the calling thread alone (the scanner before issue 11; per core);
+ * - the calling thread alone, one core call per transaction (`matchTx`, before the batched scan) and
+ *   batched (`matchTxs`: one core call per block, the shared points' encodings batched); per core;
  * - {@link ScanWorkers} with 1 worker (per core, messaging included);
  * - {@link ScanWorkers} with 2 workers (per wallet on 2 cores).
  * Variants run interleaved (A B C A B C …); median with p25 and min of the time per pass.
@@ -17,6 +18,7 @@ import { performance } from "node:perf_hooks";
 import { emptyState } from "../../wallet/src/state.ts";
 import { scanBlock, type ScanKeys, type ScanView } from "../../wallet/src/scanner.ts";
 import { ScanWorkers } from "../../wallet/src/scan-workers.ts";
+import { matchCoinbase, matchTx, type BlockMatches } from "../../wallet/src/scan-match.ts";
 import { buildScanBlocks, walletKeys, type BlockSpec } from "../../wallet/test/helpers/scan-blocks.ts";
 import { loadavg } from "node:os";
 import { fmtUs, interleave, printTable, summarize } from "./harness.ts";
@@ -50,7 +52,10 @@ const check = (found: number): void => {
 };
 
 /** CPU time (all threads of this process) per output of each pass, by variant. */
-const cpuUs: Record<string, number[]> = { thread: [], worker1: [], workers2: [] };
+const cpuUs: Record<string, number[]> = { perTx: [], thread: [], worker1: [], workers2: [] };
+
+/** The calling thread with one core call per transaction (`matchTx`: the scan before the batched `matchTxs`). */
+const perTxMatches = (b: ScanView): BlockMatches => ({ coinbase: matchCoinbase(keys, b.coinbase), txs: b.txs.map((t) => matchTx(keys, t)) });
 
 async function pass(workers: ScanWorkers | undefined, name: string): Promise<number> {
   const state = fresh();
@@ -60,7 +65,7 @@ async function pass(workers: ScanWorkers | undefined, name: string): Promise<num
   for (let i = 0; i < blocks.length; i += BATCH) {
     const part = blocks.slice(i, i + BATCH);
     const matches = workers === undefined ? undefined : await workers.matchBlocks(part);
-    part.forEach((b, j) => (found += scanBlock(state, keys, b, undefined, undefined, matches?.[j]).found));
+    part.forEach((b, j) => (found += scanBlock(state, keys, b, undefined, undefined, name === "perTx" ? perTxMatches(b) : matches?.[j]).found));
   }
   const us = (performance.now() - t0) * 1000;
   const c = process.cpuUsage(c0);
@@ -73,12 +78,13 @@ const w1 = new ScanWorkers(me, 1);
 const w2 = new ScanWorkers(me, 2);
 try {
   log(`${outputs} outputs per pass; ${ROUNDS} interleaved rounds…`);
-  const r = await interleave({ thread: () => pass(undefined, "thread"), worker1: () => pass(w1, "worker1"), workers2: () => pass(w2, "workers2") }, ROUNDS, 2);
+  const r = await interleave({ perTx: () => pass(undefined, "perTx"), thread: () => pass(undefined, "thread"), worker1: () => pass(w1, "worker1"), workers2: () => pass(w2, "workers2") }, ROUNDS, 2);
   const perS = (us: number): string => `${Math.round(1e6 / us).toLocaleString("en")}/s`;
   console.log(`\nWallet scanning with view tags: ${BLOCKS} blocks × ${TXS_PER_BLOCK} two-output txs (${outputs} outputs, ${foundRef} ours), full pass incl. scanBlock; ${ROUNDS} rounds interleaved; ${availableParallelism()} CPUs; ${process.version}\n`);
   const cpu = Object.fromEntries(Object.entries(cpuUs).map(([n, xs]) => [n, summarize(xs.slice(2))]));
   const rows = ([
-    ["calling thread only (scanner before issue 11), per core", r.thread.summary, "thread"],
+    ["calling thread, one core call per tx (matchTx: before the batched scan), per core", r.perTx.summary, "perTx"],
+    ["calling thread, batched (matchTxs: one core call per block), per core", r.thread.summary, "thread"],
     ["1 scan worker (per core, messaging included)", r.worker1.summary, "worker1"],
     ["2 scan workers (per wallet on 2 cores)", r.workers2.summary, "workers2"],
   ] as const).map(([name, s, n]) => [name, `${perS(s.median)} (p25 ${perS(s.p25)}, best ${perS(s.min)})`, `${fmtUs(s.median)} (min ${fmtUs(s.min)})`, `${perS(cpu[n]!.median)} (best ${perS(cpu[n]!.min)})`]);
@@ -100,7 +106,7 @@ try {
   const file = new URL("bench/results/scan.json", root);
   writeFileSync(
     file,
-    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, blocks: BLOCKS, txsPerBlock: TXS_PER_BLOCK, outputs, found: foundRef, rounds: ROUNDS, usPerOutput: { thread: r.thread, worker1: r.worker1, workers2: r.workers2 }, cpuUsPerOutput: cpu, loadavg: loadavg(), outputsPerS: { perCore1Worker: perCore, perWallet2Workers: perWallet, callingThread: 1e6 / r.thread.summary.median }, speedup2vs1Thread: speedup }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, blocks: BLOCKS, txsPerBlock: TXS_PER_BLOCK, outputs, found: foundRef, rounds: ROUNDS, usPerOutput: { perTx: r.perTx, thread: r.thread, worker1: r.worker1, workers2: r.workers2 }, cpuUsPerOutput: cpu, loadavg: loadavg(), outputsPerS: { perCore1Worker: perCore, perWallet2Workers: perWallet, callingThread: 1e6 / r.thread.summary.median }, speedup2vs1Thread: speedup }, null, 2)}\n`,
   );
   console.log(`\nwrote ${file.pathname}`);
 } finally {

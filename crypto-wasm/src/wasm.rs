@@ -389,6 +389,79 @@ pub fn scan_outputs(
     Ok(found)
 }
 
+/// Length of a [`scan_txs`] output record: `P ‖ C ‖ view_tag ‖ enc_amount`.
+const SCAN_RECORD: usize = 73;
+
+/// [`scan_outputs`] over many transactions in one call, each with one tx public key: `txs` is
+/// the concatenation of `R (32 bytes) ‖ u32le n ‖ n × 73-byte output records` per transaction.
+/// When bit 31 of `n` is set the records are coinbase-style outputs with public amounts,
+/// `P ‖ C ‖ view_tag ‖ u64le amount`, which are ours when `P` matches and `C = G + amount·H`
+/// (mask 1). The shared points `D = a·R` are computed with their encodings batched
+/// (`stealth::derivations`: one field inversion for the whole call), the view tag is checked
+/// first for every output, and the spend public key is compared only for tag matches. Returns
+/// 48-byte records `u32le tx ‖ u32le index ‖ u64le amount ‖ mask` (tx = position in `txs`) for
+/// the outputs that are ours and open their commitments, in order; a malformed `P` or `C` is
+/// not ours. Errors: key decoding (any `R` invalid fails the whole call), `INVALID_LENGTH` on a
+/// truncated record.
+#[wasm_bindgen]
+pub fn scan_txs(view_secret: &[u8], spend_public: &[u8], txs: &[u8]) -> JsResult<Vec<u8>> {
+    const PUBLIC_AMOUNTS: u32 = 1 << 31;
+    let a = scalar(view_secret, "view secret key")?;
+    let b = key(spend_public, "spend public key")?;
+    let mut rs = Vec::new();
+    let mut outs: Vec<(&[u8], bool)> = Vec::new();
+    let mut rest = txs;
+    while !rest.is_empty() {
+        let truncated = || JsError::new("INVALID_LENGTH: truncated scan_txs record");
+        if rest.len() < 36 {
+            return Err(truncated());
+        }
+        let raw = u32::from_le_bytes(rest[32..36].try_into().expect("4 bytes"));
+        let n = (raw & !PUBLIC_AMOUNTS) as usize;
+        let len = n
+            .checked_mul(SCAN_RECORD)
+            .and_then(|l| l.checked_add(36))
+            .filter(|&l| l <= rest.len())
+            .ok_or_else(truncated)?;
+        rs.push(key(&rest[..32], "tx public key")?);
+        outs.push((&rest[36..len], raw & PUBLIC_AMOUNTS != 0));
+        rest = &rest[len..];
+    }
+    let mut found = Vec::new();
+    let derivations = stealth::derivations(&a, &rs);
+    for (t, (d, (records, public))) in derivations.iter().zip(outs).enumerate() {
+        for (i, rec) in records.chunks_exact(SCAN_RECORD).enumerate() {
+            let index = i as u64;
+            if stealth::view_tag(d, index) != rec[64] {
+                continue;
+            }
+            let tail: &[u8; 8] = rec[65..73].try_into().expect("8-byte slice");
+            let (Ok(p), Ok(c)) = (
+                key(&rec[..32], "one-time key"),
+                key(&rec[32..64], "commitment"),
+            ) else {
+                continue;
+            };
+            let got = if public {
+                let amount = u64::from_le_bytes(*tail);
+                stealth::match_output(d, &b, index, &p)
+                    .filter(|_| pedersen::commit(amount, &Scalar::ONE) == c)
+                    .map(|_| (amount, Scalar::ONE))
+            } else {
+                stealth::receive_with_derivation(d, &b, index, &p, tail, &c)
+                    .map(|r| (r.amount, r.mask))
+            };
+            if let Some((amount, mask)) = got {
+                found.extend_from_slice(&(t as u32).to_le_bytes());
+                found.extend_from_slice(&(i as u32).to_le_bytes());
+                found.extend_from_slice(&amount.to_le_bytes());
+                found.extend_from_slice(&mask.to_bytes());
+            }
+        }
+    }
+    Ok(found)
+}
+
 /// One-time secret `x = Hs(a·R ‖ i) + b` of output `index` (32 bytes). Errors: key decoding.
 #[wasm_bindgen]
 pub fn one_time_secret(

@@ -232,6 +232,34 @@ export function scanOutputs(viewSecret: Uint8Array, spendPublic: Uint8Array, txP
   }
   return found;
 }
+/** Byte length of one output record in {@link scanTxs}' input: `P ‖ C ‖ view_tag ‖ enc_amount` (32 + 32 + 1 + 8). */
+export const SCAN_OUTPUT_RECORD_BYTES = 73;
+/** An output {@link scanTxs} found: transaction position in the batch, output index, amount (atomic units), mask (32 bytes). */
+export interface ScannedOutput extends OwnedOutput {
+  tx: number;
+}
+/**
+ * {@link scanOutputs} over many transactions with one tx public key each, in one core call: the
+ * shared points `D = a·R` have their encodings batched (one field inversion per call, not one
+ * inverse square root per tx), the view tag comes first for every output, and the spend key is
+ * compared only on a tag match. `packed` is, per transaction, `R (32 bytes) ‖ u32le n ‖ n ×
+ * 73-byte records` ({@link SCAN_OUTPUT_RECORD_BYTES}); a malformed `P` or `C` after a tag match
+ * counts as not ours. Returns the wallet's outputs in input order.
+ * @throws CryptoError when `a` or `B` is invalid, any `R` is invalid (`INVALID_POINT` /
+ *   `IDENTITY_POINT`: callers that need per-transaction errors fall back to {@link scanOutputs}),
+ *   or a record is truncated (`INVALID_LENGTH`)
+ */
+export function scanTxs(viewSecret: Uint8Array, spendPublic: Uint8Array, packed: Uint8Array): ScannedOutput[] {
+  assertBytes("viewSecret", viewSecret, 32);
+  assertBytes("spendPublic", spendPublic, 32);
+  const r = call(() => wasm.scan_txs(viewSecret, spendPublic, packed));
+  const found: ScannedOutput[] = [];
+  const view = new DataView(r.buffer, r.byteOffset, r.byteLength);
+  for (let off = 0; off < r.length; off += 48) {
+    found.push({ tx: view.getUint32(off, true), index: view.getUint32(off + 4, true), amount: view.getBigUint64(off + 8, true), mask: r.slice(off + 16, off + 48) });
+  }
+  return found;
+}
 /** The one-time secret `x = s + b` of output `index` (32 bytes). @throws CryptoError */
 export function oneTimeSecret(viewSecret: Uint8Array, spendSecret: Uint8Array, txPublic: Uint8Array, index: number): Uint8Array {
   return call(() => wasm.one_time_secret(viewSecret, spendSecret, txPublic, BigInt(index)));

@@ -1,15 +1,16 @@
 /**
  * The per-output work of a scan (docs/wallet.md §4), separated from applying its results so it
- * can run on worker threads ({@link ../scan-workers.ts}): for one coinbase or one transaction,
+ * can run on worker threads ({@link ../scan-workers.ts}): for one coinbase or one transaction (or
+ * many of them in one core call, {@link matchUnits}),
  * the outputs that belong to the wallet, with their amounts and masks. Pure: the same keys and
  * view give the same matches on any thread. The view-tag check comes first for every output (one
  * hash; 255 of 256 foreign outputs stop there), then the derivation.
  * @module
  */
-import { commit, recoverSpendKey, scanOutputs, viewTag } from "@baios/crypto";
+import { commit, recoverSpendKey, SCAN_OUTPUT_RECORD_BYTES, scanOutputs, scanTxs, viewTag } from "@baios/crypto";
 import type { ScanBlockJson, ScanTxJson } from "@baios/api";
 import { matchOutput, ONE_SCALAR, openAmount, sharedPoint } from "./derive.ts";
-import { bytesEqual, bytesToHex, hexToBytes } from "./hex.ts";
+import { bytesEqual, bytesToHex, hexInto, hexToBytes } from "./hex.ts";
 
 /**
  * The wallet keys a scan needs, decoded once per wallet (not per output or per tx): the view
@@ -119,13 +120,101 @@ export function matchTx(keys: MatchKeys, tx: TxView): Match[] {
   return found;
 }
 
+/** A coinbase (or payout) or a transaction to match: what a scan worker is given. */
+export type MatchUnit = { cb: CoinbaseView } | { tx: TxView };
+
+/** Bit 31 of a `scanTxs` record count: the records hold public amounts (coinbase style). */
+const PUBLIC_AMOUNTS = 0x8000_0000;
+const U64_MAX = (1n << 64n) - 1n;
+
+/** {@link matchCoinbase} or {@link matchTx} of one unit. */
+const matchAlone = (keys: MatchKeys, u: MatchUnit): Match[] => ("cb" in u ? matchCoinbase(keys, u.cb) : matchTx(keys, u.tx));
+
+/**
+ * Writes unit `u` as a `scanTxs` record at `off` of `packed` (`R ‖ u32le n ‖ n × 73 bytes`;
+ * coinbase: bit 31 of `n` set, `u64le amount` instead of the encrypted amount); returns the end.
+ * @throws Error on a malformed field (the unit is then matched alone, which fails or not exactly
+ *   as before)
+ */
+function packUnit(packed: Uint8Array, view: DataView, off: number, u: MatchUnit): number {
+  const R = SCAN_OUTPUT_RECORD_BYTES;
+  const cb = "cb" in u;
+  const outputs = cb ? u.cb.outputs : u.tx.outputs;
+  hexInto(packed, off, cb ? u.cb.txPublicKey : u.tx.txPublicKeys[0]!, 32);
+  view.setUint32(off + 32, (outputs.length | (cb ? PUBLIC_AMOUNTS : 0)) >>> 0, true);
+  off += 36;
+  for (const o of outputs) {
+    hexInto(packed, off, o.oneTimeKey, 32);
+    hexInto(packed, off + 32, o.commitment, 32);
+    packed[off + 64] = o.viewTag;
+    if ("amount" in o) {
+      if (!/^\d{1,20}$/.test(o.amount) || BigInt(o.amount) > U64_MAX) throw new Error("amount out of range");
+      view.setBigUint64(off + 65, BigInt(o.amount), true);
+    } else hexInto(packed, off + 65, o.encryptedAmount, 8);
+    off += R;
+  }
+  return off;
+}
+
+/**
+ * {@link matchCoinbase} / {@link matchTx} of each unit, the same matches, with every one-key
+ * unit (coinbases and one-key transactions; all of them only without a subaddress table) scanned
+ * in ONE core call (`scanTxs`: the shared points' encodings batched, the fields decoded from hex
+ * straight into one buffer). The others, and any unit with a malformed field, are matched
+ * alone; should the core call fail (an invalid tx public key), every unit is matched alone, so a
+ * bad one fails exactly as it does alone.
+ * @throws Error on a malformed hex field or key, as {@link matchCoinbase} / {@link matchTx}
+ */
+export function matchUnits(keys: MatchKeys, units: readonly MatchUnit[]): Match[][] {
+  const found: Match[][] = units.map(() => []);
+  const table = keys.subaddresses !== undefined && keys.subaddresses.size > 0;
+  const batchable = (u: MatchUnit): boolean => !table && ("cb" in u ? u.cb.outputs.length > 0 : u.tx.txPublicKeys.length === 1 && u.tx.outputs.length > 0);
+  const packed = new Uint8Array(units.reduce((n, u) => n + (batchable(u) ? 36 + SCAN_OUTPUT_RECORD_BYTES * ("cb" in u ? u.cb.outputs : u.tx.outputs).length : 0), 0));
+  const view = new DataView(packed.buffer);
+  const batch: { unit: number; start: number }[] = [];
+  let off = 0;
+  units.forEach((u, j) => {
+    if (batchable(u)) {
+      try {
+        const end = packUnit(packed, view, off, u);
+        batch.push({ unit: j, start: off });
+        off = end;
+        return;
+      } catch {
+        // matched alone below (throws there if the field matters there)
+      }
+    }
+    found[j] = matchAlone(keys, u);
+  });
+  if (batch.length === 0) return found;
+  let hits;
+  try {
+    hits = scanTxs(keys.viewSecret, keys.spendPublic, packed.subarray(0, off));
+  } catch {
+    for (const b of batch) found[b.unit] = matchAlone(keys, units[b.unit]!);
+    return found;
+  }
+  for (const h of hits) {
+    const b = batch[h.tx]!;
+    const at = b.start + 36 + h.index * SCAN_OUTPUT_RECORD_BYTES;
+    found[b.unit]!.push({ index: h.index, txPublicKey: packed.slice(b.start, b.start + 32), amount: h.amount, mask: h.mask, oneTimeKey: packed.slice(at, at + 32), commitment: packed.slice(at + 32, at + 64) });
+  }
+  return found;
+}
+
+/** {@link matchUnits} of transactions: the same matches as {@link matchTx} of each. @throws Error as {@link matchTx} */
+export function matchTxs(keys: MatchKeys, txs: readonly TxView[]): Match[][] {
+  return matchUnits(keys, txs.map((tx) => ({ tx })));
+}
+
 /** The matches of one block: its coinbase's, and each tx's in block order. */
 export interface BlockMatches {
   coinbase: Match[];
   txs: Match[][];
 }
 
-/** {@link matchCoinbase} and {@link matchTx} over a block, on the calling thread. */
+/** {@link matchCoinbase} and {@link matchTx} over a block, on the calling thread, in one batch ({@link matchUnits}). */
 export function matchBlock(keys: MatchKeys, block: { coinbase: CoinbaseView; txs: readonly TxView[] }): BlockMatches {
-  return { coinbase: matchCoinbase(keys, block.coinbase), txs: block.txs.map((t) => matchTx(keys, t)) };
+  const [coinbase, ...txs] = matchUnits(keys, [{ cb: block.coinbase }, ...block.txs.map((tx) => ({ tx }))]);
+  return { coinbase: coinbase!, txs };
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { matchCoinbase, matchTx, type MatchKeys } from "./scan-match.ts";
+import { matchUnits, type MatchKeys } from "./scan-match.ts";
 import type { ScanReply, ScanTask } from "./scan-workers.ts";
 
 const port = parentPort;
@@ -15,7 +15,7 @@ const keys: MatchKeys = { viewSecret: Uint8Array.from(data.viewSecret), spendPub
 port.on("message", (task: ScanTask) => {
   let reply: ScanReply;
   try {
-    reply = { id: task.id, matches: task.units.map((u) => ("cb" in u ? matchCoinbase(keys, u.cb) : matchTx(keys, u.tx))) };
+    reply = { id: task.id, matches: matchUnits(keys, task.units) }; // the task's units in one batched core call
   } catch (e) {
     reply = { id: task.id, error: e instanceof Error ? e.message : String(e) };
   }
