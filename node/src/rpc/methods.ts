@@ -442,7 +442,7 @@ export function createMethods(ctx: RpcContext): Record<string, RpcMethod> {
       const height = p["height"] === undefined ? ctx.chain.tip.height : parseUint(p["height"], "height");
       if (height > ctx.chain.tip.height) throw rpcError("NOT_FOUND", `no block at height ${height}`);
       const header = await ctx.chain.header(height);
-      if (header === undefined) throw rpcError("NOT_FOUND", `no header at height ${height}`);
+      if (header === undefined) throw headerPrunedError(ctx, height);
       if (BigInt(globalIndex) >= header.outputCount) throw rpcError("NOT_FOUND", `output ${globalIndex} is not in the MMR at height ${height}`);
       const out = await ctx.chain.store.getOutput(globalIndex);
       if (out === undefined) throw rpcError("NOT_FOUND", `no output ${globalIndex}`);
