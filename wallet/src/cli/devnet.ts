@@ -14,10 +14,15 @@
  * 3. makes private transfers among them, each submitted to a DIFFERENT node's RPC (one to carol,
  *    one with two destinations, one from carol once she has funds), each built, signed and
  *    Tx-PoW-mined here; Dandelion++ stems them before they are fluffed;
+ *    with `--nodes` ≥ 2 a pruned full node (`--mode pruned --prune-depth` {@link DEVNET_PRUNE_DEPTH})
+ *    starts with the last keyed node;
  * 4. waits until each transfer is in a finalized block, and until node4 is in the validator set
- *    (after the next epoch boundary) and a finality certificate carries its precommit;
+ *    (after the next epoch boundary) and a finality certificate carries its precommit; then starts
+ *    a full node with `--fast-sync` and an empty data directory (docs/sync.md);
  * 5. prints a summary: every node's finalized head and state (height, tip hash, output MMR
- *    root, key-image count, peers, `stakingStateHash`) which must agree, blocks and transactions,
+ *    root, key-image count, peers, `stakingStateHash`) which must agree; the storage table
+ *    (devnet-storage.ts: mode, tail, bytes on disk, roots at a common finalized height, "pruning
+ *    at work"), checked; blocks and transactions,
  *    sizes, validation times (from node0's /metrics), finality latency p50/p99 (candidate arrival
  *    → certificate, from the nodes' logs), each validator's stake, voting power and signed share
  *    of the run's certificates (`get_staking`, `get_blocks_range`), node4's entry at the epoch
