@@ -53,6 +53,12 @@ export interface PruneWindows {
   bodyDepth: number;
   /** W ≥ D: `S`/`U` records of heights < tip − W are pruned (state tail = max(0, tip − W)). */
   stateDepth: number;
+  /**
+   * The cascade depth D (`cascadeDepthFor`): certificates of the last D + 1 blocks are kept, since a
+   * served snapshot carries them (docs/sync.md §2). When `bodyDepth` is set below it (`--prune-depth`),
+   * certificates go with the headers (below W) instead of with the bodies. Absent: with the bodies.
+   */
+  cascadeDepth?: number;
 }
 
 /**
@@ -64,7 +70,7 @@ export function pruneWindowsFor(p: { unbondingDelay: bigint; epochLength: bigint
   const d = cascadeDepthFor(p);
   const w = BigInt(MAX_ATTESTATION_NESTING + 1) * (p.unbondingDelay + 1n) + p.epochLength;
   if (w > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`prune window ${w} blocks is too large`);
-  return { bodyDepth: Number(d), stateDepth: Number(w > d ? w : d) };
+  return { bodyDepth: Number(d), stateDepth: Number(w > d ? w : d), cascadeDepth: Number(d) };
 }
 
 /** The tails a tip at `tip` calls for under `w`. */
@@ -73,13 +79,14 @@ export function targetTails(tip: number, w: PruneWindows): { tail: number; state
 }
 
 /**
- * One pruning step: deletes the bodies of heights `[tail, min(target.tail, tail + maxHeights))`
- * and the `S`/`U` records of `[stateTail, min(target.stateTail, stateTail + maxHeights))`, and
- * moves both tails, in one batch (`Store._prune`). Targets below the current tails do nothing.
+ * One pruning step: deletes the bodies (and certificates, `certs = "body"`) of heights
+ * `[tail, min(target.tail, tail + maxHeights))` and the `S`/`U` records and headers (and
+ * certificates, `certs = "header"`) of `[stateTail, min(target.stateTail, stateTail + maxHeights))`,
+ * and moves both tails, in one batch (`Store._prune`). Targets below the current tails do nothing.
  * @returns the heights pruned (bodies + state records); 0 = nothing to do
  * @throws StoreError when a target lies above the body head
  */
-export async function pruneStep(store: Store, target: { tail: number; stateTail: number }, maxHeights = 64): Promise<number> {
+export async function pruneStep(store: Store, target: { tail: number; stateTail: number }, maxHeights = 64, certs: "body" | "header" = "body"): Promise<number> {
   const { tail, stateTail } = store.heads;
   const newTail = Math.max(tail, Math.min(target.tail, tail + maxHeights));
   const newStateTail = Math.max(stateTail, Math.min(target.stateTail, stateTail + maxHeights));
@@ -91,10 +98,11 @@ export async function pruneStep(store: Store, target: { tail: number; stateTail:
   }
   // certificates go with the bodies (below D); headers and their hash index with S/U (below W,
   // where history.ts stops reading them), once the cascade holds them (heights ≤ tip − D); genesis stays
-  for (let h = Math.max(tail, 1); h < newTail; h++) ops.push({ type: "del", key: certKey(h) });
+  if (certs === "body") for (let h = Math.max(tail, 1); h < newTail; h++) ops.push({ type: "del", key: certKey(h) });
   for (let h = stateTail; h < newStateTail; h++) {
     ops.push({ type: "del", key: stakingRecordKey(h) }, { type: "del", key: superParentsKey(h) });
     if (h === 0) continue;
+    if (certs === "header") ops.push({ type: "del", key: certKey(h) });
     const child = await store.getHeader(h + 1);
     if (child !== undefined) ops.push({ type: "del", key: hashKey(decodeHeader(child).parentHash) });
     ops.push({ type: "del", key: headerKey(h) });
@@ -156,7 +164,8 @@ export class Pruner {
     for (;;) {
       const tip = this.store.tip;
       if (tip === undefined || this.#stopped) return;
-      const n = await pruneStep(this.store, targetTails(tip.height, this.windows), this.#o.batchHeights ?? 64);
+      const certs = this.windows.bodyDepth < (this.windows.cascadeDepth ?? 0) ? "header" : "body";
+      const n = await pruneStep(this.store, targetTails(tip.height, this.windows), this.#o.batchHeights ?? 64, certs);
       if (n === 0) return;
       const { tail, stateTail } = this.store.heads;
       this.#o.log?.debug({ tail, stateTail }, "pruned");

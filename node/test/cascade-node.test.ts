@@ -7,6 +7,7 @@
  *   D + 1 (+ genesis), cascade ≤ levels × K — measured along the chain (printed);
  * - restart reloads the same cascade; an archive store without cascade records rebuilds it; a
  *   pruned one (headers gone) is refused; corrupted records or a tip not at tip − D are refused;
+ * - with `--prune-depth` below D, certificates are kept with the headers (W): snapshots still build;
  * - RPC `get_cascade` answers the stored bytes, which `decodeCascade` accepts.
  */
 import { describe, expect, it } from "vitest";
@@ -17,6 +18,7 @@ import { Store } from "../src/store/store.ts";
 import { cascadeKey, metaKey, u64be } from "../src/store/keys.ts";
 import { nodeCascadeParams } from "../src/cascade-store.ts";
 import { startNode, type NodeHandle } from "../src/node.ts";
+import { SnapshotServer } from "../src/sync/snapshot-protocol.ts";
 import { testConfig, tmpDir } from "./helpers/fixture.ts";
 import { TEST_BODY_DEPTH, TEST_STATE_DEPTH, pruneTestGenesis } from "./helpers/prune-genesis.ts";
 
@@ -39,6 +41,8 @@ describe("node cascade (issue 9)", () => {
     const dirP = tmpDir();
     let archive: NodeHandle | undefined = await startNode(testConfig(dirA, { mode: "archive" }), { genesis, manualBlocks: true, cascadePerLevel: K });
     let pruned: NodeHandle | undefined = await startNode(testConfig(dirP, { mode: "pruned" }), { genesis, manualBlocks: true, cascadePerLevel: K });
+    // --prune-depth below D: bodies go at depth 2, certificates then go with the headers (W), so it can still serve a snapshot
+    let shallow: NodeHandle | undefined = await startNode(testConfig(tmpDir(), { mode: "pruned", pruneDepth: 2 }), { genesis, manualBlocks: true, cascadePerLevel: K });
     try {
       const rows: string[] = [];
       for (let i = 1; i <= BLOCKS; i++) {
@@ -46,6 +50,7 @@ describe("node cascade (issue 9)", () => {
         // the pruned node imports the archive's block (full validation), then prunes
         const h = archive.chain.tip.height;
         await pruned.importBlock((await archive.chain.store.getBlock(h))!, (await archive.chain.store.getCertificate(h))!);
+        await shallow.importBlock((await archive.chain.store.getBlock(h))!, (await archive.chain.store.getCertificate(h))!);
         expect(archive.chain.cascade!.tipHeight).toBe(Math.max(-1, h - TEST_BODY_DEPTH));
         if (i % Math.max(40, Math.floor(BLOCKS / 8)) === 0 || i === BLOCKS) {
           await pruned.pruner!.settled();
@@ -57,6 +62,9 @@ describe("node cascade (issue 9)", () => {
           expect(cc).toBe(c.size);
           expect(c.size).toBeLessThanOrEqual(params.levels * K);
           expect(toHex(pruned.chain.cascade!.bytes())).toBe(toHex(archive.chain.cascade!.bytes()));
+          await shallow.pruner!.settled();
+          expect([shallow.chain.store.tail, await countPrefix(shallow.chain.store, "b"), await countPrefix(shallow.chain.store, "c")]).toEqual([h - 2, 3, TEST_STATE_DEPTH + 2]);
+          expect((await new SnapshotServer(shallow.chain).latest()).height).toBe(BigInt(h));
           rows.push(`${h + 1} blocks: archive h ${await countPrefix(archive.chain.store, "h")}, pruned h ${hs} + c ${cs} + cascade ${c.size} (levels ${c.levelSizes().filter((n) => n > 0).join("/")}, ${pruned.chain.cascade!.bytes().length} B)`);
         }
       }
@@ -77,8 +85,10 @@ describe("node cascade (issue 9)", () => {
       const want = toHex(archive.chain.cascade!.bytes());
       await archive.stop();
       await pruned.stop();
+      await shallow.stop();
       archive = undefined;
       pruned = undefined;
+      shallow = undefined;
       const reopen = async (dir: string): Promise<{ store: Store; chain: Promise<Chain> }> => {
         const store = await Store.open(join(dir, "chain"), { sync: false });
         return { store, chain: Chain.open(store, genesis.block, genesis.certificate, { cascade: params }) };
@@ -122,6 +132,7 @@ describe("node cascade (issue 9)", () => {
     } finally {
       await archive?.stop();
       await pruned?.stop();
+      await shallow?.stop();
     }
   });
 });
