@@ -16,19 +16,14 @@
  * Run: `./scripts/bench` (or `node bench/src/chain.ts`).
  * @module
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
-import { join } from "node:path";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
 import {
   checkKeyImagesUnspent,
   checkPointsAndBalance,
   checkTxPow,
   decodeTx,
-  genesisToFile,
   mlsagJobs,
   rangeProofJob,
   resolveRings,
@@ -43,9 +38,11 @@ import {
   type Tx,
   type Verifier,
 } from "@baios/consensus";
-import { NodeRpcClient, WorkerPool, readRpcCookie, startNode, type NodeHandle } from "@baios/node";
+import { WorkerPool, startNode, type NodeHandle } from "@baios/node";
 import { testConfig, tmpDir } from "../../node/test/helpers/fixture.ts";
-import { PAYOUT, RING_SIZE, VALIDATOR_SEED, benchGenesis, benchNodeGenesis } from "./chain-fixture.ts";
+import { buildBenchTxs, type BenchTx } from "./build-txs.ts";
+import { RING_SIZE, benchNodeGenesis } from "./chain-fixture.ts";
+import { measureRss, rssPeak as peakOfRun, startChild, stopChild, waitFinal, type ChildNode } from "./child-node.ts";
 import { fmtUs, median, printTable, type Summary } from "./harness.ts";
 import { measurePoolLevers, type PoolLevers } from "./pool-levers.ts";
 
@@ -68,7 +65,6 @@ const RPC_CONCURRENCY = 32;
 const MONERO_TX_BYTES = 1330;
 
 const root = new URL("../../", import.meta.url);
-const BIN = fileURLToPath(new URL("wallet/bin/baios.ts", root));
 const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const pct = (xs: readonly number[], p: number): number => {
@@ -79,53 +75,10 @@ const ms = (x: number): string => `${x.toFixed(0)} ms`;
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
 const log = (s: string): void => void process.stderr.write(`[chain bench] ${s}\n`);
 
-interface BenchTx {
-  index: number;
-  bytes: Uint8Array;
-  tx: Tx;
-  txid: Uint8Array;
-}
-
 const tmpDirs: string[] = [];
-let child: ChildProcess | undefined;
 process.on("exit", () => {
-  if (child !== undefined && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   for (const d of tmpDirs) rmSync(d, { recursive: true, force: true });
 });
-
-// ---------------------------------------------------------------- 0. build the transactions (both cores)
-async function buildAll(): Promise<BenchTx[]> {
-  const all = Array.from({ length: OUTPUTS }, (_, i) => i);
-  const parts = [all.filter((i) => i % 2 === 0), all.filter((i) => i % 2 === 1)];
-  const built = await Promise.all(
-    parts.map(
-      (indices) =>
-        new Promise<Uint8Array[]>((resolve, reject) => {
-          const w = new Worker(new URL("./chain-build-worker.ts", import.meta.url), { workerData: { outputs: OUTPUTS, blockTimeMs: BLOCK_MS, indices } });
-          let done = false;
-          w.once("message", (m: { bytes?: Uint8Array[]; error?: string }) => {
-            done = true;
-            if (m.bytes !== undefined) resolve(m.bytes);
-            else reject(new Error(`tx builder: ${m.error}`));
-            void w.terminate();
-          });
-          w.once("error", reject);
-          w.once("exit", (code) => {
-            if (!done) reject(new Error(`tx builder exited with ${code}`));
-          });
-        }),
-    ),
-  );
-  const out: BenchTx[] = [];
-  parts.forEach((indices, p) =>
-    indices.forEach((index, k) => {
-      const bytes = (built[p] as Uint8Array[])[k] as Uint8Array;
-      const tx = decodeTx(bytes);
-      out.push({ index, bytes, tx, txid: txId(tx) });
-    }),
-  );
-  return out.sort((a, b) => a.index - b.index);
-}
 
 // ---------------------------------------------------------------- 1. size
 /**
@@ -265,89 +218,7 @@ async function throughputRound(txs: readonly BenchTx[], workers: number): Promis
   }
 }
 
-// ---------------------------------------------------------------- 4–5. child node: latency, RSS
-interface ChildNode {
-  proc: ChildProcess;
-  client: NodeRpcClient;
-  rpcUrl: string;
-  metricsUrl: string;
-  /** The node's RPC token (its `rpc.cookie`), for `/metrics` too. */
-  token: string;
-  dir: string;
-}
-
-async function startChild(): Promise<ChildNode> {
-  const dir = mkdtempSync(join(tmpdir(), "baios-bench-node-"));
-  tmpDirs.push(dir);
-  const genesisPath = join(dir, "genesis.json");
-  writeFileSync(genesisPath, `${JSON.stringify(genesisToFile(benchGenesis(OUTPUTS, BLOCK_MS)), null, 2)}\n`);
-  const keyFile = join(dir, "validator.key");
-  writeFileSync(keyFile, `${hex(VALIDATOR_SEED)}\n`, { mode: 0o600 });
-  const args = [
-    BIN, "node",
-    "--data-dir", dir,
-    "--genesis", genesisPath,
-    "--rpc-host", "127.0.0.1",
-    "--rpc-port", "0",
-    "--p2p-listen=", // no p2p (a lone node; `baios node` would listen on the default p2p port)
-    "--validator",
-    "--validator-key-file", keyFile,
-    "--payout", `${hex(PAYOUT.viewPublic)}:${hex(PAYOUT.spendPublic)}`,
-    "--workers", "2",
-    "--log-level", "warn",
-    "--log-file", join(dir, "node.log"),
-  ];
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("BAIOS_")));
-  const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env });
-  child = proc;
-  let out = "";
-  let err = "";
-  proc.stderr?.on("data", (d: Buffer) => (err += d.toString()));
-  const urls = await new Promise<{ rpc: string; metrics: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`node child did not start within 60 s\n${err}`)), 60_000);
-    proc.stdout?.on("data", (d: Buffer) => {
-      out += d.toString();
-      const rpc = /^rpc (\S+)$/m.exec(out)?.[1];
-      const metrics = /^metrics (\S+)$/m.exec(out)?.[1];
-      if (rpc !== undefined && metrics !== undefined) {
-        clearTimeout(timer);
-        resolve({ rpc, metrics });
-      }
-    });
-    proc.once("exit", (code, sig) => {
-      clearTimeout(timer);
-      reject(new Error(`node child exited (${code ?? sig}) during start-up\n${err}`));
-    });
-  });
-  proc.once("exit", (code, sig) => {
-    if (child === proc) log(`node child exited unexpectedly (${code ?? sig})\n${err}`);
-  });
-  // the node wrote its RPC cookie before it printed its URLs (docs/node.md §Authentication)
-  const token = readRpcCookie(join(dir, "rpc.cookie"));
-  return { proc, client: new NodeRpcClient(urls.rpc, { token }), rpcUrl: urls.rpc, metricsUrl: urls.metrics, token, dir };
-}
-
-async function stopChild(c: ChildNode): Promise<number | null> {
-  child = undefined;
-  if (c.proc.exitCode !== null || c.proc.signalCode !== null) throw new Error(`node child died (${c.proc.exitCode ?? c.proc.signalCode})`);
-  const done = new Promise<number | null>((r) => c.proc.once("exit", (code) => r(code)));
-  c.proc.kill("SIGTERM");
-  const t = setTimeout(() => c.proc.kill("SIGKILL"), 10_000);
-  const code = await done;
-  clearTimeout(t);
-  return code;
-}
-
-async function waitFinal(c: ChildNode, txid: Uint8Array, timeoutMs = 30_000): Promise<{ atMs: number; height: number }> {
-  const t0 = performance.now();
-  for (;;) {
-    const r = await c.client.getTx(txid);
-    if (r.status === "confirmed" && r.height !== null) return { atMs: performance.now(), height: r.height };
-    if (performance.now() - t0 > timeoutMs) throw new Error(`tx ${hex(txid)} not finalized after ${timeoutMs} ms`);
-    await sleep(10);
-  }
-}
-
+// ---------------------------------------------------------------- 4–5. child node: latency, RSS (./child-node.ts)
 interface LatencySample {
   sendToAcceptedMs: number;
   acceptedToFinalMs: number;
@@ -385,69 +256,6 @@ function histo(text: string, name: string, labels = ""): { sum: number; count: n
   return { sum: get("sum"), count: get("count") };
 }
 
-interface RssSample {
-  tMs: number;
-  phase: "idle" | "load" | "drain" | "after";
-  metricsRss: number;
-  vmRss: number;
-}
-
-/** CPU seconds (user + system) of a process, from /proc/<pid>/stat (clock ticks of 10 ms). */
-function procCpuS(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // f[0] = field 3 (state); utime, stime = fields 14, 15
-  return (Number(f[11]) + Number(f[12])) / 100;
-}
-
-function procStatus(pid: number): { vmRss: number; vmHwm: number } {
-  const s = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = (k: string): number => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, "m").exec(s)?.[1] ?? NaN) * 1024;
-  return { vmRss: kb("VmRSS"), vmHwm: kb("VmHWM") };
-}
-
-async function measureRss(c: ChildNode, txs: readonly BenchTx[]) {
-  const pid = c.proc.pid;
-  if (pid === undefined) throw new Error("no child pid");
-  const samples: RssSample[] = [];
-  let phase: RssSample["phase"] = "idle";
-  let sampling = true;
-  const t0 = performance.now();
-  const sampler = (async () => {
-    while (sampling) {
-      const text = await (await fetch(c.metricsUrl, { headers: { authorization: `Bearer ${c.token}` } })).text();
-      const m = /^baios_process_resident_memory_bytes (\d+)/m.exec(text);
-      if (m === null) throw new Error("no baios_process_resident_memory_bytes in /metrics");
-      samples.push({ tMs: performance.now() - t0, phase, metricsRss: Number(m[1]), vmRss: procStatus(pid).vmRss });
-      await sleep(50);
-    }
-  })();
-  await sleep(2000);
-  // the load: every throughput tx over JSON-RPC, RPC_CONCURRENCY in flight, blocks every second
-  phase = "load";
-  const tLoad = performance.now();
-  const cpu0 = { node: procCpuS(pid), client: process.cpuUsage() };
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: RPC_CONCURRENCY }, async () => {
-      while (next < txs.length) {
-        const t = txs[next++] as BenchTx;
-        await c.client.submitTx(t.bytes);
-      }
-    }),
-  );
-  const loadMs = performance.now() - tLoad;
-  const cpu = { nodeMsPerTx: ((procCpuS(pid) - cpu0.node) * 1000) / txs.length, clientMsPerTx: (() => { const u = process.cpuUsage(cpu0.client); return (u.user + u.system) / 1000 / txs.length; })() };
-  phase = "drain";
-  for (const t of txs) await waitFinal(c, t.txid, 60_000);
-  const drainMs = performance.now() - tLoad;
-  phase = "after";
-  await sleep(3000);
-  sampling = false;
-  await sampler;
-  const metricsText = await (await fetch(c.metricsUrl, { headers: { authorization: `Bearer ${c.token}` } })).text();
-  return { samples, loadMs, drainMs, cpu, vmHwm: procStatus(pid).vmHwm, metricsText };
-}
-
 // ---------------------------------------------------------------- main
 /** Fraction of all CPUs busy over `ms` (from /proc/stat), to flag a machine shared with other work. */
 async function machineBusy(ms: number): Promise<number> {
@@ -466,7 +274,7 @@ async function main(): Promise<void> {
   if (busyBefore > 0.1) log(`warning: the machine was ${(busyBefore * 100).toFixed(0)} % busy before start: other work skews every figure`);
   log(`building ${OUTPUTS} txs (1-in/2-out, ring ${RING_SIZE}, easy Tx-PoW) on 2 worker threads…`);
   const tb = performance.now();
-  const all = await buildAll();
+  const all = await buildBenchTxs(OUTPUTS, BLOCK_MS);
   const buildS = (performance.now() - tb) / 1000;
   const load = all.slice(0, LOAD_TXS);
   const latencyTxs = all.slice(LOAD_TXS);
@@ -503,11 +311,11 @@ async function main(): Promise<void> {
 
   // ---- child node: latency, then RSS under load
   log("starting a validator node child process (1 s blocks, 2 workers)…");
-  const node = await startChild();
+  const node = await startChild({ outputs: OUTPUTS, blockMs: BLOCK_MS });
   log(`measuring send → finalized latency over ${LATENCY_TXS} txs…`);
   const lat = await measureLatency(node, latencyTxs);
   log(`RSS under the submission load of ${LOAD_TXS} txs over JSON-RPC…`);
-  const rss = await measureRss(node, load);
+  const rss = await measureRss(node, load, { concurrency: RPC_CONCURRENCY });
   const exitCode = await stopChild(node);
   if (exitCode !== 0) throw new Error(`node child exited with ${exitCode} on SIGTERM`);
 
@@ -579,9 +387,9 @@ async function main(): Promise<void> {
   );
   console.log(`derived, not measured: at the production ${PROD_BLOCK_MS / 1000} s block time, send → finalized ≈ ${PROD_BLOCK_MS / 2000} s (half an interval, on average) + ${ms(median(s2a))} submit/validation + ${ms(produceMs)} block produce/commit ≈ ${(derived / 1000).toFixed(2)} s on average (up to ≈ ${((PROD_BLOCK_MS + median(s2a) + produceMs) / 1000).toFixed(1)} s), plus the sender's Tx-PoW`);
 
-  const peakOf = (phases: RssSample["phase"][], k: "metricsRss" | "vmRss") => Math.max(...rss.samples.filter((s) => phases.includes(s.phase)).map((s) => s[k]));
+  const peakOf = (phases: Parameters<typeof peakOfRun>[1], k: "metricsRss" | "vmRss") => peakOfRun(rss, phases, k);
   const rpcTput = (LOAD_TXS * 1000) / rss.loadMs;
-  console.log(`\nNode RSS: same child process; ${LOAD_TXS} txs over submit_tx, ${RPC_CONCURRENCY} in flight (accepted in ${ms(rss.loadMs)} = ${rpcTput.toFixed(0)} tx/s over JSON-RPC with 1 s blocks running; all finalized after ${ms(rss.drainMs)}; CPU per tx during the load: node ${rss.cpu.nodeMsPerTx.toFixed(1)} ms, this load generator ${rss.cpu.clientMsPerTx.toFixed(1)} ms, same 2 cores); sampled every 50 ms (${rss.samples.length} samples)\n`);
+  console.log(`\nNode RSS: same child process; ${LOAD_TXS} txs over submit_tx, ${RPC_CONCURRENCY} in flight (accepted in ${ms(rss.loadMs)} = ${rpcTput.toFixed(0)} tx/s over JSON-RPC with 1 s blocks running; all finalized after ${ms(rss.drainMs)}; CPU per tx during the load: node ${rss.cpu.nodeMsPerTx.toFixed(1)} ms, this load generator ${rss.cpu.clientMsPerTx.toFixed(1)} ms, same 2 cores); VmRSS sampled every 50 ms, /metrics every second (${rss.samples.length} samples)\n`);
   printTable(
     ["phase", "baios_process_resident_memory_bytes (peak)", "/proc VmRSS (peak)"],
     [

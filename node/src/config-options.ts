@@ -62,6 +62,8 @@ export interface NodeConfig {
   workerQueueMax: number;
   /** Ring-member cache bound per validation thread, entries of decoded `(P, Hp(P), C)` (about 0.6 KB each; default 8192 ≈ 5 MB per thread; 0 = off). Never changes a verdict (crypto-wasm/src/ring_cache.rs). */
   ringCacheEntries: number;
+  /** V8 heap flags `baios node` runs its process with: it re-executes itself once with them (`process.execve`, Node ≥ 23.11) before loading the node; flags and workers share them. Default {@link DEFAULT_V8_FLAGS}; empty = V8's defaults. Only heap-sizing flags are accepted ({@link V8_FLAG_NAMES}); an embedded `startNode` ignores this (docs/node.md §Memory). */
+  v8Flags: string[];
   /** fsync every block batch (default true; tests may turn it off). */
   syncWrites: boolean;
   /** `archive` keeps every block body; `pruned` deletes bodies deeper than D = unbondingDelay + epochLength below the tip (node/src/prune.ts, docs/pruning.md §Node modes). Default `pruned` on mainnet and testnet, `archive` on the devnet (D is 30 s there and devnet wallets scan from genesis). */
@@ -87,6 +89,17 @@ export interface NodeConfig {
   /** BFT `timeoutPrecommit` base in ms (round r adds 500 ms·r); `undefined` = 1000. */
   bftTimeoutPrecommitMs: number | undefined;
 }
+
+/**
+ * The default `v8Flags` (docs/node.md §Memory, measured in bench/src/rss.ts): a 2 MB
+ * young-generation semi-space instead of V8's up to 32 MB (the main thread's new space alone held
+ * ≈ 67 MB once grown), and the old generation allowed to grow to 1.5× the live heap between full
+ * collections instead of V8's dynamic factor (up to 4×). Neither is a hard limit: the heap can
+ * still grow as far as it needs, it is only collected sooner.
+ */
+export const DEFAULT_V8_FLAGS: readonly string[] = ["--max-semi-space-size=2", "--heap-growing-percent=50"];
+/** The V8 flags `v8Flags` may name (heap sizing only; anything else is a ConfigError). */
+export const V8_FLAG_NAMES: readonly string[] = ["--max-semi-space-size", "--min-semi-space-size", "--semi-space-growth-factor", "--heap-growing-percent", "--max-old-space-size", "--optimize-for-size"];
 
 /** One configurable option: its config-file key, flag, environment variable, kind and help text. */
 export interface OptionSpec {
@@ -133,6 +146,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: "workers", flag: "workers", env: "BAIOS_WORKERS", kind: "int", doc: "validation worker threads (default: CPU count; 0 = inline)" },
   { key: "workerQueueMax", flag: "worker-queue-max", env: "BAIOS_WORKER_QUEUE_MAX", kind: "int", doc: "queued tx validation jobs before submit_tx answers NODE_BUSY (default 1024)" },
   { key: "ringCacheEntries", flag: "ring-cache-entries", env: "BAIOS_RING_CACHE_ENTRIES", kind: "int", doc: "decoded ring members cached per validation thread, ~0.6 KB each (default 8192; 0 = off)" },
+  { key: "v8Flags", flag: "v8-flags", env: "BAIOS_V8_FLAGS", kind: "list", placeholder: "<flag,…>", doc: "V8 heap flags baios node runs with, e.g. --v8-flags=--max-semi-space-size=2 (default --max-semi-space-size=2,--heap-growing-percent=50; --v8-flags= = V8's defaults)" },
   { key: "syncWrites", flag: "sync-writes", env: "BAIOS_SYNC_WRITES", kind: "bool", doc: "fsync each block batch (default true)" },
   { key: "mode", flag: "mode", env: "BAIOS_MODE", kind: "mode", doc: "archive|pruned: keep every block body, or prune bodies deeper than unbondingDelay + epochLength (default pruned; archive on the devnet)" },
   { key: "fastSync", flag: "fast-sync", env: "BAIOS_FAST_SYNC", kind: "bool", doc: "a fresh data dir bootstraps from the peers' verified state snapshot, no block replay (default false; docs/sync.md)" },
@@ -176,6 +190,7 @@ export function defaultConfig(network: NetworkName = DEFAULT_NETWORK): NodeConfi
     workers: Math.max(1, availableParallelism()),
     workerQueueMax: 1024,
     ringCacheEntries: 8192,
+    v8Flags: [...DEFAULT_V8_FLAGS],
     syncWrites: true,
     mode: network === "devnet" ? "archive" : "pruned",
     fastSync: false,

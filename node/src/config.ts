@@ -17,11 +17,11 @@ import * as v from "valibot";
 import { isLoopbackAddress } from "./rpc/http-guard.ts";
 import { ConfigError, isHex32, kindSchema, type KindContext } from "./config-kinds.ts";
 import { BLOCK_TIME_REMOVED, parseCommandLine } from "./config-cli.ts";
-import { OPTIONS, defaultConfig, type NodeConfig } from "./config-options.ts";
+import { OPTIONS, V8_FLAG_NAMES, defaultConfig, type NodeConfig } from "./config-options.ts";
 import { DEFAULT_NETWORK, type NetworkName } from "./ports.ts";
 
 export { ConfigError, LOG_LEVELS, type Kind, type KindContext, type LogLevel, type PayoutAddress } from "./config-kinds.ts";
-export { OPTIONS, defaultConfig, type NodeConfig, type OptionSpec } from "./config-options.ts";
+export { DEFAULT_V8_FLAGS, OPTIONS, V8_FLAG_NAMES, defaultConfig, type NodeConfig, type OptionSpec } from "./config-options.ts";
 export { flagTerm, nodeHelp, parseCommandLine, type CommandLineValues } from "./config-cli.ts";
 
 /**
@@ -104,6 +104,7 @@ export function validateConfig(cfg: NodeConfig): NodeConfig {
   // messages name the flags (--x, with the config key in parentheses): the user's words
   if (cfg.workerQueueMax < 1) throw new ConfigError("--worker-queue-max (workerQueueMax) must be at least 1");
   if (cfg.ringCacheEntries < 0 || cfg.ringCacheEntries > 1_000_000) throw new ConfigError("--ring-cache-entries (ringCacheEntries) must be in 0..1000000 (about 0.6 KB each)");
+  for (const f of cfg.v8Flags) if (!/^--[a-z-]+(=\d+)?$/.test(f) || !V8_FLAG_NAMES.includes(f.split("=")[0] as string)) throw new ConfigError(`--v8-flags (v8Flags) ${JSON.stringify(f)}: only ${V8_FLAG_NAMES.join(", ")} (as --name=<integer>, or bare) are accepted`);
   if (cfg.maxPeers < 1) throw new ConfigError("--max-peers (maxPeers) must be at least 1");
   if (cfg.pruneDepth !== undefined && cfg.pruneDepth < 1) throw new ConfigError("--prune-depth (pruneDepth) must be at least 1");
   for (const a of [...cfg.p2pListen, ...cfg.bootstrap]) if (!a.startsWith("/")) throw new ConfigError(`--p2p-listen/--bootstrap address ${JSON.stringify(a)}: expected a multiaddr such as /ip4/127.0.0.1/tcp/28544`);

@@ -13,6 +13,7 @@ import { defaultP2pListen } from "@baios/node/ports";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { decodeAddress } from "../address.ts";
 import { showValidatorCommand } from "./init.ts";
+import { applyV8Flags } from "./v8-flags.ts";
 
 /**
  * A `baios1…` (`baiosdev1…`, `baiostest1…`) payout address as the node's public keys (hex): what
@@ -52,6 +53,7 @@ export function nodeCommand(): Command {
 export async function runNode(argv: readonly string[]): Promise<void> {
   // base: p2p on the network's port unless the file, env or a flag says otherwise (`--p2p-listen=` = none)
   const config = loadConfig({ argv, env: process.env, base: (network) => ({ p2pListen: defaultP2pListen(network) }), decodeAddress: payoutKeys });
+  applyV8Flags(config.v8Flags); // re-executes this process once with the node's V8 heap flags (docs/node.md §Memory)
   const { startNode } = await import("@baios/node");
   const node = await startNode(config);
   process.stdout.write(`rpc ${node.rpcUrl}\n`);
