@@ -43,8 +43,8 @@ async function expectPrunedBelowTail(node: NodeHandle, prunedTxids: Uint8Array[]
 
 describe("pruned node (issue 9)", () => {
   it("windows: D = unbondingDelay + epochLength, W = 3·(unbondingDelay + 1) + epochLength ≥ D; targets clip at 0", () => {
-    expect(pruneWindowsFor({ unbondingDelay: 3n, epochLength: 2n })).toEqual({ bodyDepth: TEST_BODY_DEPTH, stateDepth: TEST_STATE_DEPTH });
-    expect(pruneWindowsFor({ unbondingDelay: 8640n, epochLength: 360n })).toEqual({ bodyDepth: 9000, stateDepth: 26283 });
+    expect(pruneWindowsFor({ unbondingDelay: 3n, epochLength: 2n })).toEqual({ bodyDepth: TEST_BODY_DEPTH, stateDepth: TEST_STATE_DEPTH, cascadeDepth: TEST_BODY_DEPTH });
+    expect(pruneWindowsFor({ unbondingDelay: 8640n, epochLength: 360n })).toEqual({ bodyDepth: 9000, stateDepth: 26283, cascadeDepth: 9000 });
     expect(targetTails(3, { bodyDepth: 5, stateDepth: 14 })).toEqual({ tail: 0, stateTail: 0 });
     expect(targetTails(20, { bodyDepth: 5, stateDepth: 14 })).toEqual({ tail: 15, stateTail: 6 });
   });
