@@ -9,6 +9,9 @@
  *   the blocks after it.
  * Each is timed from spawn until its `status` height reaches the source's tip, and its
  * `/proc/<pid>/status` VmRSS is sampled every 100 ms (max during the bootstrap, and after 3 s idle).
+ * Then, under load: the source includes {@link LOAD_TXS} more real transactions,
+ * {@link LOAD_PER_BLOCK} per block, which the fast-synced pruned child imports (every MLSAG and
+ * range proof verified, the block committed, old bodies pruned); its VmRSS max over that load.
  * @module
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -41,10 +44,15 @@ export interface ReplayFigures {
   /** The pruned children's tails at the end. */
   replayTail: number;
   fastTail: number;
+  /** Load phase on the fast-synced child: txs imported, blocks, wall time (ms), VmRSS max (bytes). */
+  load: { txs: number; blocks: number; ms: number; rssMax: number };
 }
 
 const BIN = fileURLToPath(new URL("../../wallet/bin/baios.ts", import.meta.url));
 const TX_EVERY = 20;
+/** Transactions of the load phase, and per block. */
+const LOAD_TXS = 300;
+const LOAD_PER_BLOCK = 25;
 const log = (s: string): void => void process.stderr.write(`[prune bench] ${s}\n`);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -58,7 +66,7 @@ function vmRss(pid: number): number {
 }
 
 /** Spawns a pruned child bootstrapping from `peer`, waits until it is at `tip`; returns times and RSS. */
-async function bootstrapChild(genesisPath: string, peer: string, tip: number, fast: boolean): Promise<{ ms: number; rpcUpMs: number; rssMax: number; rssAfter: number; tail: number; snapshot: number }> {
+async function bootstrapChild(genesisPath: string, peer: string, tip: number, fast: boolean, load?: () => Promise<number>): Promise<{ ms: number; rpcUpMs: number; rssMax: number; rssAfter: number; tail: number; snapshot: number; load?: { ms: number; rssMax: number } }> {
   const dir = mkdtempSync(join(tmpdir(), "baios-prune-child-"));
   const args = [BIN, "node", "--network", "devnet", "--data-dir", dir, "--genesis", genesisPath, "--rpc-host", "127.0.0.1", "--rpc-port", "0", "--p2p-listen", "/ip4/127.0.0.1/tcp/0", "--bootstrap", peer, "--mode", "pruned", "--workers", "1", "--log-level", "info", "--log-file", join(dir, "node.log")];
   if (fast) args.push("--fast-sync");
@@ -98,8 +106,24 @@ async function bootstrapChild(genesisPath: string, peer: string, tip: number, fa
     }
     const ms = performance.now() - t0;
     await sleep(3000);
+    const rssAfter = vmRss(proc.pid!);
+    let loaded: { ms: number; rssMax: number } | undefined;
+    if (load !== undefined) {
+      const bootMax = rssMax;
+      rssMax = 0;
+      const l0 = performance.now();
+      const loadTip = await load();
+      for (;;) {
+        const st = await client.status();
+        if (st.height >= loadTip) break;
+        if (performance.now() - l0 > 600_000) throw new Error(`child stuck at ${st.height} of ${loadTip} under load`);
+        await sleep(50);
+      }
+      loaded = { ms: performance.now() - l0, rssMax };
+      rssMax = bootMax;
+    }
     const st = await client.status();
-    return { ms, rpcUpMs, rssMax, rssAfter: vmRss(proc.pid!), tail: st.tail, snapshot };
+    return { ms, rpcUpMs, rssMax, rssAfter, tail: st.tail, snapshot, ...(loaded === undefined ? {} : { load: loaded }) };
   } finally {
     clearInterval(sampler);
     const done = new Promise<void>((r) => proc.once("exit", () => r()));
@@ -111,7 +135,7 @@ async function bootstrapChild(genesisPath: string, peer: string, tip: number, fa
 
 /** Produces the chain, then measures both bootstraps (module docs). */
 export async function replayBench(blocks: number): Promise<ReplayFigures> {
-  const outputs = Math.max(40, Math.ceil(blocks / TX_EVERY) + 12);
+  const outputs = Math.max(40, Math.ceil(blocks / TX_EVERY) + 12) + LOAD_TXS;
   const genesis = await benchNodeGenesis(outputs, 10);
   const dir = mkdtempSync(join(tmpdir(), "baios-prune-src-"));
   const genesisPath = join(dir, "genesis.json");
@@ -135,8 +159,20 @@ export async function replayBench(blocks: number): Promise<ReplayFigures> {
     log(`  full replay of ${tip} blocks into a pruned child`);
     const r = await bootstrapChild(genesisPath, peer, tip, false);
     log(`  fast sync of ${tip} blocks into a pruned child`);
-    const f = await bootstrapChild(genesisPath, peer, tip, true);
-    return { blocks: tip, txs, produceS, replayMs: r.ms, fastMs: f.ms, fastRpcUpMs: f.rpcUpMs, snapshotHeight: f.snapshot, replayRssMax: r.rssMax, replayRssAfter: r.rssAfter, fastRssMax: f.rssMax, fastRssAfter: f.rssAfter, replayTail: r.tail, fastTail: f.tail };
+    log(`  building ${LOAD_TXS} txs for the load phase`);
+    const loadTxs = Array.from({ length: LOAD_TXS }, (_, i) => buildTx(genesis, txs + i).bytes);
+    let loadBlocks = 0;
+    const load = async (): Promise<number> => {
+      for (let i = 0; i < loadTxs.length; i += LOAD_PER_BLOCK) {
+        for (const b of loadTxs.slice(i, i + LOAD_PER_BLOCK)) await a.submitTx(b);
+        await a.produceBlock();
+        loadBlocks++;
+      }
+      return a.chain.tip.height;
+    };
+    const f = await bootstrapChild(genesisPath, peer, tip, true, load);
+    return {
+      load: { txs: LOAD_TXS, blocks: loadBlocks, ms: f.load?.ms ?? NaN, rssMax: f.load?.rssMax ?? NaN }, blocks: tip, txs, produceS, replayMs: r.ms, fastMs: f.ms, fastRpcUpMs: f.rpcUpMs, snapshotHeight: f.snapshot, replayRssMax: r.rssMax, replayRssAfter: r.rssAfter, fastRssMax: f.rssMax, fastRssAfter: f.rssAfter, replayTail: r.tail, fastTail: f.tail };
   } finally {
     await a.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -300,7 +300,9 @@ if (replay !== undefined) {
       [`fast sync (--fast-sync --mode pruned; snapshot ${replay.snapshotHeight})`, `${replay.fastMs.toFixed(0)} ms`, "", mb(replay.fastRssMax), mb(replay.fastRssAfter)],
     ],
   );
-  console.log(`fast sync ${(replay.replayMs / replay.fastMs).toFixed(1)}× faster; pruned node RSS max ${mb(Math.max(replay.replayRssMax, replay.fastRssMax))} against the 250 MB target`);
+  console.log(`fast sync ${(replay.replayMs / replay.fastMs).toFixed(1)}× faster (its RPC up after ${replay.fastRpcUpMs.toFixed(0)} ms, process start included)`);
+  console.log(`load: the fast-synced pruned node imported ${replay.load.txs} txs in ${replay.load.blocks} blocks (${(replay.load.ms / 1000).toFixed(1)} s), VmRSS max ${mb(replay.load.rssMax)}`);
+  console.log(`pruned node RSS max ${mb(Math.max(replay.replayRssMax, replay.fastRssMax, replay.load.rssMax))} against the 250 MB target`);
 }
 
 mkdirSync(new URL("bench/results/", root), { recursive: true });
