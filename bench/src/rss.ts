@@ -10,9 +10,12 @@
  *
  * Run: `node bench/src/rss.ts [rounds] [variant…]` (default: 3 rounds of `v8-defaults` and
  * `default`, i.e. before/after the node's V8 heap flags; other names in VARIANTS).
- * BAIOS_BENCH_TX_CACHE=<file> reuses the built txs across runs.
+ * BAIOS_BENCH_TX_CACHE=<file> reuses the built txs across runs. `node bench/src/rss.ts pool [rounds]`
+ * measures only what a 2-worker pool adds, its workers booted from the main thread's stripped
+ * sources or not (bench/src/rss-pool-child.ts).
  * @module
  */
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -39,6 +42,8 @@ interface Variant {
 const VARIANTS: Record<string, Variant> = {
   "v8-defaults": { doc: "before: --v8-flags= (V8's own heap sizing: up to 32 MB semi-spaces, dynamic old-generation growth up to 4×)", args: ["--v8-flags="] },
   default: { doc: "after: the node's defaults (--v8-flags=--max-semi-space-size=2,--heap-growing-percent=50; 2 workers, ring cache 8192)" },
+  "semi-4": { doc: "--v8-flags=--max-semi-space-size=4,--heap-growing-percent=50", args: ["--v8-flags=--max-semi-space-size=4,--heap-growing-percent=50"] },
+  "semi-8": { doc: "--v8-flags=--max-semi-space-size=8,--heap-growing-percent=50", args: ["--v8-flags=--max-semi-space-size=8,--heap-growing-percent=50"] },
   "no-ring-cache": { doc: "the defaults with --ring-cache-entries 0", args: ["--ring-cache-entries", "0"] },
   "optimize-for-size": { doc: "--v8-flags=--optimize-for-size (1 MB semi-spaces, V8's memory-saving heap growth)", args: ["--v8-flags=--optimize-for-size"] },
   "cpu-prof": { doc: "the defaults, with a main-thread CPU profile in /tmp/baios-rss-prof", nodeArgs: ["--cpu-prof", "--cpu-prof-dir=/tmp/baios-rss-prof"] },
@@ -105,8 +110,29 @@ async function runOnce(name: string, v: Variant, txs: Awaited<ReturnType<typeof 
   }
 }
 
+/** `rss.ts pool [rounds]`: VmRSS a 2-worker pool adds, workers from stripped sources or not (bench/src/rss-pool-child.ts), interleaved. */
+function poolOnly(rounds: number): void {
+  const child = fileURLToPath(new URL("./rss-pool-child.ts", import.meta.url));
+  const runs: Record<string, number[]> = { plain: [], rec: [] };
+  for (let r = 0; r < rounds; r++) {
+    for (const v of ["plain", "rec"] as const) {
+      const out = execFileSync(process.execPath, [child, v], { encoding: "utf8" });
+      runs[v]!.push((JSON.parse(out.trim().split("\n").at(-1)!) as { deltaBytes: number }).deltaBytes);
+    }
+  }
+  console.log(`\nVmRSS added by a 2-worker validation pool (MB; ${rounds} child processes each, interleaved; median (min))\n`);
+  printTable(
+    ["workers load", "VmRSS added"],
+    [
+      ["Node's TypeScript stripper in each worker (before)", `${mb(median(runs.plain!))} (min ${mb(Math.min(...runs.plain!))})`],
+      ["from the main thread's stripped sources (after)", `${mb(median(runs.rec!))} (min ${mb(Math.min(...runs.rec!))})`],
+    ],
+  );
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
+  if (argv[0] === "pool") return poolOnly(Number(argv[1] ?? 5));
   const rounds = /^\d+$/.test(argv[0] ?? "") ? Number(argv.shift()) : 3;
   const names = argv.length > 0 ? argv : ["v8-defaults", "default"];
   for (const n of names) if (VARIANTS[n] === undefined) throw new Error(`unknown variant ${n} (known: ${Object.keys(VARIANTS).join(", ")})`);

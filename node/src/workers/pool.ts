@@ -27,6 +27,7 @@ import type { Logger } from "../log.ts";
 import type { NodeMetrics } from "../metrics.ts";
 import { RingCacheMetrics } from "../ring-cache-metrics.ts";
 import { NodeBusyError, type Lane } from "./busy.ts";
+import { WORKER_BOOTSTRAP, workerSources } from "./ts-sources.ts";
 import type { TxResult, WorkerReply, WorkerTask } from "./protocol.ts";
 
 /** Default bound of the tx lane: queued jobs (one MLSAG job = one input, one range job = one tx's proof); ≈ 2–3 s of work on 2 cores. */
@@ -78,6 +79,8 @@ function settle(p: Pending, r: TxResult | undefined): void {
 }
 
 const WORKER_URL = new URL("./worker.ts", import.meta.url);
+/** The directories of the worker's TypeScript modules: this one, @baios/consensus's and @baios/crypto's sources. */
+const WORKER_SOURCE_DIRS = [new URL("./", import.meta.url).href, new URL("./", import.meta.resolve("@baios/consensus")).href, new URL("./", import.meta.resolve("@baios/crypto")).href];
 
 /** Splits `items` into at most `n` contiguous, nearly equal chunks (none empty). */
 export function chunk<T>(items: readonly T[], n: number): T[][] {
@@ -146,7 +149,11 @@ export class WorkerPool implements Verifier {
   }
 
   #spawn(): Slot {
-    const worker = new Worker(WORKER_URL, { workerData: { ringCacheEntries: this.#ringCacheEntries } });
+    // with the main thread's stripped sources (ts-sources.ts), the worker skips Node's TypeScript stripper
+    const sources = workerSources(WORKER_SOURCE_DIRS);
+    const worker = sources.has(WORKER_URL.href)
+      ? new Worker(WORKER_BOOTSTRAP, { eval: true, workerData: { ringCacheEntries: this.#ringCacheEntries, sources, entry: WORKER_URL.href } })
+      : new Worker(WORKER_URL, { workerData: { ringCacheEntries: this.#ringCacheEntries } });
     const slot: Slot = { worker, busy: undefined, taskId: 0 };
     worker.on("message", (r: WorkerReply) => {
       const ps = slot.busy;

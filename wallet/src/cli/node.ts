@@ -54,6 +54,8 @@ export async function runNode(argv: readonly string[]): Promise<void> {
   // base: p2p on the network's port unless the file, env or a flag says otherwise (`--p2p-listen=` = none)
   const config = loadConfig({ argv, env: process.env, base: (network) => ({ p2pListen: defaultP2pListen(network) }), decodeAddress: payoutKeys });
   applyV8Flags(config.v8Flags); // re-executes this process once with the node's V8 heap flags (docs/node.md §Memory)
+  // keep the stripped TypeScript of what loads next, for the validation workers (docs/node.md §Memory)
+  (await import("@baios/node/ts-sources")).recordStrippedSources();
   const { startNode } = await import("@baios/node");
   const node = await startNode(config);
   process.stdout.write(`rpc ${node.rpcUrl}\n`);
