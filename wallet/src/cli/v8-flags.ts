@@ -27,10 +27,12 @@ export function v8Reexec(flags: readonly string[], p: { execPath: string; execAr
 
 /**
  * Re-executes this process with `flags` when {@link v8Reexec} says so and `process.execve`
- * exists (never returns then); otherwise returns and the node runs with V8's defaults.
+ * is available (never returns then); otherwise (older Node, Windows) returns and the node runs
+ * with V8's defaults.
  */
 export function applyV8Flags(flags: readonly string[]): void {
   const args = v8Reexec(flags, process);
-  if (args === undefined || typeof process.execve !== "function") return;
+  // process.execve: Node ≥ 23.11, and not on Windows (there it throws ERR_FEATURE_UNAVAILABLE_ON_PLATFORM)
+  if (args === undefined || typeof process.execve !== "function" || process.platform === "win32") return;
   process.execve(process.execPath, args, { ...process.env, [V8_REEXEC_ENV]: "1" });
 }
