@@ -25,6 +25,13 @@
  * then the header is in the cascade (heights ≤ tip − D, ./cascade-store.ts). Genesis's header and
  * certificate stay.
  *
+ * Except at validator-set changes (docs/pruning.md §Light-client records): at each height c whose
+ * header has `nextValidatorsHash ≠ validatorsHash`, the header `h` (488 bytes), certificate `c` and
+ * the staking records `S` of c (its `nextValidatorSet`, the set c commits to) and c − 1 (its
+ * `setStart`, which points at the change before: the walk of ./rpc/light.ts) stay, so
+ * `get_light_update` from genesis still answers on a pruned node. Bounded by the number of set
+ * changes (at most one per epoch). The hash index `H` and `U` of c still go.
+ *
  * Kept forever: the genesis header, outputs `o`/`O`, key images `k` and the set tree `K`,
  * output-MMR `n` and header-MMR `m` nodes (get_header_proof still proves pruned headers),
  * cumulative output counts `g`, slashed votes `V`, safety-failure evidence `E`, the cascade `C`
@@ -36,7 +43,7 @@
  * start-up). Pruning runs after commits, never inside a block's batch, and tails only move up.
  * @module
  */
-import { cascadeDepthFor, decodeHeader } from "@baios/consensus";
+import { cascadeDepthFor, decodeHeader, equalBytes } from "@baios/consensus";
 import { MAX_ATTESTATION_NESTING } from "./consensus/history.ts";
 import type { Logger } from "./log.ts";
 import { blockKey, certKey, hashKey, headerKey, payoutsKey, stakingRecordKey, superParentsKey, txKey, txidsKey } from "./store/keys.ts";
@@ -78,6 +85,13 @@ export function targetTails(tip: number, w: PruneWindows): { tail: number; state
   return { tail: Math.max(0, tip - w.bodyDepth), stateTail: Math.max(0, tip - w.stateDepth) };
 }
 
+/** Whether an encoded header changes the validator set (`nextValidatorsHash ≠ validatorsHash`); false when absent. */
+function isSetChange(headerBytes: Uint8Array | undefined): boolean {
+  if (headerBytes === undefined) return false;
+  const h = decodeHeader(headerBytes);
+  return !equalBytes(h.nextValidatorsHash, h.validatorsHash);
+}
+
 /**
  * One pruning step: deletes the bodies (and certificates, `certs = "body"`) of heights
  * `[tail, min(target.tail, tail + maxHeights))` and the `S`/`U` records and headers (and
@@ -98,13 +112,18 @@ export async function pruneStep(store: Store, target: { tail: number; stateTail:
   }
   // certificates go with the bodies (below D); headers and their hash index with S/U (below W,
   // where history.ts stops reading them), once the cascade holds them (heights ≤ tip − D); genesis stays
-  if (certs === "body") for (let h = Math.max(tail, 1); h < newTail; h++) ops.push({ type: "del", key: certKey(h) });
+  // set-change heights c keep their header, certificate and the S records at c − 1 and c (what
+  // get_light_update reads, module doc): bounded by the number of set changes
+  if (certs === "body") for (let h = Math.max(tail, 1); h < newTail; h++) if (!isSetChange(await store.getHeader(h))) ops.push({ type: "del", key: certKey(h) });
   for (let h = stateTail; h < newStateTail; h++) {
-    ops.push({ type: "del", key: stakingRecordKey(h) }, { type: "del", key: superParentsKey(h) });
+    const [own, childBytes] = [await store.getHeader(h), await store.getHeader(h + 1)];
+    const change = h > 0 && isSetChange(own);
+    if (!change && !isSetChange(childBytes)) ops.push({ type: "del", key: stakingRecordKey(h) });
+    ops.push({ type: "del", key: superParentsKey(h) });
     if (h === 0) continue;
+    if (childBytes !== undefined) ops.push({ type: "del", key: hashKey(decodeHeader(childBytes).parentHash) });
+    if (change) continue;
     if (certs === "header") ops.push({ type: "del", key: certKey(h) });
-    const child = await store.getHeader(h + 1);
-    if (child !== undefined) ops.push({ type: "del", key: hashKey(decodeHeader(child).parentHash) });
     ops.push({ type: "del", key: headerKey(h) });
   }
   await store._prune(ops, { tail: newTail, stateTail: newStateTail });

@@ -7,7 +7,8 @@
  * Finding the changes costs O(changes), not O(blocks): the staking record of height h starts with
  * `setStart` (the first height of the set that finalizes h + 1, node/src/consensus/executor.ts),
  * so the change before h is at `setStart − 1`; the walk goes back from `to` record by record. Where
- * a record is pruned (below the state tail) the headers are read one by one instead.
+ * a record is missing the headers are read one by one instead. A pruned node keeps the records at
+ * c − 1 and c of every set change c (node/src/prune.ts), so the walk also works below its state tail.
  * @module
  */
 import { decodeStakingState, equalBytes, type Validator } from "@baios/consensus";

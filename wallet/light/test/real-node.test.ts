@@ -1,13 +1,15 @@
 // The light client against a real node over HTTP JSON-RPC (Node only): an in-process validator
-// node (one validator, 8-block epochs) whose own bonds change the validator set twice; the client
+// node (pruned mode, one validator, 8-block epochs) whose own bonds change the validator set twice; the client
 // cold-starts from the genesis through `get_light_update`, then verifies a past header, an
 // output's MMR proof, a spent and an unspent key image, the node's cascade (and a tampered one),
-// and resumes from its file checkpoint.
+// and resumes from its file checkpoint; then, pruned past both set changes (node/src/prune.ts keeps
+// their headers, certificates and staking records), a new client cold-starts from the genesis again.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNode, type NodeHandle } from "../../../node/src/node.ts";
+import { RPC_ERRORS } from "../../../node/src/client.ts";
 import { fastSyncGenesis } from "../../../node/test/helpers/fast-sync-genesis.ts";
 import { bondTx } from "../../../node/test/helpers/bond.ts";
 import { VALIDATOR_SEED, buildTx, testConfig } from "../../../node/test/helpers/fixture.ts";
@@ -42,7 +44,7 @@ describe("light client against a real node (HTTP JSON-RPC)", () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "baios-light-"));
     genesis = await fastSyncGenesis();
-    node = await startNode(testConfig(join(dir, "node")), { genesis, manualBlocks: true, cascadePerLevel: 4 });
+    node = await startNode(testConfig(join(dir, "node"), { mode: "pruned" }), { genesis, manualBlocks: true, cascadePerLevel: 4 });
     // bonds in blocks 3 and 11 raise the validator's stake: set changes at the epoch ends 7 and 15
     for (let i = 1; i <= 20; i++) {
       if (i === 3) await node.submitTx(bondTx(genesis, 20, 5n, VALIDATOR_SEED));
@@ -130,4 +132,31 @@ describe("light client against a real node (HTTP JSON-RPC)", () => {
     expect(isLightClientError(e, "SKIPPED_SET_CHANGE")).toBe(true);
     expect(lc.height).toBe(0n);
   });
+
+  it("pruned past both set changes: the node keeps header, certificate and staking records at c − 1 and c only, and a cold start from the genesis still verifies to the tip", async () => {
+    // W = 3·(unbondingDelay 3 + 1) + epochLength 8 = 20: tip 40 puts the state tail at 20, above the changes 7 and 15
+    while (node.chain.tip.height < 40) await node.produceBlock();
+    await node.pruner?.settled();
+    const s = node.chain.store;
+    expect(node.pruner).toBeDefined();
+    expect(s.heads.stateTail).toBe(20);
+    for (let h = 1; h < s.heads.stateTail; h++) {
+      const change = h === 7 || h === 15;
+      expect((await s.getHeader(h)) !== undefined, `header ${h}`).toBe(change);
+      expect((await s.getCertificate(h)) !== undefined, `certificate ${h}`).toBe(change);
+      expect((await s.getStaking(h)) !== undefined, `S ${h}`).toBe(change || h === 6 || h === 14);
+      expect(await s.getSuperParents(h), `U ${h}`).toBeUndefined();
+    }
+    const t = new Counting(node.client);
+    const lc = await LightClient.open({ genesis: genesis.block.header, genesisValidators: genesis.validators, transport: t });
+    const r = await lc.sync();
+    expect(r.to).toBe(40n);
+    expect(r.setChanges).toBe(2);
+    expect(Buffer.from(lc.head.hash).toString("hex")).toBe(Buffer.from(node.chain.tip.hash).toString("hex"));
+    // a from between the changes, on a pruned height, still answers (the walk reads the kept S at 14)
+    const mid = await node.client.call<{ steps: unknown[] }>("get_light_update", { from: 9 });
+    expect(mid.steps.length).toBe(2);
+    // a to on a pruned height that is no set change has no header: PRUNED
+    await expect(node.client.call("get_light_update", { from: 0, to: 9 })).rejects.toMatchObject({ code: RPC_ERRORS.PRUNED, data: { code: "PRUNED" } });
+  }, 240_000);
 });
