@@ -20,6 +20,9 @@ import { Store } from "../src/store/store.ts";
 import { SnapshotServer } from "../src/sync/snapshot-protocol.ts";
 import { discardStaging, stagingDir } from "../src/sync/snapshot-write.ts";
 import { installSnapshot } from "../src/sync/fast-sync.ts";
+import { genesisSetChainHead, verifySetChainSteps } from "../src/sync/set-chain.ts";
+import { chainLightSource } from "../src/rpc/light.ts";
+import { buildLightUpdate } from "@baios/api/light-update";
 import { testConfig, tmpDir } from "./helpers/fixture.ts";
 import { fastSyncGenesis, produceChain } from "./helpers/fast-sync-genesis.ts";
 
@@ -72,6 +75,9 @@ describe("fast sync in the node (--fast-sync) and under kill -9", () => {
     const H = Number(snap.height);
     const files = tmpDir();
     writeFileSync(join(files, "snapshot.bin"), snap.bytes);
+    const base = Math.max(0, H - Number(cascadeParams.depth)); // the window base: the set chain from genesis ends there
+    const setSteps = (await buildLightUpdate(chainLightSource(chain), 0, base)).steps;
+    writeFileSync(join(files, "setchain.json"), JSON.stringify({ steps: setSteps }));
     const want = { tip: toHex(chain.tipHash), outputRoot: toHex(chain.tipHeader.outputRoot), keyImageRoot: toHex(chain.tipHeader.keyImageRoot) };
     await store.close();
 
@@ -110,7 +116,7 @@ describe("fast sync in the node (--fast-sync) and under kill -9", () => {
         empty++;
         discardStaging(chainDir);
         expect(existsSync(stagingDir(chainDir))).toBe(false);
-        await installSnapshot({ chainDir, chainId: genesis.params.chainId, genesis: genesis.block, genesisCertificate: genesis.certificate, genesisValidators: genesis.validators, coinbaseMaturity: genesis.params.coinbaseMaturity, cascadeParams }, snap.bytes);
+        await installSnapshot({ chainDir, chainId: genesis.params.chainId, genesis: genesis.block, genesisCertificate: genesis.certificate, genesisValidators: genesis.validators, coinbaseMaturity: genesis.params.coinbaseMaturity, cascadeParams, setChain: async () => verifySetChainSteps(genesisSetChainHead(genesis.block.header, genesis.validators), setSteps, genesis.params.chainId) }, snap.bytes);
       } else {
         complete++;
         expect(r.batches).toBeGreaterThanOrEqual(full.batches - 1);

@@ -107,7 +107,9 @@ describe("verified fast sync from the cascade (docs/sync.md)", () => {
       registerClientProtocols(client, genesis.params.maxBlockBytes);
       await client.start();
       await client.dial(`/memory/${p.net!.p2p.peerId}`);
-      await until(() => client.peers().length > 0, 5000, "connected");
+      // the archive node too: the set-change chain from genesis (docs/sync.md §3.4) needs headers the pruned node dropped
+      await client.dial(`/memory/${a.net!.p2p.peerId}`);
+      await until(() => client.peers().length > 1, 5000, "connected");
       const opts = { p2p: client, chainDir, chainId: genesis.params.chainId, genesis: genesis.block, genesisCertificate: genesis.certificate, genesisValidators: genesis.validators, coinbaseMaturity: genesis.params.coinbaseMaturity, cascadeParams, blockTargetMax: genesis.params.blockTargetMax };
 
       // a write that dies after its first batch: no chain dir, a staging dir that the next start discards
@@ -120,6 +122,7 @@ describe("verified fast sync from the cascade (docs/sync.md)", () => {
       const r = await fastSync(opts);
       const H = r.height;
       expect(H).toBe(40);
+      expect(r.peer).toBe(p.net!.p2p.peerId); // the snapshot came from the pruned node
       await client.stop();
 
       // ---- the fast-synced node starts normally from H and agrees with the replayed node

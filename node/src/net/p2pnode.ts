@@ -34,6 +34,7 @@ import type { CheckedTx, TxIntake } from "./txrelay.ts";
 import type { NetworkStatusJson } from "../rpc/methods.ts";
 import { decodePair, decodePairs, decodeRange, decodeStatus, encodePair, encodePairs, encodeRange, encodeStatus } from "./wire.ts";
 import { registerSnapshotProtocol } from "../sync/snapshot-protocol.ts";
+import { registerSetChainProtocol } from "../sync/set-chain.ts";
 
 /** Most heights one `headers`/`blocks` request may ask for. */
 export const MAX_RANGE = 64;
@@ -141,6 +142,7 @@ export class NodeNetwork {
 
     // state snapshots for verified fast sync (docs/sync.md §5)
     registerSnapshotProtocol(p, chain);
+    registerSetChainProtocol(p, chain);
     p.registerProtocol({ name: "status", maxRequestBytes: 0, maxResponseBytes: 48, handler: async () => encodeStatus(chain.tip.height, chain.tipHash, chain.store.tail) });
     p.registerProtocol({
       name: "headers",

@@ -3,7 +3,9 @@
  * latest snapshot (`snapshot` protocol), which carries the peer's cascade (the headers ≤ H − D at
  * rising levels), the header-MMR peaks and output counts up to its tip, the recent window of
  * headers with their finality certificates and the body of block H; checks the cascade and the
- * window (window.ts), then the snapshot against header H; writes the store (snapshot-write.ts).
+ * window (window.ts), ties the window's first validator set to the certified set changes from
+ * genesis (set-chain.ts: the light client's chain, so only the genesis set is trusted), then the
+ * snapshot against header H; writes the store (snapshot-write.ts).
  * Neither the headers 1 ..= H − D nor any block is downloaded or replayed. A peer whose data fails
  * a check is reported (`REJECT`) and the next peer is tried.
  * @module
@@ -15,10 +17,11 @@ import { checkUnlockHeights, decodeSnapshot, FastSyncError, verifySnapshot } fro
 import { verifyCascadeWindow } from "./window.ts";
 import { decodeSnapshotChunk, encodeSnapshotRequest, SNAPSHOT_CHUNK_BYTES, SNAPSHOT_RESPONSE_PREFIX } from "./snapshot-protocol.ts";
 import { writeSnapshotStore } from "./snapshot-write.ts";
+import { checkWindowStart, fetchSetChain, SET_CHAIN_RESPONSE_MAX, type SetChainHead } from "./set-chain.ts";
 
 /**
  * Registers the request protocols a fast-syncing node asks for (`status`, `headers`, `blocks`,
- * `snapshot`) on a bare P2P that has no chain yet, with the response caps of node/src/net/p2pnode.ts;
+ * `snapshot`, `set-chain`) on a bare P2P that has no chain yet, with the response caps of node/src/net/p2pnode.ts;
  * it serves nothing (`NOT_FOUND`).
  * @param maxBlockBytes the chain's `maxBlockBytes` (the `blocks` cap is `max(8 MiB, maxBlockBytes + 65 536 + 64)`)
  */
@@ -30,6 +33,7 @@ export function registerClientProtocols(p2p: Pick<P2P, "registerProtocol">, maxB
   p2p.registerProtocol({ name: "headers", maxRequestBytes: 12, maxResponseBytes: 1 << 20, handler: none });
   p2p.registerProtocol({ name: "blocks", maxRequestBytes: 12, maxResponseBytes: Math.max(8 << 20, maxBlockBytes + 65_536 + 64), handler: none });
   p2p.registerProtocol({ name: "snapshot", maxRequestBytes: 12, maxResponseBytes: SNAPSHOT_RESPONSE_PREFIX + SNAPSHOT_CHUNK_BYTES, handler: none });
+  p2p.registerProtocol({ name: "set-chain", maxRequestBytes: 16, maxResponseBytes: SET_CHAIN_RESPONSE_MAX, handler: none });
 }
 
 /** Inputs of {@link fastSync}. */
@@ -47,6 +51,11 @@ export interface FastSyncOptions {
   cascadeParams: CascadeParams;
   /** The chain's `blockTargetMax`: enables the cascade's work checks (window.ts; docs/sync.md §3.4). */
   blockTargetMax?: Uint8Array;
+  /**
+   * The verified set chain from genesis to block `to` (the window base; set-chain.ts). {@link fastSync}
+   * fetches it from its peers; without it a snapshot whose window starts above genesis is refused.
+   */
+  setChain?: (to: number) => Promise<SetChainHead>;
   /** Called after each store batch (tests crash here). */
   onBatch?: (written: number) => void | Promise<void>;
 }
@@ -90,14 +99,15 @@ async function fromPeer(o: FastSyncOptions, peer: string): Promise<FastSyncResul
   }
   const H = Number(first.height);
   const t1 = performance.now();
-  const t = await installSnapshot(o, bytes);
+  const others = o.p2p.peers().map((p) => p.id).filter((id) => id !== peer);
+  const t = await installSnapshot({ setChain: (to) => fetchSetChain(o.p2p, [peer, ...others], { chainId: o.chainId, genesis: o.genesis.header, genesisValidators: o.genesisValidators }, to), ...o }, bytes);
   return { peer, height: H, snapshotBytes: bytes.length, timings: { download: t1 - t0, ...t } };
 }
 
 /**
  * Verifies a downloaded snapshot (with its cascade, window and block H) and writes the store (no network).
  * @returns the verify and write times (ms)
- * @throws FastSyncError on the first failed check
+ * @throws FastSyncError on the first failed check (`SET_CHAIN_*` for the set chain)
  */
 export async function installSnapshot(o: Omit<FastSyncOptions, "p2p"> & { batchOps?: number }, bytes: Uint8Array): Promise<{ verify: number; write: number }> {
   const t1 = performance.now();
@@ -107,6 +117,11 @@ export async function installSnapshot(o: Omit<FastSyncOptions, "p2p"> & { batchO
   const window = await verifyCascadeWindow(trust, snapshot, (c, set) => verifyFinalityCertificate(c.certificate, { chainId: o.chainId, height: c.header.height, blockHash: c.hash, validatorSet: set }));
   const top = window.headers.at(-1);
   if (top === undefined) throw new FastSyncError("SNAPSHOT_WRONG_BLOCK", "an empty window");
+  // the window's first set must be the one the certified set changes from genesis reach (docs/sync.md §3.4)
+  if (window.base > 0) {
+    if (o.setChain === undefined) throw new FastSyncError("SET_CHAIN_UNAVAILABLE", `no set chain to the window base ${window.base}`);
+    checkWindowStart(await o.setChain(window.base), window.base, (window.headers[0] as (typeof window.headers)[0]).header);
+  }
   const verified = await verifySnapshot(snapshot, top.header, top.hash);
   checkUnlockHeights(snapshot, o.genesis, window.cumulativeOutputs, o.coinbaseMaturity);
   const t2 = performance.now();

@@ -72,7 +72,13 @@ export type FastSyncErrorCode =
   | "CERTIFICATE_INVALID"
   | "CASCADE_INVALID"
   | "CASCADE_WINDOW_MISMATCH"
-  | "SNAPSHOT_OUTPUT_COUNTS";
+  | "SNAPSHOT_OUTPUT_COUNTS"
+  /** The certified validator-set changes from genesis (set-chain.ts, docs/sync.md §3.4) do not verify. */
+  | "SET_CHAIN_INVALID"
+  /** No peer served the set-change chain from genesis to the window base. */
+  | "SET_CHAIN_UNAVAILABLE"
+  /** The window is certified by a set the certified set changes from genesis do not reach (or does not start at their end). */
+  | "SET_CHAIN_MISMATCH";
 
 /** A refused snapshot or header chain (docs/sync.md §3). */
 export class FastSyncError extends Error {
