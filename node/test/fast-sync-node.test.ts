@@ -75,8 +75,8 @@ describe("fast sync in the node (--fast-sync) and under kill -9", () => {
     const H = Number(snap.height);
     const files = tmpDir();
     writeFileSync(join(files, "snapshot.bin"), snap.bytes);
-    const base = Math.max(0, H - Number(cascadeParams.depth)); // the window base: the set chain from genesis ends there
-    const setSteps = (await buildLightUpdate(chainLightSource(chain), 0, base)).steps;
+    const start = Math.max(0, H - Number(cascadeParams.depth)) + 1; // the window start: the set chain from genesis ends there
+    const setSteps = (await buildLightUpdate(chainLightSource(chain), 0, start)).steps;
     writeFileSync(join(files, "setchain.json"), JSON.stringify({ steps: setSteps }));
     const want = { tip: toHex(chain.tipHash), outputRoot: toHex(chain.tipHeader.outputRoot), keyImageRoot: toHex(chain.tipHeader.keyImageRoot) };
     await store.close();

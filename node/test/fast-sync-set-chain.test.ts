@@ -96,11 +96,12 @@ describe("fast sync follows the certified validator-set changes from genesis (do
       const changes = honest.filter((h) => h.height > 0n && h.height <= BigInt(b) && !equalBytes(h.validatorsHash, h.nextValidatorsHash));
       expect(changes.length).toBeGreaterThanOrEqual(1); // the bond changed the set below the window
 
-      const honestSteps = (await buildLightUpdate(chainLightSource(chain), 0, b)).steps;
-      expect(honestSteps.filter((s) => s.nextValidators !== undefined).length).toBe(changes.length);
+      const honestSteps = (await buildLightUpdate(chainLightSource(chain), 0, b + 1)).steps;
+      const changesToStart = honest.filter((h) => h.height > 0n && h.height <= BigInt(b + 1) && !equalBytes(h.validatorsHash, h.nextValidatorsHash));
+      expect(honestSteps.filter((s) => s.nextValidators !== undefined).length).toBe(changesToStart.length);
       const genesisHead = genesisSetChainHead(genesis.block.header, genesis.validators);
       const honestSetChain = async (to: number) => {
-        expect(to).toBe(b);
+        expect(to).toBe(b + 1);
         return verifySetChainSteps(genesisHead, honestSteps, chainId);
       };
       const opts = { chainId, genesis: genesis.block, genesisCertificate: genesis.certificate, genesisValidators: genesis.validators, coinbaseMaturity: genesis.params.coinbaseMaturity, cascadeParams, blockTargetMax: genesis.params.blockTargetMax };
@@ -163,7 +164,7 @@ describe("fast sync follows the certified validator-set changes from genesis (do
         nextValidators: (h) => (h === H ? undefined : fakeSet.validators),
         headerProof: (h, at) => fakeMmr.proof(BigInt(h), BigInt(at)),
       };
-      const fakeSteps = (await buildLightUpdate(fakeSource, 0, b)).steps;
+      const fakeSteps = (await buildLightUpdate(fakeSource, 0, b + 1)).steps;
       expect(await codeOf(installSnapshot({ ...opts, chainDir: join(tmpDir(), "chain"), setChain: async () => verifySetChainSteps(genesisHead, fakeSteps, chainId) }, fakeBytes))).toBe("SET_CHAIN_INVALID");
       expect(await codeOf(installSnapshot({ ...opts, chainDir: join(tmpDir(), "chain") }, fakeBytes))).toBe("SET_CHAIN_UNAVAILABLE");
       // a set chain that skips the bond's change, or serves another next set, does not verify
@@ -177,10 +178,10 @@ describe("fast sync follows the certified validator-set changes from genesis (do
       await server.start();
       await client.start();
       await client.dial(`/memory/${server.peerId}`);
-      const head = await fetchSetChain(client, [server.peerId], { chainId, genesis: genesis.block.header, genesisValidators: genesis.validators }, b);
-      expect(head.height).toBe(BigInt(b));
-      expect(toHex(head.hash)).toBe(toHex(blockHash(honest[b]!)));
-      expect(toHex(head.set.hash)).toBe(toHex(honest[b + 1]!.validatorsHash));
+      const head = await fetchSetChain(client, [server.peerId], { chainId, genesis: genesis.block.header, genesisValidators: genesis.validators }, b + 1);
+      expect(head.height).toBe(BigInt(b + 1));
+      expect(toHex(head.hash)).toBe(toHex(blockHash(honest[b + 1]!)));
+      expect(toHex(head.set.hash)).toBe(toHex(honest[b + 1]!.nextValidatorsHash));
       const chainDir = join(tmpDir(), "chain");
       expect(await codeOf(installSnapshot({ ...opts, chainDir, setChain: async () => head }, honestBytes))).toBe("OK");
       const s2 = await Store.open(chainDir, { sync: false });

@@ -52,7 +52,7 @@ export interface FastSyncOptions {
   /** The chain's `blockTargetMax`: enables the cascade's work checks (window.ts; docs/sync.md §3.4). */
   blockTargetMax?: Uint8Array;
   /**
-   * The verified set chain from genesis to block `to` (the window base; set-chain.ts). {@link fastSync}
+   * The verified set chain from genesis to block `to` (the window start b + 1; set-chain.ts). {@link fastSync}
    * fetches it from its peers; without it a snapshot whose window starts above genesis is refused.
    */
   setChain?: (to: number) => Promise<SetChainHead>;
@@ -119,8 +119,8 @@ export async function installSnapshot(o: Omit<FastSyncOptions, "p2p"> & { batchO
   if (top === undefined) throw new FastSyncError("SNAPSHOT_WRONG_BLOCK", "an empty window");
   // the window's first set must be the one the certified set changes from genesis reach (docs/sync.md §3.4)
   if (window.base > 0) {
-    if (o.setChain === undefined) throw new FastSyncError("SET_CHAIN_UNAVAILABLE", `no set chain to the window base ${window.base}`);
-    checkWindowStart(await o.setChain(window.base), window.base, (window.headers[0] as (typeof window.headers)[0]).header);
+    if (o.setChain === undefined) throw new FastSyncError("SET_CHAIN_UNAVAILABLE", `no set chain to the window start ${window.base + 1}`);
+    checkWindowStart(await o.setChain(window.base + 1), window.headers[0] as (typeof window.headers)[0]);
   }
   const verified = await verifySnapshot(snapshot, top.header, top.hash);
   checkUnlockHeights(snapshot, o.genesis, window.cumulativeOutputs, o.coinbaseMaturity);

@@ -1,8 +1,8 @@
 /**
  * The validator-set chain of a fast sync (docs/sync.md §3.4): the certified headers from genesis
- * up to the window base b (the cascade tip) at which the validator set changes, each with its
- * finality certificate by the set in force, the new set, and a header-MMR link to the step before
- * — the light client's update (docs/light-client.md §2–§3), so a fast-synced node trusts only the
+ * up to the window start b + 1 (b = the cascade tip) at which the validator set changes, then
+ * block b + 1, each with its finality certificate by the set in force, the new set, and a
+ * header-MMR link to the step before — the light client's update (docs/light-client.md §2–§3), so a fast-synced node trusts only the
  * genesis and its validator set (plus weak subjectivity), not the snapshot peer's set.
  *
  * `set-chain` request protocol (next to `snapshot`, docs/sync.md §5):
@@ -158,7 +158,7 @@ export function genesisSetChainHead(genesis: BlockHeader, validators: readonly V
 }
 
 /**
- * Fetches and verifies the set chain from genesis to block `to` (the window base): from `peers` in
+ * Fetches and verifies the set chain from genesis to block `to` (the window start b + 1): from `peers` in
  * order (the snapshot's peer first), the next on `NOT_FOUND` or a failed request. Every answer is
  * verified step by step from genesis; it must end at `to`.
  * @returns the verified head at `to` with the set that finalizes `to + 1`
@@ -199,14 +199,14 @@ export async function fetchSetChain(p2p: Pick<P2P, "request" | "reportPeer">, pe
 }
 
 /**
- * Ties a verified window to the set chain: the window base b is the set chain's end (same height,
- * and its hash is the parent of the first window header, whose `headerRoot` the window check already
- * tied to the MMR with that leaf), and the set the window's first certificate was checked against
- * (its `validatorsHash`) is the set the set chain reached.
+ * Ties a verified window to the set chain, which ends at the window's first header b + 1: the same
+ * height and hash. The set chain's last step checked that header's `validatorsHash` against the
+ * set reached from genesis, its certificate by that set, and (its link) that the last set-change
+ * header is a leaf of its `headerRoot`; so the set the window's certificates were checked against
+ * is the certified one.
  * @throws FastSyncError `SET_CHAIN_MISMATCH`
  */
-export function checkWindowStart(head: SetChainHead, base: number, first: BlockHeader): void {
-  if (head.height !== BigInt(base)) throw new FastSyncError("SET_CHAIN_MISMATCH", `the set chain ends at ${head.height}, the window starts after ${base}`);
-  if (!equalBytes(first.parentHash, head.hash)) throw new FastSyncError("SET_CHAIN_MISMATCH", `block ${base} of the set chain is not the window's base`);
-  if (!equalBytes(first.validatorsHash, head.set.hash)) throw new FastSyncError("SET_CHAIN_MISMATCH", `the window's first header (${first.height}) names a validator set other than the one the certified set changes from genesis reach`);
+export function checkWindowStart(head: SetChainHead, first: { header: BlockHeader; hash: Uint8Array }): void {
+  if (head.height !== first.header.height) throw new FastSyncError("SET_CHAIN_MISMATCH", `the set chain ends at ${head.height}, the window starts at ${first.header.height}`);
+  if (!equalBytes(first.hash, head.hash)) throw new FastSyncError("SET_CHAIN_MISMATCH", `the window's first header (${first.header.height}) is not the one the certified set changes from genesis lead to: its validator set is not the certified one`);
 }

@@ -75,9 +75,9 @@ export type FastSyncErrorCode =
   | "SNAPSHOT_OUTPUT_COUNTS"
   /** The certified validator-set changes from genesis (set-chain.ts, docs/sync.md §3.4) do not verify. */
   | "SET_CHAIN_INVALID"
-  /** No peer served the set-change chain from genesis to the window base. */
+  /** No peer served the set-change chain from genesis to the window start. */
   | "SET_CHAIN_UNAVAILABLE"
-  /** The window is certified by a set the certified set changes from genesis do not reach (or does not start at their end). */
+  /** The window's first header is not the one the certified set changes from genesis lead to (its set is not the certified one). */
   | "SET_CHAIN_MISMATCH";
 
 /** A refused snapshot or header chain (docs/sync.md §3). */
