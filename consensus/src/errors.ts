@@ -162,6 +162,15 @@ export const CONSENSUS_ERRORS = {
   MMR_PROOF_INVALID: ["REJECT", "an MMR inclusion proof does not verify: proof for another leaf count, or the recomputed root differs"],
   MMR_CONSISTENCY_MALFORMED: ["REJECT", "MMR consistency proof bytes not canonical (docs/mmr.md §6.2): oldCount > newCount, nOldPeaks ≠ popcount(oldCount), nPath not the length the counts imply, truncated, trailing bytes, a hash not 32 bytes"],
   MMR_CONSISTENCY_INVALID: ["REJECT", "an MMR consistency proof does not verify: proof for other counts, old peaks do not bag to the old root, or the climbed new peaks do not bag to the new root"],
+  // ---- following the validator set from genesis (docs/light-client.md §2–§3, consensus/src/light/; the light client maps LIGHT_X to its X)
+  LIGHT_GENESIS_MISMATCH: ["REJECT", "the genesis validator set does not hash to the genesis header's validatorsHash, or genesis changes the set at once"],
+  LIGHT_BAD_RESPONSE: ["REJECT", "a light-update step is malformed (not the documented hex layout), not above the verified height, or serves a next set at no change"],
+  LIGHT_BAD_HEADER: ["REJECT", "a light-update header does not decode or has the wrong chain id"],
+  LIGHT_BAD_CERTIFICATE: ["REJECT", "a light-update finality certificate does not decode or does not verify against the validator set in force"],
+  LIGHT_SKIPPED_SET_CHANGE: ["REJECT", "a header's validatorsHash is not the set in force nor a replaced one: a validator-set change was skipped"],
+  LIGHT_STALE_SET: ["REJECT", "a header or certificate is from a validator set already replaced"],
+  LIGHT_BAD_VALIDATOR_SET: ["REJECT", "a next validator set is missing, malformed or does not hash to the certified nextValidatorsHash"],
+  LIGHT_FORK: ["REJECT", "a header's headerRoot does not commit to the verified header's hash: it does not extend the verified chain"],
 } as const satisfies Record<string, readonly [ErrorAction, string]>;
 
 /** A stable consensus error code. */

@@ -33,3 +33,4 @@ export * from "./bft/index.ts";
 export * from "./genesis.ts";
 export * from "./staking/index.ts";
 export * from "./cascade/index.ts";
+export * from "./light/step.ts";

@@ -179,7 +179,7 @@ describe("fast sync follows the certified validator-set changes from genesis (do
       await client.start();
       await client.dial(`/memory/${server.peerId}`);
       const head = await fetchSetChain(client, [server.peerId], { chainId, genesis: genesis.block.header, genesisValidators: genesis.validators }, b + 1);
-      expect(head.height).toBe(BigInt(b + 1));
+      expect(head.header.height).toBe(BigInt(b + 1));
       expect(toHex(head.hash)).toBe(toHex(blockHash(honest[b + 1]!)));
       expect(toHex(head.set.hash)).toBe(toHex(honest[b + 1]!.nextValidatorsHash));
       const chainDir = join(tmpDir(), "chain");

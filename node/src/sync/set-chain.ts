@@ -15,23 +15,8 @@
  * @module
  */
 import { ProtocolError, type P2P } from "@baios/p2p";
-import {
-  blockHash,
-  decodeCertificate,
-  decodeHeader,
-  decodeInclusionProof,
-  equalBytes,
-  fromHex,
-  headerLeafHash,
-  makeValidatorSet,
-  validatorSetBytes,
-  verifyFinalityCertificate,
-  verifyInclusionProof,
-  type BlockHeader,
-  type Validator,
-  type ValidatorSet,
-} from "@baios/consensus";
-import type { LightStepJson, LightUpdateResult } from "@baios/api";
+import { decodeLightStep, equalBytes, genesisLightHead, isConsensusError, verifyLightStep, type BlockHeader, type LightHead, type Validator } from "@baios/consensus";
+import type { LightUpdateResult } from "@baios/api";
 import { buildLightUpdate } from "@baios/api/light-update";
 import type { Chain } from "../chain.ts";
 import { chainLightSource } from "../rpc/light.ts";
@@ -40,13 +25,8 @@ import { FastSyncError } from "./snapshot.ts";
 /** Largest `set-chain` response: 4 MiB. */
 export const SET_CHAIN_RESPONSE_MAX = 4 << 20;
 
-/** Where a verified set chain ends: block `height` (hash recomputed) and the set that finalizes `height + 1`. */
-export interface SetChainHead {
-  height: bigint;
-  hash: Uint8Array;
-  header: BlockHeader;
-  set: ValidatorSet;
-}
+/** Where a verified set chain ends: block `header` (hash recomputed) and the set that finalizes the next block (`LightHead` of `@baios/consensus`). */
+export type SetChainHead = LightHead;
 
 export function encodeSetChainRequest(from: number, to: number): Uint8Array {
   const out = new Uint8Array(16);
@@ -81,80 +61,39 @@ export function registerSetChainProtocol(p2p: Pick<P2P, "registerProtocol">, cha
 const bad = (m: string): never => {
   throw new FastSyncError("SET_CHAIN_INVALID", m);
 };
-const hex = (v: unknown, what: string): Uint8Array => (typeof v === "string" && /^(?:[0-9a-f]{2})*$/.test(v) ? fromHex(v) : bad(`${what}: not lowercase hex`));
 
-/** `validatorSetBytes` back to a set; the bytes must be the set's own encoding. */
-function decodeSet(b: Uint8Array, what: string): ValidatorSet {
-  const n = b.length >= 4 ? new DataView(b.buffer, b.byteOffset, 4).getUint32(0, true) : -1;
-  if (b.length !== 4 + 40 * n) bad(`${what}: ${b.length} bytes of validator set`);
-  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  const list: Validator[] = Array.from({ length: n }, (_, i) => ({ publicKey: b.slice(4 + 40 * i, 36 + 40 * i), stake: v.getBigUint64(36 + 40 * i, true) }));
-  let set: ValidatorSet | undefined;
+/** Runs a step of the shared check (`@baios/consensus` light/step.ts), its `LIGHT_*` refusal as `SET_CHAIN_INVALID` (reason: the consensus code and reason). */
+function asSetChain<T>(f: () => T): T {
   try {
-    set = makeValidatorSet(list);
+    return f();
   } catch (e) {
-    bad(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+    if (isConsensusError(e)) return bad(`${e.code}: ${e.reason}`);
+    throw e;
   }
-  if (!equalBytes(validatorSetBytes((set as ValidatorSet).validators), b)) bad(`${what}: not the canonical encoding`);
-  return set as ValidatorSet;
 }
 
 /**
- * Verifies one step against the verified head `t` (the light client's step, docs/light-client.md
- * §2.2): chain id, height above `t`, `validatorsHash` = the set in force (a set change was not
- * skipped), the finality certificate by that set (`verifyFinalityCertificate`, > 2/3 of its stake),
- * `link` proves `t`'s hash at leaf `t.height` of this header's `headerRoot` (it extends the
- * verified chain), and a set change comes with the next set hashing to `nextValidatorsHash`.
+ * Verifies one step against the verified head `t`: `decodeLightStep` and `verifyLightStep` of
+ * `@baios/consensus` (the light client's step, docs/light-client.md §2.2): chain id, height above
+ * `t`, `validatorsHash` = the set in force (a set change was not skipped), the finality certificate
+ * by that set (> 2/3 of its stake), `link` proves `t`'s hash at leaf `t.header.height` of this header's
+ * `headerRoot` (it extends the verified chain), a set change comes with the next set hashing to
+ * `nextValidatorsHash`.
  * @throws FastSyncError `SET_CHAIN_INVALID`
  */
-export function verifySetChainStep(t: SetChainHead, s: LightStepJson, chainId: number): SetChainHead {
-  let header: BlockHeader | undefined;
-  try {
-    header = decodeHeader(hex(s.header, "header"));
-  } catch (e) {
-    if (e instanceof FastSyncError) throw e;
-    bad(`header: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  const h = header as BlockHeader;
-  const at = `set chain block ${h.height}`;
-  if (h.chainId !== chainId) bad(`${at}: chain id ${h.chainId}`);
-  if (h.height <= t.height) bad(`${at} is not above ${t.height}`);
-  if (!equalBytes(h.validatorsHash, t.set.hash)) bad(`${at} names a validator set other than the one in force: a set change was skipped`);
-  const hash = blockHash(h);
-  try {
-    verifyFinalityCertificate(decodeCertificate(hex(s.certificate, "certificate")), { chainId, height: h.height, blockHash: hash, validatorSet: t.set });
-  } catch (e) {
-    if (e instanceof FastSyncError) throw e;
-    bad(`${at}: certificate: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  const link = decodeInclusionProof(hex(s.link, "link"));
-  if (link === undefined || link.leafIndex !== t.height || !verifyInclusionProof(h.headerRoot, h.height, headerLeafHash(t.height, t.hash), link)) bad(`${at}: its headerRoot does not commit to block ${t.height}`);
-  if (equalBytes(h.nextValidatorsHash, h.validatorsHash)) {
-    if (s.nextValidators !== undefined) bad(`${at}: a next set is served but the header changes no set`);
-    return { height: h.height, hash, header: h, set: t.set };
-  }
-  if (s.nextValidators === undefined) bad(`${at} changes the validator set but no next set is served`);
-  const next = decodeSet(hex(s.nextValidators, "nextValidators"), at);
-  if (!equalBytes(next.hash, h.nextValidatorsHash)) bad(`${at}: the next set does not hash to nextValidatorsHash`);
-  return { height: h.height, hash, header: h, set: next };
+export function verifySetChainStep(t: SetChainHead, s: unknown, chainId: number): SetChainHead {
+  return asSetChain(() => verifyLightStep(t, decodeLightStep(s, `set chain step above ${t.header.height}`), chainId));
 }
 
 /** Folds {@link verifySetChainStep} over `steps` from `t`. @throws FastSyncError `SET_CHAIN_INVALID` */
-export function verifySetChainSteps(t: SetChainHead, steps: readonly LightStepJson[], chainId: number): SetChainHead {
+export function verifySetChainSteps(t: SetChainHead, steps: readonly unknown[], chainId: number): SetChainHead {
   for (const s of steps) t = verifySetChainStep(t, s, chainId);
   return t;
 }
 
-/** The start of every set chain: genesis and its set. @throws FastSyncError `SET_CHAIN_INVALID` */
+/** The start of every set chain: genesis and its set (`genesisLightHead`). @throws FastSyncError `SET_CHAIN_INVALID` */
 export function genesisSetChainHead(genesis: BlockHeader, validators: readonly Validator[]): SetChainHead {
-  let set: ValidatorSet | undefined;
-  try {
-    set = makeValidatorSet(validators);
-  } catch (e) {
-    bad(`genesis set: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  if (!equalBytes((set as ValidatorSet).hash, genesis.validatorsHash)) bad("the genesis validators do not hash to the genesis validatorsHash");
-  return { height: 0n, hash: blockHash(genesis), header: genesis, set: set as ValidatorSet };
+  return asSetChain(() => genesisLightHead(genesis, validators));
 }
 
 /**
@@ -171,8 +110,8 @@ export async function fetchSetChain(p2p: Pick<P2P, "request" | "reportPeer">, pe
   for (const peer of peers) {
     let t = genesisSetChainHead(o.genesis, o.genesisValidators);
     try {
-      while (t.height < BigInt(to)) {
-        const raw = await p2p.request(peer, "set-chain", encodeSetChainRequest(Number(t.height), to), { timeoutMs: 30_000 });
+      while (t.header.height < BigInt(to)) {
+        const raw = await p2p.request(peer, "set-chain", encodeSetChainRequest(Number(t.header.height), to), { timeoutMs: 30_000 });
         let r: LightUpdateResult | undefined;
         try {
           r = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(raw)) as LightUpdateResult;
@@ -180,9 +119,9 @@ export async function fetchSetChain(p2p: Pick<P2P, "request" | "reportPeer">, pe
           bad("the answer is not JSON");
         }
         const steps = (r as LightUpdateResult).steps;
-        if (!Array.isArray(steps) || steps.length === 0) bad(`no steps above ${t.height}`);
+        if (!Array.isArray(steps) || steps.length === 0) bad(`no steps above ${t.header.height}`);
         t = verifySetChainSteps(t, steps, o.chainId);
-        if (t.height > BigInt(to)) bad(`the set chain passes ${to}`);
+        if (t.header.height > BigInt(to)) bad(`the set chain passes ${to}`);
       }
       return t;
     } catch (e) {
@@ -207,6 +146,6 @@ export async function fetchSetChain(p2p: Pick<P2P, "request" | "reportPeer">, pe
  * @throws FastSyncError `SET_CHAIN_MISMATCH`
  */
 export function checkWindowStart(head: SetChainHead, first: { header: BlockHeader; hash: Uint8Array }): void {
-  if (head.height !== first.header.height) throw new FastSyncError("SET_CHAIN_MISMATCH", `the set chain ends at ${head.height}, the window starts at ${first.header.height}`);
+  if (head.header.height !== first.header.height) throw new FastSyncError("SET_CHAIN_MISMATCH", `the set chain ends at ${head.header.height}, the window starts at ${first.header.height}`);
   if (!equalBytes(first.hash, head.hash)) throw new FastSyncError("SET_CHAIN_MISMATCH", `the window's first header (${first.header.height}) is not the one the certified set changes from genesis lead to: its validator set is not the certified one`);
 }

@@ -49,3 +49,15 @@ export function why(e: unknown): string {
   if (e !== null && typeof e === "object" && "code" in e && "reason" in e) return `${String((e as { code: unknown }).code)}: ${String((e as { reason: unknown }).reason)}`;
   return e instanceof Error ? e.message : String(e);
 }
+
+/**
+ * The light client's error for a `LIGHT_*` ConsensusError of the shared step check
+ * (`@baios/consensus` light/step.ts): `LIGHT_FORK` → `FORK`, …, same reason; anything else as is.
+ */
+export function fromConsensusLight(e: unknown): unknown {
+  if (e instanceof Error && "code" in e && "reason" in e && typeof e.code === "string" && e.code.startsWith("LIGHT_")) {
+    const code = e.code.slice("LIGHT_".length);
+    if (code in LIGHT_CLIENT_ERRORS) return new LightClientError(code as LightClientErrorCode, String(e.reason), { cause: e });
+  }
+  return e;
+}

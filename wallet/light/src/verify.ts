@@ -8,66 +8,53 @@
  * @module
  */
 import {
-  ConsensusError,
+  STALE_SETS_KEPT,
   blockHash,
   cascadeWork,
   checkCascadeKept,
   decodeCascade,
   equalBytes,
+  genesisLightHead,
   headerLeafHash,
-  makeValidatorSet,
   mmrLeafHash,
   toHex,
-  verifyFinalityCertificate,
   verifyInclusionProof,
+  verifyLightStep,
   verifyKeyImageProof,
   type BlockHeader,
   type CascadeParams,
   type InclusionProof,
   type KeptHeader,
+  type LightHead,
   type Validator,
-  type ValidatorSet,
 } from "@baios/consensus";
-import { LightClientError, why } from "./errors.ts";
+import { LightClientError, fromConsensusLight, why } from "./errors.ts";
 import type { LightStep } from "./wire.ts";
 
 /** How many replaced validator-set hashes a {@link TrustedHead} remembers to name a stale set (STALE_SET rather than SKIPPED_SET_CHANGE). */
-export const STALE_SETS_KEPT = 16;
+export { STALE_SETS_KEPT };
 
-/** A verified, finalized header and the validator set that finalizes the block after it. */
-export interface TrustedHead {
-  /** The header (hash recomputed locally). */
-  readonly header: BlockHeader;
-  /** `blockHash(header)` (32 bytes). */
-  readonly hash: Uint8Array;
-  /** The set that finalizes block `height + 1`; its hash is `header.nextValidatorsHash`. */
-  readonly set: ValidatorSet;
-  /** The set this one replaced, when the client saw the change (names a stale certificate). */
-  readonly previousSet?: ValidatorSet;
-  /** Hashes of replaced sets, oldest first, at most {@link STALE_SETS_KEPT} (32 bytes each). */
-  readonly staleSetHashes: readonly Uint8Array[];
-}
+/** A verified, finalized header and the validator set that finalizes the block after it (`LightHead` of `@baios/consensus`). */
+export type TrustedHead = LightHead;
 
 /**
  * The trusted start: the genesis header and its validator set (the client's root of trust).
+ * `genesisLightHead` of `@baios/consensus` (light/step.ts), codes mapped.
  * @throws LightClientError `GENESIS_MISMATCH` (not height 0, set malformed or not hashing to
  *   `validatorsHash`, or genesis changes the set at once: `nextValidatorsHash ≠ validatorsHash`)
  */
 export function genesisHead(genesis: BlockHeader, validators: readonly Validator[]): TrustedHead {
-  if (genesis.height !== 0n) throw new LightClientError("GENESIS_MISMATCH", `the genesis header has height ${genesis.height}`);
-  let set: ValidatorSet;
   try {
-    set = makeValidatorSet(validators);
+    return genesisLightHead(genesis, validators);
   } catch (e) {
-    throw new LightClientError("GENESIS_MISMATCH", `genesis validator set: ${why(e)}`);
+    throw fromConsensusLight(e);
   }
-  if (!equalBytes(set.hash, genesis.validatorsHash)) throw new LightClientError("GENESIS_MISMATCH", "the genesis validator set does not hash to the genesis header's validatorsHash");
-  if (!equalBytes(genesis.nextValidatorsHash, genesis.validatorsHash)) throw new LightClientError("GENESIS_MISMATCH", "the genesis header changes the validator set at once; the client cannot know the set of block 1");
-  return { header: genesis, hash: blockHash(genesis), set, staleSetHashes: [] };
 }
 
 /**
  * Verifies one step of a light update (docs/light-client.md §2.2) against the trusted head `t`:
+ * `verifyLightStep` of `@baios/consensus` (light/step.ts, shared with the node's fast sync), its
+ * `LIGHT_*` codes mapped to the light client's:
  * 1. same chain id, height above `t`'s (`BAD_HEADER` / `BAD_RESPONSE`);
  * 2. `validatorsHash` is the hash of `t.set`, the set the client trusts for every block after `t`
  *    up to the next change (`STALE_SET` when it names a replaced set, `SKIPPED_SET_CHANGE` otherwise);
@@ -82,44 +69,10 @@ export function genesisHead(genesis: BlockHeader, validators: readonly Validator
  * @throws LightClientError as listed
  */
 export function verifyStep(t: TrustedHead, s: LightStep, chainId: number): TrustedHead {
-  const h = s.header;
-  const at = `block ${h.height}`;
-  if (h.chainId !== chainId) throw new LightClientError("BAD_HEADER", `${at}: chain id ${h.chainId}, expected ${chainId}`);
-  if (h.height <= t.header.height) throw new LightClientError("BAD_RESPONSE", `${at} is not above the verified height ${t.header.height}`);
-  const hash = blockHash(h);
-  if (!equalBytes(h.validatorsHash, t.set.hash)) {
-    if (t.staleSetHashes.some((x) => equalBytes(x, h.validatorsHash))) {
-      throw new LightClientError("STALE_SET", `${at} names the validator set ${toHex(h.validatorsHash).slice(0, 16)}…, replaced before; the set in force is ${toHex(t.set.hash).slice(0, 16)}…`);
-    }
-    throw new LightClientError("SKIPPED_SET_CHANGE", `${at} names the validator set ${toHex(h.validatorsHash).slice(0, 16)}…, not the set in force ${toHex(t.set.hash).slice(0, 16)}…: a set change between ${t.header.height} and ${h.height} was not shown`);
-  }
   try {
-    verifyFinalityCertificate(s.certificate, { chainId, height: h.height, blockHash: hash, validatorSet: t.set });
+    return verifyLightStep(t, s, chainId);
   } catch (e) {
-    if (!(e instanceof ConsensusError)) throw e;
-    const prev = t.previousSet;
-    if (prev !== undefined && verifiesAgainst(s, chainId, hash, prev)) throw new LightClientError("STALE_SET", `${at}: the certificate is signed by the replaced validator set, not the set in force`);
-    throw new LightClientError("BAD_CERTIFICATE", `${at}: ${e.code}: ${e.reason}`);
-  }
-  if (s.link.leafIndex !== t.header.height || !verifyInclusionProof(h.headerRoot, h.height, headerLeafHash(t.header.height, t.hash), s.link)) {
-    throw new LightClientError("FORK", `${at}: its headerRoot does not commit to the verified block ${t.header.height} (${toHex(t.hash).slice(0, 16)}…)`);
-  }
-  if (equalBytes(h.nextValidatorsHash, h.validatorsHash)) {
-    if (s.nextValidators !== undefined) throw new LightClientError("BAD_RESPONSE", `${at}: a next validator set is served but the header changes no set`);
-    return { header: h, hash, set: t.set, ...(t.previousSet === undefined ? {} : { previousSet: t.previousSet }), staleSetHashes: t.staleSetHashes };
-  }
-  const next = s.nextValidators;
-  if (next === undefined) throw new LightClientError("BAD_VALIDATOR_SET", `${at} changes the validator set but no next set is served`);
-  if (!equalBytes(next.hash, h.nextValidatorsHash)) throw new LightClientError("BAD_VALIDATOR_SET", `${at}: the served next set does not hash to nextValidatorsHash`);
-  return { header: h, hash, set: next, previousSet: t.set, staleSetHashes: [...t.staleSetHashes, t.set.hash].slice(-STALE_SETS_KEPT) };
-}
-
-function verifiesAgainst(s: LightStep, chainId: number, hash: Uint8Array, set: ValidatorSet): boolean {
-  try {
-    verifyFinalityCertificate(s.certificate, { chainId, height: s.header.height, blockHash: hash, validatorSet: set });
-    return true;
-  } catch {
-    return false;
+    throw fromConsensusLight(e);
   }
 }
 

@@ -8,8 +8,8 @@
  * - link: `encodeInclusionProof` of a header-MMR leaf (docs/protocol.md §5.4, §8).
  * @module
  */
-import { ConsensusError, decodeCertificate, decodeHeader, decodeInclusionProof, fromHex, makeValidatorSet, type BlockHeader, type FinalityCertificate, type InclusionProof, type Validator, type ValidatorSet } from "@baios/consensus";
-import { LightClientError, why } from "./errors.ts";
+import { decodeLightStep, decodeValidatorSetBytes, lightHexField, type LightStep as ConsensusLightStep, type ValidatorSet } from "@baios/consensus";
+import { LightClientError, fromConsensusLight } from "./errors.ts";
 import type { LightStepJson } from "@baios/api";
 import { LIGHT_UPDATE_MAX_STEPS } from "@baios/api/light-update";
 
@@ -19,20 +19,16 @@ export { LIGHT_UPDATE_MAX_STEPS };
 /** The wire types of `get_light_update` (`LightStepJson`, `LightUpdateResult`) are `@baios/api`'s. */
 export type { LightStepJson, LightUpdateResult } from "@baios/api";
 
-/** A decoded {@link LightStepJson}. */
-export interface LightStep {
-  header: BlockHeader;
-  certificate: FinalityCertificate;
-  nextValidators?: ValidatorSet;
-  link: InclusionProof;
-}
+/** A decoded {@link LightStepJson} (`LightStep` of `@baios/consensus`, light/step.ts). */
+export type LightStep = ConsensusLightStep;
 
 /** Bytes of a hex string. @throws LightClientError `BAD_RESPONSE` */
 export function hexField(v: unknown, what: string, bytes?: number): Uint8Array {
-  if (typeof v !== "string" || !/^(?:[0-9a-fA-F]{2})*$/.test(v) || (bytes !== undefined && v.length !== 2 * bytes)) {
-    throw new LightClientError("BAD_RESPONSE", `${what}: expected ${bytes === undefined ? "" : `${bytes} bytes of `}hex`);
+  try {
+    return lightHexField(v, what, bytes);
+  } catch (e) {
+    throw fromConsensusLight(e);
   }
-  return fromHex(v);
 }
 
 /** A non-negative safe integer. @throws LightClientError `BAD_RESPONSE` */
@@ -42,60 +38,28 @@ export function uintField(v: unknown, what: string): number {
 }
 
 /**
- * Decodes `validatorSetBytes` (`u32le n ‖ n × (publicKey[32] ‖ u64le stake)`) into a canonical set.
+ * Decodes `validatorSetBytes` (`u32le n ‖ n × (publicKey[32] ‖ u64le stake)`) into a canonical set
+ * (`decodeValidatorSetBytes` of `@baios/consensus`).
  * @throws LightClientError `BAD_VALIDATOR_SET` (truncated, trailing bytes, not strictly sorted, empty, zero stake)
  */
 export function decodeValidatorSet(b: Uint8Array): ValidatorSet {
-  const bad = (m: string): never => {
-    throw new LightClientError("BAD_VALIDATOR_SET", `validator set bytes: ${m}`);
-  };
-  if (b.length < 4) bad("truncated");
-  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  const n = v.getUint32(0, true);
-  if (b.length !== 4 + 40 * n) bad(`${b.length} bytes for ${n} validators`);
-  const list: Validator[] = [];
-  for (let i = 0; i < n; i++) list.push({ publicKey: b.slice(4 + 40 * i, 36 + 40 * i), stake: v.getBigUint64(36 + 40 * i, true) });
-  let set: ValidatorSet;
   try {
-    set = makeValidatorSet(list);
+    return decodeValidatorSetBytes(b);
   } catch (e) {
-    return bad(why(e));
+    throw fromConsensusLight(e);
   }
-  // canonical: the bytes must already be in the set's order (no second encoding of one set)
-  set.validators.forEach((x, i) => {
-    if (!sameBytes(x.publicKey, list[i]?.publicKey)) bad("not sorted by public key");
-  });
-  return set;
 }
 
-const sameBytes = (a: Uint8Array, b: Uint8Array | undefined): boolean => b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
-
 /**
- * Decodes one step (layouts in the module doc).
+ * Decodes one step (layouts in the module doc; `decodeLightStep` of `@baios/consensus`).
  * @throws LightClientError `BAD_RESPONSE` (not an object, bad hex), `BAD_HEADER` (header does not
  *   decode), `BAD_CERTIFICATE` (certificate does not decode), `BAD_VALIDATOR_SET`, `BAD_RESPONSE`
  *   (link proof does not decode)
  */
 export function decodeStep(s: unknown, what: string): LightStep {
-  if (s === null || typeof s !== "object") throw new LightClientError("BAD_RESPONSE", `${what}: expected an object`);
-  const j = s as Record<string, unknown>;
-  let header: BlockHeader;
   try {
-    header = decodeHeader(hexField(j["header"], `${what}.header`));
+    return decodeLightStep(s, what);
   } catch (e) {
-    if (e instanceof LightClientError) throw e;
-    throw new LightClientError("BAD_HEADER", `${what}.header: ${why(e)}`);
+    throw fromConsensusLight(e);
   }
-  let certificate: FinalityCertificate;
-  try {
-    certificate = decodeCertificate(hexField(j["certificate"], `${what}.certificate`));
-  } catch (e) {
-    if (e instanceof LightClientError) throw e;
-    throw new LightClientError("BAD_CERTIFICATE", `${what}.certificate: ${e instanceof ConsensusError ? `${e.code}: ${e.reason}` : why(e)}`);
-  }
-  const link = decodeInclusionProof(hexField(j["link"], `${what}.link`));
-  if (link === undefined) throw new LightClientError("BAD_RESPONSE", `${what}.link: not an inclusion proof`);
-  const out: LightStep = { header, certificate, link };
-  if (j["nextValidators"] !== undefined) out.nextValidators = decodeValidatorSet(hexField(j["nextValidators"], `${what}.nextValidators`));
-  return out;
 }
