@@ -1,7 +1,7 @@
 /**
  * (c) Kill -9 during pruning (issue 9): a child process runs a pruned validator node (D = 5,
  * W = 14) committing a block every 15 ms, each commit followed by a pruning batch, all fsync'ed;
- * it is killed with SIGKILL at a random instant after its first commit, ≥ 20 times. After each kill the database is
+ * it is killed with SIGKILL at a random instant after its first pruning step, ≥ 20 times. After each kill the database is
  * reopened: start-up checks pass (tip, heads, output-MMR root = the tip's outputRoot, key-image
  * set root = its keyImageRoot), the tails never move down and are at least the last tails the
  * child reported, every body from the tail to the tip is there and none below it, the `S`/`U`
@@ -46,14 +46,15 @@ function runChild(dataDir: string, killAfterMs: number): Promise<ChildRun> {
           run.ready = { height: Number(a), tail: Number(b), stateTail: Number(c) };
           run.lastTails = { tail: Number(b), stateTail: Number(c) };
         } else if (tag === "C") {
-          // the kill is armed at the first commit of this run: from then on commits and pruning batches alternate
-          if (run.committed.size === 0) {
+          run.committed.set(Number(a), b ?? "");
+        } else if (tag === "T") {
+          // the kill is armed at the first pruning step of this run (not its first commit: on a loaded
+          // machine a run could end before pruning started); from then on commits and pruning batches alternate
+          if (run.steps === 0) {
             setTimeout(() => {
               run.killed = child.kill("SIGKILL");
             }, killAfterMs);
           }
-          run.committed.set(Number(a), b ?? "");
-        } else if (tag === "T") {
           run.lastTails = { tail: Number(a), stateTail: Number(b) };
           run.steps++;
         }
@@ -119,8 +120,8 @@ describe("kill -9 during pruning", () => {
         await store.close();
       }
     }
-    // the kills fell while the node was pruning, and the tail followed the tip
-    expect(steps).toBeGreaterThan(KILLS);
+    // the kills fell while the node was pruning (every run pruned before its kill), and the tail followed the tip
+    expect(steps).toBeGreaterThanOrEqual(KILLS);
     expect(movedKills).toBeGreaterThan(KILLS / 2);
     expect(prev.tail).toBeGreaterThan(0);
   });
