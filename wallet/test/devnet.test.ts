@@ -41,7 +41,7 @@ describe("baios devnet", () => {
     const pruned = /✓ pruning at work: node5 deleted (\d+) bodies below (\d+) \(get_block \d+ → PRUNED, tail (\d+); get_block \d+ → served; node0 \(archive\) still serves it/.exec(text);
     expect(pruned, text).not.toBeNull();
     expect(Number(pruned![1])).toBe(tail5);
-    expect(Number(pruned![3])).toBe(tail5);
+    expect(Number(pruned![3])).toBeGreaterThanOrEqual(tail5); // the pruner may have moved on since the table's status read
     // the fast-synced node starts from a snapshot past the set change at height 10 (node4 in the set) and replays nothing below it
     const fast = /fast sync {2}node6 started at height (\d+) with an empty data dir.*: snapshot at height (\d+) \(\d+ B\) verified against the certified header and written/.exec(text);
     expect(fast, text).not.toBeNull();
