@@ -58,6 +58,12 @@ describe("baios light", () => {
     expect(rebinding.status).toBe(403);
     const own = await post(new URL("trust.json", server.url).href, "", {}, "GET");
     expect(own.status).toBe(200);
+    // a cross-origin "simple" POST (text/plain, no preflight) from another page is refused before the forwarder
+    const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "status", params: {} });
+    const crossText = await post(new URL("rpc", server.url).href, body, { origin: "http://attacker.example", "content-type": "text/plain" });
+    expect([403, 415]).toContain(crossText.status);
+    const plain = await post(new URL("rpc", server.url).href, body, { "content-type": "text/plain" });
+    expect(plain.status).toBe(415);
   });
 
   it("listens on loopback only", async () => {
