@@ -86,6 +86,17 @@ pub fn encode_point(p: &RistrettoPoint) -> [u8; 32] {
     p.compress().to_bytes()
 }
 
+/// `2⁻¹ mod ℓ = (ℓ + 1)/2`, 32 bytes little-endian.
+const HALF_BYTES: [u8; 32] = [
+    0xf7, 0xe9, 0x7a, 0x2e, 0x8d, 0x31, 0x09, 0x2c, 0x6b, 0xce, 0x7b, 0x51, 0xef, 0x7c, 0x6f, 0x0a,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x08,
+];
+
+/// The scalar `2⁻¹ mod ℓ`.
+pub fn half() -> Scalar {
+    Scalar::from_bytes_mod_order(HALF_BYTES)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,5 +152,11 @@ mod tests {
             "INVALID_LENGTH"
         );
         assert!(decode_keys(&[], "r").unwrap().is_empty());
+    }
+
+    #[test]
+    fn half_is_the_inverse_of_two() {
+        assert_eq!(half() + half(), Scalar::ONE);
+        assert_eq!(half(), Scalar::from(2u8).invert());
     }
 }

@@ -164,7 +164,7 @@ pub fn derivation(k: &Scalar, q: &RistrettoPoint) -> Derivation {
 /// `double_and_compress_batch`), so this computes `H_j = (k/2)·Q_j` (`k/2 = k·2⁻¹ mod ℓ`) and
 /// `enc(2·H_j) = enc(k·Q_j)`. Constant time in `k` per point.
 pub fn derivations(k: &Scalar, qs: &[RistrettoPoint]) -> Vec<Derivation> {
-    let half = k * Scalar::from(2u8).invert();
+    let half = k * crate::encoding::half();
     let halves: Vec<RistrettoPoint> = qs.iter().map(|q| half * q).collect();
     let encodings = RistrettoPoint::double_and_compress_batch(&halves);
     halves
