@@ -24,7 +24,8 @@ import { NodeTrustError, validatorSetFromJson, validatorSetToJson, verifyAnchor,
 import { matchBlock, matchCoinbase, type BlockMatches } from "./scan-match.ts";
 import type { ScanWorkers } from "./scan-workers.ts";
 import { bytesToHex, hexToBytes } from "./hex.ts";
-import type { OwnedOutput, WalletState } from "./state.ts";
+import type { OwnedOutput, SentTx, WalletState } from "./state.ts";
+import { scanIndex } from "./scan-index.ts";
 import { outputSecret, remember } from "./subaddress.ts";
 
 /** Secrets used while scanning; `spendSecret` is absent for a view-only wallet. */
@@ -74,8 +75,7 @@ function withKeyImage(o: OwnedOutput, keys: ScanKeys): OwnedOutput {
  */
 export function scanBlock(state: WalletState, keys: ScanKeys, block: ScanView, stats: ScanStats = newStats(), touched?: Set<string>, matches?: BlockMatches): ScanStats {
   const m = matches ?? matchBlock(keys, block);
-  const have = new Set(state.outputs.map((o) => o.globalIndex));
-  const ownedKeys = new Set(state.outputs.map((o) => bytesToHex(o.oneTimeKey)));
+  const { globalIndexes: have, oneTimeKeys: ownedKeys, byKeyImage } = scanIndex(state);
   let fee = 0n;
   const noteTx = (txid: string, f: bigint): void => {
     state.txMeta[txid] ??= { height: block.height, timeMs: block.timeMs, fee: f };
@@ -113,8 +113,8 @@ export function scanBlock(state: WalletState, keys: ScanKeys, block: ScanView, s
     }
   }
 
-  const byKeyImage = new Map<string, OwnedOutput>();
-  for (const o of state.outputs) if (o.keyImage !== undefined && o.spentHeight === undefined) byKeyImage.set(bytesToHex(o.keyImage), o);
+  const sentByTxid = new Map<string, SentTx[]>();
+  for (const s of state.sent) sentByTxid.set(s.txid, [...(sentByTxid.get(s.txid) ?? []), s]);
 
   block.txs.forEach((tx, ti) => {
     stats.txs++;
@@ -122,7 +122,7 @@ export function scanBlock(state: WalletState, keys: ScanKeys, block: ScanView, s
     // spends
     for (const ki of tx.keyImages) {
       const o = byKeyImage.get(ki);
-      if (o !== undefined) {
+      if (o !== undefined && o.spentHeight === undefined) {
         o.spentHeight = block.height;
         o.spentTxid = tx.txid;
         touched?.add(tx.txid);
@@ -130,7 +130,7 @@ export function scanBlock(state: WalletState, keys: ScanKeys, block: ScanView, s
         stats.spent++;
       }
     }
-    for (const s of state.sent) if (s.txid === tx.txid) s.height = block.height;
+    for (const s of sentByTxid.get(tx.txid) ?? []) s.height = block.height;
     // receipts
     stats.outputs += tx.outputs.length;
     const unlockHeight = block.height + 1;
