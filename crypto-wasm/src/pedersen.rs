@@ -4,7 +4,7 @@
 use std::sync::OnceLock;
 
 use curve25519_dalek::constants::RISTRETTO_BASEPOINT_COMPRESSED;
-use curve25519_dalek::ristretto::RistrettoPoint;
+use curve25519_dalek::ristretto::{RistrettoBasepointTable, RistrettoPoint};
 use curve25519_dalek::scalar::Scalar;
 use curve25519_dalek::traits::{Identity, VartimeMultiscalarMul};
 
@@ -25,7 +25,16 @@ pub fn generator_h() -> RistrettoPoint {
 ///
 /// Constant time in `mask` and `value` (dalek's constant-time scalar multiplication).
 pub fn commit(value: u64, mask: &Scalar) -> RistrettoPoint {
-    RistrettoPoint::mul_base(mask) + generator_h() * Scalar::from(value)
+    RistrettoPoint::mul_base(mask) + h_table() * &Scalar::from(value)
+}
+
+/// A precomputed table of multiples of `H` (radix-16, as for the base point: 32 × 8 points,
+/// about 30 KB, built once per instance), so `v·H` costs what `y·G` costs instead of a
+/// variable-base multiplication: a commitment about 40% cheaper (wallet scanning opens one per
+/// output found, the node checks one per coinbase output). Constant time in `v`.
+fn h_table() -> &'static RistrettoBasepointTable {
+    static TABLE: OnceLock<RistrettoBasepointTable> = OnceLock::new();
+    TABLE.get_or_init(|| RistrettoBasepointTable::create(&generator_h()))
 }
 
 /// The balance check `Σ pseudo_outs == Σ outputs + fee·H` (docs/crypto.md §3; Zero to
@@ -51,6 +60,19 @@ mod tests {
     fn h_is_not_g_and_cached() {
         assert_ne!(generator_h(), G);
         assert_eq!(generator_h(), generator_h());
+    }
+
+    #[test]
+    fn commit_with_the_h_table_is_y_g_plus_v_h() {
+        for (v, y) in [
+            (0u64, 1u64),
+            (1, 0),
+            (u64::MAX, 7),
+            (123_456_789, 987_654_321),
+        ] {
+            let (v, y) = (v, Scalar::from(y));
+            assert_eq!(commit(v, &y), G * y + generator_h() * Scalar::from(v));
+        }
     }
 
     #[test]

@@ -347,8 +347,9 @@ pub fn make_output(
 
 /// Scans one transaction's outputs (73-byte records `P ‖ C ‖ view_tag ‖ enc_amount`) with the
 /// view secret and spend public key, computing `D = a·R` once for the transaction. Returns
-/// 44-byte records `u32le index ‖ u64le amount ‖ mask` for the outputs that are ours and open
-/// their commitments. With `use_view_tags` false every output gets the full derivation (used to
+/// 76-byte records `u32le index ‖ u64le amount ‖ mask ‖ s` for the outputs that are ours and
+/// open their commitments (`s` = the derivation scalar `Hs(enc(D) ‖ u64le(i))`, 32 bytes, so a
+/// full wallet gets the one-time secret `x = s + b` without computing `D` again). With `use_view_tags` false every output gets the full derivation (used to
 /// measure what view tags save). Errors: key decoding, `INVALID_LENGTH`.
 #[wasm_bindgen]
 pub fn scan_outputs(
@@ -384,6 +385,7 @@ pub fn scan_outputs(
             found.extend_from_slice(&(i as u32).to_le_bytes());
             found.extend_from_slice(&got.amount.to_le_bytes());
             found.extend_from_slice(&got.mask.to_bytes());
+            found.extend_from_slice(&got.derivation_scalar.to_bytes());
         }
     }
     Ok(found)
@@ -399,7 +401,8 @@ const SCAN_RECORD: usize = 73;
 /// (mask 1). The shared points `D = a·R` are computed with their encodings batched
 /// (`stealth::derivations`: one field inversion for the whole call), the view tag is checked
 /// first for every output, and the spend public key is compared only for tag matches. Returns
-/// 48-byte records `u32le tx ‖ u32le index ‖ u64le amount ‖ mask` (tx = position in `txs`) for
+/// 80-byte records `u32le tx ‖ u32le index ‖ u64le amount ‖ mask ‖ s` (tx = position in `txs`;
+/// `s` the derivation scalar, 32 bytes, as in [`scan_outputs`]) for
 /// the outputs that are ours and open their commitments, in order; a malformed `P` or `C` is
 /// not ours. Errors: key decoding (any `R` invalid fails the whole call), `INVALID_LENGTH` on a
 /// truncated record.
@@ -446,16 +449,17 @@ pub fn scan_txs(view_secret: &[u8], spend_public: &[u8], txs: &[u8]) -> JsResult
                 let amount = u64::from_le_bytes(*tail);
                 stealth::match_output(d, &b, index, &p)
                     .filter(|_| pedersen::commit(amount, &Scalar::ONE) == c)
-                    .map(|_| (amount, Scalar::ONE))
+                    .map(|s| (amount, Scalar::ONE, s))
             } else {
                 stealth::receive_with_derivation(d, &b, index, &p, tail, &c)
-                    .map(|r| (r.amount, r.mask))
+                    .map(|r| (r.amount, r.mask, r.derivation_scalar))
             };
-            if let Some((amount, mask)) = got {
+            if let Some((amount, mask, s)) = got {
                 found.extend_from_slice(&(t as u32).to_le_bytes());
                 found.extend_from_slice(&(i as u32).to_le_bytes());
                 found.extend_from_slice(&amount.to_le_bytes());
                 found.extend_from_slice(&mask.to_bytes());
+                found.extend_from_slice(&s.to_bytes());
             }
         }
     }

@@ -1,9 +1,9 @@
 // Issue 11, scanning speed: scanTxs (many transactions in one core call, shared points' encodings
 // batched) against scanOutputs tx by tx (property), coinbase-style records (bit 31 of the count:
-// public amounts, mask 1), and its errors: truncated records, an invalid tx public key.
+// public amounts, mask 1), the derivation scalar it returns (x = s + b opens P), and its errors: truncated records, an invalid tx public key.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { commit, CryptoError, makeOutput, SCAN_OUTPUT_RECORD_BYTES, scalarMultBase, scanOutputs, scanTxs, walletKeysFromSeed, type ChainOutput } from "../ts/index.ts";
+import { commit, CryptoError, makeOutput, oneTimeSecret, SCAN_OUTPUT_RECORD_BYTES, scalarAdd, scalarMultBase, scalarSub, scanOutputs, scanTxs, walletKeysFromSeed, type ChainOutput } from "../ts/index.ts";
 
 const me = walletKeysFromSeed(new Uint8Array(32).fill(9));
 const other = walletKeysFromSeed(new Uint8Array(32).fill(10));
@@ -49,6 +49,13 @@ describe("scanTxs", () => {
         const want = built.flatMap((t, tx) => scanOutputs(me.viewSecret, me.spendPublic, t.R, t.outs).map((o) => ({ tx, ...o })));
         expect(got).toEqual(want);
         expect(got).toHaveLength(txs.flat().filter(Boolean).length);
+        // the derivation scalar s they return gives the one-time secret x = s + b, and x·G = P
+        for (const o of got) {
+          const t = built[o.tx]!;
+          const x = scalarAdd(o.derivationScalar, me.spendSecret);
+          expect(x).toEqual(oneTimeSecret(me.viewSecret, me.spendSecret, t.R, o.index));
+          expect(scalarMultBase(x)).toEqual(t.outs[o.index]!.oneTimeKey);
+        }
       }),
       { numRuns: 15 },
     );
@@ -66,7 +73,8 @@ describe("scanTxs", () => {
     // output 0 opens with mask 1; output 1 claims another amount than its commitment's
     const cb = outs.map((o, i) => ({ ...o, commitment: commit(amount, ONE), encryptedAmount: le(i === 0 ? amount : amount + 1n) }));
     const got = scanTxs(me.viewSecret, me.spendPublic, record(scalarMultBase(r), cb, true));
-    expect(got).toEqual([{ tx: 0, index: 0, amount, mask: ONE }]);
+    const x = oneTimeSecret(me.viewSecret, me.spendSecret, scalarMultBase(r), 0);
+    expect(got).toEqual([{ tx: 0, index: 0, amount, mask: ONE, derivationScalar: scalarSub(x, me.spendSecret) }]);
     // the same bytes as a normal tx: the amount field is read as encrypted, nothing opens
     expect(scanTxs(me.viewSecret, me.spendPublic, record(scalarMultBase(r), cb))).toEqual([]);
   });

@@ -202,6 +202,11 @@ export interface OwnedOutput {
   amount: bigint;
   /** Commitment mask y (32 bytes). */
   mask: Uint8Array;
+  /**
+   * The derivation scalar `s = Hs(enc(a·R) ‖ u64le(index))` (32 bytes, secret): a full wallet's
+   * one-time secret is `x = s + b` (plus the subaddress scalar), with no second `a·R`.
+   */
+  derivationScalar: Uint8Array;
 }
 /**
  * Scans one transaction's outputs with the view secret `a` and spend public key `B` (works for
@@ -227,14 +232,14 @@ export function scanOutputs(viewSecret: Uint8Array, spendPublic: Uint8Array, txP
   const r = call(() => wasm.scan_outputs(viewSecret, spendPublic, txPublic, packed, useViewTags));
   const found: OwnedOutput[] = [];
   const view = new DataView(r.buffer, r.byteOffset, r.byteLength);
-  for (let off = 0; off < r.length; off += 44) {
-    found.push({ index: view.getUint32(off, true), amount: view.getBigUint64(off + 4, true), mask: r.slice(off + 12, off + 44) });
+  for (let off = 0; off < r.length; off += 76) {
+    found.push({ index: view.getUint32(off, true), amount: view.getBigUint64(off + 4, true), mask: r.slice(off + 12, off + 44), derivationScalar: r.slice(off + 44, off + 76) });
   }
   return found;
 }
 /** Byte length of one output record in {@link scanTxs}' input: `P ‖ C ‖ view_tag ‖ enc_amount` (32 + 32 + 1 + 8). */
 export const SCAN_OUTPUT_RECORD_BYTES = 73;
-/** An output {@link scanTxs} found: transaction position in the batch, output index, amount (atomic units), mask (32 bytes). */
+/** An output {@link scanTxs} found: transaction position in the batch, output index, amount (atomic units), mask and derivation scalar (32 bytes each). */
 export interface ScannedOutput extends OwnedOutput {
   tx: number;
 }
@@ -255,8 +260,8 @@ export function scanTxs(viewSecret: Uint8Array, spendPublic: Uint8Array, packed:
   const r = call(() => wasm.scan_txs(viewSecret, spendPublic, packed));
   const found: ScannedOutput[] = [];
   const view = new DataView(r.buffer, r.byteOffset, r.byteLength);
-  for (let off = 0; off < r.length; off += 48) {
-    found.push({ tx: view.getUint32(off, true), index: view.getUint32(off + 4, true), amount: view.getBigUint64(off + 8, true), mask: r.slice(off + 16, off + 48) });
+  for (let off = 0; off < r.length; off += 80) {
+    found.push({ tx: view.getUint32(off, true), index: view.getUint32(off + 4, true), amount: view.getBigUint64(off + 8, true), mask: r.slice(off + 16, off + 48), derivationScalar: r.slice(off + 48, off + 80) });
   }
   return found;
 }

@@ -37,6 +37,11 @@ export interface Match {
   commitment: Uint8Array;
   /** `[account, index]` of the subaddress it pays; absent for the main address. */
   subaddress?: [number, number];
+  /**
+   * The derivation scalar `s = Hs(enc(a·R) ‖ u64le(index))` (32 bytes, secret; docs/crypto.md §4):
+   * the one-time secret is `x = s + b` (+ the subaddress scalar) without a second `a·R`.
+   */
+  derivationScalar: Uint8Array;
 }
 
 /**
@@ -72,11 +77,12 @@ export function matchCoinbase(keys: MatchKeys, cb: CoinbaseView): Match[] {
   const out: Match[] = [];
   cb.outputs.forEach((o, i) => {
     const P = hexToBytes(o.oneTimeKey);
-    if (matchOutput(D, i, P, o.viewTag, keys.spendPublic) === undefined) return;
+    const s = matchOutput(D, i, P, o.viewTag, keys.spendPublic);
+    if (s === undefined) return;
     const amount = BigInt(o.amount);
     const C = hexToBytes(o.commitment);
     if (!bytesEqual(commit(amount, ONE_SCALAR), C)) return;
-    out.push({ index: i, txPublicKey: R, amount, mask: ONE_SCALAR, oneTimeKey: P, commitment: C });
+    out.push({ index: i, txPublicKey: R, amount, mask: ONE_SCALAR, oneTimeKey: P, commitment: C, derivationScalar: s });
   });
   return out;
 }
@@ -97,7 +103,7 @@ export function matchTx(keys: MatchKeys, tx: TxView): Match[] {
       if (m === undefined) return;
       const opened = openAmount(m.s, o.encryptedAmount, o.commitment);
       if (opened === undefined) return;
-      found.push({ index: i, txPublicKey: R, amount: opened.amount, mask: opened.mask, oneTimeKey: o.oneTimeKey, commitment: o.commitment, ...(m.subaddress ? { subaddress: m.subaddress } : {}) });
+      found.push({ index: i, txPublicKey: R, amount: opened.amount, mask: opened.mask, oneTimeKey: o.oneTimeKey, commitment: o.commitment, derivationScalar: m.s, ...(m.subaddress ? { subaddress: m.subaddress } : {}) });
     });
     return found;
   }
@@ -105,7 +111,7 @@ export function matchTx(keys: MatchKeys, tx: TxView): Match[] {
     const R = hexToBytes(tx.txPublicKeys[0]!);
     for (const f of scanOutputs(keys.viewSecret, keys.spendPublic, R, outs, true)) {
       const o = outs[f.index]!;
-      found.push({ index: f.index, txPublicKey: R, amount: f.amount, mask: f.mask, oneTimeKey: o.oneTimeKey, commitment: o.commitment });
+      found.push({ index: f.index, txPublicKey: R, amount: f.amount, mask: f.mask, oneTimeKey: o.oneTimeKey, commitment: o.commitment, derivationScalar: f.derivationScalar });
     }
   } else {
     outs.forEach((o, i) => {
@@ -114,7 +120,7 @@ export function matchTx(keys: MatchKeys, tx: TxView): Match[] {
       if (s === undefined) return;
       const opened = openAmount(s, o.encryptedAmount, o.commitment);
       if (opened === undefined) return;
-      found.push({ index: i, txPublicKey: R, amount: opened.amount, mask: opened.mask, oneTimeKey: o.oneTimeKey, commitment: o.commitment });
+      found.push({ index: i, txPublicKey: R, amount: opened.amount, mask: opened.mask, oneTimeKey: o.oneTimeKey, commitment: o.commitment, derivationScalar: s });
     });
   }
   return found;
@@ -197,7 +203,7 @@ export function matchUnits(keys: MatchKeys, units: readonly MatchUnit[]): Match[
   for (const h of hits) {
     const b = batch[h.tx]!;
     const at = b.start + 36 + h.index * SCAN_OUTPUT_RECORD_BYTES;
-    found[b.unit]!.push({ index: h.index, txPublicKey: packed.slice(b.start, b.start + 32), amount: h.amount, mask: h.mask, oneTimeKey: packed.slice(at, at + 32), commitment: packed.slice(at + 32, at + 64) });
+    found[b.unit]!.push({ index: h.index, txPublicKey: packed.slice(b.start, b.start + 32), amount: h.amount, mask: h.mask, oneTimeKey: packed.slice(at, at + 32), commitment: packed.slice(at + 32, at + 64), derivationScalar: h.derivationScalar });
   }
   return found;
 }

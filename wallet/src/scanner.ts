@@ -58,9 +58,9 @@ const newStats = (): ScanStats => ({ blocks: 0, txs: 0, outputs: 0, found: 0, sp
 /** The part of a `get_blocks_range` block that {@link scanBlock} reads (no header or certificate: those are checked by {@link scanChain}). */
 export type ScanView = Pick<ScanBlockJson, "height" | "timeMs" | "coinbase" | "payouts"> & { txs: Omit<ScanTxJson, "powNonce">[] };
 
-function withKeyImage(o: OwnedOutput, keys: ScanKeys): OwnedOutput {
+function withKeyImage(o: OwnedOutput, keys: ScanKeys, derivationScalar: Uint8Array): OwnedOutput {
   if (keys.spendSecret !== undefined) {
-    const x = outputSecret(keys, keys.spendSecret, o);
+    const x = outputSecret(keys, keys.spendSecret, o, derivationScalar);
     o.keyImage = keyImage(x, o.oneTimeKey);
   }
   return o;
@@ -80,7 +80,7 @@ export function scanBlock(state: WalletState, keys: ScanKeys, block: ScanView, s
   const noteTx = (txid: string, f: bigint): void => {
     state.txMeta[txid] ??= { height: block.height, timeMs: block.timeMs, fee: f };
   };
-  const add = (o: OwnedOutput): void => {
+  const add = (o: OwnedOutput, derivationScalar: Uint8Array): void => {
     if (have.has(o.globalIndex)) return;
     const key = bytesToHex(o.oneTimeKey);
     if (ownedKeys.has(key)) {
@@ -90,7 +90,7 @@ export function scanBlock(state: WalletState, keys: ScanKeys, block: ScanView, s
     have.add(o.globalIndex);
     ownedKeys.add(key);
     if (!o.coinbase) touched?.add(o.txid);
-    state.outputs.push(withKeyImage(o, keys));
+    state.outputs.push(withKeyImage(o, keys, derivationScalar));
     noteTx(o.txid, o.coinbase ? 0n : fee);
     stats.found++;
   };
@@ -101,7 +101,7 @@ export function scanBlock(state: WalletState, keys: ScanKeys, block: ScanView, s
   stats.outputs += cb.outputs.length;
   for (const f of m.coinbase) {
     const o = cb.outputs[f.index]!;
-    add({ globalIndex: o.globalIndex, height: block.height, txid: `coinbase:${block.height}`, index: f.index, txPublicKey: f.txPublicKey, amount: f.amount, mask: f.mask, oneTimeKey: f.oneTimeKey, commitment: f.commitment, unlockHeight: o.unlockHeight, coinbase: true });
+    add({ globalIndex: o.globalIndex, height: block.height, txid: `coinbase:${block.height}`, index: f.index, txPublicKey: f.txPublicKey, amount: f.amount, mask: f.mask, oneTimeKey: f.oneTimeKey, commitment: f.commitment, unlockHeight: o.unlockHeight, coinbase: true }, f.derivationScalar);
   }
 
   // matured unbond payouts: one-output coinbase-style views, each with its own tx public key (rare: matched here)
@@ -109,7 +109,7 @@ export function scanBlock(state: WalletState, keys: ScanKeys, block: ScanView, s
     stats.outputs += pv.outputs.length;
     for (const f of matchCoinbase(keys, pv)) {
       const o = pv.outputs[f.index]!;
-      add({ globalIndex: o.globalIndex, height: block.height, txid: `payout:${block.height}:${o.globalIndex}`, index: f.index, txPublicKey: f.txPublicKey, amount: f.amount, mask: f.mask, oneTimeKey: f.oneTimeKey, commitment: f.commitment, unlockHeight: o.unlockHeight, coinbase: true });
+      add({ globalIndex: o.globalIndex, height: block.height, txid: `payout:${block.height}:${o.globalIndex}`, index: f.index, txPublicKey: f.txPublicKey, amount: f.amount, mask: f.mask, oneTimeKey: f.oneTimeKey, commitment: f.commitment, unlockHeight: o.unlockHeight, coinbase: true }, f.derivationScalar);
     }
   }
 
@@ -135,7 +135,7 @@ export function scanBlock(state: WalletState, keys: ScanKeys, block: ScanView, s
     stats.outputs += tx.outputs.length;
     const unlockHeight = block.height + 1;
     for (const f of m.txs[ti] ?? []) {
-      add({ globalIndex: tx.outputs[f.index]!.globalIndex, height: block.height, txid: tx.txid, index: f.index, txPublicKey: f.txPublicKey, amount: f.amount, mask: f.mask, oneTimeKey: f.oneTimeKey, commitment: f.commitment, unlockHeight, coinbase: false, ...(f.subaddress ? { subaddress: f.subaddress } : {}) });
+      add({ globalIndex: tx.outputs[f.index]!.globalIndex, height: block.height, txid: tx.txid, index: f.index, txPublicKey: f.txPublicKey, amount: f.amount, mask: f.mask, oneTimeKey: f.oneTimeKey, commitment: f.commitment, unlockHeight, coinbase: false, ...(f.subaddress ? { subaddress: f.subaddress } : {}) }, f.derivationScalar);
       if (f.subaddress) remember(state, f.subaddress[0], f.subaddress[1]); // a look-ahead hit widens the table next time
     }
   });

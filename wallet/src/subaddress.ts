@@ -67,9 +67,9 @@ export function subaddressTable(state: WalletState): Map<string, [number, number
   return t;
 }
 
-/** The one-time secret `x = s + b (+ m_{i,j})` of an owned output (32 bytes; docs/crypto.md §11). */
-export function outputSecret(state: Pick<WalletState, "viewSecret" | "spendPublic">, spendSecret: Uint8Array, o: Pick<OwnedOutput, "txPublicKey" | "index" | "subaddress">): Uint8Array {
-  const x = oneTimeSecret(state.viewSecret, spendSecret, o.txPublicKey, o.index);
+/** The one-time secret `x = s + b (+ m_{i,j})` of an owned output (32 bytes; docs/crypto.md §11). `derivationScalar`: its `s` (32 bytes) when the scan already computed it ({@link ./scan-match.ts Match}); otherwise `s` is derived again from `a·R` (one more scalar multiplication). */
+export function outputSecret(state: Pick<WalletState, "viewSecret" | "spendPublic">, spendSecret: Uint8Array, o: Pick<OwnedOutput, "txPublicKey" | "index" | "subaddress">, derivationScalar?: Uint8Array): Uint8Array {
+  const x = derivationScalar === undefined ? oneTimeSecret(state.viewSecret, spendSecret, o.txPublicKey, o.index) : scalarAdd(derivationScalar, spendSecret);
   if (o.subaddress === undefined) return x;
   return scalarAdd(x, subaddressKeys(state.viewSecret, state.spendPublic, o.subaddress[0], o.subaddress[1]).scalar);
 }
