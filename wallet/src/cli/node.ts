@@ -13,6 +13,7 @@ import { defaultP2pListen } from "@baios/node/ports";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { decodeAddress } from "../address.ts";
 import { showValidatorCommand } from "./init.ts";
+import { shutdownSignal } from "./shutdown-signals.ts";
 import { applyV8Flags } from "./v8-flags.ts";
 
 /**
@@ -49,11 +50,14 @@ export function nodeCommand(): Command {
   return cmd;
 }
 
-/** Starts the node and keeps it running until SIGINT/SIGTERM. Prints `rpc <url>` once listening, then `rpc-cookie <path>` (the RPC token file, docs/node.md §Authentication) or `rpc-auth off`, `metrics <url>`, and one `p2p <multiaddr>/p2p/<peerId>` line per p2p listen address (docs/node.md §Network). */
+/** Starts the node and keeps it running until SIGINT/SIGTERM, then stops it (`node.stop()`, exit code 0); the signal listeners are in place before start-up, a second signal exits at once (130/143, {@link shutdownSignal}). Prints `rpc <url>` once listening, then `rpc-cookie <path>` (the RPC token file, docs/node.md §Authentication) or `rpc-auth off`, `metrics <url>`, and one `p2p <multiaddr>/p2p/<peerId>` line per p2p listen address (docs/node.md §Network). */
 export async function runNode(argv: readonly string[]): Promise<void> {
   // base: p2p on the network's port unless the file, env or a flag says otherwise (`--p2p-listen=` = none)
   const config = loadConfig({ argv, env: process.env, base: (network) => ({ p2pListen: defaultP2pListen(network) }), decodeAddress: payoutKeys });
   applyV8Flags(config.v8Flags); // re-executes this process once with the node's V8 heap flags (docs/node.md §Memory)
+  // SIGINT/SIGTERM listeners before anything is opened or printed (after the re-exec, which would drop
+  // them): a signal during start-up stops the node once started, one right after the `rpc` line finds them
+  const stopSignal = shutdownSignal();
   // keep the stripped TypeScript of what loads next, for the validation workers (docs/node.md §Memory)
   (await import("@baios/node/ts-sources")).recordStrippedSources();
   const { startNode } = await import("@baios/node");
@@ -63,11 +67,6 @@ export async function runNode(argv: readonly string[]): Promise<void> {
   if (node.metricsUrl !== undefined) process.stdout.write(`metrics ${node.metricsUrl}\n`);
   // one line per p2p listen address with our peer id (what other nodes pass to --bootstrap)
   for (const a of node.net?.p2p.addresses() ?? []) process.stdout.write(`p2p ${a}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      void node.stop().then(resolve, resolve);
-    };
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-  });
+  await stopSignal;
+  await node.stop();
 }
