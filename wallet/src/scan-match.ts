@@ -7,7 +7,7 @@
  * hash; 255 of 256 foreign outputs stop there), then the derivation.
  * @module
  */
-import { commit, recoverSpendKey, SCAN_OUTPUT_RECORD_BYTES, scanOutputs, scanTxs, viewTag } from "@baios/crypto";
+import { commit, recoverSpendKey, SCAN_OUTPUT_RECORD_BYTES, scanOutputs, scanTxs, viewTag, type ScannedOutput } from "@baios/crypto";
 import type { ScanBlockJson, ScanTxJson } from "@baios/api";
 import { matchOutput, ONE_SCALAR, openAmount, sharedPoint } from "./derive.ts";
 import { bytesEqual, bytesToHex, hexInto, hexToBytes } from "./hex.ts";
@@ -163,15 +163,23 @@ function packUnit(packed: Uint8Array, view: DataView, off: number, u: MatchUnit)
 }
 
 /**
- * {@link matchCoinbase} / {@link matchTx} of each unit, the same matches, with every one-key
- * unit (coinbases and one-key transactions; all of them only without a subaddress table) scanned
- * in ONE core call (`scanTxs`: the shared points' encodings batched, the fields decoded from hex
- * straight into one buffer). The others, and any unit with a malformed field, are matched
- * alone; should the core call fail (an invalid tx public key), every unit is matched alone, so a
- * bad one fails exactly as it does alone.
- * @throws Error on a malformed hex field or key, as {@link matchCoinbase} / {@link matchTx}
+ * The one-key units of a batch packed for one `scanTxs` core call ({@link packUnits}): `packed`
+ * holds `R ‖ u32le n ‖ n × 73 bytes` per unit of `batch` (`start` = its offset in `packed`), and
+ * `found` already holds the matches of every other unit (matched alone).
  */
-export function matchUnits(keys: MatchKeys, units: readonly MatchUnit[]): Match[][] {
+export interface PackedUnits {
+  packed: Uint8Array;
+  batch: { unit: number; start: number }[];
+  found: Match[][];
+}
+
+/**
+ * Packs every one-key unit (coinbases and one-key transactions; all of them only without a
+ * subaddress table) into one buffer, the fields decoded from hex straight into it, and matches
+ * the others, and any unit with a malformed field, alone.
+ * @throws Error on a malformed hex field or key of a unit matched alone, as {@link matchCoinbase} / {@link matchTx}
+ */
+export function packUnits(keys: MatchKeys, units: readonly MatchUnit[]): PackedUnits {
   const found: Match[][] = units.map(() => []);
   const table = keys.subaddresses !== undefined && keys.subaddresses.size > 0;
   const batchable = (u: MatchUnit): boolean => !table && ("cb" in u ? u.cb.outputs.length > 0 : u.tx.txPublicKeys.length === 1 && u.tx.outputs.length > 0);
@@ -192,20 +200,45 @@ export function matchUnits(keys: MatchKeys, units: readonly MatchUnit[]): Match[
     }
     found[j] = matchAlone(keys, u);
   });
-  if (batch.length === 0) return found;
-  let hits;
-  try {
-    hits = scanTxs(keys.viewSecret, keys.spendPublic, packed.subarray(0, off));
-  } catch {
-    for (const b of batch) found[b.unit] = matchAlone(keys, units[b.unit]!);
-    return found;
+  return { packed: packed.subarray(0, off), batch, found };
+}
+
+/**
+ * Adds the `scanTxs` hits of `batch[first…]` (hit `tx` counted from `first`) to `p.found`; with
+ * `hits` undefined (the core call failed: an invalid tx public key), matches those units alone,
+ * so a bad one fails exactly as it does alone.
+ * @throws Error as {@link matchCoinbase} / {@link matchTx} when `hits` is undefined
+ */
+export function addHits(keys: MatchKeys, units: readonly MatchUnit[], p: PackedUnits, hits: readonly ScannedOutput[] | undefined, first = 0, end = p.batch.length): void {
+  if (hits === undefined) {
+    for (const b of p.batch.slice(first, end)) p.found[b.unit] = matchAlone(keys, units[b.unit]!);
+    return;
   }
   for (const h of hits) {
-    const b = batch[h.tx]!;
+    const b = p.batch[first + h.tx]!;
     const at = b.start + 36 + h.index * SCAN_OUTPUT_RECORD_BYTES;
-    found[b.unit]!.push({ index: h.index, txPublicKey: packed.slice(b.start, b.start + 32), amount: h.amount, mask: h.mask, oneTimeKey: packed.slice(at, at + 32), commitment: packed.slice(at + 32, at + 64), derivationScalar: h.derivationScalar });
+    p.found[b.unit]!.push({ index: h.index, txPublicKey: p.packed.slice(b.start, b.start + 32), amount: h.amount, mask: h.mask, oneTimeKey: p.packed.slice(at, at + 32), commitment: p.packed.slice(at + 32, at + 64), derivationScalar: h.derivationScalar });
   }
-  return found;
+}
+
+/**
+ * {@link matchCoinbase} / {@link matchTx} of each unit, the same matches, with every one-key
+ * unit scanned in ONE core call ({@link packUnits}; `scanTxs`: the shared points' encodings
+ * batched). Should the core call fail (an invalid tx public key), every packed unit is matched
+ * alone, so a bad one fails exactly as it does alone.
+ * @throws Error on a malformed hex field or key, as {@link matchCoinbase} / {@link matchTx}
+ */
+export function matchUnits(keys: MatchKeys, units: readonly MatchUnit[]): Match[][] {
+  const p = packUnits(keys, units);
+  if (p.batch.length === 0) return p.found;
+  let hits: ScannedOutput[] | undefined;
+  try {
+    hits = scanTxs(keys.viewSecret, keys.spendPublic, p.packed);
+  } catch {
+    hits = undefined;
+  }
+  addHits(keys, units, p, hits);
+  return p.found;
 }
 
 /** {@link matchUnits} of transactions: the same matches as {@link matchTx} of each. @throws Error as {@link matchTx} */

@@ -1,9 +1,11 @@
 /**
  * Scan worker entry (node:worker_threads, see ./scan-workers.ts): holds one wallet's keys
- * (`workerData`, decoded once) and answers each {@link ScanTask} with the matches of its units.
+ * (`workerData`, decoded once) and answers each {@link ScanTask}: the `scanTxs` hits of its
+ * packed units (packed and applied on the calling thread), or the matches of its units.
  * @module
  */
 import { parentPort, workerData } from "node:worker_threads";
+import { scanTxs } from "@baios/crypto";
 import { matchUnits, type MatchKeys } from "./scan-match.ts";
 import type { ScanReply, ScanTask } from "./scan-workers.ts";
 
@@ -15,7 +17,7 @@ const keys: MatchKeys = { viewSecret: Uint8Array.from(data.viewSecret), spendPub
 port.on("message", (task: ScanTask) => {
   let reply: ScanReply;
   try {
-    reply = { id: task.id, matches: matchUnits(keys, task.units) }; // the task's units in one batched core call
+    reply = "packed" in task ? { id: task.id, hits: scanTxs(keys.viewSecret, keys.spendPublic, task.packed) } : { id: task.id, matches: matchUnits(keys, task.units) }; // one batched core call either way
   } catch (e) {
     reply = { id: task.id, error: e instanceof Error ? e.message : String(e) };
   }

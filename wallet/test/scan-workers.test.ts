@@ -65,4 +65,29 @@ describe("wallet scan on worker threads", () => {
     const ok = buildScanBlocks([{ coinbase: ["mine"], txs: [] }], me, other);
     expect((await workers.matchBlocks(ok))[0]!.coinbase).toHaveLength(1);
   });
+
+  it("a tx public key that is not a point fails its batched core call; that run is matched tx by tx and fails as on one thread", async () => {
+    const blocks = buildScanBlocks([{ coinbase: ["mine"], txs: [{ outputs: ["mine"] }, { outputs: ["mine", "foreign"] }] }, { coinbase: ["mine"], txs: [{ outputs: ["mine"] }] }], me, other);
+    blocks[1]!.txs[0]!.txPublicKeys = ["ff".repeat(32)]; // hex, but not a ristretto255 encoding
+    const keys: ScanKeys = { viewSecret: me.viewSecret, spendPublic: me.spendPublic };
+    expect(() => scanAll(keys, blocks)).toThrow(/point|encoding/i);
+    await expect(workers.matchBlocks(blocks)).rejects.toThrow(/point|encoding/i);
+    // without the bad block, both workers' runs succeed and give the single-thread matches
+    const good = blocks.slice(0, 1);
+    expect(scanAll(keys, good, await workers.matchBlocks(good))).toEqual(scanAll(keys, good));
+  });
+
+  it("a wallet with a subaddress table posts units (not packed outputs) and matches as on one thread", async () => {
+    const table = new Map<string, readonly [number, number]>([["ab".repeat(32), [1, 1]]]);
+    const withTable = new ScanWorkers({ viewSecret: me.viewSecret, spendPublic: me.spendPublic, subaddresses: table }, 2);
+    try {
+      const blocks = buildScanBlocks([{ coinbase: ["mine"], txs: [{ outputs: ["mine", "foreign"] }, { outputs: ["foreign"] }] }], me, other);
+      const keys: ScanKeys = { viewSecret: me.viewSecret, spendPublic: me.spendPublic, subaddresses: table };
+      const single = scanAll(keys, blocks);
+      expect(single.stats.found).toBe(2);
+      expect(scanAll(keys, blocks, await withTable.matchBlocks(blocks))).toEqual(single);
+    } finally {
+      await withTable.close();
+    }
+  });
 });
