@@ -4,7 +4,8 @@
  * blocks of 2-output transactions, nearly all foreign (1 in 50 outputs pays the wallet):
  * - the calling thread alone, one core call per transaction (`matchTx`, before the batched scan) and
  *   batched (`matchTxs`: one core call per block, the shared points' encodings batched); per core;
- * - {@link ScanWorkers} with 1 worker (per core, messaging included);
+ * - {@link ScanWorkers} with 1 worker (per core, messaging included), posting the views as they
+ *   are (structured clone, before issue 11's packing) and packed on the calling thread (after);
  * - {@link ScanWorkers} with 2 workers (per wallet on 2 cores).
  * Variants run interleaved (A B C A B C …); median with p25 and min of the time per pass.
  * Prints a table and writes `bench/results/scan.json`.
@@ -52,7 +53,7 @@ const check = (found: number): void => {
 };
 
 /** CPU time (all threads of this process) per output of each pass, by variant. */
-const cpuUs: Record<string, number[]> = { perTx: [], thread: [], worker1: [], workers2: [] };
+const cpuUs: Record<string, number[]> = { perTx: [], thread: [], worker1Units: [], worker1: [], workers2: [] };
 
 /** The calling thread with one core call per transaction (`matchTx`: the scan before the batched `matchTxs`). */
 const perTxMatches = (b: ScanView): BlockMatches => ({ coinbase: matchCoinbase(keys, b.coinbase), txs: b.txs.map((t) => matchTx(keys, t)) });
@@ -74,24 +75,27 @@ async function pass(workers: ScanWorkers | undefined, name: string): Promise<num
   return us / outputs;
 }
 
+const w1Units = new ScanWorkers(me, 1, "units");
 const w1 = new ScanWorkers(me, 1);
 const w2 = new ScanWorkers(me, 2);
 try {
   log(`${outputs} outputs per pass; ${ROUNDS} interleaved rounds…`);
-  const r = await interleave({ perTx: () => pass(undefined, "perTx"), thread: () => pass(undefined, "thread"), worker1: () => pass(w1, "worker1"), workers2: () => pass(w2, "workers2") }, ROUNDS, 2);
+  const r = await interleave({ perTx: () => pass(undefined, "perTx"), thread: () => pass(undefined, "thread"), worker1Units: () => pass(w1Units, "worker1Units"), worker1: () => pass(w1, "worker1"), workers2: () => pass(w2, "workers2") }, ROUNDS, 2);
   const perS = (us: number): string => `${Math.round(1e6 / us).toLocaleString("en")}/s`;
   console.log(`\nWallet scanning with view tags: ${BLOCKS} blocks × ${TXS_PER_BLOCK} two-output txs (${outputs} outputs, ${foundRef} ours), full pass incl. scanBlock; ${ROUNDS} rounds interleaved; ${availableParallelism()} CPUs; ${process.version}\n`);
   const cpu = Object.fromEntries(Object.entries(cpuUs).map(([n, xs]) => [n, summarize(xs.slice(2))]));
   const rows = ([
     ["calling thread, one core call per tx (matchTx: before the batched scan), per core", r.perTx.summary, "perTx"],
     ["calling thread, batched (matchTxs: one core call per block), per core", r.thread.summary, "thread"],
-    ["1 scan worker (per core, messaging included)", r.worker1.summary, "worker1"],
+    ["1 scan worker, views structured-cloned (before)", r.worker1Units.summary, "worker1Units"],
+    ["1 scan worker, outputs packed and transferred (per core, messaging included)", r.worker1.summary, "worker1"],
     ["2 scan workers (per wallet on 2 cores)", r.workers2.summary, "workers2"],
   ] as const).map(([name, s, n]) => [name, `${perS(s.median)} (p25 ${perS(s.p25)}, best ${perS(s.min)})`, `${fmtUs(s.median)} (min ${fmtUs(s.min)})`, `${perS(cpu[n]!.median)} (best ${perS(cpu[n]!.min)})`]);
   printTable(["variant", "outputs/s wall, median (p25 time, best)", "wall per output", "outputs per CPU-second (all threads)"], rows);
   console.log(`load average during the run: ${loadavg().map((x) => x.toFixed(1)).join(", ")} on ${availableParallelism()} CPUs — wall-clock scaling needs idle cores; outputs per CPU-second is the per-core figure`);
   const speedup = r.thread.summary.median / r.workers2.summary.median;
   console.log(`2 workers vs the calling thread: ${speedup.toFixed(2)}× (medians); vs 1 worker: ${(r.worker1.summary.median / r.workers2.summary.median).toFixed(2)}×`);
+  console.log(`1 worker, packed vs structured-cloned views: ${((r.worker1.summary.median / r.worker1Units.summary.median - 1) * 100).toFixed(1)}% time per output (medians)`);
   console.log("\nTargets (issue 11)\n");
   const perCore = 1e6 / r.worker1.summary.median;
   const perWallet = 1e6 / r.workers2.summary.median;
@@ -106,10 +110,11 @@ try {
   const file = new URL("bench/results/scan.json", root);
   writeFileSync(
     file,
-    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, blocks: BLOCKS, txsPerBlock: TXS_PER_BLOCK, outputs, found: foundRef, rounds: ROUNDS, usPerOutput: { perTx: r.perTx, thread: r.thread, worker1: r.worker1, workers2: r.workers2 }, cpuUsPerOutput: cpu, loadavg: loadavg(), outputsPerS: { perCore1Worker: perCore, perWallet2Workers: perWallet, callingThread: 1e6 / r.thread.summary.median }, speedup2vs1Thread: speedup }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, blocks: BLOCKS, txsPerBlock: TXS_PER_BLOCK, outputs, found: foundRef, rounds: ROUNDS, usPerOutput: { perTx: r.perTx, thread: r.thread, worker1Units: r.worker1Units, worker1: r.worker1, workers2: r.workers2 }, cpuUsPerOutput: cpu, loadavg: loadavg(), outputsPerS: { perCore1Worker: perCore, perWallet2Workers: perWallet, callingThread: 1e6 / r.thread.summary.median }, speedup2vs1Thread: speedup }, null, 2)}\n`,
   );
   console.log(`\nwrote ${file.pathname}`);
 } finally {
+  await w1Units.close();
   await w1.close();
   await w2.close();
 }

@@ -54,14 +54,23 @@ function ranges(n: number, k: number): [number, number][] {
 export class ScanWorkers {
   readonly size: number;
   readonly #keys: MatchKeys;
+  readonly #postUnits: boolean;
   readonly #slots: Slot[] = [];
   #nextId = 1;
   #closed = false;
 
-  constructor(keys: MatchKeys, size: number) {
+  /**
+   * @param keys the wallet's view secret and spend public key (and subaddress table), sent once
+   * @param size worker threads (≥ 1)
+   * @param post `"packed"` (default): outputs packed on the calling thread and transferred;
+   *   `"units"`: the views posted as they are (structured clone; always so with a subaddress
+   *   table). Kept to measure the difference (bench/src/scan.ts).
+   */
+  constructor(keys: MatchKeys, size: number, post: "packed" | "units" = "packed") {
     if (!Number.isInteger(size) || size < 1) throw new RangeError("scan workers: size must be ≥ 1");
     this.size = size;
     this.#keys = keys;
+    this.#postUnits = post === "units" || (keys.subaddresses !== undefined && keys.subaddresses.size > 0);
     for (let i = 0; i < size; i++) {
       const worker = new Worker(WORKER_URL, { workerData: { viewSecret: keys.viewSecret, spendPublic: keys.spendPublic, subaddresses: keys.subaddresses } });
       const slot: Slot = { worker, pending: new Map() };
@@ -94,7 +103,7 @@ export class ScanWorkers {
 
   /** Matches `units` on the workers: packed here and transferred (one buffer per worker), or, with a subaddress table, posted as units. */
   async #matchUnits(units: ScanUnit[]): Promise<Match[][]> {
-    if (this.#keys.subaddresses !== undefined && this.#keys.subaddresses.size > 0) {
+    if (this.#postUnits) {
       const results = await Promise.all(ranges(units.length, this.size).map(([a, b], i) => this.#post(this.#slots[i] as Slot, { units: units.slice(a, b) })));
       return (results as Match[][][]).flat();
     }
