@@ -6,7 +6,6 @@
  * @module
  */
 export { NodeRpcClient, RpcError, readRpcCookie, tokenFromFile, type BlockRef, type RpcClientOptions, type NodeRpcClientOptions } from "@baios/api/node";
-export { RPC_ERRORS, type RpcErrorName } from "@baios/api";
 export {
   RpcSecurityError,
   generateToken,
@@ -20,26 +19,5 @@ export {
   nestedDeeperThan,
   type GuardOptions,
 } from "@baios/api/server";
-export type { HeaderJson, CoinbaseJson, CoinbaseOutputJson, TxJson, TxOutputJson, ScanTxJson, CertificateJson } from "@baios/api";
-export type { StakingResult, StakingSetJson, StakingSetMemberJson, StakingRecordJson, UnbondingJson } from "@baios/api";
-export type {
-  NetworkStatusJson,
-  StatusResult,
-  ParamsResult,
-  BlockResult,
-  BlocksRangeResult,
-  ScanBlockJson,
-  ValidatorsResult,
-  OutputJson,
-  OutputsResult,
-  DistributionResult,
-  SubmitTxResult,
-  SubmitUnbondResult,
-  TxResult,
-  MempoolResult,
-  KeyImageStatus,
-  KeyImagesResult,
-  MmrProofResult,
-  KeyImageProofResult,
-  HeaderProofResult,
-} from "@baios/api";
+// every JSON type and the error codes (the explicit exports above take precedence over these)
+export * from "@baios/api";
