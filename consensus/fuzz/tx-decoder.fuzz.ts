@@ -9,47 +9,18 @@
  * Run: `node consensus/fuzz/tx-decoder.fuzz.ts --seconds 20` (or `scripts/fuzz`).
  * @module
  */
-import fc from "fast-check";
-import { ConsensusError, DEFAULT_MAX_TX_BYTES, decodeTx, encodeTx } from "@baios/consensus";
+import { DEFAULT_MAX_TX_BYTES, decodeTx, encodeTx } from "@baios/consensus";
 import { txArb } from "../test/helpers/arbitraries.ts";
-import { bump, runFuzzTarget } from "./harness.ts";
-import { mutatedEncodings, vectorSeeds } from "./mutate.ts";
+import { runDecoderTarget } from "./decoder-target.ts";
 
-const tryEncode = (f: () => Uint8Array): Uint8Array => {
-  try {
-    return f();
-  } catch {
-    return new Uint8Array(0); // the encoder refused the structure: fuzz the decoder with nothing
-  }
-};
-
-await runFuzzTarget({
+await runDecoderTarget({
   name: "tx-decoder",
-  setup: () => {
-    const seeds = [...vectorSeeds(/tx|wire|encoding/i, 44), ...fc.sample(txArb, 64).map((t) => tryEncode(() => encodeTx(t)))].filter((s) => s.length > 0);
-    return { seeds };
-  },
-  arbitrary: ({ seeds }) =>
-    fc.record({
-      bytes: mutatedEncodings(
-        seeds,
-        txArb.map((t) => tryEncode(() => encodeTx(t))),
-      ),
-      maxBytes: fc.oneof({ weight: 5, arbitrary: fc.constant(DEFAULT_MAX_TX_BYTES) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 4096 }) }),
-    }),
-  check: ({ bytes, maxBytes }, _ctx, stats) => {
-    let tx;
-    try {
-      tx = decodeTx(bytes, maxBytes);
-    } catch (e) {
-      if (!(e instanceof ConsensusError)) throw new Error(`decodeTx threw a non-ConsensusError: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`, { cause: e });
-      bump(stats, e.code);
-      return;
-    }
-    bump(stats, "decoded");
-    if (bytes.length > maxBytes) throw new Error(`decodeTx accepted ${bytes.length} bytes over maxBytes ${maxBytes}`);
-    const again = encodeTx(tx);
-    if (Buffer.compare(Buffer.from(again), Buffer.from(bytes)) !== 0) throw new Error("decodeTx accepted a non-canonical encoding: encodeTx(decodeTx(x)) != x");
-  },
-  caseTimeoutMs: 2000,
+  vectors: /tx|wire|encoding/i,
+  vectorLimit: 44,
+  arb: txArb,
+  samples: 64,
+  encode: encodeTx,
+  decode: decodeTx,
+  defaultMaxBytes: DEFAULT_MAX_TX_BYTES,
+  smallMaxBytes: 4096,
 });
