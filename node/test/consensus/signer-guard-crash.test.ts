@@ -6,12 +6,12 @@
  * two different signatures (the child signs with fresh random bytes, so a re-sign would show),
  * and a restarted child's re-sign of the recorded position returns the recorded signature.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { runUntilKilled } from "../helpers/kill-child.ts";
 import { SignerGuard, VALIDATOR_STATE_FILE, compareHrs, type HeightRoundStep, type SignStep } from "../../src/consensus/signer-guard.ts";
 
 const CHILD = fileURLToPath(new URL("./helpers/sign-child.ts", import.meta.url));
@@ -21,35 +21,13 @@ interface Signed extends HeightRoundStep {
   sig: string;
 }
 
-function runChild(path: string, killAfterMs: number): Promise<{ signed: Signed[]; bugs: string[]; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, path, "loop"], { stdio: ["ignore", "pipe", "pipe"] });
-    let buf = "";
-    let stderr = "";
-    const signed: Signed[] = [];
-    const bugs: string[] = [];
-    const timer = setTimeout(() => reject(new Error(`child never became ready: ${stderr}`)), 20_000);
-    child.stdout.on("data", (d: Buffer) => {
-      buf += d.toString();
-      let i: number;
-      while ((i = buf.indexOf("\n")) >= 0) {
-        const line = buf.slice(0, i).split(" ");
-        buf = buf.slice(i + 1);
-        if (line[0] === "READY") {
-          clearTimeout(timer);
-          setTimeout(() => child.kill("SIGKILL"), killAfterMs);
-        } else if (line[0] === "S") signed.push({ height: BigInt(line[1]!), round: Number(line[2]), step: Number(line[3]) as SignStep, sig: line[4]! });
-        else if (line[0] === "BUG") bugs.push(line.join(" "));
-      }
-    });
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.once("error", reject);
-    child.once("exit", (code, signal) => {
-      clearTimeout(timer);
-      if (signal !== "SIGKILL") reject(new Error(`child exited with ${code}: ${stderr}`));
-      else resolve({ signed, bugs, stderr });
-    });
-  });
+async function runChild(path: string, killAfterMs: number): Promise<{ signed: Signed[]; bugs: string[]; stderr: string }> {
+  const { lines, stderr } = await runUntilKilled(CHILD, [path, "loop"], killAfterMs);
+  return {
+    signed: lines.filter((l) => l[0] === "S").map((l) => ({ height: BigInt(l[1]!), round: Number(l[2]), step: Number(l[3]) as SignStep, sig: l[4]! })),
+    bugs: lines.filter((l) => l[0] === "BUG").map((l) => l.join(" ")),
+    stderr,
+  };
 }
 
 describe("double-sign guard under kill -9", () => {

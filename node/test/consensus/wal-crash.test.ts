@@ -7,7 +7,6 @@
  * appended (a killed process loses no completed write; power loss, which only the fsync'ed
  * records survive, is not simulated here).
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,41 +14,18 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { ConsensusWal, WAL_FILE } from "../../src/consensus/wal.ts";
 import { parsePayload } from "./helpers/wal-payload.ts";
+import { runUntilKilled } from "../helpers/kill-child.ts";
 
 const CHILD = fileURLToPath(new URL("./helpers/wal-child.ts", import.meta.url));
 const KILLS = 22;
 
-function runChild(path: string, killAfterMs: number): Promise<{ appended: [bigint, number][]; ended: bigint[]; bugs: string[] }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, path], { stdio: ["ignore", "pipe", "pipe"] });
-    let buf = "";
-    let stderr = "";
-    const appended: [bigint, number][] = [];
-    const ended: bigint[] = [];
-    const bugs: string[] = [];
-    const timer = setTimeout(() => reject(new Error(`child never became ready: ${stderr}`)), 20_000);
-    child.stdout.on("data", (d: Buffer) => {
-      buf += d.toString();
-      let i: number;
-      while ((i = buf.indexOf("\n")) >= 0) {
-        const line = buf.slice(0, i).split(" ");
-        buf = buf.slice(i + 1);
-        if (line[0] === "READY") {
-          clearTimeout(timer);
-          setTimeout(() => child.kill("SIGKILL"), killAfterMs);
-        } else if (line[0] === "A") appended.push([BigInt(line[1]!), Number(line[2])]);
-        else if (line[0] === "E") ended.push(BigInt(line[1]!));
-        else if (line[0] === "BUG") bugs.push(line.join(" "));
-      }
-    });
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.once("error", reject);
-    child.once("exit", (code, signal) => {
-      clearTimeout(timer);
-      if (signal !== "SIGKILL") reject(new Error(`child exited with ${code}: ${stderr}`));
-      else resolve({ appended, ended, bugs });
-    });
-  });
+async function runChild(path: string, killAfterMs: number): Promise<{ appended: [bigint, number][]; ended: bigint[]; bugs: string[] }> {
+  const { lines } = await runUntilKilled(CHILD, [path], killAfterMs);
+  return {
+    appended: lines.filter((l) => l[0] === "A").map((l) => [BigInt(l[1]!), Number(l[2])]),
+    ended: lines.filter((l) => l[0] === "E").map((l) => BigInt(l[1]!)),
+    bugs: lines.filter((l) => l[0] === "BUG").map((l) => l.join(" ")),
+  };
 }
 
 describe("consensus WAL under kill -9", () => {
