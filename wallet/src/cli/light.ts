@@ -15,6 +15,7 @@ import { toHex } from "@baios/consensus";
 import { loadGenesis } from "@baios/node";
 import { lightTrustJson, startLightPageServer, type LightPageServer } from "../light-page.ts";
 import { out, rpcClient, rpcUrl, type CommonOpts } from "./common.ts";
+import { shutdownSignal } from "./shutdown-signals.ts";
 
 /** The page's sources (index.html, src/, vite.config.ts). */
 export const LIGHT_PAGE_SOURCE = fileURLToPath(new URL("../../light/page/", import.meta.url));
@@ -76,11 +77,10 @@ export function lightCommand(): Command {
     .option("--network <net>", "mainnet | testnet | devnet (env BAIOS_NETWORK, default devnet)")
     .action(async (o: LightOpts) => {
       const server = await startLight(o);
+      // the SIGINT/SIGTERM listeners before the line a supervisor waits for (shutdown-signals.ts)
+      const stopSignal = shutdownSignal();
       out(`light client page: ${server.url}  (node ${rpcUrl(o)}; Ctrl-C stops)`);
-      await new Promise<void>((done) => {
-        const stop = (): void => void server.close().then(done);
-        process.once("SIGINT", stop);
-        process.once("SIGTERM", stop);
-      });
+      await stopSignal;
+      await server.close();
     });
 }

@@ -17,6 +17,7 @@ import { NETWORK_PORTS } from "@baios/node/ports";
 import { network, out, password, promptMnemonic, rpcClient, walletPath, type CommonOpts } from "./common.ts";
 import { powBar, scanBar } from "./progress.ts";
 import { addSharedOptions } from "./shared-options.ts";
+import { shutdownSignal } from "./shutdown-signals.ts";
 import { checkAddress, checkAmount, confirmer, parseDestinations } from "./confirm.ts";
 import { historyRows, historyTable, type HistoryFilter } from "./history-table.ts";
 import { addProofCommands } from "./wallet-proofs.ts";
@@ -234,6 +235,9 @@ export function walletCommand(): Command {
       if (o.walletDir !== undefined) mkdirSync(o.walletDir, { recursive: true, mode: 0o700 });
       const wallet = noWallet ? undefined : await refreshed(o);
       const { startWalletRpc } = await import("../rpc.ts"); // the server only for `wallet rpc`
+      // the SIGINT/SIGTERM listeners before the server starts and its line is printed (shutdown-signals.ts);
+      // during the scan above a signal still ends the process (proper-lockfile releases the lock)
+      const stopSignal = shutdownSignal();
       const srv = await startWalletRpc(wallet, rpcClient(o), {
         host: o.host,
         port,
@@ -244,10 +248,7 @@ export function walletCommand(): Command {
       });
       out(`wallet rpc ${srv.url}`);
       out(srv.tokenFile !== undefined ? `rpc token file ${srv.tokenFile} (send Authorization: Bearer <token>, or curl -u baios:$(cat ${srv.tokenFile}))` : "rpc authentication OFF (--disable-auth)");
-      await new Promise<void>((resolve) => {
-        process.once("SIGINT", resolve);
-        process.once("SIGTERM", resolve);
-      });
+      await stopSignal;
       await srv.close();
       srv.wallet()?.close(); // save on shutdown, release the file lock
       wallet?.close();
