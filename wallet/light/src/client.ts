@@ -10,6 +10,7 @@ import { MAINNET_CASCADE_PARAMS, blockHash, decodeInclusionProof, equalBytes, to
 import { decodeCheckpoint, encodeCheckpoint, type CheckpointStore } from "./checkpoint.ts";
 import { LightClientError } from "./errors.ts";
 import { headerFromJson } from "./json.ts";
+import { DEFAULT_MAX_CLOCK_DRIFT_MS, NON_DEVNET_TRUST_PARAMS, checkNotFromFuture, checkTrustingPeriod, resolveTrustingPeriod, type TrustParams, type TrustingPeriod } from "./trust.ts";
 import { genesisHead, verifyCascade, verifyKeyImage, verifyOutputInclusion, verifyPastHeader, verifyStep, type TrustedHead, type VerifiedCascade } from "./verify.ts";
 import { LIGHT_UPDATE_MAX_STEPS, decodeStep, hexField, uintField, type LightUpdateResult } from "./wire.ts";
 
@@ -35,12 +36,22 @@ export interface LightClientOptions {
   /** Cascade parameters the node builds with (levels and K must match the bytes; default mainnet 32 × 64). */
   cascadeParams?: CascadeParams;
   /**
-   * Trusting period in ms (docs/light-client.md §2.3), opt-in: {@link LightClient.sync} refuses to
-   * start from a trusted head whose `timeMs` is more than this before `now()` (`TRUST_EXPIRED`).
-   * Set it below the unbonding period (mainnet `unbondingDelay` 8 640 blocks ≈ 1 day). Default: no check.
+   * The chain's `unbondingDelay` (blocks) and `blockTimeMs` (ms), from its genesis: the default
+   * trusting period is derived from them. Default {@link NON_DEVNET_TRUST_PARAMS} (the floors of
+   * every non-devnet chain = mainnet: 8 640 blocks × 10 000 ms).
    */
-  trustingPeriodMs?: number;
-  /** The clock for `trustingPeriodMs`, ms since the Unix epoch (default `Date.now`). */
+  chainParams?: TrustParams;
+  /**
+   * Trusting period in ms (docs/light-client.md §2.3): {@link LightClient.sync} refuses to start
+   * from a trusted head whose `timeMs` is more than this before `now()` (`TRUST_EXPIRED`). Default
+   * `floor(2/3 × unbondingDelay × blockTimeMs)` of `chainParams` (mainnet 16 h); an explicit
+   * number must be below the unbonding period. `"off"`: no check — **unsafe** except for tests
+   * and devnets whose genesis time is fabricated and old.
+   */
+  trustingPeriodMs?: TrustingPeriod;
+  /** Largest clock drift, ms: a certified header more than this ahead of `now()` is refused (`HEADER_FROM_FUTURE`). Default 10 000. */
+  maxClockDriftMs?: number;
+  /** The clock of both checks, ms since the Unix epoch (default `Date.now`). */
   now?: () => number;
 }
 
@@ -91,7 +102,10 @@ export class LightClient {
   readonly transport: LightTransport;
   readonly cascadeParams: CascadeParams;
   readonly #store: CheckpointStore | undefined;
-  readonly #trustingPeriodMs: number | undefined;
+  /** The trusting period in force, ms or `"off"` (docs/light-client.md §2.3). */
+  readonly trustingPeriodMs: TrustingPeriod;
+  /** The largest clock drift in force, ms. */
+  readonly maxClockDriftMs: number;
   readonly #now: () => number;
   #head: TrustedHead;
 
@@ -101,16 +115,19 @@ export class LightClient {
     this.transport = o.transport;
     this.cascadeParams = o.cascadeParams ?? MAINNET_CASCADE_PARAMS;
     this.#store = o.store;
-    this.#trustingPeriodMs = o.trustingPeriodMs;
+    this.trustingPeriodMs = resolveTrustingPeriod(o.trustingPeriodMs, o.chainParams ?? NON_DEVNET_TRUST_PARAMS);
+    this.maxClockDriftMs = o.maxClockDriftMs ?? DEFAULT_MAX_CLOCK_DRIFT_MS;
     this.#now = o.now ?? Date.now;
     this.#head = head;
   }
 
   /**
    * A client at the genesis, or at the checkpoint in `store` when there is one.
-   * @throws LightClientError `GENESIS_MISMATCH`, `CHECKPOINT_INVALID`
+   * @throws LightClientError `GENESIS_MISMATCH`, `CHECKPOINT_INVALID`; RangeError for a
+   *   `trustingPeriodMs` not below the unbonding period or a negative `maxClockDriftMs`
    */
   static async open(o: LightClientOptions): Promise<LightClient> {
+    if (o.maxClockDriftMs !== undefined && !(Number.isSafeInteger(o.maxClockDriftMs) && o.maxClockDriftMs >= 0)) throw new RangeError(`maxClockDriftMs ${o.maxClockDriftMs}: expected an integer ≥ 0`);
     const genesis = genesisHead(o.genesis, o.genesisValidators);
     const text = await o.store?.load();
     const head = text === undefined ? genesis : decodeCheckpoint(text, genesis.hash);
@@ -128,20 +145,23 @@ export class LightClient {
     return this.#head.header.height;
   }
 
+  /** Age of the verified head by `now()`, ms (`now − head.timeMs`; negative when its time is ahead of the clock). */
+  get headAgeMs(): number {
+    return this.#now() - Number(this.#head.header.timeMs);
+  }
+
   /**
    * Verifies the node's light updates from the head up to `to` (default: the node's tip) and
    * saves the checkpoint after each verified answer (docs/light-client.md §2.2). Each answer is
-   * verified whole before it is used; a refused one leaves head and checkpoint unchanged.
-   * @throws LightClientError `TRUST_EXPIRED` (opt-in trusting period), `BAD_RESPONSE`, `BAD_HEADER`,
+   * verified whole before it is used; a refused one leaves head and checkpoint unchanged. Before
+   * any call, the head must be within the trusting period; every certified header of an answer
+   * must be at most `maxClockDriftMs` ahead of `now()` (docs/light-client.md §2.3).
+   * @throws LightClientError `TRUST_EXPIRED`, `HEADER_FROM_FUTURE`, `BAD_RESPONSE`, `BAD_HEADER`,
    *   `BAD_CERTIFICATE`, `SKIPPED_SET_CHANGE`, `STALE_SET`, `BAD_VALIDATOR_SET`, `FORK`
    */
   async sync(to?: number): Promise<SyncReport> {
     const from = this.height;
-    const period = this.#trustingPeriodMs;
-    if (period !== undefined) {
-      const age = this.#now() - Number(this.#head.header.timeMs);
-      if (age > period) throw new LightClientError("TRUST_EXPIRED", `the trusted block ${from} is ${Math.round(age / 1000)} s old, beyond the trusting period of ${Math.round(period / 1000)} s`);
-    }
+    checkTrustingPeriod(this.#head.header, this.trustingPeriodMs, this.#now());
     const report: SyncReport = { from, to: from, steps: 0, setChanges: 0, calls: 0 };
     const chainId = this.genesis.chainId;
     for (;;) {
@@ -160,6 +180,7 @@ export class LightClient {
       steps.forEach((s, i) => {
         const before = t.set.hash;
         t = verifyStep(t, decodeStep(s, `steps[${i}]`), chainId);
+        checkNotFromFuture(t.header, this.#now(), this.maxClockDriftMs);
         if (!equalBytes(before, t.set.hash)) changes++;
       });
       if (r["complete"] === true) {

@@ -21,7 +21,8 @@ export const LIGHT_CLIENT_ERRORS = {
   BAD_KEY_IMAGE_PROOF: "a key-image (non-)membership proof does not verify against a verified header's keyImageRoot",
   BAD_CASCADE: "a cascade does not decode, breaks an invariant, does not link to the verified chain, or has too little work",
   NOT_VERIFIED: "a request about a height above the client's verified head",
-  TRUST_EXPIRED: "the trusted head is older than the trusting period (opt-in `trustingPeriodMs`): its validator set may have unbonded; get a recent checkpoint out of band",
+  TRUST_EXPIRED: "the trusted head is older than the trusting period (`trustingPeriodMs`, default 2/3 of the unbonding period): its validator set may have unbonded; get a recent checkpoint out of band",
+  HEADER_FROM_FUTURE: "a certified header's time is further ahead of the local clock than the allowed drift (`maxClockDriftMs`, default 10 s)",
 } as const;
 
 /** A light-client refusal code (keys of {@link LIGHT_CLIENT_ERRORS}). */

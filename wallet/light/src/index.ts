@@ -10,4 +10,5 @@ export * from "./wire.ts";
 export * from "./json.ts";
 export * from "./verify.ts";
 export * from "./checkpoint.ts";
+export * from "./trust.ts";
 export * from "./client.ts";

@@ -4,44 +4,18 @@
  * framework inside: each case throws on failure.
  * @module
  */
-import { decodeCertificate, encodeCertificate, fromHex, toHex, validatorSetBytes, type BlockHeader } from "@baios/consensus";
+import { decodeCertificate, encodeCertificate, fromHex, toHex, validatorSetBytes } from "@baios/consensus";
 import fc from "fast-check";
 import { LightClient } from "../src/client.ts";
 import { MemoryCheckpointStore } from "../src/checkpoint.ts";
-import { LightClientError, type LightClientErrorCode } from "../src/errors.ts";
 import type { LightUpdateResult } from "../src/wire.ts";
-import { buildChain, bytesOf, setOf, signCertificate, type ChainSpec, type TestChain } from "./fixtures/chain.ts";
+import { SPEC, assert, chainOf, eq, optionsOf, rejects } from "./case-helpers.ts";
+import { bytesOf, setOf, signCertificate, type ChainSpec, type TestChain } from "./fixtures/chain.ts";
 import { MemoryNode } from "./fixtures/memory-node.ts";
-
-function assert(cond: unknown, msg: string): asserts cond {
-  if (!cond) throw new Error(`assertion failed: ${msg}`);
-}
-function eq<T>(a: T, b: T, msg: string): void {
-  if (a !== b) throw new Error(`assertion failed: ${msg}: ${String(a)} !== ${String(b)}`);
-}
-async function rejects(p: Promise<unknown>, code: LightClientErrorCode, msg: string): Promise<LightClientError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof LightClientError && e.code === code) return e;
-    throw new Error(`${msg}: expected ${code}, got ${e instanceof LightClientError ? `${e.code}: ${e.reason}` : String(e)}`);
-  }
-  throw new Error(`${msg}: expected ${code}, but it verified`);
-}
-
-/** Four sets of 4 validators, changes at 10, 25 and 45, 60 blocks; most cases serve up to 40 (two changes). */
-const SPEC: ChainSpec = { blocks: 60, sets: [[0, 1, 2, 3], [0, 1, 2, 4], [1, 2, 4, 5], [2, 4, 5, 6]], changes: [10, 25, 45], keyImages: { 2: 2, 3: 1 } };
-
-const memo = new Map<string, Promise<TestChain>>();
-const chainOf = (spec: ChainSpec): Promise<TestChain> => {
-  const k = JSON.stringify(spec);
-  let c = memo.get(k);
-  if (c === undefined) memo.set(k, (c = buildChain(spec)));
-  return c;
-};
+import { trustCases } from "./trust-cases.ts";
 
 const open = (chain: TestChain, node: MemoryNode, store?: MemoryCheckpointStore): Promise<LightClient> =>
-  LightClient.open({ genesis: chain.headers[0] as BlockHeader, genesisValidators: setOf(chain.spec.sets[0] as number[]).validators, transport: node, ...(store === undefined ? {} : { store }) });
+  LightClient.open(optionsOf(chain, node, store === undefined ? {} : { store }));
 
 /** Rewrites `get_light_update` answers. */
 const onUpdate = (node: MemoryNode, f: (r: LightUpdateResult) => LightUpdateResult): void => {
@@ -96,7 +70,7 @@ export const cases: Record<string, () => Promise<void>> = {
     await lc.sync();
     eq(lc.height, 30n, "synced to 30 on the honest chain");
     const liar = new MemoryNode(stale, 40);
-    const lc2 = await LightClient.open({ genesis: chain.headers[0] as BlockHeader, genesisValidators: setOf(SPEC.sets[0] as number[]).validators, transport: liar, store: new MemoryCheckpointStore(lc.checkpoint()) });
+    const lc2 = await LightClient.open(optionsOf(chain, liar, { store: new MemoryCheckpointStore(lc.checkpoint()) }));
     await rejects(lc2.sync(), "STALE_SET", "header by the stale set");
   },
 
@@ -133,7 +107,7 @@ export const cases: Record<string, () => Promise<void>> = {
     await lc.sync();
     eq(lc.height, 20n, "synced to 20");
     const forkNode = new MemoryNode(fork, 40);
-    const lc2 = await LightClient.open({ genesis: chain.headers[0] as BlockHeader, genesisValidators: setOf(SPEC.sets[0] as number[]).validators, transport: forkNode, store: new MemoryCheckpointStore(lc.checkpoint()) });
+    const lc2 = await LightClient.open(optionsOf(chain, forkNode, { store: new MemoryCheckpointStore(lc.checkpoint()) }));
     await rejects(lc2.sync(), "FORK", "the fork's block 25 does not commit to our block 20");
     await rejects(lc2.header(18), "BAD_HEADER_PROOF", "the fork's block 18 against our head 20");
   },
@@ -232,24 +206,9 @@ export const cases: Record<string, () => Promise<void>> = {
     await rejects((await open(chain, node)).sync(), "BAD_VALIDATOR_SET", "members swapped");
   },
 
-  "with a trusting period, a trusted head older than it is refused (TRUST_EXPIRED); a fresh one syncs": async () => {
-    const chain = await chainOf(SPEC);
-    const node = new MemoryNode(chain, 40);
-    const t30 = Number(chain.headers[30]!.timeMs);
-    const lc = await open(chain, node);
-    await lc.sync(30);
-    const day = 86_400_000;
-    const withPeriod = (now: number): Promise<LightClient> =>
-      LightClient.open({ genesis: chain.headers[0] as BlockHeader, genesisValidators: setOf(SPEC.sets[0] as number[]).validators, transport: node, store: new MemoryCheckpointStore(lc.checkpoint()), trustingPeriodMs: day, now: () => now });
-    const stale = await withPeriod(t30 + day + 1);
-    await rejects(stale.sync(), "TRUST_EXPIRED", "a checkpoint one day and 1 ms old");
-    eq(stale.height, 30n, "head unchanged");
-    eq((await (await withPeriod(t30 + day)).sync()).to, 40n, "within the period");
-  },
-
   "a genesis validator set that does not hash to the genesis header is refused": async () => {
     const chain = await chainOf(SPEC);
-    await rejects(LightClient.open({ genesis: chain.headers[0] as BlockHeader, genesisValidators: setOf([0, 1, 2]).validators, transport: new MemoryNode(chain) }), "GENESIS_MISMATCH", "wrong genesis set");
+    await rejects(LightClient.open(optionsOf(chain, new MemoryNode(chain), { genesisValidators: setOf([0, 1, 2]).validators })), "GENESIS_MISMATCH", "wrong genesis set");
   },
 
   "more set changes than one answer carries: the client continues from the last change (two calls)": async () => {
@@ -269,7 +228,7 @@ export const cases: Record<string, () => Promise<void>> = {
     const params = { levels: 32, perLevel: 4, depth: 5n };
     const node = new MemoryNode(chain, 60);
     node.cascade = { params };
-    const lc = await LightClient.open({ genesis: chain.headers[0] as BlockHeader, genesisValidators: setOf(SPEC.sets[0] as number[]).validators, transport: node, cascadeParams: params });
+    const lc = await LightClient.open(optionsOf(chain, node, { cascadeParams: params }));
     await lc.sync();
     const c = await lc.cascade();
     eq(c.tipHeight, 55n, "newest kept = tip − D");
@@ -280,7 +239,7 @@ export const cases: Record<string, () => Promise<void>> = {
     const fork = await chainOf({ ...SPEC, forkAt: 50, salt: 9 });
     const forkNode = new MemoryNode(fork, 60);
     forkNode.cascade = { params };
-    const lc2 = await LightClient.open({ genesis: chain.headers[0] as BlockHeader, genesisValidators: setOf(SPEC.sets[0] as number[]).validators, transport: forkNode, cascadeParams: params, store: new MemoryCheckpointStore(lc.checkpoint()) });
+    const lc2 = await LightClient.open(optionsOf(chain, forkNode, { cascadeParams: params, store: new MemoryCheckpointStore(lc.checkpoint()) }));
     await rejects(lc2.cascade(), "BAD_CASCADE", "cascade of a fork");
   },
 
@@ -301,4 +260,6 @@ export const cases: Record<string, () => Promise<void>> = {
       { numRuns: 8, seed: 42 },
     );
   },
+
+  ...trustCases,
 };
