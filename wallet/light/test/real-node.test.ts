@@ -18,6 +18,13 @@ import { LightClient, type LightTransport } from "../src/client.ts";
 import { isLightClientError } from "../src/errors.ts";
 import { FileCheckpointStore } from "../src/node.ts";
 
+/**
+ * The test genesis (devnetGenesis) has the fabricated time 2026-01-01 and a 3 blocks × 1 000 ms
+ * unbonding period (trusting period 2 000 ms): every client here opts out of the trusting period by
+ * name (docs/light-client.md §2.3); the cold-start case first shows that the default refuses it.
+ */
+const OLD_GENESIS = { trustingPeriodMs: "off" } as const;
+
 /** Counts calls per method and result bytes over a real transport. */
 class Counting implements LightTransport {
   readonly calls: { method: string; params: Record<string, unknown>; bytes: number }[] = [];
@@ -67,7 +74,11 @@ describe("light client against a real node (HTTP JSON-RPC)", () => {
     const store = new FileCheckpointStore(join(dir, "light-checkpoint.json"));
     // the node's cascade: 32 levels, K = 4, D = unbondingDelay 3 + epochLength 8 = 11
     const cascadeParams = { levels: 32, perLevel: 4, depth: 11n };
-    const lc = await LightClient.open({ genesis: genesis.block.header, genesisValidators: genesis.validators, transport: t, store, cascadeParams });
+    const strict = await LightClient.open({ genesis: genesis.block.header, genesisValidators: genesis.validators, transport: t, chainParams: genesis.params });
+    expect(strict.trustingPeriodMs).toBe(2000);
+    expect(await strict.sync().then(() => "synced", (e: unknown) => (isLightClientError(e) ? e.code : String(e)))).toBe("TRUST_EXPIRED");
+    expect(t.calls.length).toBe(0);
+    const lc = await LightClient.open({ genesis: genesis.block.header, genesisValidators: genesis.validators, transport: t, store, cascadeParams, ...OLD_GENESIS });
     const r = await lc.sync();
     expect(r.to).toBe(BigInt(node.chain.tip.height));
     expect(r.setChanges).toBe(2);
@@ -93,14 +104,14 @@ describe("light client against a real node (HTTP JSON-RPC)", () => {
         return { ...x, cascade: x.cascade.slice(0, at) + (x.cascade[at] === "0" ? "1" : "0") + x.cascade.slice(at + 1) } as T;
       },
     };
-    const lcT = await LightClient.open({ genesis: genesis.block.header, genesisValidators: genesis.validators, transport: tampered, cascadeParams });
+    const lcT = await LightClient.open({ genesis: genesis.block.header, genesisValidators: genesis.validators, transport: tampered, cascadeParams, ...OLD_GENESIS });
     await lcT.sync();
     expect(await lcT.cascade().then(() => "verified", (e: unknown) => (isLightClientError(e) ? e.code : String(e)))).toBe("BAD_CASCADE");
 
     // four more blocks: the returning client asks only from its checkpoint
     for (let i = 0; i < 4; i++) await node.produceBlock();
     const t2 = new Counting(node.client);
-    const again = await LightClient.open({ genesis: genesis.block.header, genesisValidators: genesis.validators, transport: t2, store });
+    const again = await LightClient.open({ genesis: genesis.block.header, genesisValidators: genesis.validators, transport: t2, store, ...OLD_GENESIS });
     expect(again.height).toBe(20n);
     const r2 = await again.sync();
     expect(r2.to).toBe(24n);
@@ -127,7 +138,7 @@ describe("light client against a real node (HTTP JSON-RPC)", () => {
         return { ...u, steps: u.steps.slice(1) } as T;
       },
     };
-    const lc = await LightClient.open({ genesis: genesis.block.header, genesisValidators: genesis.validators, transport: liar });
+    const lc = await LightClient.open({ genesis: genesis.block.header, genesisValidators: genesis.validators, transport: liar, ...OLD_GENESIS });
     const e = await lc.sync().catch((x: unknown) => x);
     expect(isLightClientError(e, "SKIPPED_SET_CHANGE")).toBe(true);
     expect(lc.height).toBe(0n);
@@ -148,7 +159,7 @@ describe("light client against a real node (HTTP JSON-RPC)", () => {
       expect(await s.getSuperParents(h), `U ${h}`).toBeUndefined();
     }
     const t = new Counting(node.client);
-    const lc = await LightClient.open({ genesis: genesis.block.header, genesisValidators: genesis.validators, transport: t });
+    const lc = await LightClient.open({ genesis: genesis.block.header, genesisValidators: genesis.validators, transport: t, ...OLD_GENESIS });
     const r = await lc.sync();
     expect(r.to).toBe(40n);
     expect(r.setChanges).toBe(2);
