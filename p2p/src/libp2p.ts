@@ -22,7 +22,7 @@ import { loadOrCreatePeerKey } from "./peer-key.ts";
 import { PEX_PROTOCOL, parsePex, pexProtocol, type PexEntry } from "./pex.ts";
 import { request, serve } from "./reqresp.ts";
 import { Scores } from "./scores.ts";
-import { P2PError, protocolId, topicId, type BanInfo, type P2P, type P2PEvents, type P2POptions, type PeerId, type PeerInfo, type ProtocolSpec, type RequestOptions, type TopicSpec, type Verdict } from "./types.ts";
+import { P2PError, protocolId, splitVerdict, topicId, type BanInfo, type P2P, type P2PEvents, type P2POptions, type PeerId, type PeerInfo, type ProtocolSpec, type RequestOptions, type TopicSpec, type Verdict } from "./types.ts";
 
 /** Resolved transport limits (defaults documented in docs/p2p.md §Limits). */
 interface Limits {
@@ -157,12 +157,13 @@ class Libp2pP2P implements P2P {
           return TopicValidatorResult.Reject;
         }
         let v: Verdict;
+        let reason: string | undefined;
         try {
-          v = await spec.validate(msg.data, from);
+          ({ verdict: v, reason } = splitVerdict(await spec.validate(msg.data, from)));
         } catch {
           v = "IGNORE";
         }
-        if (v === "REJECT") this.reportPeer(from, "REJECT", `invalid ${spec.name} message`);
+        if (v === "REJECT") this.reportPeer(from, "REJECT", `invalid ${spec.name} message${reason === undefined ? "" : `: ${reason}`}`);
         return VERDICT[v];
       });
       ps.subscribe(id);

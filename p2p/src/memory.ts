@@ -8,7 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import { Scores } from "./scores.ts";
-import { P2PError, ProtocolError, type BanInfo, type P2P, type P2PEvents, type P2PLimits, type PeerId, type PeerInfo, type ProtocolSpec, type RequestOptions, type TopicSpec } from "./types.ts";
+import { P2PError, ProtocolError, splitVerdict, type BanInfo, type P2P, type P2PEvents, type P2PLimits, type PeerId, type PeerInfo, type ProtocolSpec, type RequestOptions, type TopicSpec, type Verdict } from "./types.ts";
 import { Emitter } from "./emitter.ts";
 
 /** Registry of in-process nodes; `dial("/memory/<peerId>")` connects two of them. */
@@ -116,14 +116,15 @@ export class MemoryP2P implements P2P {
     if (this.#seen.has(id)) return;
     this.#seen.add(id);
     if (bytes.length > spec.maxBytes) return this.reportPeer(from, "REJECT", `oversized ${topic} message`);
-    let verdict;
+    let verdict: Verdict;
+    let reason: string | undefined;
     try {
-      verdict = await spec.validate(bytes, from);
+      ({ verdict, reason } = splitVerdict(await spec.validate(bytes, from)));
     } catch {
       verdict = "IGNORE";
     }
     if (verdict === "ACCEPT") this.#relay(topic, bytes, from);
-    else if (verdict === "REJECT") this.reportPeer(from, "REJECT", `invalid ${topic} message`);
+    else if (verdict === "REJECT") this.reportPeer(from, "REJECT", `invalid ${topic} message${reason === undefined ? "" : `: ${reason}`}`);
   }
   async request(peer: PeerId, protocol: string, bytes: Uint8Array, opts: RequestOptions = {}): Promise<Uint8Array> {
     const spec = this.#protocols.get(protocol);

@@ -19,6 +19,21 @@ export type PeerId = string;
 export type Verdict = "ACCEPT" | "IGNORE" | "REJECT";
 
 /**
+ * A verdict with the reason it is logged and, for REJECT, scored under (e.g. a ConsensusError
+ * code and reason: `BLOCK_UNBOND_INVALID: unbonds[0].signature: …`). The reason ends up in the
+ * peer's {@link BanInfo.reason} when that REJECT bans it.
+ */
+export interface ReasonedVerdict {
+  verdict: Verdict;
+  reason: string;
+}
+
+/** The plain verdict and the optional reason of a topic validator's answer. */
+export function splitVerdict(r: Verdict | ReasonedVerdict): { verdict: Verdict; reason: string | undefined } {
+  return typeof r === "string" ? { verdict: r, reason: undefined } : r;
+}
+
+/**
  * A gossip topic. The wire topic string is `/baios/<chainIdHex>/<name>/<version>`
  * (see {@link protocolId}). Registered before `start()`.
  */
@@ -35,8 +50,9 @@ export interface TopicSpec {
    * Also called for nothing we publish ourselves.
    * @param bytes the message payload, `length ≤ maxBytes`
    * @param from the peer that relayed it to us (not necessarily the author)
+   * @returns a verdict, or a {@link ReasonedVerdict} whose reason is put on a REJECT's penalty
    */
-  validate(bytes: Uint8Array, from: PeerId): Promise<Verdict>;
+  validate(bytes: Uint8Array, from: PeerId): Promise<Verdict | ReasonedVerdict>;
 }
 
 /** Thrown from a request handler to answer with a typed error (the requester gets a {@link P2PError} `REMOTE_ERROR`). */

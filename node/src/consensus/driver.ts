@@ -65,6 +65,8 @@ export interface ConsensusPublisher {
   /** A block candidate (wire bytes). */
   candidate(bytes: Uint8Array): Promise<void>;
   evidence(e: Evidence): Promise<void>;
+  /** A signed unbond request's 169 wire bytes on the `unbond` topic (unbond-gossip.ts); absent: not relayed. */
+  unbond?(bytes: Uint8Array): Promise<void>;
 }
 
 /** Construction options of {@link BftDriver}. */

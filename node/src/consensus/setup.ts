@@ -23,6 +23,7 @@ import { CandidateMiner } from "./miner.ts";
 import { SignerGuard, VALIDATOR_STATE_FILE } from "./signer-guard.ts";
 import { admitCandidate, consensusProtocols, consensusTopics, fetchCandidate } from "./topics.ts";
 import { UnbondPool } from "./unbond-pool.ts";
+import { UnbondRelay } from "./unbond-gossip.ts";
 import { ConsensusWal, WAL_FILE } from "./wal.ts";
 import { writeFileDurable } from "./durable-file.ts";
 
@@ -58,9 +59,12 @@ export interface NodeConsensus {
   evidence: EvidencePool;
   /** Signed unbond requests waiting for this node's miner (unbond-pool.ts). */
   unbonds: UnbondPool;
+  /** Gossip of unbond requests (`unbond` topic, unbond-gossip.ts). */
+  unbondRelay: UnbondRelay;
   /**
-   * Admits a signed unbond request for this node's miner (not gossiped: submit it to a mining node).
-   * @returns false when already pooled
+   * Admits a signed unbond request to the pool and gossips it on the `unbond` topic, so every
+   * validator's miner sees it (unbond-gossip.ts).
+   * @returns false when already pooled (then it is not sent again)
    * @throws ConsensusError `BLOCK_UNBOND_INVALID`, `STAKE_*` (unbond-pool.ts)
    */
   submitUnbond(u: Unbond): boolean;
@@ -86,9 +90,10 @@ export async function createConsensus(o: ConsensusSetupOptions): Promise<NodeCon
   candidates.setTip(BigInt(o.chain.tip.height));
   const evidence = new EvidencePool();
   const unbonds = new UnbondPool();
+  const unbondRelay = new UnbondRelay({ pool: unbonds, state: () => executor.stakingState, chainId: o.params.chainId, ...(o.metrics === undefined ? {} : { registry: o.metrics.registry }), log: o.log.child({ mod: "unbond" }) });
   let driver: BftDriver | undefined;
   const topicDeps = { params: o.params, chain: o.chain, executor, candidates, evidence, driver: () => driver, log: o.log };
-  const topics = consensusTopics(topicDeps);
+  const topics = [...consensusTopics(topicDeps), unbondRelay.topic()];
   const protocols = consensusProtocols(topicDeps);
   const localKey = o.validatorSeed === undefined ? undefined : ed25519PublicKey(o.validatorSeed);
   let publisher: ConsensusPublisher | undefined;
@@ -131,7 +136,8 @@ export async function createConsensus(o: ConsensusSetupOptions): Promise<NodeCon
     candidates,
     evidence,
     unbonds,
-    submitUnbond: (u) => unbonds.add(u, executor.stakingState, o.params.chainId),
+    unbondRelay,
+    submitUnbond: (u) => unbondRelay.submitOwn(u),
     topics,
     protocols,
     localKey,
@@ -142,6 +148,8 @@ export async function createConsensus(o: ConsensusSetupOptions): Promise<NodeCon
     async start(publish, opts) {
       publisher = publish;
       publishCandidate = (bytes) => publish.candidate(bytes);
+      const sendUnbond = publish.unbond;
+      if (sendUnbond !== undefined) unbondRelay.setPublisher((bytes) => sendUnbond.call(publish, bytes));
       let signer: { seed: Uint8Array; publicKey: Uint8Array; guard: SignerGuard } | undefined;
       let wal: ConsensusWal | undefined;
       if (o.validatorSeed !== undefined && localKey !== undefined) {
@@ -195,6 +203,7 @@ export async function createConsensus(o: ConsensusSetupOptions): Promise<NodeCon
       });
       const d = driver;
       cleanups.push(async () => d.stop());
+      cleanups.push(async () => unbondRelay.stop());
       await d.start();
       if (miner !== undefined && opts.manual !== true) {
         miner.start();

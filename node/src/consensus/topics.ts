@@ -7,6 +7,7 @@
  * | `proposal` | 148 + maxBlockBytes + 4 | proposal (148) ‖ block wire bytes ‖ u32le relay counter | chain id, signature, block hash = proposal's, PoW |
  * | `vote` | 145 + 4 | vote wire (145) ‖ u32le relay counter | chain id, signature; the engine checks membership |
  * | `evidence` | max(64 KiB, maxBlockBytes + 1 KiB) | evidence wire bytes | duplicate vote verified against the set in force; invalid attestation: `ChainExecutor.checkAttestation` (historical re-validation, docs/consensus.md §6.3) |
+ * | `unbond` | 169 | unbond wire bytes (= its block body entry) | unbond-gossip.ts: dedupe by hash, per-peer rate, `checkUnbonds`, the pool's staking checks |
  *
  * The trailing relay counter is not signed: a validator re-broadcasts its messages of the
  * undecided height with a new counter (gossip drops byte-identical repeats), so a peer that
@@ -230,5 +231,6 @@ export function consensusPublisher(publish: (topic: string, bytes: Uint8Array) =
     vote: async (v: SignedVote, relay = 0) => void (await publish("vote", concatBytes(encodeVoteMessage({ ...v, chainId }), u32le(relay)))),
     evidence: async (e: Evidence) => void (await publish("evidence", encodeEvidence(e))),
     candidate: async (bytes: Uint8Array) => void (await publish("candidate", bytes)),
+    unbond: async (bytes: Uint8Array) => void (await publish("unbond", bytes)),
   };
 }

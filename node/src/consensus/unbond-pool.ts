@@ -30,13 +30,29 @@ export class UnbondPool {
    *   `STAKE_MALFORMED` when the pool is full
    */
   add(u: Unbond, state: StakingState, chainId: number): boolean {
+    if (this.#items.has(toHex(u.oneTimeKey))) return false;
+    checkUnbonds([u], chainId);
+    return this.addVerified(u, state);
+  }
+
+  /**
+   * {@link add} for a request that already passed `checkUnbonds` (the gossip path verifies the
+   * signature before it looks at the pool, unbond-gossip.ts): only the staking-state checks.
+   * @returns false when the same one-time key is already pooled
+   * @throws ConsensusError `STAKE_*`; `STAKE_MALFORMED` when the pool is full
+   */
+  addVerified(u: Unbond, state: StakingState): boolean {
     const key = toHex(u.oneTimeKey);
     if (this.#items.has(key)) return false;
     if (this.#items.size >= MAX_POOLED_UNBONDS) throw new ConsensusError("STAKE_MALFORMED", "unbond pool full");
-    checkUnbonds([u], chainId);
     checkStakingInput(state, inputOf(state, [...this.#items.values(), u]));
     this.#items.set(key, u);
     return true;
+  }
+
+  /** The pooled requests in arrival order (re-announced when the node's network starts). */
+  all(): Unbond[] {
+    return [...this.#items.values()];
   }
 
   /** The pooled requests that still apply on `state`, in arrival order (each checked with those before it). */
