@@ -9,12 +9,17 @@
  * so the change before h is at `setStart − 1`; the walk goes back from `to` record by record. Where
  * a record is missing the headers are read one by one instead. A pruned node keeps the records at
  * c − 1 and c of every set change c (node/src/prune.ts), so the walk also works below its state tail.
+ * A fast-synced node has no staking records below its snapshot height H; it has the `L` records of
+ * every change ≤ H (node/src/store/set-change-records.ts): the changes in `(from, min(to, H)]` are
+ * one key-range scan of them, the walk above covers `(H, to]`, and the set after a change is read
+ * from `S` or else `L`.
  * @module
  */
 import { decodeStakingState, equalBytes, type Validator } from "@baios/consensus";
 import { buildLightUpdate, type LightUpdateSource } from "@baios/api/light-update";
 import type { LightUpdateResult } from "@baios/api";
 import type { Chain } from "../chain.ts";
+import { setChangeCover, setChangeHeights, setChangeValidators } from "../store/set-change-records.ts";
 import { parseUint, paramsObject } from "./convert.ts";
 import { rpcError } from "./errors.ts";
 
@@ -25,8 +30,16 @@ export const LIGHT_UPDATE_MAX_READS = 100_000;
 
 const setStartOf = (rec: Uint8Array): number => Number(new DataView(rec.buffer, rec.byteOffset, 8).getBigUint64(0, true));
 
-/** Set-change heights in `(from, to]`, ascending (module doc). @throws JSON-RPC PRUNED / LIMIT_EXCEEDED */
+/** Set-change heights in `(from, to]`, ascending: the `L` records up to their cover, the walk above it (module doc). @throws JSON-RPC PRUNED / LIMIT_EXCEEDED */
 async function setChanges(chain: Chain, from: number, to: number): Promise<number[]> {
+  const cover = await setChangeCover(chain.store);
+  if (cover === undefined || from >= cover) return walkSetChanges(chain, from, to);
+  const below = await setChangeHeights(chain.store, from, Math.min(to, cover));
+  return to > cover ? [...below, ...(await walkSetChanges(chain, cover, to))] : below;
+}
+
+/** Set-change heights in `(from, to]` by the staking-record walk (module doc). @throws JSON-RPC PRUNED / LIMIT_EXCEEDED */
+async function walkSetChanges(chain: Chain, from: number, to: number): Promise<number[]> {
   const found: number[] = [];
   let reads = 0;
   let h = to;
@@ -61,7 +74,11 @@ export function chainLightSource(chain: Chain): LightUpdateSource {
     tipHeight: () => chain.tip.height,
     header: async (h) => need(await chain.header(h), "header", h),
     certificate: async (h) => need(await chain.certificate(h), "certificate", h),
-    nextValidators: async (h): Promise<readonly Validator[]> => decodeStakingState(need(await chain.store.getStaking(h), "staking record", h).subarray(8)).nextValidatorSet.validators,
+    nextValidators: async (h): Promise<readonly Validator[]> => {
+      const rec = await chain.store.getStaking(h);
+      if (rec !== undefined) return decodeStakingState(rec.subarray(8)).nextValidatorSet.validators;
+      return need(await setChangeValidators(chain.store, h), "staking record", h);
+    },
     setChanges: (from, to) => setChanges(chain, from, to),
     headerProof: async (height, at) => {
       try {

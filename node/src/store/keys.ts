@@ -24,6 +24,7 @@
  * | `U`    | `U` ‖ u64be(height)       | super-parent pointers after the block, run-length encoded ({@link encodeSuperParents}) |
  * | `K`    | `K` ‖ position (2..34)    | key-image set tree record (33; docs/protocol.md §15.2)  |
  * | `C`    | `C` ‖ u64be(height)       | a header kept in the cascade: its `encodeCascade` node bytes (u8 level ‖ header ‖ pointers; ../cascade-store.ts) |
+ * | `L`    | `L` ‖ u64be(height)       | fast-synced nodes: the set after set change `height`, `validatorSetBytes` (./set-change-records.ts); meta `setchain` |
  * @module
  */
 
@@ -156,6 +157,14 @@ export const kisetKeyOf = (position: Uint8Array): Uint8Array => prefixed(P_KISET
 export const P_CASCADE = 0x43; // C
 /** Key `C ‖ u64be(height)` (9 bytes) of a cascade node. */
 export const cascadeKey = (height: number): Uint8Array => prefixed(P_CASCADE, u64be(height));
+/**
+ * Prefix `L` (0x4c): set-change records of a fast-synced node (./set-change-records.ts), key
+ * `L ‖ u64be(c)` → `validatorSetBytes` of the set that finalizes c + 1 (`u32le n ‖ n × (publicKey[32] ‖ u64le stake)`),
+ * for every set change c ≤ meta `setchain` (u64be).
+ */
+export const P_SET_CHANGE = 0x4c; // L
+/** Key `L ‖ u64be(height)` (9 bytes) of a set-change record. */
+export const setChangeKey = (height: number): Uint8Array => prefixed(P_SET_CHANGE, u64be(height));
 
 /** One super-parent pointer: block height and hash (32 bytes); height 0 with a zero hash is "none". */
 export interface StoredPointer {

@@ -118,14 +118,16 @@ export async function installSnapshot(o: Omit<FastSyncOptions, "p2p"> & { batchO
   const top = window.headers.at(-1);
   if (top === undefined) throw new FastSyncError("SNAPSHOT_WRONG_BLOCK", "an empty window");
   // the window's first set must be the one the certified set changes from genesis reach (docs/sync.md §3.4)
+  let setChain: SetChainHead | undefined;
   if (window.base > 0) {
     if (o.setChain === undefined) throw new FastSyncError("SET_CHAIN_UNAVAILABLE", `no set chain to the window start ${window.base + 1}`);
-    checkWindowStart(await o.setChain(window.base + 1), window.headers[0] as (typeof window.headers)[0]);
+    setChain = await o.setChain(window.base + 1);
+    checkWindowStart(setChain, window.headers[0] as (typeof window.headers)[0]);
   }
   const verified = await verifySnapshot(snapshot, top.header, top.hash);
   checkUnlockHeights(snapshot, o.genesis, window.cumulativeOutputs, o.coinbaseMaturity);
   const t2 = performance.now();
-  await writeSnapshotStore({ chainDir: o.chainDir, genesis: o.genesis, genesisCertificate: o.genesisCertificate, window, verified, ...(o.onBatch === undefined ? {} : { onBatch: o.onBatch }), ...(o.batchOps === undefined ? {} : { batchOps: o.batchOps }) });
+  await writeSnapshotStore({ chainDir: o.chainDir, genesis: o.genesis, genesisCertificate: o.genesisCertificate, window, verified, setChainSteps: setChain?.steps ?? [], ...(o.onBatch === undefined ? {} : { onBatch: o.onBatch }), ...(o.batchOps === undefined ? {} : { batchOps: o.batchOps }) });
   const t3 = performance.now();
   return { verify: t2 - t1, write: t3 - t2 };
 }

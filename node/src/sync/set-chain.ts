@@ -15,7 +15,7 @@
  * @module
  */
 import { ProtocolError, type P2P } from "@baios/p2p";
-import { decodeLightStep, equalBytes, genesisLightHead, isConsensusError, verifyLightStep, type BlockHeader, type LightHead, type Validator } from "@baios/consensus";
+import { decodeLightStep, equalBytes, genesisLightHead, isConsensusError, verifyLightStep, type BlockHeader, type LightHead, type LightStep, type Validator } from "@baios/consensus";
 import type { LightUpdateResult } from "@baios/api";
 import { buildLightUpdate } from "@baios/api/light-update";
 import type { Chain } from "../chain.ts";
@@ -25,8 +25,14 @@ import { FastSyncError } from "./snapshot.ts";
 /** Largest `set-chain` response: 4 MiB. */
 export const SET_CHAIN_RESPONSE_MAX = 4 << 20;
 
-/** Where a verified set chain ends: block `header` (hash recomputed) and the set that finalizes the next block (`LightHead` of `@baios/consensus`). */
-export type SetChainHead = LightHead;
+/**
+ * Where a verified set chain ends: block `header` (hash recomputed) and the set that finalizes the
+ * next block (`LightHead` of `@baios/consensus`), with the verified steps from genesis that led
+ * there, in order (the fast-synced node stores them: set-chain-records.ts).
+ */
+export interface SetChainHead extends LightHead {
+  readonly steps: readonly LightStep[];
+}
 
 export function encodeSetChainRequest(from: number, to: number): Uint8Array {
   const out = new Uint8Array(16);
@@ -82,18 +88,24 @@ function asSetChain<T>(f: () => T): T {
  * @throws FastSyncError `SET_CHAIN_INVALID`
  */
 export function verifySetChainStep(t: SetChainHead, s: unknown, chainId: number): SetChainHead {
-  return asSetChain(() => verifyLightStep(t, decodeLightStep(s, `set chain step above ${t.header.height}`), chainId));
+  return verifySetChainSteps(t, [s], chainId);
 }
 
-/** Folds {@link verifySetChainStep} over `steps` from `t`. @throws FastSyncError `SET_CHAIN_INVALID` */
+/** Folds {@link verifySetChainStep} over `steps` from `t`; the result's `steps` are `t.steps` and these. @throws FastSyncError `SET_CHAIN_INVALID` */
 export function verifySetChainSteps(t: SetChainHead, steps: readonly unknown[], chainId: number): SetChainHead {
-  for (const s of steps) t = verifySetChainStep(t, s, chainId);
-  return t;
+  let head: LightHead = t;
+  const done: LightStep[] = [...t.steps];
+  for (const s of steps) {
+    const step = asSetChain(() => decodeLightStep(s, `set chain step above ${head.header.height}`));
+    head = asSetChain(() => verifyLightStep(head, step, chainId));
+    done.push(step);
+  }
+  return { ...head, steps: done };
 }
 
 /** The start of every set chain: genesis and its set (`genesisLightHead`). @throws FastSyncError `SET_CHAIN_INVALID` */
 export function genesisSetChainHead(genesis: BlockHeader, validators: readonly Validator[]): SetChainHead {
-  return asSetChain(() => genesisLightHead(genesis, validators));
+  return { ...asSetChain(() => genesisLightHead(genesis, validators)), steps: [] };
 }
 
 /**

@@ -11,11 +11,14 @@
  * `o`/`O` for every output (creating height from the cumulative counts), `n` (output MMR), `k`
  * for every key image (spending height unknown below H: recorded as H), `K` (key-image tree),
  * `m` (header MMR: the peaks over 0 ..= b and the window's nodes), the cascade `C` and meta
- * `cascade`, `U` at H − 1 and H, `S` at H (`u64le setStartHeight ‖ state`), `b`/`x`/`t` of block H.
+ * `cascade`, `U` at H − 1 and H, `S` at H (`u64le setStartHeight ‖ state`), `b`/`x`/`t` of block H;
+ * and what a pruned node keeps at each set change c ≤ H (set-chain-records.ts): `h`/`c` of the
+ * set chain's steps, the header-MMR nodes `m` of their links, `L` records and meta `setchain`, so
+ * the node serves `set-chain` and `get_light_update` from genesis once the rename has happened.
  * @module
  */
 import { existsSync, renameSync, rmSync } from "node:fs";
-import { blockHash, decodeBlock, encodeCertificate, encodeHeader, equalBytes, txId, type Block, type FinalityCertificate } from "@baios/consensus";
+import { blockHash, decodeBlock, encodeCertificate, encodeHeader, equalBytes, txId, type Block, type FinalityCertificate, type LightStep } from "@baios/consensus";
 import {
   blockKey,
   cascadeKey,
@@ -45,6 +48,7 @@ import { Store, type Op } from "../store/store.ts";
 import { FastSyncError, type VerifiedSnapshot } from "./snapshot.ts";
 import type { VerifiedWindow } from "./window.ts";
 import { NodeCascade } from "../cascade-store.ts";
+import { setChainRecords } from "./set-chain-records.ts";
 
 /** Operations per LevelDB batch while writing a snapshot. */
 export const SNAPSHOT_WRITE_BATCH = 20_000;
@@ -71,6 +75,8 @@ export interface SnapshotWriteInput {
   /** The verified cascade and window (./window.ts). */
   window: VerifiedWindow;
   verified: VerifiedSnapshot;
+  /** The verified set chain's steps from genesis to the window start b + 1 (set-chain.ts; empty when b = 0). */
+  setChainSteps: readonly LightStep[];
   /** Called after each batch (tests crash here). */
   onBatch?: (written: number) => void | Promise<void>;
   /** Operations per batch (default {@link SNAPSHOT_WRITE_BATCH}; the kill -9 test uses small batches). */
@@ -111,6 +117,12 @@ export async function writeSnapshotStore(i: SnapshotWriteInput): Promise<void> {
   };
   try {
     const genesisHash = blockHash(i.genesis.header);
+    // the set chain's records (set-chain-records.ts) first: the window's records below overwrite
+    // the header-MMR nodes and the header and certificate of b + 1 with the same bytes
+    const top = i.window.headers.at(-1)?.header;
+    const changes = [...i.window.setChanges];
+    if (top !== undefined && !equalBytes(top.nextValidatorsHash, top.validatorsHash)) changes.push({ height: top.height, validators: s.staking.nextValidatorSet.validators });
+    for (const r of setChainRecords(i.genesis.header, i.setChainSteps, changes, H)) await put(r.key, r.value);
     // headers, hashes and certificates of genesis and the window b + 1 ..= H (older ones live in the cascade)
     for (const c of [{ header: i.genesis.header, hash: genesisHash, certificate: i.genesisCertificate }, ...i.window.headers]) {
       const h = Number(c.header.height);

@@ -68,6 +68,8 @@ export interface VerifiedWindow {
   cumulativeOutputs: bigint[];
   /** First height of the set in force after H (the staking record's `setStartHeight`). */
   setStartHeight: bigint;
+  /** The window's set changes c in b + 1 .. H − 1 (`nextValidatorsHash ≠ validatorsHash`), ascending, with the checked set that finalizes c + 1. */
+  setChanges: { height: bigint; validators: readonly Validator[] }[];
 }
 
 /** The chain a cascade fast sync is checked against. */
@@ -169,6 +171,7 @@ export async function verifyCascadeWindow(t: WindowTrust, s: Snapshot, verifyCer
   const headers: CertifiedHeader[] = [];
   let parent = { header: base.header, hash: base.hash };
   const cumulativeOutputs = [...cum];
+  const setChanges: VerifiedWindow["setChanges"] = [];
   for (const [i, w] of s.window.entries()) {
     const want = BigInt(b + 1 + i);
     let c: CertifiedHeader;
@@ -191,6 +194,7 @@ export async function verifyCascadeWindow(t: WindowTrust, s: Snapshot, verifyCer
       const ns = mkSet(next, want);
       if (!equalBytes(ns.hash, h.validatorsHash)) throw new FastSyncError("SNAPSHOT_VALIDATOR_SET_MISMATCH", `the set for height ${want} does not hash to the certified validatorsHash`);
       set = ns;
+      setChanges.push({ height: want - 1n, validators: ns.validators });
     }
     try {
       verifyCert(c, set);
@@ -204,5 +208,5 @@ export async function verifyCascadeWindow(t: WindowTrust, s: Snapshot, verifyCer
     pointers = nextSuperParents(pointers, h, c.hash);
     parent = c;
   }
-  return { cascade, base: b, headers, headerMmr, headerMmrNodes: backend.all, cumulativeOutputs, setStartHeight: setStart };
+  return { cascade, base: b, headers, headerMmr, headerMmrNodes: backend.all, cumulativeOutputs, setStartHeight: setStart, setChanges };
 }
