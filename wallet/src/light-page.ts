@@ -40,18 +40,35 @@ export interface LightTrustJson {
   genesisValidators: string;
   /** The node's cascade parameters (docs/cascade.md §2): levels, K and D (blocks, decimal string). */
   cascade: { levels: number; perLevel: number; depth: string };
+  /**
+   * The chain parameters the page's trusting period is derived from (docs/light-client.md §2.3):
+   * `unbondingDelay` (blocks, decimal string) and `blockTimeMs` (ms).
+   */
+  chain: { unbondingDelay: string; blockTimeMs: number };
+  /**
+   * Trusting period override: ms, or `"off"` (unsafe: only for a devnet whose genesis time is
+   * fabricated and old). Absent: `floor(2/3 × unbondingDelay × blockTimeMs)`.
+   */
+  trustingPeriodMs?: number | "off";
 }
 
 /**
- * The trust root of a genesis: its header and validator set, and the cascade parameters a node
- * of that chain builds with (32 levels, K = `perLevel`, default 64; D = unbondingDelay + epochLength).
+ * The trust root of a genesis: its header and validator set, the cascade parameters a node of
+ * that chain builds with (32 levels, K = `perLevel`, default 64; D = unbondingDelay + epochLength),
+ * and the parameters of the trusting period (with `trustingPeriodMs`, an override or `"off"`).
  */
-export function lightTrustJson(genesis: { header: BlockHeader; validators: readonly Validator[]; params: Pick<ChainParams, "unbondingDelay" | "epochLength"> }, perLevel: number = CASCADE_PER_LEVEL): LightTrustJson {
+export function lightTrustJson(
+  genesis: { header: BlockHeader; validators: readonly Validator[]; params: Pick<ChainParams, "unbondingDelay" | "epochLength" | "blockTimeMs"> },
+  perLevel: number = CASCADE_PER_LEVEL,
+  trustingPeriodMs?: number | "off",
+): LightTrustJson {
   return {
     format: "baios-light-trust/1",
     genesisHeader: toHex(encodeHeader(genesis.header)),
     genesisValidators: toHex(validatorSetBytes(genesis.validators)),
     cascade: { levels: CASCADE_LEVELS, perLevel, depth: cascadeDepthFor(genesis.params).toString() },
+    chain: { unbondingDelay: genesis.params.unbondingDelay.toString(), blockTimeMs: genesis.params.blockTimeMs },
+    ...(trustingPeriodMs === undefined ? {} : { trustingPeriodMs }),
   };
 }
 

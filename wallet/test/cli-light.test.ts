@@ -9,7 +9,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeHeader, toHex } from "@baios/consensus";
 import { DEVNET_VALIDATOR_SEED, builtinDevnetGenesis, defaultConfig, startNode, type NodeHandle } from "@baios/node";
-import { startLight, type LightOpts } from "../src/cli/light.ts";
+import { lightTrustingPeriod, startLight, type LightOpts } from "../src/cli/light.ts";
 import { LIGHT_PAGE_METHODS, forwardLightRpc, type LightPageServer } from "../src/light-page.ts";
 import { devnetMnemonic } from "../src/keys.ts";
 import { Wallet } from "../src/wallet.ts";
@@ -39,12 +39,24 @@ describe("baios light", () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
+  it("--trusting-period: ms below the unbonding period or off; default derived from a genesis file, off for the built-in devnet genesis", () => {
+    const params = { unbondingDelay: 20n, blockTimeMs: 1000 };
+    expect(lightTrustingPeriod({}, params)).toBe("off");
+    expect(lightTrustingPeriod({ genesis: "g.json" }, params)).toBeUndefined();
+    expect(lightTrustingPeriod({ genesis: "g.json", trustingPeriod: "off" }, params)).toBe("off");
+    expect(lightTrustingPeriod({ trustingPeriod: "19999" }, params)).toBe(19_999);
+    for (const bad of ["20000", "0", "-5", "1e4", "soon"]) expect(() => lightTrustingPeriod({ trustingPeriod: bad }, params), bad).toThrow(/--trusting-period/);
+  });
+
   it("serves the page, the genesis trust root and the read-only forwarder", async () => {
     const html = await (await fetch(server.url)).text();
     expect(html).toContain("BAIOS light client");
-    const trust = (await (await fetch(new URL("trust.json", server.url))).json()) as { genesisHeader: string; cascade: { perLevel: number } };
+    const trust = (await (await fetch(new URL("trust.json", server.url))).json()) as { genesisHeader: string; cascade: { perLevel: number }; chain: unknown; trustingPeriodMs?: unknown };
     expect(trust.genesisHeader).toBe(toHex(encodeHeader((await builtinDevnetGenesis()).block.header)));
     expect(trust.cascade.perLevel).toBe(64);
+    // the built-in devnet genesis (fabricated time 2026-01-01): the trusting period is off by name
+    expect(trust.chain).toEqual({ unbondingDelay: "20", blockTimeMs: 1000 });
+    expect(trust.trustingPeriodMs).toBe("off");
     const rpc = async (method: string, params: Record<string, unknown> = {}): Promise<{ result?: Record<string, unknown>; error?: { code: number } }> =>
       (await fetch(new URL("rpc", server.url), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) })).json() as Promise<{ result?: Record<string, unknown>; error?: { code: number } }>;
     expect((await rpc("status")).result?.["height"]).toBe(3);

@@ -116,14 +116,18 @@ describe("light-client web page in headless Chromium against a real node", () =>
     expect(tx.height).toBe(5);
     realOutput = tx.tx.outputs[0]!.globalIndex;
 
-    const trust = lightTrustJson({ header: genesis.block.header, validators: genesis.validators, params: genesis.params }, PER_LEVEL);
+    // the test genesis has the fabricated time 2026-01-01 (devnetGenesis) and a 3 × 1 000 ms
+    // unbonding period: the page opts out of the trusting period by name; `?case=strict` serves the
+    // default (derived from the params) to show that it refuses this genesis
+    const trust = lightTrustJson({ header: genesis.block.header, validators: genesis.validators, params: genesis.params }, PER_LEVEL, "off");
     const real = lightPageRoutes({ upstream: node.client, trust });
+    const strict = lightPageRoutes({ upstream: node.client, trust: lightTrustJson({ header: genesis.block.header, validators: genesis.validators, params: genesis.params }, PER_LEVEL) });
     const injected = Object.fromEntries((["tamper-proof", "forge-cert", "fork"] as const).map((c) => [c, lightPageRoutes({ upstream: tampering(node.client, c, genesis.params.chainId), trust })]));
     session = await openInBrowser({
       root: PAGE_ROOT,
       routes: (req, res) => {
         const c = /[?&]case=([a-z-]+)/.exec(req.headers.referer ?? "")?.[1];
-        return (c !== undefined ? injected[c] : undefined)?.(req, res) ?? real(req, res);
+        return (c === "strict" ? strict : c !== undefined ? injected[c] : undefined)?.(req, res) ?? real(req, res);
       },
       beforeLoad: (page) => page.setViewportSize({ width: 1280, height: 760 }),
     });
@@ -141,6 +145,7 @@ describe("light-client web page in headless Chromium against a real node", () =>
     const head = await page.textContent("#head-kv");
     expect(head).toContain(toHex(node.chain.tipHash));
     expect(head).toContain("2 set changes followed");
+    expect(head).toMatch(/age\d+ (ms|s|min \d+ s) old · trusting period off \(unsafe: devnet or test only\)/);
     expect(head).toMatch(/precommits of 1 validator, .* \(100\.0 %, > 2\/3 needed\)/);
     // the verified set: the validator with 1 + 5 + 7 stake after both bonds
     expect(await page.textContent("#validators tbody")).toContain("13");
@@ -165,6 +170,17 @@ describe("light-client web page in headless Chromium against a real node", () =>
     expect(session.errors).toEqual([]);
     const wasm = session.responses.filter((r) => r.url.endsWith(".wasm"));
     expect(wasm.map((r) => [r.status, r.contentType])).toEqual([[200, "application/wasm"]]);
+  });
+
+  it("with the trusting period derived from the chain params (the default), the old genesis is refused as TRUST_EXPIRED and its age shown", async () => {
+    const { page, errors } = await openPage(session, "?case=strict");
+    expect(await settled(page)).toBe("rejected");
+    expect(await page.evaluate<string>("document.body.dataset.code")).toBe("TRUST_EXPIRED");
+    expect(await page.textContent("#banner")).toContain("Rejected: the trusted checkpoint is older than the trusting period");
+    expect(await page.textContent("#head-kv")).toMatch(/age\d+ d \d+ h old · trusting period 2 s — expired/);
+    expect(await page.textContent("#head-height")).toBe("#0");
+    expect(errors).toEqual([]);
+    await page.close();
   });
 
   it("rejects a tampered MMR proof of the same output", async () => {

@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { Command, Option } from "commander";
 import { isLoopbackAddress } from "@baios/api/server";
 import { toHex } from "@baios/consensus";
+import { defaultTrustingPeriodMs, resolveTrustingPeriod, type TrustingPeriod } from "@baios/light-client";
 import { loadGenesis } from "@baios/node";
 import { lightTrustJson, startLightPageServer, type LightPageServer } from "../light-page.ts";
 import { out, rpcClient, rpcUrl, type CommonOpts } from "./common.ts";
@@ -28,7 +29,27 @@ export interface LightOpts extends CommonOpts {
   host: string;
   port: string;
   cascadePerLevel: string;
+  /** `--trusting-period`: ms or `off` (default: derived from the genesis params; `off` for the built-in devnet genesis). */
+  trustingPeriod?: string;
   rebuild?: boolean;
+}
+
+/**
+ * The page's trusting period (docs/light-client.md §2.3) from `--trusting-period`: ms (below the
+ * unbonding period) or `off`. Without the option: derived from the genesis params, except for the
+ * built-in devnet genesis, whose time is fabricated (2026-01-01) and whose unbonding period is 20 ×
+ * 1 000 ms — it is switched off by name there, or no page could ever start from it.
+ * @throws Error for a value that is not `off` or a whole number of ms below the unbonding period
+ */
+export function lightTrustingPeriod(o: Pick<LightOpts, "trustingPeriod" | "genesis">, params: Parameters<typeof resolveTrustingPeriod>[1]): TrustingPeriod | undefined {
+  const v = o.trustingPeriod;
+  if (v === undefined) return o.genesis === undefined ? "off" : undefined;
+  if (v !== "off" && !/^[1-9][0-9]{0,15}$/.test(v)) throw new Error(`--trusting-period ${v}: expected a whole number of ms or "off"`);
+  try {
+    return resolveTrustingPeriod(v === "off" ? "off" : Number(v), params);
+  } catch (e) {
+    throw new Error(`--trusting-period ${v}: ${(e as Error).message}`);
+  }
 }
 
 /** Builds the page with Vite into {@link LIGHT_PAGE_DIST} (its vite.config.ts). @throws what Vite throws */
@@ -48,7 +69,10 @@ export async function startLight(o: LightOpts): Promise<LightPageServer> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${o.port}: expected 0 ..= 65535`);
   if (!Number.isInteger(perLevel) || perLevel < 1 || perLevel > 65535) throw new Error(`--cascade-per-level ${o.cascadePerLevel}: expected 1 ..= 65535`);
   const genesis = await loadGenesis(o.genesis);
-  const trust = lightTrustJson({ header: genesis.block.header, validators: genesis.validators, params: genesis.params }, perLevel);
+  const period = lightTrustingPeriod(o, genesis.params);
+  const trust = lightTrustJson({ header: genesis.block.header, validators: genesis.validators, params: genesis.params }, perLevel, period);
+  if (period === "off") out(`warning: trusting period off${o.trustingPeriod === undefined ? " (the built-in devnet genesis has a fabricated time)" : ""}: the page follows the genesis validators however old (unsafe outside a devnet or test)`);
+  else out(`trusting period: ${period ?? defaultTrustingPeriodMs(genesis.params)} ms${period === undefined ? " (2/3 of the unbonding period)" : ""}`);
   const upstream = rpcClient(o);
   try {
     const s = await upstream.status();
@@ -71,6 +95,7 @@ export function lightCommand(): Command {
     .addOption(new Option("--host <addr>", "listen address (loopback only)").default("127.0.0.1"))
     .addOption(new Option("--port <n>", "listen port (0: any free port)").default("48580"))
     .addOption(new Option("--cascade-per-level <K>", "K of the node's cascade (docs/cascade.md §2)").default("64"))
+    .option("--trusting-period <ms|off>", "the page's trusting period, ms below the unbonding period, or off (unsafe: devnets/tests) (default: 2/3 of the genesis's unbonding period; off for the built-in devnet genesis)")
     .option("--rebuild", "rebuild the page with Vite before serving")
     .option("--rpc <url>", "node JSON-RPC URL (env BAIOS_RPC_URL, default: the network's RPC port on 127.0.0.1)")
     .option("--rpc-token-file <file>", "the node's RPC cookie (else env BAIOS_RPC_TOKEN, BAIOS_RPC_TOKEN_FILE, ~/.baios/rpc.cookie)")

@@ -17,7 +17,7 @@ import { LightClient, LightClientError, LocalStorageCheckpointStore, hexField, v
 import { explain, meaning, type Explained } from "./messages.ts";
 import { NodeCallError, PageTransport } from "./transport.ts";
 import { loadTrust, type PageTrust } from "./trust.ts";
-import { byId, el, fmt, fmtBytes, pct, setRows, setTag, shortHex, type Row } from "./view.ts";
+import { byId, el, fmt, fmtBytes, fmtDuration, pct, setRows, setTag, shortHex, type Row } from "./view.ts";
 
 /** Repeated verifications timed for the "verify time" row. */
 const TIMING_RUNS = 200;
@@ -68,6 +68,14 @@ function recordSigners(): void {
   headSigners = { count: cert.votes.length, stake, total: set.totalStake, height: c.head.header.height };
 }
 
+/** The head's age against the trusting period (docs/light-client.md §2.3). */
+function trustAge(c: LightClient): string {
+  const age = fmtDuration(c.headAgeMs);
+  const p = c.trustingPeriodMs;
+  if (p === "off") return `${age} old · trusting period off (unsafe: devnet or test only)`;
+  return `${age} old · trusting period ${fmtDuration(p)}${c.headAgeMs > p ? " — expired: get a recent checkpoint" : ""}`;
+}
+
 function renderHead(nodeTip: number | undefined): void {
   const c = client;
   if (c === undefined) return;
@@ -79,6 +87,7 @@ function renderHead(nodeTip: number | undefined): void {
   const rows: Row[] = [
     ["block hash", toHex(c.head.hash), true, "recomputed here from the header bytes"],
     ["time", new Date(Number(h.timeMs)).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC")],
+    ["age", trustAge(c)],
     [
       "finality",
       h.height === 0n
@@ -264,6 +273,8 @@ async function start(): Promise<void> {
       transport,
       store: new LocalStorageCheckpointStore(localStorage, `baios-light-checkpoint-${genesisHash}`),
       cascadeParams: trust.cascade,
+      chainParams: trust.chain,
+      ...(trust.trustingPeriodMs === undefined ? {} : { trustingPeriodMs: trust.trustingPeriodMs }),
     });
     if (client.height > 0n) startedFrom = `checkpoint #${fmt(client.height)}`;
   } catch (e) {

@@ -19,7 +19,7 @@ export interface Explained {
 }
 
 /** Headlines by code; a code added to the library later falls back to "Rejected: <its meaning>". */
-const HEADLINES: Readonly<Partial<Record<LightClientErrorCode | "TRUST_EXPIRED", string>>> = {
+const HEADLINES: Readonly<Partial<Record<LightClientErrorCode, string>>> = {
   GENESIS_MISMATCH: "Rejected: this is not the chain of the trusted genesis",
   CHECKPOINT_INVALID: "Rejected: the saved checkpoint is not valid for this chain",
   BAD_RESPONSE: "Rejected: the node's answer is malformed",
@@ -35,6 +35,7 @@ const HEADLINES: Readonly<Partial<Record<LightClientErrorCode | "TRUST_EXPIRED",
   BAD_CASCADE: "Rejected: the cascade does not verify against the verified head",
   NOT_VERIFIED: "Not verified yet: that height is above the verified head",
   TRUST_EXPIRED: "Rejected: the trusted checkpoint is older than the trusting period — get a recent one",
+  HEADER_FROM_FUTURE: "Rejected: a certified header is dated ahead of this computer's clock — check the clock",
 };
 
 /** The message for any thrown value. */

@@ -1,18 +1,23 @@
 /**
  * The page's root of trust: `trust.json` (format `baios-light-trust/1`, served beside the page by
  * `baios light`, wallet/src/light-page.ts): the genesis header (`encodeHeader`, 488 bytes, hex),
- * the genesis validator set (`validatorSetBytes`, hex) and the cascade parameters. It comes from
- * the server that served this page's code, never from the node.
+ * the genesis validator set (`validatorSetBytes`, hex), the cascade parameters, and the chain
+ * parameters of the trusting period (with an optional override or `"off"`, docs/light-client.md
+ * §2.3). It comes from the server that served this page's code, never from the node.
  * @module
  */
 import { decodeHeader, fromHex, type BlockHeader, type CascadeParams, type Validator } from "@baios/consensus";
-import { decodeValidatorSet } from "@baios/light-client";
+import { decodeValidatorSet, type TrustParams, type TrustingPeriod } from "@baios/light-client";
 
 /** The decoded root of trust. */
 export interface PageTrust {
   genesis: BlockHeader;
   validators: readonly Validator[];
   cascade: CascadeParams;
+  /** `unbondingDelay` (blocks) and `blockTimeMs` (ms) of the chain. */
+  chain: TrustParams;
+  /** The override of the trusting period, when trust.json has one. */
+  trustingPeriodMs: TrustingPeriod | undefined;
 }
 
 /** Thrown when `trust.json` is missing or malformed (the page cannot verify anything without it). */
@@ -39,5 +44,17 @@ export async function loadTrust(url = "./trust.json"): Promise<PageTrust> {
   const perLevel = c?.["perLevel"];
   const depth = c?.["depth"];
   if (typeof levels !== "number" || typeof perLevel !== "number" || typeof depth !== "string" || !/^[1-9][0-9]*$/.test(depth)) throw new TrustFileError(`${url}: cascade must be { levels, perLevel, depth: "<blocks>" }`);
-  return { genesis: decodeHeader(hex("genesisHeader")), validators: decodeValidatorSet(hex("genesisValidators")).validators, cascade: { levels, perLevel, depth: BigInt(depth) } };
+  const ch = j["chain"] as Record<string, unknown> | undefined;
+  const unbondingDelay = ch?.["unbondingDelay"];
+  const blockTimeMs = ch?.["blockTimeMs"];
+  if (typeof unbondingDelay !== "string" || !/^[1-9][0-9]*$/.test(unbondingDelay) || typeof blockTimeMs !== "number" || !Number.isSafeInteger(blockTimeMs) || blockTimeMs < 1) throw new TrustFileError(`${url}: chain must be { unbondingDelay: "<blocks>", blockTimeMs: <ms> }`);
+  const period = j["trustingPeriodMs"];
+  if (period !== undefined && period !== "off" && typeof period !== "number") throw new TrustFileError(`${url}: trustingPeriodMs must be a number of ms or "off"`);
+  return {
+    genesis: decodeHeader(hex("genesisHeader")),
+    validators: decodeValidatorSet(hex("genesisValidators")).validators,
+    cascade: { levels, perLevel, depth: BigInt(depth) },
+    chain: { unbondingDelay: BigInt(unbondingDelay), blockTimeMs },
+    trustingPeriodMs: period,
+  };
 }

@@ -55,3 +55,14 @@ export function fmtBytes(n: number): string {
 
 /** `part / total` as a percentage with one decimal. */
 export const pct = (part: bigint, total: bigint): string => (total === 0n ? "0 %" : `${(Number((part * 1000n) / total) / 10).toFixed(1)} %`);
+
+/** A duration in ms as `850 ms`, `12 s`, `5 min 3 s`, `16 h 0 min`, `340 d 3 h` (negative: `−…`). */
+export function fmtDuration(ms: number): string {
+  if (ms < 0) return `−${fmtDuration(-ms)}`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  if (s < 86_400) return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+  return `${Math.floor(s / 86_400)} d ${Math.floor((s % 86_400) / 3600)} h`;
+}
