@@ -80,7 +80,7 @@ export interface RpcContext {
   validators?: readonly Validator[];
   version: string;
   /**
-   * Admits a signed unbond request for this node's miner (`submit_unbond`; consensus/unbond-pool.ts).
+   * Admits a signed unbond request to this node's unbond pool and gossips it on the `unbond` topic (`submit_unbond`; consensus/unbond-pool.ts, consensus/unbond-gossip.ts).
    * @returns false when already pooled
    * @throws ConsensusError `BLOCK_UNBOND_INVALID`, `STAKE_*`
    */
