@@ -165,6 +165,25 @@ describe("unbond gossip: admission, relay, scoring", () => {
     expect(await relay.onGossip(good, "p")).toBe("ACCEPT");
   });
 
+  it("own requests are re-announced while pooled, and no more once a block included them", async () => {
+    const pool = new UnbondPool();
+    const relay = new UnbondRelay({ pool, state: () => state, chainId, reannounceMs: 20 });
+    const sent: string[] = [];
+    relay.setPublisher(async (bytes) => sent.push(Buffer.from(bytes).toString("hex")));
+    const u = unbond(10n);
+    expect(relay.submitOwn(u)).toBe(true);
+    expect(relay.submitOwn(u)).toBe(false);
+    await tick(110);
+    expect(sent.length).toBeGreaterThanOrEqual(2); // the first send and at least one re-announce
+    expect(new Set(sent)).toEqual(new Set([Buffer.from(encodeUnbond(u)).toString("hex")]));
+    pool.prune([u], state);
+    await tick(30);
+    const n = sent.length;
+    await tick(60);
+    expect(sent.length).toBe(n);
+    relay.stop();
+  });
+
   it("PeerRate: burst, refill and a bounded table", () => {
     let now = 0;
     const r = new PeerRate({ burst: 2, perSecond: 1, maxPeers: 3 }, () => now);
