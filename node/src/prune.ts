@@ -35,7 +35,8 @@
  * Kept forever: the genesis header, outputs `o`/`O`, key images `k` and the set tree `K`,
  * output-MMR `n` and header-MMR `m` nodes (get_header_proof still proves pruned headers),
  * cumulative output counts `g`, slashed votes `V`, safety-failure evidence `E`, the cascade `C`
- * (bounded), and the meta records.
+ * (bounded), a fast-synced node's set-change records `L` (./store/set-change-records.ts: heights
+ * below its first tails, which the pruner never visits), and the meta records.
  *
  * Each step is one LevelDB batch: the deletions of at most `batchHeights` heights and the new
  * tails (meta `tail`, `statetail`), so a crash at any point leaves either the old tails with all

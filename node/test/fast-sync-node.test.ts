@@ -4,7 +4,9 @@
  *   opens at H with the source's tip; a second start does not sync again;
  * - a child process writing a verified snapshot is killed with SIGKILL at random batches: the data
  *   dir then holds either no chain (the staging directory is discarded at the next start and the
- *   write succeeds) or the complete chain (opens at H with the source's roots).
+ *   write succeeds) or the complete chain (opens at H with the source's roots, and answers
+ *   `get_light_update` from genesis exactly as the source: the kept set chain is in the same
+ *   staging store, so it is never partial).
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -79,6 +81,7 @@ describe("fast sync in the node (--fast-sync) and under kill -9", () => {
     const setSteps = (await buildLightUpdate(chainLightSource(chain), 0, start)).steps;
     writeFileSync(join(files, "setchain.json"), JSON.stringify({ steps: setSteps }));
     const want = { tip: toHex(chain.tipHash), outputRoot: toHex(chain.tipHeader.outputRoot), keyImageRoot: toHex(chain.tipHeader.keyImageRoot) };
+    const wantLight = JSON.stringify(await buildLightUpdate(chainLightSource(chain), 0, H));
     await store.close();
 
     // how many batches a full write takes (an uninterrupted child)
@@ -125,6 +128,7 @@ describe("fast sync in the node (--fast-sync) and under kill -9", () => {
       const c = await Chain.open(s, genesis.block, genesis.certificate, { cascade: cascadeParams });
       expect(c.tip.height).toBe(H);
       expect({ tip: toHex(c.tipHash), outputRoot: toHex(c.tipHeader.outputRoot), keyImageRoot: toHex(c.tipHeader.keyImageRoot) }).toEqual(want);
+      expect(JSON.stringify(await buildLightUpdate(chainLightSource(c), 0, H))).toBe(wantLight);
       await s.close();
     }
     console.log(`fast-sync kill -9: ${KILLS} kills over ${full.batches} batches → ${empty} empty (re-synced), ${complete} complete`);

@@ -11,7 +11,9 @@
  *   hex of `encodeHeader` / `encodeCertificate` / `validatorSetBytes` / `encodeInclusionProof`),
  *   at most {@link SET_CHAIN_RESPONSE_MAX} bytes and `LIGHT_UPDATE_MAX_STEPS` steps (`complete`
  *   false: ask again from the last step). Built by `buildLightUpdate` over `chainLightSource`
- *   (node/src/rpc/light.ts). A height the node does not keep (pruned): `NOT_FOUND`.
+ *   (node/src/rpc/light.ts). A height the node does not keep (pruned): `NOT_FOUND`. Archive, pruned
+ *   and fast-synced nodes serve it from genesis (a fast-synced one from the set chain it verified
+ *   and kept: set-chain-records.ts), so a node can fast-sync from a fast-synced node.
  * @module
  */
 import { ProtocolError, type P2P } from "@baios/p2p";
