@@ -60,6 +60,8 @@ export interface NodeConfig {
   workers: number;
   /** Bound of the worker pool's transaction lane in queued jobs (default 1024, ≥ 1); over it `submit_tx` answers NODE_BUSY (docs/node.md §Validation and the worker pool). */
   workerQueueMax: number;
+  /** Longest wait of a queued tx-lane validation task for a worker, ms (default 2000, ≥ 1); past it the call (e.g. `submit_tx`) answers NODE_BUSY instead of waiting on (docs/node.md §Backpressure). */
+  workerQueueMaxWaitMs: number;
   /** Ring-member cache bound per validation thread, entries of decoded `(P, Hp(P), C)` (about 0.6 KB each; default 8192 ≈ 5 MB per thread; 0 = off). Never changes a verdict (crypto-wasm/src/ring_cache.rs). */
   ringCacheEntries: number;
   /** V8 heap flags `baios node` runs its process with: it re-executes itself once with them (`process.execve`, Node ≥ 23.11) before loading the node; flags and workers share them. Default {@link DEFAULT_V8_FLAGS}; empty = V8's defaults. Only heap-sizing flags are accepted ({@link V8_FLAG_NAMES}); an embedded `startNode` ignores this (docs/node.md §Memory). */
@@ -145,6 +147,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: "mempoolMaxTxs", flag: "mempool-max-txs", env: "BAIOS_MEMPOOL_MAX_TXS", kind: "int", doc: "mempool size limit in txs (default 10000)" },
   { key: "workers", flag: "workers", env: "BAIOS_WORKERS", kind: "int", doc: "validation worker threads (default: CPU count; 0 = inline)" },
   { key: "workerQueueMax", flag: "worker-queue-max", env: "BAIOS_WORKER_QUEUE_MAX", kind: "int", doc: "queued tx validation jobs before submit_tx answers NODE_BUSY (default 1024)" },
+  { key: "workerQueueMaxWaitMs", flag: "worker-queue-max-wait-ms", env: "BAIOS_WORKER_QUEUE_MAX_WAIT_MS", kind: "int", placeholder: "<ms>", doc: "longest wait of a queued tx validation task before submit_tx answers NODE_BUSY (default 2000)" },
   { key: "ringCacheEntries", flag: "ring-cache-entries", env: "BAIOS_RING_CACHE_ENTRIES", kind: "int", doc: "decoded ring members cached per validation thread, ~0.6 KB each (default 8192; 0 = off)" },
   { key: "v8Flags", flag: "v8-flags", env: "BAIOS_V8_FLAGS", kind: "list", placeholder: "<flag,…>", doc: "V8 heap flags baios node runs with, e.g. --v8-flags=--max-semi-space-size=2 (default --max-semi-space-size=2,--heap-growing-percent=50; --v8-flags= = V8's defaults)" },
   { key: "syncWrites", flag: "sync-writes", env: "BAIOS_SYNC_WRITES", kind: "bool", doc: "fsync each block batch (default true)" },
@@ -189,6 +192,7 @@ export function defaultConfig(network: NetworkName = DEFAULT_NETWORK): NodeConfi
     mempoolMaxTxs: 10_000,
     workers: Math.max(1, availableParallelism()),
     workerQueueMax: 1024,
+    workerQueueMaxWaitMs: 2000,
     ringCacheEntries: 8192,
     v8Flags: [...DEFAULT_V8_FLAGS],
     syncWrites: true,

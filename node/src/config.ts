@@ -103,6 +103,7 @@ export function loadConfig(sources: ConfigSources = {}): NodeConfig {
 export function validateConfig(cfg: NodeConfig): NodeConfig {
   // messages name the flags (--x, with the config key in parentheses): the user's words
   if (cfg.workerQueueMax < 1) throw new ConfigError("--worker-queue-max (workerQueueMax) must be at least 1");
+  if (cfg.workerQueueMaxWaitMs < 1) throw new ConfigError("--worker-queue-max-wait-ms (workerQueueMaxWaitMs) must be at least 1");
   if (cfg.ringCacheEntries < 0 || cfg.ringCacheEntries > 1_000_000) throw new ConfigError("--ring-cache-entries (ringCacheEntries) must be in 0..1000000 (about 0.6 KB each)");
   for (const f of cfg.v8Flags) if (!/^--[a-z-]+(=\d+)?$/.test(f) || !V8_FLAG_NAMES.includes(f.split("=")[0] as string)) throw new ConfigError(`--v8-flags (v8Flags) ${JSON.stringify(f)}: only ${V8_FLAG_NAMES.join(", ")} (as --name=<integer>, or bare) are accepted`);
   if (cfg.maxPeers < 1) throw new ConfigError("--max-peers (maxPeers) must be at least 1");

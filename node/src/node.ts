@@ -172,7 +172,7 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
     let blockLane: Verifier = localVerifier;
     let txLane: Verifier = localVerifier;
     if (config.workers > 0) {
-      const pool = new WorkerPool(config.workers, { log: log.child({ mod: "workers" }), metrics, txQueueMaxJobs: config.workerQueueMax, ringCacheEntries: config.ringCacheEntries });
+      const pool = new WorkerPool(config.workers, { log: log.child({ mod: "workers" }), metrics, txQueueMaxJobs: config.workerQueueMax, txQueueMaxWaitMs: config.workerQueueMaxWaitMs, ringCacheEntries: config.ringCacheEntries });
       cleanups.push(() => pool.close());
       await pool.ready();
       blockLane = pool.forBlocks();

@@ -18,7 +18,10 @@
  * Backpressure: two lanes, `block` and `tx`. An idle worker always takes the oldest block-lane
  * task before any tx-lane task, so a transaction flood cannot starve block validation. Each lane
  * bounds its queued (not yet running) jobs; a call that does not fit is refused whole, before
- * anything is queued, with {@link NodeBusyError} (`NODE_BUSY`, action `IGNORE`).
+ * anything is queued, with {@link NodeBusyError} (`NODE_BUSY`, action `IGNORE`). The tx lane is
+ * also bounded in time: a task still queued `txQueueMaxWaitMs` after it was admitted leaves the
+ * queue unrun and its call fails with NodeBusyError, so a `submit_tx` never waits out its client's
+ * timeout behind relayed transactions or block work (docs/node.md §Backpressure).
  * @module
  */
 import { Worker } from "node:worker_threads";
@@ -36,6 +39,13 @@ export const DEFAULT_TX_QUEUE_MAX_JOBS = 1024;
 export const DEFAULT_BLOCK_QUEUE_MAX_JOBS = 65_536;
 /** Default cap on transactions per `txs` micro-batch message. */
 export const DEFAULT_MAX_MICRO_BATCH = 16;
+/**
+ * Default longest wait of a queued tx-lane task for a worker, in ms: past it the task leaves the
+ * queue unrun and its call fails with NodeBusyError, so `submit_tx` answers within about this
+ * long plus one micro-batch (well inside a client's timeout) however deep the backlog of relayed
+ * transactions and block work in front of it.
+ */
+export const DEFAULT_TX_QUEUE_MAX_WAIT_MS = 2000;
 
 /** Options of {@link WorkerPool}. */
 export interface WorkerPoolOptions {
@@ -47,6 +57,8 @@ export interface WorkerPoolOptions {
   blockQueueMaxJobs?: number;
   /** At most this many transactions per `txs` message (default {@link DEFAULT_MAX_MICRO_BATCH}; ≥ 1). */
   maxMicroBatch?: number;
+  /** Longest wait of a queued tx-lane task for a worker, ms (default {@link DEFAULT_TX_QUEUE_MAX_WAIT_MS}; ≥ 1); past it the call fails with NodeBusyError. */
+  txQueueMaxWaitMs?: number;
   /** Ring-member cache bound of each worker's WebAssembly instance, entries (default 0 = off; config `ringCacheEntries`). */
   ringCacheEntries?: number;
 }
@@ -59,6 +71,8 @@ interface Pending {
   lane: Lane;
   /** Jobs in the task (0 for a ping). */
   jobs: number;
+  /** tx lane: `performance.now()` (ms) after which the task, still queued, is refused with NodeBusyError. */
+  deadline: number;
   resolve: () => void;
   reject: (e: Error) => void;
 }
@@ -117,6 +131,9 @@ export class WorkerPool implements Verifier {
   readonly #metrics: NodeMetrics | undefined;
   readonly #lanes: Record<Lane, Verifier>;
   readonly #maxMicroBatch: number;
+  readonly #txMaxWaitMs: number;
+  /** Fires at the deadline of the oldest queued tx-lane task. */
+  #expiry: NodeJS.Timeout | undefined;
   #nextId = 1;
   readonly #ringCacheEntries: number;
   /** Per-worker ring-cache counters, summed into the metrics. */
@@ -134,6 +151,8 @@ export class WorkerPool implements Verifier {
     this.#maxJobs = { block, tx };
     this.#maxMicroBatch = opts.maxMicroBatch ?? DEFAULT_MAX_MICRO_BATCH;
     if (!Number.isInteger(this.#maxMicroBatch) || this.#maxMicroBatch < 1) throw new RangeError("maxMicroBatch must be ≥ 1");
+    this.#txMaxWaitMs = opts.txQueueMaxWaitMs ?? DEFAULT_TX_QUEUE_MAX_WAIT_MS;
+    if (!Number.isFinite(this.#txMaxWaitMs) || this.#txMaxWaitMs < 1) throw new RangeError("txQueueMaxWaitMs must be ≥ 1");
     this.#log = opts.log;
     this.#metrics = opts.metrics;
     this.#ringCacheEntries = opts.ringCacheEntries ?? 0;
@@ -206,6 +225,37 @@ export class WorkerPool implements Verifier {
     return undefined;
   }
 
+  /**
+   * Refuses every tx-lane task queued past its deadline (they sit at the head: the lane is FIFO
+   * and every task gets the same wait bound) with NodeBusyError, then re-arms the timer for the
+   * new oldest task. Nothing of a refused task ran.
+   */
+  #expire(): void {
+    this.#expiry = undefined;
+    const q = this.#queues.tx;
+    const now = performance.now();
+    let n = 0;
+    while (q[0] !== undefined && q[0].deadline <= now) {
+      const p = q.shift() as Pending;
+      this.#queuedJobs.tx -= p.jobs;
+      n++;
+      p.reject(new NodeBusyError("tx", `tx lane: no validation worker free within ${this.#txMaxWaitMs} ms (${q.length} tasks still queued); retry later`));
+    }
+    if (n > 0) {
+      this.#metrics?.workerQueueRejected.inc({ lane: "tx" }, n);
+      this.#log?.debug({ refused: n, queued: q.length, maxWaitMs: this.#txMaxWaitMs }, "tx-lane tasks waited too long: NODE_BUSY");
+      this.#gauges();
+    }
+    this.#armExpiry();
+  }
+
+  #armExpiry(): void {
+    const head = this.#queues.tx[0];
+    if (this.#expiry !== undefined || head === undefined || this.#closed) return;
+    this.#expiry = setTimeout(() => this.#expire(), Math.max(0, head.deadline - performance.now()) + 1);
+    this.#expiry.unref();
+  }
+
   #gauges(): void {
     const m = this.#metrics;
     if (m === undefined) return;
@@ -243,14 +293,16 @@ export class WorkerPool implements Verifier {
       this.#metrics?.workerQueueRejected.inc({ lane });
       return [Promise.reject(new NodeBusyError(lane, `${lane} lane: ${queued} jobs queued, ${total} more would exceed the bound of ${this.#maxJobs[lane]}; retry later`))];
     }
+    const deadline = lane === "tx" ? performance.now() + this.#txMaxWaitMs : Infinity;
     const out = bodies.map(
       (body, i) =>
         new Promise<void>((resolve, reject) => {
-          this.#queues[lane].push({ body, lane, jobs: jobs[i] ?? 0, resolve, reject });
+          this.#queues[lane].push({ body, lane, jobs: jobs[i] ?? 0, deadline, resolve, reject });
         }),
     );
     this.#queuedJobs[lane] += total;
     this.#pump();
+    if (lane === "tx") this.#armExpiry();
     return out;
   }
 
@@ -326,6 +378,8 @@ export class WorkerPool implements Verifier {
 
   async close(): Promise<void> {
     this.#closed = true;
+    clearTimeout(this.#expiry);
+    this.#expiry = undefined;
     for (const lane of ["block", "tx"] as const) {
       for (const p of this.#queues[lane].splice(0)) p.reject(new Error("worker pool closed"));
       this.#queuedJobs[lane] = 0;
