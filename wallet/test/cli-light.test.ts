@@ -39,10 +39,16 @@ describe("baios light", () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("--trusting-period: ms below the unbonding period or off; default derived from a genesis file, off for the built-in devnet genesis", () => {
+  it("--trusting-period: ms below the unbonding period or off; default derived from a non-devnet genesis file, off for a devnet genesis", () => {
     const params = { unbondingDelay: 20n, blockTimeMs: 1000 };
     expect(lightTrustingPeriod({}, params)).toBe("off");
-    expect(lightTrustingPeriod({ genesis: "g.json" }, params)).toBeUndefined();
+    // a genesis file with devnet parameters (20 blocks × 1 s: a derived period of 13 s) is off too,
+    // or a page could not start from a devnet a few seconds old (CI: the devnet-commands page test)
+    expect(lightTrustingPeriod({ genesis: "g.json" }, params)).toBe("off");
+    const mainnetLike = { unbondingDelay: 8640n, blockTimeMs: 10_000 };
+    expect(lightTrustingPeriod({ genesis: "g.json" }, mainnetLike)).toBeUndefined(); // derived: 16 h
+    expect(lightTrustingPeriod({ genesis: "g.json" }, { unbondingDelay: 8639n, blockTimeMs: 10_000 })).toBe("off");
+    expect(lightTrustingPeriod({ genesis: "g.json", trustingPeriod: "3600000" }, mainnetLike)).toBe(3_600_000);
     expect(lightTrustingPeriod({ genesis: "g.json", trustingPeriod: "off" }, params)).toBe("off");
     expect(lightTrustingPeriod({ trustingPeriod: "19999" }, params)).toBe(19_999);
     for (const bad of ["20000", "0", "-5", "1e4", "soon"]) expect(() => lightTrustingPeriod({ trustingPeriod: bad }, params), bad).toThrow(/--trusting-period/);

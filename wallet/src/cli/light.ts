@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, Option } from "commander";
 import { isLoopbackAddress } from "@baios/api/server";
-import { toHex } from "@baios/consensus";
+import { GENESIS_FLOORS, toHex } from "@baios/consensus";
 import { defaultTrustingPeriodMs, resolveTrustingPeriod, type TrustingPeriod } from "@baios/light-client";
 import { loadGenesis } from "@baios/node";
 import { lightTrustJson, startLightPageServer, type LightPageServer } from "../light-page.ts";
@@ -35,15 +35,24 @@ export interface LightOpts extends CommonOpts {
 }
 
 /**
+ * Whether `params` can only be a devnet's: an unbonding delay or block time below the floors of
+ * every other chain (docs/protocol.md §13.1, `GENESIS_FLOORS`). A devnet's unbonding period is
+ * seconds (20 blocks × 1 000 ms), so a derived trusting period would refuse its genesis seconds
+ * after launch.
+ */
+export const devnetTrust = (params: Parameters<typeof resolveTrustingPeriod>[1]): boolean => params.unbondingDelay < GENESIS_FLOORS.unbondingDelay || params.blockTimeMs < GENESIS_FLOORS.blockTimeMs;
+
+/**
  * The page's trusting period (docs/light-client.md §2.3) from `--trusting-period`: ms (below the
- * unbonding period) or `off`. Without the option: derived from the genesis params, except for the
- * built-in devnet genesis, whose time is fabricated (2026-01-01) and whose unbonding period is 20 ×
- * 1 000 ms — it is switched off by name there, or no page could ever start from it.
+ * unbonding period) or `off`. Without the option: derived from the genesis params (undefined
+ * here), except for a devnet: the built-in devnet genesis (its time is fabricated, 2026-01-01) and
+ * any genesis with devnet parameters ({@link devnetTrust}) — switched off by name there, with a
+ * warning, or no page could start from it after its first seconds.
  * @throws Error for a value that is not `off` or a whole number of ms below the unbonding period
  */
 export function lightTrustingPeriod(o: Pick<LightOpts, "trustingPeriod" | "genesis">, params: Parameters<typeof resolveTrustingPeriod>[1]): TrustingPeriod | undefined {
   const v = o.trustingPeriod;
-  if (v === undefined) return o.genesis === undefined ? "off" : undefined;
+  if (v === undefined) return o.genesis === undefined || devnetTrust(params) ? "off" : undefined;
   if (v !== "off" && !/^[1-9][0-9]{0,15}$/.test(v)) throw new Error(`--trusting-period ${v}: expected a whole number of ms or "off"`);
   try {
     return resolveTrustingPeriod(v === "off" ? "off" : Number(v), params);
@@ -71,7 +80,8 @@ export async function startLight(o: LightOpts): Promise<LightPageServer> {
   const genesis = await loadGenesis(o.genesis);
   const period = lightTrustingPeriod(o, genesis.params);
   const trust = lightTrustJson({ header: genesis.block.header, validators: genesis.validators, params: genesis.params }, perLevel, period);
-  if (period === "off") out(`warning: trusting period off${o.trustingPeriod === undefined ? " (the built-in devnet genesis has a fabricated time)" : ""}: the page follows the genesis validators however old (unsafe outside a devnet or test)`);
+  const why = o.genesis === undefined ? " (the built-in devnet genesis has a fabricated time)" : ` (a devnet genesis: its unbonding period is ${Number(genesis.params.unbondingDelay) * genesis.params.blockTimeMs} ms)`;
+  if (period === "off") out(`warning: trusting period off${o.trustingPeriod === undefined ? why : ""}: the page follows the genesis validators however old (unsafe outside a devnet or test)`);
   else out(`trusting period: ${period ?? defaultTrustingPeriodMs(genesis.params)} ms${period === undefined ? " (2/3 of the unbonding period)" : ""}`);
   const upstream = rpcClient(o);
   try {
@@ -95,7 +105,7 @@ export function lightCommand(): Command {
     .addOption(new Option("--host <addr>", "listen address (loopback only)").default("127.0.0.1"))
     .addOption(new Option("--port <n>", "listen port (0: any free port)").default("48580"))
     .addOption(new Option("--cascade-per-level <K>", "K of the node's cascade (docs/cascade.md §2)").default("64"))
-    .option("--trusting-period <ms|off>", "the page's trusting period, ms below the unbonding period, or off (unsafe: devnets/tests) (default: 2/3 of the genesis's unbonding period; off for the built-in devnet genesis)")
+    .option("--trusting-period <ms|off>", "the page's trusting period, ms below the unbonding period, or off (unsafe: devnets/tests) (default: 2/3 of the genesis's unbonding period; off for a devnet genesis)")
     .option("--rebuild", "rebuild the page with Vite before serving")
     .option("--rpc <url>", "node JSON-RPC URL (env BAIOS_RPC_URL, default: the network's RPC port on 127.0.0.1)")
     .option("--rpc-token-file <file>", "the node's RPC cookie (else env BAIOS_RPC_TOKEN, BAIOS_RPC_TOKEN_FILE, ~/.baios/rpc.cookie)")
