@@ -9,7 +9,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeHeader, toHex } from "@baios/consensus";
 import { DEVNET_VALIDATOR_SEED, builtinDevnetGenesis, defaultConfig, startNode, type NodeHandle } from "@baios/node";
-import { lightTrustingPeriod, startLight, type LightOpts } from "../src/cli/light.ts";
+import { lightPageStale, lightTrustingPeriod, startLight, type LightOpts } from "../src/cli/light.ts";
 import { LIGHT_PAGE_METHODS, forwardLightRpc, type LightPageServer } from "../src/light-page.ts";
 import { devnetMnemonic } from "../src/keys.ts";
 import { Wallet } from "../src/wallet.ts";
@@ -32,6 +32,8 @@ describe("baios light", () => {
     for (let i = 0; i < 3; i++) await node.produceBlock();
     opts = { rpc: node.rpcUrl, rpcTokenFile: join(dir, "rpc.cookie"), host: "127.0.0.1", port: "0", cascadePerLevel: "64" };
     server = await startLight(opts);
+    // startLight built the page if it was missing or older than its sources; now it is current
+    expect(lightPageStale()).toBe(false);
   }, 120_000);
   afterAll(async () => {
     await server?.close();

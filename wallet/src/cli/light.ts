@@ -6,7 +6,7 @@
  * Vite into wallet/light/page/dist on first use (or with `--rebuild`).
  * @module
  */
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, Option } from "commander";
@@ -61,6 +61,29 @@ export function lightTrustingPeriod(o: Pick<LightOpts, "trustingPeriod" | "genes
   }
 }
 
+/** What the page bundles, relative to the repository: a file here newer than the build means a rebuild. */
+const PAGE_INPUTS = ["wallet/light/page/index.html", "wallet/light/page/style.css", "wallet/light/page/vite.config.ts", "wallet/light/page/src", "wallet/light/src", "consensus/src", "node/api/src", "crypto-wasm/ts", "crypto-wasm/pkg-web"];
+const REPO = fileURLToPath(new URL("../../../", import.meta.url));
+
+/** Newest modification time (ms) of `path` and, for a directory, everything under it. */
+function newestMtimeMs(path: string): number {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return readdirSync(path).reduce((m, name) => Math.max(m, newestMtimeMs(join(path, name))), st.mtimeMs);
+}
+
+/**
+ * Whether the built page is missing or older than any of its sources (a `git pull` or an edit
+ * since the last build), so `baios light` never serves a page built from older code.
+ */
+export function lightPageStale(): boolean {
+  const built = `${LIGHT_PAGE_DIST}index.html`;
+  if (!existsSync(built)) return true;
+  const builtAt = statSync(built).mtimeMs;
+  return PAGE_INPUTS.some((p) => newestMtimeMs(join(REPO, p)) > builtAt);
+}
+
 /** Builds the page with Vite into {@link LIGHT_PAGE_DIST} (its vite.config.ts). @throws what Vite throws */
 export async function buildLightPage(): Promise<void> {
   const { build } = await import("vite");
@@ -90,7 +113,7 @@ export async function startLight(o: LightOpts): Promise<LightPageServer> {
   } catch (e) {
     out(`warning: the node at ${rpcUrl(o)} does not answer yet (${(e as Error).message})`);
   }
-  if (o.rebuild === true || !existsSync(`${LIGHT_PAGE_DIST}index.html`)) {
+  if (o.rebuild === true || lightPageStale()) {
     out("building the page (Vite)…");
     await buildLightPage();
   }
@@ -106,7 +129,7 @@ export function lightCommand(): Command {
     .addOption(new Option("--port <n>", "listen port (0: any free port)").default("48580"))
     .addOption(new Option("--cascade-per-level <K>", "K of the node's cascade (docs/cascade.md §2)").default("64"))
     .option("--trusting-period <ms|off>", "the page's trusting period, ms below the unbonding period, or off (unsafe: devnets/tests) (default: 2/3 of the genesis's unbonding period; off for a devnet genesis)")
-    .option("--rebuild", "rebuild the page with Vite before serving")
+    .option("--rebuild", "rebuild the page with Vite before serving (it is rebuilt anyway when missing or older than its sources)")
     .option("--rpc <url>", "node JSON-RPC URL (env BAIOS_RPC_URL, default: the network's RPC port on 127.0.0.1)")
     .option("--rpc-token-file <file>", "the node's RPC cookie (else env BAIOS_RPC_TOKEN, BAIOS_RPC_TOKEN_FILE, ~/.baios/rpc.cookie)")
     .option("--network <net>", "mainnet | testnet | devnet (env BAIOS_NETWORK, default devnet)")
