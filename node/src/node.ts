@@ -171,12 +171,14 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
     // two lanes (docs/node.md §Validation and the worker pool): blocks before queued txs; the tx lane is bounded
     let blockLane: Verifier = localVerifier;
     let txLane: Verifier = localVerifier;
+    let ownTxLane: Verifier = localVerifier;
     if (config.workers > 0) {
       const pool = new WorkerPool(config.workers, { log: log.child({ mod: "workers" }), metrics, txQueueMaxJobs: config.workerQueueMax, txQueueMaxWaitMs: config.workerQueueMaxWaitMs, ringCacheEntries: config.ringCacheEntries });
       cleanups.push(() => pool.close());
       await pool.ready();
       blockLane = pool.forBlocks();
       txLane = pool.forTxs();
+      ownTxLane = pool.forOwnTxs();
     } else {
       // Inline validation: this thread's WebAssembly instance (shared by every node in the process).
       ringCacheConfigure(config.ringCacheEntries);
@@ -218,6 +220,8 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
 
     // submit_tx: range proofs of txs arriving together are batch-verified (blocks batch their own)
     const submitVerifier = new RangeProofBatcher(cachingVerifier(timed(txLane), verified));
+    // this node's own submissions (submit_tx): the same bounded lane, served before relayed txs (workers/pool.ts)
+    const ownSubmitVerifier = new RangeProofBatcher(cachingVerifier(timed(ownTxLane), verified));
 
     // consensus (docs/consensus.md §6): executor + staking state, candidates, evidence, miner, BFT driver
     const seed = config.validator ? readValidatorSeed(config) : undefined;
@@ -254,8 +258,8 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions = {})
     }
 
     // one pipeline for submit_tx, gossip and the stem phase (net/txrelay.ts)
-    const intake = new TxIntake({ chain, mempool, params, verifier: submitVerifier, metrics, log: log.child({ mod: "tx" }) });
-    const submitTx = (bytes: Uint8Array): Promise<Uint8Array> => intake.submit(bytes);
+    const intake = new TxIntake({ chain, mempool, params, verifier: submitVerifier, ownVerifier: ownSubmitVerifier, metrics, log: log.child({ mod: "tx" }) });
+    const submitTx = (bytes: Uint8Array): Promise<Uint8Array> => intake.submit(bytes, { own: true });
 
     // certificate first, safety failures kept as evidence, bounded catch-up (import.ts); commits through the executor
     const importer = new BlockImporter({ params, chain, mempool, executor, onImported: (h) => consensus.driver?.onExternalCommit(h), verifier: blockVerifier, metrics, log: log.child({ mod: "import" }), ...(opts.catchUpBatch === undefined ? {} : { catchUpBatch: opts.catchUpBatch }) });

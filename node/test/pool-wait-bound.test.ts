@@ -75,6 +75,24 @@ describe("worker pool: tx-lane wait bound", () => {
     }
   });
 
+  it("own submissions (forOwnTxs) queued behind relayed ones (forTxs) run first; both share the tx lane's bounds", async () => {
+    const pool = new WorkerPool(1, { txQueueMaxWaitMs: 60_000, txQueueMaxJobs: 1_000 });
+    try {
+      await pool.ready();
+      const order: string[] = [];
+      const relayed = Array.from({ length: 30 }, (_, i) => pool.forTxs().verifyMlsag([jobs[i % jobs.length]!]).then(() => void order.push(`r${i}`)));
+      const own = Array.from({ length: 3 }, (_, i) => pool.forOwnTxs().verifyMlsag([jobs[i % jobs.length]!]).then(() => void order.push(`o${i}`)));
+      expect(pool.queuedJobs("tx")).toBeGreaterThanOrEqual(30); // one relayed task may already run; the rest and the own ones are queued, counted in the tx lane
+      await Promise.all([...relayed, ...own]);
+      // at most the relayed task already running when the own ones arrived finishes before them
+      const lastOwn = Math.max(...["o0", "o1", "o2"].map((o) => order.indexOf(o)));
+      expect(lastOwn).toBeLessThanOrEqual(3);
+      expect(order).toHaveLength(33);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("calls that reach a worker within the bound are not refused (a short backlog drains normally)", async () => {
     const pool = new WorkerPool(1, { txQueueMaxWaitMs: 60_000 });
     try {

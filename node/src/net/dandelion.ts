@@ -146,7 +146,7 @@ export class NodeDandelion implements TxRouter {
    * @throws ConsensusError, AlreadyInPoolError, StemConflictError, NodeBusyError
    */
   async submitOwn(bytes: Uint8Array): Promise<Uint8Array> {
-    const v = await this.#o.intake.check(bytes);
+    const v = await this.#o.intake.check(bytes, { own: true });
     const id = hex(v.txid);
     this.#hold(id, v);
     const r = this.router.onOwnTx(id, v.bytes);

@@ -32,8 +32,10 @@ export interface TxIntakeOptions {
   chain: Chain;
   mempool: Mempool;
   params: ChainParams;
-  /** Runs MLSAGs and range proofs (the tx lane of the worker pool, batched). */
+  /** Runs MLSAGs and range proofs of relayed transactions (the tx lane of the worker pool, batched). */
   verifier: Verifier;
+  /** Runs them for this node's own submissions (`check(bytes, { own: true })`: the pool's `forOwnTxs`, served before relayed txs); default {@link verifier}. */
+  ownVerifier?: Verifier;
   metrics: NodeMetrics;
   log: Logger;
   /** Extra "already known" test (e.g. the stempool holds it); throws to refuse. */
@@ -56,10 +58,11 @@ export class TxIntake {
   }
 
   /**
-   * Checks a transaction in full without changing state.
+   * Checks a transaction in full without changing state. `own`: a submission to this node
+   * (`submit_tx`), verified through `ownVerifier` (ahead of relayed transactions).
    * @throws ConsensusError (any `TX_*` rule), AlreadyInPoolError (in the mempool, the stempool or on chain), NodeBusyError
    */
-  async check(bytes: Uint8Array): Promise<CheckedTx> {
+  async check(bytes: Uint8Array, opts: { own?: boolean } = {}): Promise<CheckedTx> {
     const { chain, mempool, params, metrics, log } = this.#o;
     const end = metrics.txValidationSeconds.startTimer({ stage: "total" });
     try {
@@ -68,7 +71,7 @@ export class TxIntake {
       const id = txId(tx);
       if (mempool.has(id) || this.extraKnown?.(id) === true || (await chain.store.getTxLocation(id)) !== undefined) throw new AlreadyInPoolError(`transaction ${hex(id)} already known`);
       const v = await validateTx(bytes, chain, params, {
-        verifier: this.#o.verifier,
+        verifier: opts.own === true ? (this.#o.ownVerifier ?? this.#o.verifier) : this.#o.verifier,
         keyImageFilter: (ki, i) => {
           if (mempool.spenderOf(ki) !== undefined) throw new ConsensusError("TX_KEY_IMAGE_IN_POOL", `inputs[${i}].keyImage: used by a mempool transaction`, { index: i });
         },
@@ -115,7 +118,7 @@ export class TxIntake {
   }
 
   /** {@link check} then {@link accept}; returns the txid. */
-  async submit(bytes: Uint8Array): Promise<Uint8Array> {
-    return this.accept(await this.check(bytes));
+  async submit(bytes: Uint8Array, opts: { own?: boolean } = {}): Promise<Uint8Array> {
+    return this.accept(await this.check(bytes, opts));
   }
 }

@@ -63,6 +63,15 @@ export interface WorkerPoolOptions {
   ringCacheEntries?: number;
 }
 
+/**
+ * The pool's queues: `block` (the block lane), then `own` and `tx`, the two queues of the tx lane:
+ * `own` holds this node's own submissions (RPC `submit_tx`) and is served before `tx` (relayed
+ * transactions: Dandelion++ stems and gossip), so a node's clients never queue behind its peers'
+ * relay traffic. Both count against the tx lane's job bound and wait bound.
+ */
+type QueueName = "block" | "own" | "tx";
+const laneOf = (q: QueueName): Lane => (q === "block" ? "block" : "tx");
+
 type Distribute<T> = T extends { kind: infer K } ? Omit<T, "id"> & { kind: K } : never;
 type TaskBody = Distribute<WorkerTask>;
 
@@ -124,12 +133,12 @@ export function chunk<T>(items: readonly T[], n: number): T[][] {
 export class WorkerPool implements Verifier {
   readonly size: number;
   readonly #slots: Slot[] = [];
-  readonly #queues: Record<Lane, Pending[]> = { block: [], tx: [] };
+  readonly #queues: Record<QueueName, Pending[]> = { block: [], own: [], tx: [] };
   readonly #queuedJobs: Record<Lane, number> = { block: 0, tx: 0 };
   readonly #maxJobs: Record<Lane, number>;
   readonly #log: Logger | undefined;
   readonly #metrics: NodeMetrics | undefined;
-  readonly #lanes: Record<Lane, Verifier>;
+  readonly #lanes: Record<QueueName, Verifier>;
   readonly #maxMicroBatch: number;
   readonly #txMaxWaitMs: number;
   /** Fires at the deadline of the oldest queued tx-lane task. */
@@ -157,12 +166,12 @@ export class WorkerPool implements Verifier {
     this.#metrics = opts.metrics;
     this.#ringCacheEntries = opts.ringCacheEntries ?? 0;
     this.ringCache = new RingCacheMetrics(opts.metrics);
-    const lane = (l: Lane): Verifier => ({
-      verifyMlsag: (jobs) => this.#verify(l, "mlsag", jobs),
-      verifyRangeProofs: (jobs) => this.#verify(l, "range", jobs),
-      verifyTx: (job) => this.#verifyTx(l, job),
+    const lane = (q: QueueName): Verifier => ({
+      verifyMlsag: (jobs) => this.#verify(q, "mlsag", jobs),
+      verifyRangeProofs: (jobs) => this.#verify(q, "range", jobs),
+      verifyTx: (job) => this.#verifyTx(q, job),
     });
-    this.#lanes = { block: lane("block"), tx: lane("tx") };
+    this.#lanes = { block: lane("block"), own: lane("own"), tx: lane("tx") };
     for (let i = 0; i < size; i++) this.#slots.push(this.#spawn());
     this.#metrics?.workerThreads.set(size);
   }
@@ -203,14 +212,16 @@ export class WorkerPool implements Verifier {
   }
 
   /**
-   * The next task for an idle worker: the oldest block-lane item, else the oldest tx-lane item; a
-   * transaction item takes the transactions queued right behind it in its lane along, up to its
+   * The next task for an idle worker: the oldest block-lane item, else the oldest own tx-lane
+   * item, else the oldest relayed one; a
+   * transaction item takes the transactions queued right behind it in its queue along, up to its
    * share of the backlog (`ceil(queued / workers)`, at most `maxMicroBatch`): the busy workers
    * will want their share when they finish, so the last batches stay small and end together.
    */
   #next(): Pending[] | undefined {
-    for (const lane of ["block", "tx"] as const) {
-      const q = this.#queues[lane];
+    for (const name of ["block", "own", "tx"] as const) {
+      const q = this.#queues[name];
+      const lane = laneOf(name);
       const p = q[0];
       if (p === undefined) continue;
       let n = 1;
@@ -226,40 +237,42 @@ export class WorkerPool implements Verifier {
   }
 
   /**
-   * Refuses every tx-lane task queued past its deadline (they sit at the head: the lane is FIFO
-   * and every task gets the same wait bound) with NodeBusyError, then re-arms the timer for the
-   * new oldest task. Nothing of a refused task ran.
+   * Refuses every tx-lane task queued past its deadline (they sit at the heads: each queue is
+   * FIFO and every task gets the same wait bound) with NodeBusyError, then re-arms the timer for
+   * the new oldest task. Nothing of a refused task ran.
    */
   #expire(): void {
     this.#expiry = undefined;
-    const q = this.#queues.tx;
     const now = performance.now();
     let n = 0;
-    while (q[0] !== undefined && q[0].deadline <= now) {
-      const p = q.shift() as Pending;
-      this.#queuedJobs.tx -= p.jobs;
-      n++;
-      p.reject(new NodeBusyError("tx", `tx lane: no validation worker free within ${this.#txMaxWaitMs} ms (${q.length} tasks still queued); retry later`));
+    for (const q of [this.#queues.own, this.#queues.tx]) {
+      while (q[0] !== undefined && q[0].deadline <= now) {
+        const p = q.shift() as Pending;
+        this.#queuedJobs.tx -= p.jobs;
+        n++;
+        p.reject(new NodeBusyError("tx", `tx lane: no validation worker free within ${this.#txMaxWaitMs} ms; retry later`));
+      }
     }
     if (n > 0) {
       this.#metrics?.workerQueueRejected.inc({ lane: "tx" }, n);
-      this.#log?.debug({ refused: n, queued: q.length, maxWaitMs: this.#txMaxWaitMs }, "tx-lane tasks waited too long: NODE_BUSY");
+      this.#log?.debug({ refused: n, queued: this.#queues.own.length + this.#queues.tx.length, maxWaitMs: this.#txMaxWaitMs }, "tx-lane tasks waited too long: NODE_BUSY");
       this.#gauges();
     }
     this.#armExpiry();
   }
 
   #armExpiry(): void {
-    const head = this.#queues.tx[0];
-    if (this.#expiry !== undefined || head === undefined || this.#closed) return;
-    this.#expiry = setTimeout(() => this.#expire(), Math.max(0, head.deadline - performance.now()) + 1);
+    if (this.#expiry !== undefined || this.#closed) return;
+    const first = Math.min(this.#queues.own[0]?.deadline ?? Infinity, this.#queues.tx[0]?.deadline ?? Infinity);
+    if (first === Infinity) return;
+    this.#expiry = setTimeout(() => this.#expire(), Math.max(0, first - performance.now()) + 1);
     this.#expiry.unref();
   }
 
   #gauges(): void {
     const m = this.#metrics;
     if (m === undefined) return;
-    m.workerQueueLength.set(this.#queues.block.length + this.#queues.tx.length);
+    m.workerQueueLength.set(this.queued);
     for (const lane of ["block", "tx"] as const) m.workerQueueJobs.set({ lane }, this.#queuedJobs[lane]);
   }
 
@@ -284,7 +297,8 @@ export class WorkerPool implements Verifier {
    * holds queued jobs and these would take it over its bound (a call larger than the bound is
    * admitted only into an empty lane, so it cannot be refused forever).
    */
-  #admit(lane: Lane, bodies: TaskBody[]): Promise<void>[] {
+  #admit(name: QueueName, bodies: TaskBody[]): Promise<void>[] {
+    const lane = laneOf(name);
     if (this.#closed) return [Promise.reject(new Error("worker pool closed"))];
     const jobs = bodies.map((b) => (b.kind === "txs" ? b.jobs.reduce((a, j) => a + j.mlsag.length + (j.range === undefined ? 0 : 1), 0) : "jobs" in b ? b.jobs.length : 0));
     const total = jobs.reduce((a, b) => a + b, 0);
@@ -297,7 +311,7 @@ export class WorkerPool implements Verifier {
     const out = bodies.map(
       (body, i) =>
         new Promise<void>((resolve, reject) => {
-          this.#queues[lane].push({ body, lane, jobs: jobs[i] ?? 0, deadline, resolve, reject });
+          this.#queues[name].push({ body, lane, jobs: jobs[i] ?? 0, deadline, resolve, reject });
         }),
     );
     this.#queuedJobs[lane] += total;
@@ -306,7 +320,7 @@ export class WorkerPool implements Verifier {
     return out;
   }
 
-  async #verify(lane: Lane, kind: "mlsag" | "range", jobs: readonly MlsagJob[] | readonly RangeProofJob[]): Promise<void> {
+  async #verify(lane: QueueName, kind: "mlsag" | "range", jobs: readonly MlsagJob[] | readonly RangeProofJob[]): Promise<void> {
     if (jobs.length === 0) return;
     // MLSAGs split across the workers; a range-proof batch stays whole on one worker
     const bodies: TaskBody[] = kind === "mlsag" ? chunk(jobs as readonly MlsagJob[], this.size).map((c) => ({ kind, jobs: c })) : [{ kind, jobs: [...(jobs as readonly RangeProofJob[])] }];
@@ -314,7 +328,7 @@ export class WorkerPool implements Verifier {
     for (const r of results) if (r.status === "rejected") throw r.reason;
   }
 
-  async #verifyTx(lane: Lane, job: TxVerifyJob): Promise<void> {
+  async #verifyTx(lane: QueueName, job: TxVerifyJob): Promise<void> {
     if (job.mlsag.length === 0 && job.range === undefined) return;
     await Promise.all(this.#admit(lane, [{ kind: "txs", jobs: [job] }]));
   }
@@ -352,9 +366,18 @@ export class WorkerPool implements Verifier {
     return this.#lanes.block;
   }
 
-  /** The bounded `tx` lane as a consensus `Verifier`: mempool submissions (RPC `submit_tx`, p2p txs). Over `txQueueMaxJobs` queued jobs it rejects with {@link NodeBusyError}. */
+  /** The bounded `tx` lane as a consensus `Verifier`: relayed transactions (p2p stems and gossip). Over `txQueueMaxJobs` queued jobs, or after `txQueueMaxWaitMs` queued, it rejects with {@link NodeBusyError}. */
   forTxs(): Verifier {
     return this.#lanes.tx;
+  }
+
+  /**
+   * The same bounded `tx` lane for this node's own submissions (RPC `submit_tx`): same job bound
+   * and wait bound, but an idle worker serves these before the relayed transactions of
+   * {@link forTxs} (after the block lane), so a client's call never waits behind peers' relay traffic.
+   */
+  forOwnTxs(): Verifier {
+    return this.#lanes.own;
   }
 
   /**
@@ -368,7 +391,7 @@ export class WorkerPool implements Verifier {
 
   /** Number of queued (not yet running) tasks, both lanes. */
   get queued(): number {
-    return this.#queues.block.length + this.#queues.tx.length;
+    return this.#queues.block.length + this.#queues.own.length + this.#queues.tx.length;
   }
 
   /** Number of queued (not yet running) jobs in `lane`. */
@@ -380,9 +403,9 @@ export class WorkerPool implements Verifier {
     this.#closed = true;
     clearTimeout(this.#expiry);
     this.#expiry = undefined;
-    for (const lane of ["block", "tx"] as const) {
-      for (const p of this.#queues[lane].splice(0)) p.reject(new Error("worker pool closed"));
-      this.#queuedJobs[lane] = 0;
+    for (const name of ["block", "own", "tx"] as const) {
+      for (const p of this.#queues[name].splice(0)) p.reject(new Error("worker pool closed"));
+      this.#queuedJobs[laneOf(name)] = 0;
     }
     await Promise.all(this.#slots.map((s) => s.worker.terminate()));
     this.#metrics?.workerThreads.set(0);
