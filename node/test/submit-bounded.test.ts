@@ -76,4 +76,25 @@ describe("node: submit_tx under relay load answers within bounded time", () => {
     for (const t of mine) await expect(node.client.submitTx(t.bytes)).resolves.toMatchObject({ txid: expect.any(String) });
     expect(node.mempool.size).toBeGreaterThanOrEqual(own.length);
   }, 60_000);
+
+  it("a relayed tx committed in a block while it waited to be checked is IGNOREd as already known, never REJECTed (no score lost by the relaying peer)", async () => {
+    const net = new TapNetwork(new LoopbackHub(), "node2");
+    const n = await startNode(testConfig(tmpDir(), { workers: 1 }), { genesis, network: net, manualBlocks: true });
+    try {
+      const h = net.tapped!;
+      const t = txs[20]!;
+      // relayed traffic in front, then the same tx relayed by a peer: its check waits in the relayed queue
+      const ahead = txs.slice(0, 8).flatMap((x) => [x, x, x, x]).map((x) => h.onTx({ phase: "fluff", bytes: x.bytes }, "peer"));
+      const relayed = h.onTx({ phase: "fluff", bytes: t.bytes }, "peer");
+      // meanwhile the node's own submission of it is checked first, pooled and committed
+      await n.submitTx(t.bytes);
+      await n.produceBlock();
+      expect((await n.client.getTx(Buffer.from(t.txid).toString("hex"))).status).not.toBe("mempool");
+      expect(await relayed).not.toBe("REJECT");
+      expect(await Promise.all(ahead)).not.toContain("REJECT");
+      expect(net.reports).toHaveLength(0);
+    } finally {
+      await n.stop();
+    }
+  }, 60_000);
 });

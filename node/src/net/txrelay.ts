@@ -70,16 +70,30 @@ export class TxIntake {
       const tx = decodeTx(bytes, params.maxTxBytes);
       const id = txId(tx);
       if (mempool.has(id) || this.extraKnown?.(id) === true || (await chain.store.getTxLocation(id)) !== undefined) throw new AlreadyInPoolError(`transaction ${hex(id)} already known`);
-      const v = await validateTx(bytes, chain, params, {
-        verifier: opts.own === true ? (this.#o.ownVerifier ?? this.#o.verifier) : this.#o.verifier,
-        keyImageFilter: (ki, i) => {
-          if (mempool.spenderOf(ki) !== undefined) throw new ConsensusError("TX_KEY_IMAGE_IN_POOL", `inputs[${i}].keyImage: used by a mempool transaction`, { index: i });
-        },
-        oneTimeKeyFilter: (otk, j) => {
-          if (mempool.holderOfOneTimeKey(otk) !== undefined) throw new ConsensusError("TX_ONE_TIME_KEY_IN_POOL", `outputs[${j}].oneTimeKey: used by a mempool transaction`, { index: j });
-        },
-      });
-      await this.recheckAgainstChain(v.tx);
+      const checked = async (): Promise<Awaited<ReturnType<typeof validateTx>>> => {
+        const v = await validateTx(bytes, chain, params, {
+          verifier: opts.own === true ? (this.#o.ownVerifier ?? this.#o.verifier) : this.#o.verifier,
+          keyImageFilter: (ki, i) => {
+            if (mempool.spenderOf(ki) !== undefined) throw new ConsensusError("TX_KEY_IMAGE_IN_POOL", `inputs[${i}].keyImage: used by a mempool transaction`, { index: i });
+          },
+          oneTimeKeyFilter: (otk, j) => {
+            if (mempool.holderOfOneTimeKey(otk) !== undefined) throw new ConsensusError("TX_ONE_TIME_KEY_IN_POOL", `outputs[${j}].oneTimeKey: used by a mempool transaction`, { index: j });
+          },
+        });
+        await this.recheckAgainstChain(v.tx);
+        return v;
+      };
+      let v: Awaited<ReturnType<typeof validateTx>>;
+      try {
+        v = await checked();
+      } catch (e) {
+        // a block committed while the expensive steps ran (they may wait up to the pool's
+        // workerQueueMaxWaitMs for a worker) took this very transaction: a race, not an invalid
+        // transaction, so "already known" (IGNORE), never a REJECT that would cost a relaying
+        // peer its score (4 such REJECTs banned a validator's peers in the finality benchmark)
+        if (e instanceof ConsensusError && (e.code === "TX_KEY_IMAGE_SPENT" || e.code === "TX_ONE_TIME_KEY_EXISTS") && (await chain.store.getTxLocation(id)) !== undefined) throw new AlreadyInPoolError(`transaction ${hex(id)} already known (committed while it was checked)`);
+        throw e;
+      }
       return { tx: v.tx, txid: v.txid, bytes: v.bytes };
     } catch (e) {
       if (e instanceof ConsensusError) {
