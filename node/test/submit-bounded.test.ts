@@ -22,8 +22,13 @@ class TapNetwork extends LoopbackNetwork {
 
 /** Longest wait of a queued tx-lane task in this test, ms. */
 const WAIT_MS = 300;
-/** Every submit_tx must answer within this, ms: the wait bound, one running micro-batch (≤ 16 txs) and the HTTP round trip, with room for a loaded machine. */
-const ANSWER_WITHIN_MS = WAIT_MS + 2200;
+/**
+ * Every submit_tx must answer within this, ms: the wait bound, one running micro-batch (≤ 16 txs)
+ * and the HTTP round trip, with wide room for a loaded CI machine (a liveness bound, not a speed
+ * figure). The backlog below is ~1,280 verifications (≈ 8 s of one worker on an idle machine):
+ * without the wait bound the last calls answer only after it (the old code: 3.9 s at half this backlog).
+ */
+const ANSWER_WITHIN_MS = WAIT_MS + 4700;
 
 describe("node: submit_tx under relay load answers within bounded time", () => {
   let node: NodeHandle | undefined;
@@ -42,10 +47,10 @@ describe("node: submit_tx under relay load answers within bounded time", () => {
     const net = new TapNetwork(new LoopbackHub(), "node");
     node = await startNode(testConfig(tmpDir(), { workers: 1, workerQueueMax: 1_000_000, workerQueueMaxWaitMs: WAIT_MS, validator: false }), { genesis, network: net });
     const h = net.tapped!;
-    // a peer relays 16 txs 40 times each (copies arriving together are each checked in full): ~640 verifications queued
+    // a peer relays 16 txs 80 times each (copies arriving together are each checked in full): ~1,280 verifications queued
     const relayed = txs.slice(0, 16);
     const verdicts: Promise<Verdict>[] = [];
-    for (let k = 0; k < 40; k++) for (const t of relayed) verdicts.push(h.onTx({ phase: "fluff", bytes: t.bytes }, "peer"));
+    for (let k = 0; k < 80; k++) for (const t of relayed) verdicts.push(h.onTx({ phase: "fluff", bytes: t.bytes }, "peer"));
     // then 16 concurrent submit_tx of the other 8 txs (each twice) over JSON-RPC
     const own = txs.slice(16);
     const calls = [...own, ...own].map(async (t) => {
