@@ -102,4 +102,26 @@ describe("node: submit_tx under relay load answers within bounded time", () => {
       await n.stop();
     }
   }, 60_000);
+
+  it("a relayed tx whose key image another committed tx spent is dropped without blame (IGNORE); submit_tx still names TX_KEY_IMAGE_SPENT", async () => {
+    const net = new TapNetwork(new LoopbackHub(), "node3");
+    const n = await startNode(testConfig(tmpDir(), { workers: 1 }), { genesis, network: net, manualBlocks: true });
+    try {
+      const h = net.tapped!;
+      const a = txs[21]!;
+      const b = buildTx(genesis, 21, { fee: 200_000n }); // same input, so the same key image; another tx
+      expect(Buffer.from(b.keyImage)).toEqual(Buffer.from(a.keyImage));
+      await n.submitTx(a.bytes);
+      await n.produceBlock();
+      // a peer that has not seen that block yet relays the conflicting tx, on both paths
+      expect(await h.onTx({ phase: "fluff", bytes: b.bytes }, "peer")).toBe("IGNORE");
+      expect(net.reports).toHaveLength(0);
+      // a client is told exactly why
+      const err = await n.client.submitTx(b.bytes).then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(RpcError);
+      expect(JSON.stringify((err as RpcError).data)).toContain("TX_KEY_IMAGE_SPENT");
+    } finally {
+      await n.stop();
+    }
+  }, 60_000);
 });
