@@ -3,30 +3,16 @@
 // baios_worker_queue_rejected_total; block jobs take a priority lane the flood cannot starve.
 // Real worker threads throughout.
 import { beforeAll, describe, expect, it } from "vitest";
-import { coinbaseCommitment, mlsagJobs, txSigningHash, type MlsagJob } from "@baios/consensus";
+import type { MlsagJob } from "@baios/consensus";
 import { ConfigError, defaultConfig, loadConfig } from "../src/config.ts";
 import { createMetrics } from "../src/metrics.ts";
 import { NodeBusyError } from "../src/workers/busy.ts";
 import { WorkerPool } from "../src/workers/pool.ts";
-import { buildTx, testGenesis } from "./helpers/fixture.ts";
+import { testGenesis, premineMlsagJobs } from "./helpers/fixture.ts";
 
 type Genesis = Awaited<ReturnType<typeof testGenesis>>;
 
-/** Valid MLSAG jobs (one per input) of real 1-input transactions spending premine outputs. */
-function validJobs(genesis: Genesis, count: number): MlsagJob[] {
-  const cb = genesis.block.coinbase;
-  return Array.from({ length: count }, (_, i) => buildTx(genesis, i, { salt: i }).tx).flatMap((tx, ti) =>
-    mlsagJobs(
-      tx,
-      txSigningHash(tx),
-      tx.inputs.map((inp) => ({
-        ringKeys: inp.ring.map((g) => cb.outputs[Number(g)]!.oneTimeKey),
-        ringCommitments: inp.ring.map((g) => coinbaseCommitment(cb.outputs[Number(g)]!.amount)),
-      })),
-      ti,
-    ),
-  );
-}
+const validJobs = premineMlsagJobs;
 
 async function rejectedTotal(metrics: ReturnType<typeof createMetrics>, lane: "tx" | "block"): Promise<number> {
   const m = await metrics.workerQueueRejected.get();

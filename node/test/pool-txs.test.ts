@@ -4,23 +4,19 @@
 // single-thread path. Real worker threads.
 import { beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { ConsensusError, coinbaseCommitment, mlsagJobs, rangeProofJob, txSigningHash, verifyTxJob, type TxVerifyJob } from "@baios/consensus";
+import { ConsensusError, mlsagJobs, rangeProofJob, txSigningHash, verifyTxJob, type TxVerifyJob } from "@baios/consensus";
 import { createMetrics } from "../src/metrics.ts";
 import { WorkerPool } from "../src/workers/pool.ts";
-import { buildTx, testGenesis } from "./helpers/fixture.ts";
+import { buildTx, testGenesis, premineRings } from "./helpers/fixture.ts";
 
 type Genesis = Awaited<ReturnType<typeof testGenesis>>;
 
 function txJobs(genesis: Genesis, count: number): TxVerifyJob[] {
-  const cb = genesis.block.coinbase;
   return Array.from({ length: count }, (_, i) => buildTx(genesis, i, { salt: i }).tx).map((tx) => ({
     mlsag: mlsagJobs(
       tx,
       txSigningHash(tx),
-      tx.inputs.map((inp) => ({
-        ringKeys: inp.ring.map((g) => cb.outputs[Number(g)]!.oneTimeKey),
-        ringCommitments: inp.ring.map((g) => coinbaseCommitment(cb.outputs[Number(g)]!.amount)),
-      })),
+      premineRings(genesis, tx),
     ),
     range: rangeProofJob(tx),
   }));

@@ -3,28 +3,14 @@
 // NODE_BUSY at that deadline, instead of waiting for the block work (priority lane) or the backlog
 // in front of it however long that takes. Real worker threads.
 import { beforeAll, describe, expect, it } from "vitest";
-import { coinbaseCommitment, mlsagJobs, txSigningHash, type MlsagJob } from "@baios/consensus";
+import type { MlsagJob } from "@baios/consensus";
 import { ConfigError, defaultConfig, loadConfig } from "../src/config.ts";
 import { createMetrics } from "../src/metrics.ts";
 import { NodeBusyError } from "../src/workers/busy.ts";
 import { DEFAULT_TX_QUEUE_MAX_WAIT_MS, WorkerPool } from "../src/workers/pool.ts";
-import { buildTx, testGenesis } from "./helpers/fixture.ts";
+import { testGenesis, premineMlsagJobs } from "./helpers/fixture.ts";
 
-/** Valid MLSAG jobs (one per input) of real 1-input ring-11 transactions spending premine outputs. */
-function validJobs(genesis: Awaited<ReturnType<typeof testGenesis>>, count: number): MlsagJob[] {
-  const cb = genesis.block.coinbase;
-  return Array.from({ length: count }, (_, i) => buildTx(genesis, i, { salt: i }).tx).flatMap((tx, ti) =>
-    mlsagJobs(
-      tx,
-      txSigningHash(tx),
-      tx.inputs.map((inp) => ({
-        ringKeys: inp.ring.map((g) => cb.outputs[Number(g)]!.oneTimeKey),
-        ringCommitments: inp.ring.map((g) => coinbaseCommitment(cb.outputs[Number(g)]!.amount)),
-      })),
-      ti,
-    ),
-  );
-}
+const validJobs = premineMlsagJobs;
 
 describe("worker pool: tx-lane wait bound", () => {
   let jobs: MlsagJob[];

@@ -4,26 +4,14 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { coinbaseCommitment, mlsagJobs, txSigningHash, type MlsagJob } from "@baios/consensus";
+import type { MlsagJob } from "@baios/consensus";
 import { ConfigError, loadConfig } from "../src/config.ts";
 import { createMetrics } from "../src/metrics.ts";
 import { WorkerPool } from "../src/workers/pool.ts";
-import { buildTx, testGenesis } from "./helpers/fixture.ts";
+import { testGenesis, premineMlsagJobs } from "./helpers/fixture.ts";
 
 async function jobs(count: number): Promise<MlsagJob[]> {
-  const genesis = await testGenesis();
-  const cb = genesis.block.coinbase;
-  return Array.from({ length: count }, (_, i) => buildTx(genesis, i, { salt: i })).flatMap(({ tx }, ti) =>
-    mlsagJobs(
-      tx,
-      txSigningHash(tx),
-      tx.inputs.map((inp) => ({
-        ringKeys: inp.ring.map((g) => cb.outputs[Number(g)]!.oneTimeKey),
-        ringCommitments: inp.ring.map((g) => coinbaseCommitment(cb.outputs[Number(g)]!.amount)),
-      })),
-      ti,
-    ),
-  );
+  return premineMlsagJobs(await testGenesis(), count);
 }
 
 const metricValue = async (text: string, name: string): Promise<number> => {

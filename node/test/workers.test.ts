@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ConsensusError, mlsagJobs, rangeProofJob, txSigningHash, coinbaseCommitment } from "@baios/consensus";
+import { ConsensusError, mlsagJobs, rangeProofJob, txSigningHash } from "@baios/consensus";
 import { WorkerPool, chunk } from "../src/workers/pool.ts";
-import { buildTx, testGenesis } from "./helpers/fixture.ts";
+import { buildTx, testGenesis, premineRings } from "./helpers/fixture.ts";
 import fc from "fast-check";
 
 describe("worker pool", () => {
@@ -23,15 +23,11 @@ describe("worker pool", () => {
     try {
       await pool.ready();
       const txs = [0, 1, 2, 3].map((i) => buildTx(genesis, i, { salt: i }));
-      const cb = genesis.block.coinbase;
       const jobs = txs.flatMap(({ tx }, ti) =>
         mlsagJobs(
           tx,
           txSigningHash(tx),
-          tx.inputs.map((inp) => ({
-            ringKeys: inp.ring.map((g) => cb.outputs[Number(g)]!.oneTimeKey),
-            ringCommitments: inp.ring.map((g) => coinbaseCommitment(cb.outputs[Number(g)]!.amount)),
-          })),
+          premineRings(genesis, tx),
           ti,
         ),
       );

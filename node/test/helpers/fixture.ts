@@ -22,7 +22,7 @@ import {
   walletKeysFromSeed,
   type WalletKeys,
 } from "@baios/crypto";
-import { SCALAR_ONE, coinbaseCommitment, devnetGenesis, encodeTx, txId, txSigningHash, type Tx } from "@baios/consensus";
+import { SCALAR_ONE, coinbaseCommitment, devnetGenesis, encodeTx, mlsagJobs, txId, txSigningHash, type MlsagJob, type Tx } from "@baios/consensus";
 import { defaultConfig, type NodeConfig } from "../../src/config.ts";
 import { fromGenesis, type NodeGenesis } from "../../src/genesis.ts";
 
@@ -120,4 +120,18 @@ export function buildTx(genesis: NodeGenesis, realIndex: number, opts: { fee?: b
   for (let start = 0n; nonce === undefined; start += 100_000n) nonce = txPowMine(txid, target, start, 100_000);
   tx.powNonce = nonce;
   return { tx, bytes: encodeTx(tx), txid, keyImage: ki };
+}
+
+/** The decoded rings of `tx`'s inputs (members are premine outputs of `genesis`), as `mlsagJobs` takes them. */
+export function premineRings(genesis: NodeGenesis, tx: Tx): { ringKeys: Uint8Array[]; ringCommitments: Uint8Array[] }[] {
+  const cb = genesis.block.coinbase;
+  return tx.inputs.map((inp) => ({
+    ringKeys: inp.ring.map((g) => cb.outputs[Number(g)]!.oneTimeKey),
+    ringCommitments: inp.ring.map((g) => coinbaseCommitment(cb.outputs[Number(g)]!.amount)),
+  }));
+}
+
+/** Valid MLSAG jobs (one per input, tx index = position) of `count` real 1-input ring-11 txs spending premine outputs 0…count−1. */
+export function premineMlsagJobs(genesis: NodeGenesis, count: number): MlsagJob[] {
+  return Array.from({ length: count }, (_, i) => buildTx(genesis, i, { salt: i }).tx).flatMap((tx, ti) => mlsagJobs(tx, txSigningHash(tx), premineRings(genesis, tx), ti));
 }
