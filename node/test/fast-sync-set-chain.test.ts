@@ -54,16 +54,8 @@ import { SnapshotServer } from "../src/sync/snapshot-protocol.ts";
 import { verifyCascadeWindow } from "../src/sync/window.ts";
 import { fetchSetChain, genesisSetChainHead, registerSetChainProtocol, verifySetChainSteps } from "../src/sync/set-chain.ts";
 import { tmpDir } from "./helpers/fixture.ts";
-import { fastSyncGenesis, produceChain } from "./helpers/fast-sync-genesis.ts";
+import { fastSyncGenesis, produceChain, codeOf } from "./helpers/fast-sync-genesis.ts";
 
-const codeOf = async (p: Promise<unknown>): Promise<string> => {
-  try {
-    await p;
-    return "OK";
-  } catch (e) {
-    return e instanceof FastSyncError ? e.code : String(e);
-  }
-};
 
 function mine(h: BlockHeader): BlockHeader {
   for (let start = 0n; ; start += 1n << 16n) {

@@ -46,7 +46,7 @@ import { decodeSnapshotChunk, encodeSnapshotRequest } from "../src/sync/snapshot
 import { discardStaging, stagingDir } from "../src/sync/snapshot-write.ts";
 import { fetchSetChain } from "../src/sync/set-chain.ts";
 import { buildTx, testConfig, tmpDir } from "./helpers/fixture.ts";
-import { fastSyncGenesis, produceChain } from "./helpers/fast-sync-genesis.ts";
+import { fastSyncGenesis, produceChain, codeOf } from "./helpers/fast-sync-genesis.ts";
 
 async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
   const end = Date.now() + ms;
@@ -56,14 +56,6 @@ async function until(cond: () => boolean, ms: number, what: string): Promise<voi
   }
 }
 
-const codeOf = async (p: Promise<unknown>): Promise<string> => {
-  try {
-    await p;
-    return "OK";
-  } catch (e) {
-    return e instanceof FastSyncError ? e.code : String(e);
-  }
-};
 
 describe("verified fast sync from the cascade (docs/sync.md)", () => {
   it("a fresh node bootstraps from a pruned peer's cascade + window + snapshot, agrees with the replayed node, follows, verifies an old-ring tx; tampering is refused with codes; a torn write leaves no store", async () => {

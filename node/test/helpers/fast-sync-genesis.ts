@@ -9,6 +9,7 @@ import { bondTx } from "./bond.ts";
 import { fromGenesis, type NodeGenesis } from "../../src/genesis.ts";
 import { startNode } from "../../src/node.ts";
 import type { NodeConfig } from "../../src/config-options.ts";
+import { FastSyncError } from "../../src/sync/snapshot.ts";
 import { EASY_TARGET, PREMINE_AMOUNT, PREMINE_OUTPUTS, VALIDATOR_SEED, WALLET, buildTx, testConfig } from "./fixture.ts";
 
 /** Epoch length of {@link fastSyncGenesis} (blocks). */
@@ -45,3 +46,13 @@ export async function produceChain(dir: string, genesis: NodeGenesis, blocks: nu
     await a.stop();
   }
 }
+
+/** `"OK"` when `p` resolves, the FastSyncError code when it rejects with one, else the error as a string. */
+export const codeOf = async (p: Promise<unknown>): Promise<string> => {
+  try {
+    await p;
+    return "OK";
+  } catch (e) {
+    return e instanceof FastSyncError ? e.code : String(e);
+  }
+};
