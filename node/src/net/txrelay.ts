@@ -87,17 +87,17 @@ export class TxIntake {
       try {
         v = await checked();
       } catch (e) {
-        // a block committed while the expensive steps ran (they may wait up to the pool's
-        // workerQueueMaxWaitMs for a worker) took this very transaction: a race, not an invalid
-        // transaction, so "already known" (IGNORE), never a REJECT that would cost a relaying
-        // peer its score (4 such REJECTs banned a validator's peers in the finality benchmark)
-        if (e instanceof ConsensusError && (e.code === "TX_KEY_IMAGE_SPENT" || e.code === "TX_ONE_TIME_KEY_EXISTS") && (await chain.store.getTxLocation(id)) !== undefined) throw new AlreadyInPoolError(`transaction ${hex(id)} already known (committed while it was checked)`);
-        // Another transaction with the same key image (or one-time key) is on chain: invalid now,
-        // but a relaying peer may not have seen that block yet, and a sender who sends two
-        // conflicting transactions to two nodes would otherwise get honest relays scored down and
-        // banned (ban amplification). Relayed: dropped without blame (IGNORE), as Monero and
-        // Bitcoin Core treat conflicting transactions; a client of submit_tx still gets the code.
-        if (opts.own !== true && e instanceof ConsensusError && (e.code === "TX_KEY_IMAGE_SPENT" || e.code === "TX_ONE_TIME_KEY_EXISTS")) throw new ConsensusError(e.code, e.reason, { action: "IGNORE", ...(e.index === undefined ? {} : { index: e.index }) });
+        if (e instanceof ConsensusError && (e.code === "TX_KEY_IMAGE_SPENT" || e.code === "TX_ONE_TIME_KEY_EXISTS")) {
+          // A block committed while the expensive steps ran (they may wait up to the pool's
+          // workerQueueMaxWaitMs) took this very transaction: a race, so "already known".
+          if ((await chain.store.getTxLocation(id)) !== undefined) throw new AlreadyInPoolError(`transaction ${hex(id)} already known (committed while it was checked)`);
+          // Another transaction with its key image (or one-time key) is on chain: invalid now, but
+          // a relaying peer may not have that block yet, and a sender of two conflicting
+          // transactions to two nodes would otherwise get honest relays scored down and banned.
+          // Relayed: dropped without blame (IGNORE, code kept), as Monero and Bitcoin Core treat
+          // conflicts; a submit_tx client still gets the code.
+          if (opts.own !== true) throw new ConsensusError(e.code, e.reason, { action: "IGNORE", ...(e.index === undefined ? {} : { index: e.index }) });
+        }
         throw e;
       }
       return { tx: v.tx, txid: v.txid, bytes: v.bytes };
