@@ -40,7 +40,7 @@ export interface LightOpts extends CommonOpts {
  * seconds (20 blocks × 1 000 ms), so a derived trusting period would refuse its genesis seconds
  * after launch.
  */
-export const devnetTrust = (params: Parameters<typeof resolveTrustingPeriod>[1]): boolean => params.unbondingDelay < GENESIS_FLOORS.unbondingDelay || params.blockTimeMs < GENESIS_FLOORS.blockTimeMs;
+const devnetTrust = (params: Parameters<typeof resolveTrustingPeriod>[1]): boolean => params.unbondingDelay < GENESIS_FLOORS.unbondingDelay || params.blockTimeMs < GENESIS_FLOORS.blockTimeMs;
 
 /**
  * The page's trusting period (docs/light-client.md §2.3) from `--trusting-period`: ms (below the
